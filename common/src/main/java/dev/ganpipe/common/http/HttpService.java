@@ -1,0 +1,135 @@
+package dev.ganpipe.common.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a {@link Routes} table on the JDK's HTTP server, one virtual thread per request. Every response is
+ * counted as {@code <metricPrefix>.requests{endpoint,status}} and timed as {@code <metricPrefix>.request}, where
+ * endpoint is the route pattern (bounded cardinality), never the raw path.
+ */
+public final class HttpService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpService.class);
+
+    private final String name;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Routes routes;
+    private final MeterRegistry registry;
+    private final String metricPrefix;
+
+    private HttpService(String name, HttpServer server, ExecutorService executor, Routes routes,
+            MeterRegistry registry, String metricPrefix) {
+        this.name = name;
+        this.server = server;
+        this.executor = executor;
+        this.routes = routes;
+        this.registry = registry;
+        this.metricPrefix = metricPrefix;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @param name service name for logs
+     * @param host address to bind, e.g. {@code 0.0.0.0}
+     * @param port port to bind, 0 for a free one
+     * @param metricPrefix e.g. {@code gan.generator}
+     * @throws UncheckedIOException when the port cannot be bound
+     */
+    public static HttpService start(String name, String host, int port, Routes routes, MeterRegistry registry, String metricPrefix) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot listen on " + host + ":" + port + " for " + name
+                    + "; another process may hold the port. Stop it or choose another port with the service's --port option.", e);
+        }
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        HttpService service = new HttpService(name, server, executor, routes, registry, metricPrefix);
+        server.createContext("/", service::dispatch);
+        server.start();
+        LOG.info("{} serves HTTP on http://{}:{}/", name, host.equals("0.0.0.0") ? "localhost" : host, service.port());
+        return service;
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void dispatch(HttpExchange exchange) {
+        long start = System.nanoTime();
+        String endpoint = "unmatched";
+        Response response;
+        try {
+            String path = exchange.getRequestURI().getPath();
+            Optional<Routes.Match> match = routes.match(exchange.getRequestMethod(), path);
+            if (match.isEmpty()) {
+                response = routes.pathExists(path)
+                        ? Response.error(405, "method_not_allowed", "Method " + exchange.getRequestMethod() + " is not allowed on " + path + ".")
+                        : Response.error(404, "not_found", "No endpoint at " + path + "; see the README for the API.");
+            } else {
+                endpoint = match.get().route().pattern();
+                Request request = new Request(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(),
+                        match.get().pathParams(), exchange.getRequestHeaders(), exchange.getRequestBody());
+                response = match.get().route().handler().handle(request);
+            }
+        } catch (HttpError e) {
+            response = Response.error(e.status(), e.code(), e.getMessage());
+        } catch (Exception e) {
+            String id = UUID.randomUUID().toString();
+            LOG.error("{}: request {} {} failed (error id {})", name, exchange.getRequestMethod(), exchange.getRequestURI().getPath(), id, e);
+            response = Response.error(500, "internal", "The service could not answer this request; the operator can find error id " + id + " in its log.");
+        }
+        send(exchange, response);
+        String status = Integer.toString(response.status());
+        Counter.builder(metricPrefix + ".requests").tag("endpoint", endpoint).tag("status", status)
+                .description("HTTP requests by endpoint and status").register(registry).increment();
+        Timer.builder(metricPrefix + ".request").tag("endpoint", endpoint).publishPercentileHistogram()
+                .description("HTTP request latency").register(registry).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private void send(HttpExchange exchange, Response response) {
+        try (exchange) {
+            for (Map.Entry<String, String> header : response.headers().entrySet()) {
+                exchange.getResponseHeaders().set(header.getKey(), header.getValue());
+            }
+            exchange.getResponseHeaders().set("Content-Type", response.contentType());
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            boolean head = exchange.getRequestMethod().equals("HEAD");
+            exchange.sendResponseHeaders(response.status(), head || response.body().length == 0 ? -1 : response.body().length);
+            if (!head && response.body().length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(response.body());
+                }
+            }
+        } catch (IOException e) {
+            // The client went away mid-response; nothing to retry, but worth a line at debug level.
+            LOG.debug("{}: could not send the response to {}: {}", name, exchange.getRemoteAddress(), e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        LOG.info("{} stopped serving HTTP", name);
+    }
+}

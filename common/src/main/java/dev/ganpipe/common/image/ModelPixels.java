@@ -1,0 +1,37 @@
+package dev.ganpipe.common.image;
+
+/**
+ * Conversion between canonical 8-bit images and the model's float tensors: NCHW, values in [-1, 1]
+ * ({@code v / 127.5 - 1}); model outputs are clamped to [-1, 1] and rounded back to 0..255.
+ */
+public final class ModelPixels {
+
+    private ModelPixels() {
+    }
+
+    /** Writes one image as CHW floats in [-1, 1] into {@code out} at {@code offset}. */
+    public static void toModelInput(CanonicalImage image, float[] out, int offset) {
+        ImageShape s = image.shape();
+        int plane = s.width() * s.height();
+        byte[] px = image.pixels();
+        for (int p = 0; p < plane; p++) {
+            for (int c = 0; c < s.channels(); c++) {
+                out[offset + c * plane + p] = (px[p * s.channels() + c] & 0xff) / 127.5f - 1f;
+            }
+        }
+    }
+
+    /** Reads one CHW image of model output at {@code offset} into a canonical image. */
+    public static CanonicalImage fromModelOutput(float[] values, int offset, ImageShape shape) {
+        int plane = shape.width() * shape.height();
+        byte[] px = new byte[shape.values()];
+        for (int p = 0; p < plane; p++) {
+            for (int c = 0; c < shape.channels(); c++) {
+                float v = values[offset + c * plane + p];
+                float clamped = Float.isNaN(v) ? -1f : Math.max(-1f, Math.min(1f, v));
+                px[p * shape.channels() + c] = (byte) Math.round((clamped + 1f) * 127.5f);
+            }
+        }
+        return new CanonicalImage(shape, px);
+    }
+}

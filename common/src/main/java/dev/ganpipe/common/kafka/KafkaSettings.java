@@ -1,0 +1,96 @@
+package dev.ganpipe.common.kafka;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * How every service reaches Kafka: the bootstrap servers plus any client properties the operator passes through
+ * (security.protocol, sasl.*, ssl.* ...), so SASL/SCRAM or TLS needs configuration, not code.
+ *
+ * @param bootstrapServers comma-separated host:port list
+ * @param clientProperties extra client properties applied to every producer, consumer, admin and Streams app
+ */
+public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties) {
+
+    /** Models are far larger than Kafka's 1 MiB default; topic, producer and consumer limits are raised to this. */
+    public static final int MAX_MODEL_BYTES = 64 * 1024 * 1024;
+
+    public KafkaSettings {
+        Objects.requireNonNull(bootstrapServers, "Kafka bootstrap servers are required, e.g. localhost:9092.");
+        if (bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("Kafka bootstrap servers must not be blank; set --bootstrap-servers, e.g. localhost:9092.");
+        }
+        clientProperties = Map.copyOf(new TreeMap<>(clientProperties));
+    }
+
+    /** Settings with no extra client properties. */
+    public static KafkaSettings of(String bootstrapServers) {
+        return new KafkaSettings(bootstrapServers, Map.of());
+    }
+
+    /** Properties every client gets: bootstrap servers and the pass-through client properties. */
+    public Properties common() {
+        Properties props = new Properties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(clientProperties);
+        return props;
+    }
+
+    /** An idempotent producer (acks=all) as DESIGN.md requires, able to send models. */
+    public Properties producer(String clientId) {
+        Properties props = common();
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_MODEL_BYTES));
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return props;
+    }
+
+    /** A consumer in {@code groupId} that commits offsets only when the caller says so. */
+    public Properties consumer(String clientId, String groupId) {
+        Properties props = common();
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(MAX_MODEL_BYTES));
+        return props;
+    }
+
+    /** A consumer outside any group (manual assignment), e.g. to read the compacted models topic from the start. */
+    public Properties groupless(String clientId) {
+        Properties props = common();
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(MAX_MODEL_BYTES));
+        return props;
+    }
+
+    /** An admin client. */
+    public Properties admin(String clientId) {
+        Properties props = common();
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        return props;
+    }
+
+    /** A Kafka Streams app with exactly-once processing. */
+    public Properties streams(String applicationId) {
+        Properties props = common();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Streams prefixes: the pass-through client properties above already apply to its inner clients.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(MAX_MODEL_BYTES));
+        return props;
+    }
+}

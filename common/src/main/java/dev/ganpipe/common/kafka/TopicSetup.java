@@ -1,0 +1,66 @@
+package dev.ganpipe.common.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the pipeline's topics explicitly (never through auto-creation), with the settings DESIGN.md asks for:
+ * the models topic compacted and able to hold whole ONNX files.
+ */
+public final class TopicSetup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+
+    private TopicSetup() {
+    }
+
+    /** The topics of the catalog with their partition counts and configs. */
+    public static List<NewTopic> newTopics(TopicCatalog topics, int partitions, short replication) {
+        List<NewTopic> result = new ArrayList<>();
+        for (String name : List.of(topics.imagesRaw(), topics.imagesTrain(), topics.imagesDlq(),
+                topics.syntheticRequests(), topics.syntheticImages())) {
+            result.add(new NewTopic(name, partitions, replication));
+        }
+        // One partition: models are ordered by version, and the service reads the whole topic on boot.
+        result.add(new NewTopic(topics.modelsGenerator(), 1, replication).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(KafkaSettings.MAX_MODEL_BYTES),
+                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000")));
+        return result;
+    }
+
+    /**
+     * Creates every missing topic of the catalog; existing topics are left as they are.
+     *
+     * @return the names created by this call
+     */
+    public static Set<String> ensure(Admin admin, TopicCatalog topics, int partitions, short replication) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> missing = newTopics(topics, partitions, replication).stream()
+                    .filter(topic -> !existing.contains(topic.name()))
+                    .toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+                LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+            }
+            return Set.copyOf(missing.stream().map(NewTopic::name).toList());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating the pipeline's topics.", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not create the pipeline's topics; check that the broker at the "
+                    + "configured bootstrap servers is up and that this client may create topics.", e);
+        }
+    }
+}

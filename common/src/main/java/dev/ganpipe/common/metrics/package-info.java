@@ -1,0 +1,5 @@
+/**
+ * Metrics plumbing: one Prometheus registry per service with the JVM and process binders, and every
+ * {@code gan_*} metric name of DESIGN.md as a constant that services, dashboards' tests and alert tests reuse.
+ */
+package dev.ganpipe.common.metrics;
