@@ -1,0 +1,61 @@
+package dev.ganpipe.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ganpipe.common.kafka.KafkaSettings;
+import dev.ganpipe.common.kafka.TopicCatalog;
+import dev.ganpipe.common.kafka.TopicSetup;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedKafkaTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void createsThePipelineTopicsAndKeepsRecordsAcrossARestart() throws Exception {
+        TopicCatalog topics = TopicCatalog.defaults();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
+            KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+            try (Admin admin = Admin.create(settings.admin("test"))) {
+                assertThat(TopicSetup.ensure(admin, topics, 2, (short) 1)).contains("images.raw", "models.generator");
+                assertThat(TopicSetup.ensure(admin, topics, 2, (short) 1)).isEmpty();
+                ConfigResource models = new ConfigResource(ConfigResource.Type.TOPIC, "models.generator");
+                Config config = admin.describeConfigs(Set.of(models)).all().get().get(models);
+                assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+                assertThat(config.get("max.message.bytes").value()).isEqualTo(Integer.toString(KafkaSettings.MAX_MODEL_BYTES));
+            }
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(settings.producer("test"), new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("synthetic.requests", "k", "{\"count\":1}")).get();
+            }
+        }
+        try (EmbeddedKafka again = EmbeddedKafka.start(dir, 0);
+             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                     KafkaSettings.of(again.bootstrapServers()).consumer("test", "g"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("synthetic.requests"));
+            List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (seen.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+            }
+            assertThat(seen).extracting(ConsumerRecord::value).containsExactly("{\"count\":1}");
+            assertThat(Map.of("port", again.port())).isNotEmpty();
+        }
+    }
+}
