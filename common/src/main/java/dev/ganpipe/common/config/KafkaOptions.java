@@ -23,12 +23,18 @@ public final class KafkaOptions {
     private KafkaOptions() {
     }
 
-    /** The shared settings, to be added to each service's spec. */
+    /** The shared settings (connection and topic names), to be added to each service's spec. */
     public static ConfigSpec spec() {
-        TopicCatalog d = TopicCatalog.defaults();
         return new ConfigSpec("(shared)", "")
                 .add("bootstrap-servers", "localhost:9092", "Kafka bootstrap servers (host:port,...).")
                 .optional("kafka-config", "A Kafka client .properties file (security.protocol, sasl.*, ssl.* ...) applied to every client.")
+                .addAll(topicsSpec());
+    }
+
+    /** The topic names alone. */
+    public static ConfigSpec topicsSpec() {
+        TopicCatalog d = TopicCatalog.defaults();
+        return new ConfigSpec("(topics)", "")
                 .add("topic-images-raw", d.imagesRaw(), "Topic of raw encoded images from any producer.")
                 .add("topic-images-train", d.imagesTrain(), "Topic of canonical training images.")
                 .add("topic-images-dlq", d.imagesDlq(), "Dead-letter topic for rejected input.")
