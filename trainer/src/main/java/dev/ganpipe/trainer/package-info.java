@@ -1,2 +1,6 @@
-/** Placeholder until the module's code lands. */
+/**
+ * The trainer service: {@link dev.ganpipe.trainer.TrainerMain} parses {@link dev.ganpipe.trainer.TrainerConfig} and
+ * wires {@link dev.ganpipe.trainer.TrainerService}; sub-packages hold the networks ({@code gan}), ONNX export
+ * ({@code onnx}), the data path ({@code data}), the loop ({@code loop}) and publishing ({@code publish}).
+ */
 package dev.ganpipe.trainer;

@@ -1,0 +1,182 @@
+package dev.ganpipe.launcher;
+
+import dev.ganpipe.broker.EmbeddedKafka;
+import dev.ganpipe.common.Service;
+import dev.ganpipe.common.ServiceMain;
+import dev.ganpipe.common.config.ConfigException;
+import dev.ganpipe.common.config.ConfigSpec;
+import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.kafka.TopicCatalog;
+import dev.ganpipe.common.metrics.MeterRegistries;
+import dev.ganpipe.generator.GeneratorConfig;
+import dev.ganpipe.generator.GeneratorService;
+import dev.ganpipe.ingest.IngestConfig;
+import dev.ganpipe.ingest.IngestService;
+import dev.ganpipe.ingest.publish.IngestCommand;
+import dev.ganpipe.ingest.publish.IngestSummary;
+import dev.ganpipe.ingest.source.SampleData;
+import dev.ganpipe.trainer.TrainerConfig;
+import dev.ganpipe.trainer.TrainerService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code gan demo}: the whole pipeline in one process — a real Kafka broker, ingest, trainer and generator service,
+ * each on its own port with its own metrics — fed with the bundled sample or {@code --data}. Ctrl-C closes every
+ * part in reverse order before the JVM exits.
+ */
+final class DemoCommand {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+
+    private DemoCommand() {
+    }
+
+    static ConfigSpec spec() {
+        return new ConfigSpec("gan demo", "Runs the whole pipeline in this process on an embedded Kafka broker: ingest -> trainer -> generator service.")
+                .add("data", SampleData.FASHION_MNIST, "Images to train on: an IDX images file, a folder holding one (e.g. ../shared/datasets/fashion-mnist), "
+                        + "a folder of images or a tar archive; default: the bundled 500-image Fashion-MNIST sample.")
+                .optional("limit", "Ingest at most this many images.")
+                .add("work-dir", ".gan/demo", "Where the broker's data, models and sample grids go.")
+                .add("keep", "false", "Keep the work directory of an earlier run (broker data, models) instead of starting fresh.")
+                .add("kafka-port", "9092", "Port of the embedded broker.")
+                .add("export-every", "60s", "Publish a generator at least this often ...")
+                .add("export-every-steps", "500", "... and every this many steps.")
+                .add("sample-every-steps", "100", "Write a fixed-noise sample grid every this many steps.")
+                .add("threads", "0", "PyTorch threads for training (0: all cores).");
+    }
+
+    static int run(List<String> args) {
+        ConfigValues v;
+        try {
+            v = ConfigValues.parse(spec(), args, System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("gan: " + e.getMessage());
+            return ServiceMain.USAGE_ERROR;
+        }
+        if (v.helpRequested()) {
+            System.out.print(spec().helpText());
+            return 0;
+        }
+        List<Service> started = new CopyOnWriteArrayList<>();
+        CountDownLatch stopped = ServiceMain.closeOnShutdown(started);
+        try {
+            start(v, started);
+        } catch (RuntimeException e) {
+            LOG.error("The demo could not start: {}", e.getMessage(), e);
+            System.err.println("gan demo: " + e.getMessage());
+            ServiceMain.closeAll(List.copyOf(started));
+            started.clear();
+            return 1;
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static void start(ConfigValues v, List<Service> started) {
+        Path work = v.path("work-dir").toAbsolutePath();
+        if (!v.bool("keep")) {
+            deleteRecursively(work);
+        }
+        EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), v.integer("kafka-port"));
+        started.add(kafka);
+        BrokerCommand.createTopics(kafka, TopicCatalog.defaults(), 3);
+        String bootstrap = kafka.bootstrapServers();
+        Map<String, String> env = Map.of(); // the demo's parts take their settings from here, not from GAN_* variables
+
+        IngestConfig ingestConfig = IngestConfig.parse(List.of("--bootstrap-servers", bootstrap,
+                "--state-dir", work.resolve("streams").toString()), env);
+        IngestService ingest = IngestService.start(ingestConfig, MeterRegistries.prometheus("ingest"));
+        started.add(ingest);
+
+        TrainerConfig trainerConfig = TrainerConfig.from(ConfigValues.parse(TrainerConfig.spec(), List.of(
+                "--bootstrap-servers", bootstrap,
+                "--models-dir", work.resolve("models").toString(),
+                "--samples-dir", work.resolve("samples").toString(),
+                "--export-every", v.string("export-every"),
+                "--export-every-steps", v.string("export-every-steps"),
+                "--sample-every-steps", v.string("sample-every-steps"),
+                "--threads", v.string("threads")), env));
+        TrainerService trainer = TrainerService.start(trainerConfig, MeterRegistries.prometheus("trainer"));
+        started.add(trainer);
+
+        GeneratorConfig generatorConfig = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(),
+                List.of("--bootstrap-servers", bootstrap), env));
+        GeneratorService generator = GeneratorService.start(generatorConfig, MeterRegistries.prometheus("generator"));
+        started.add(generator);
+
+        List<String> publishArgs = new ArrayList<>(List.of("--bootstrap-servers", bootstrap));
+        v.optional("limit").ifPresent(limit -> publishArgs.addAll(List.of("--limit", limit)));
+        IngestConfig publishConfig = IngestConfig.parse(publishArgs, env);
+        String data = v.string("data");
+        Thread.ofVirtual().name("demo-publish").start(() -> publish(publishConfig, data));
+        Thread.ofVirtual().name("demo-ready").start(() -> announceFirstModel(generator));
+
+        System.out.printf("""
+
+                ================================================================================
+                 gan demo is running (Ctrl-C stops every part)
+                   Kafka broker        %s  (data in %s)
+                   ingest              http://localhost:%d/metrics        publishing %s
+                   trainer             http://localhost:%d/v1/status       sample grids in %s
+                                       http://localhost:%d/v1/samples/latest.png
+                   generator service   http://localhost:%d/readyz         models in %s
+                 The first generator is published about %s after training starts; then open
+                   http://localhost:%d/v1/generate?count=16&seed=1
+                ================================================================================
+
+                """, bootstrap, work.resolve("kafka"), ingest.port(), data, trainer.port(), work.resolve("samples"),
+                trainer.port(), generator.port(), work.resolve("models"), v.string("export-every"), generator.port());
+    }
+
+    private static void publish(IngestConfig config, String data) {
+        try {
+            IngestSummary summary = IngestCommand.run(config, List.of(data), System.err);
+            LOG.info("Ingest of {} finished: {}", data, summary.describe());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Ingesting {} failed: {}. The services keep running; fix the path and run './gan ingest PATH' against the demo's broker.",
+                    data, e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void announceFirstModel(GeneratorService generator) {
+        try {
+            while (!generator.ready()) {
+                Thread.sleep(1000);
+            }
+            System.out.printf("%n>>> A generator is live: open http://localhost:%d/v1/generate?count=16&seed=1%n%n", generator.port());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot clear the demo's work directory " + dir + "; delete it by hand or pass --keep true.", e);
+        }
+    }
+}

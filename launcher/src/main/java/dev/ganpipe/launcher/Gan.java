@@ -1,0 +1,55 @@
+package dev.ganpipe.launcher;
+
+import dev.ganpipe.trainer.TrainerMain;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+
+/** {@code ./gan <command> [options]}: dispatches to one command; {@code ./gan --help} lists them. */
+public final class Gan {
+
+    private record Command(String summary, ToIntFunction<List<String>> run) {
+    }
+
+    private static Map<String, Command> commands() {
+        Map<String, Command> c = new LinkedHashMap<>();
+        c.put("demo", new Command("Run the whole pipeline in this process: embedded Kafka, ingest, trainer, generator service.", DemoCommand::run));
+        c.put("broker", new Command("Run a real single-node Kafka broker (KRaft) with the pipeline's topics.", BrokerCommand::run));
+        c.put("ingest", new Command("Publish images (folders, IDX, tar) to images.raw, or --serve the normaliser and upload API.", dev.ganpipe.ingest.IngestMain::run));
+        c.put("trainer", new Command("Run the trainer: consume images.train, train the DCGAN, publish ONNX generators.", TrainerMain::run));
+        c.put("generator", new Command("Run the generator service: serve synthetic images from the newest generator.", dev.ganpipe.generator.GeneratorMain::run));
+        return c;
+    }
+
+    private Gan() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args)));
+    }
+
+    static int run(List<String> args) {
+        Map<String, Command> commands = commands();
+        if (args.isEmpty() || args.getFirst().equals("--help") || args.getFirst().equals("-h") || args.getFirst().equals("help")) {
+            System.out.print(usage(commands));
+            return args.isEmpty() ? 2 : 0;
+        }
+        Command command = commands.get(args.getFirst());
+        if (command == null) {
+            System.err.println("gan: unknown command '" + args.getFirst() + "'.\n");
+            System.err.print(usage(commands));
+            return 2;
+        }
+        return command.run().applyAsInt(args.subList(1, args.size()));
+    }
+
+    private static String usage(Map<String, Command> commands) {
+        StringBuilder out = new StringBuilder("Usage: ./gan <command> [options]     (./gan <command> --help for its options)\n\nCommands:\n");
+        commands.forEach((name, c) -> out.append(String.format("  %-10s %s%n", name, c.summary())));
+        out.append(String.format("  %-10s %s%n", "test", "Run the whole test suite (Maven, every module)."));
+        out.append(String.format("  %-10s %s%n", "build", "Build the project (done automatically on first use)."));
+        return out.toString();
+    }
+}

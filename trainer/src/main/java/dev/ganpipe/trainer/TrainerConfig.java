@@ -1,0 +1,115 @@
+package dev.ganpipe.trainer;
+
+import dev.ganpipe.common.config.ConfigException;
+import dev.ganpipe.common.config.ConfigSpec;
+import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.config.KafkaOptions;
+import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.kafka.KafkaSettings;
+import dev.ganpipe.common.kafka.TopicCatalog;
+import dev.ganpipe.trainer.data.BatchAssembler.IdlePolicy;
+import dev.ganpipe.trainer.gan.GanConfig;
+import dev.ganpipe.trainer.loop.Schedule;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Every knob of the trainer, typed and validated; {@link #spec()} is the one list {@code --help} prints.
+ *
+ * @param kafka Kafka connection
+ * @param topics topic names
+ * @param groupId consumer group on images.train
+ * @param host HTTP bind address
+ * @param port HTTP port (status, samples, metrics)
+ * @param shape canonical image shape the model trains on
+ * @param gan network shape and optimiser settings
+ * @param batchSize images per step
+ * @param replayCapacity images kept for replay
+ * @param replayRatio share of each batch replayed while the stream delivers
+ * @param idlePolicy what to do when the stream is idle
+ * @param schedule export, sample and stop schedule
+ * @param modelName model name (models topic key, file prefix)
+ * @param modelsDir where exported generators are written
+ * @param keepModels how many versions the models directory keeps
+ * @param samplesDir where sample grids are written
+ */
+public record TrainerConfig(
+        KafkaSettings kafka,
+        TopicCatalog topics,
+        String groupId,
+        String host,
+        int port,
+        ImageShape shape,
+        GanConfig gan,
+        int batchSize,
+        int replayCapacity,
+        double replayRatio,
+        IdlePolicy idlePolicy,
+        Schedule schedule,
+        String modelName,
+        Path modelsDir,
+        int keepModels,
+        Path samplesDir) {
+
+    /** The trainer's settings. */
+    public static ConfigSpec spec() {
+        return new ConfigSpec("gan trainer", "Consumes images.train and keeps training a DCGAN; exports the generator to ONNX and publishes it.")
+                .addAll(KafkaOptions.spec())
+                .add("group-id", "gan-trainer", "Consumer group on the training topic.")
+                .add("host", "0.0.0.0", "HTTP bind address.")
+                .add("port", "8082", "HTTP port for /v1/status, /v1/samples/latest.png, /healthz and /metrics.")
+                .add("image-shape", "28x28x1", "Canonical image shape WIDTHxHEIGHTxCHANNELS; 28x28 trains dcgan28, 64x64 dcgan64.")
+                .add("noise-dim", "100", "Length of the generator's noise input z.")
+                .add("generator-width", "64", "Base feature maps of the generator.")
+                .add("discriminator-width", "64", "Base feature maps of the discriminator.")
+                .add("learning-rate", "0.0002", "Adam learning rate of both networks.")
+                .add("beta1", "0.5", "Adam beta1.")
+                .add("seed", "42", "Seed of initial weights and training noise.")
+                .add("threads", "0", "PyTorch intra-op threads; 0 keeps the engine default (all cores).")
+                .add("batch-size", "64", "Images per training step.")
+                .add("replay-capacity", "10000", "Images kept in the reservoir replay buffer.")
+                .add("replay-ratio", "0.5", "Share of each batch taken from the replay buffer while fresh images arrive.")
+                .add("idle-policy", "train", "When no fresh images arrive: 'train' keeps training on the replay buffer, 'pause' waits.")
+                .add("export-every-steps", "500", "Export and publish the generator every this many steps ...")
+                .add("export-every", "60s", "... or after this much time since the last export, whichever comes first.")
+                .add("sample-every-steps", "100", "Write a fixed-noise sample grid every this many steps.")
+                .add("max-steps", "0", "Stop after this many steps (0: train forever); the final generator is published.")
+                .add("model-name", "fashion-dcgan28", "Model name: the models topic key and file prefix.")
+                .add("models-dir", "models", "Directory the exported generators are written to.")
+                .add("keep-models", "5", "How many versions the models directory keeps.")
+                .add("samples-dir", "samples", "Directory of sample grids.");
+    }
+
+    /** Reads and validates the values. */
+    public static TrainerConfig from(ConfigValues v) {
+        ImageShape shape = ImageShape.parse(v.string("image-shape"));
+        if (shape.width() != shape.height() || (shape.width() != 28 && shape.width() != 64)) {
+            throw new ConfigException("The trainer trains 28x28 (dcgan28) or 64x64 (dcgan64) images, but --image-shape was "
+                    + shape + "; choose 28x28x1, 28x28x3, 64x64x1 or 64x64x3.");
+        }
+        GanConfig gan = new GanConfig(shape.width(), shape.channels(), v.integer("noise-dim"), v.integer("generator-width"),
+                v.integer("discriminator-width"), v.decimal("learning-rate"), v.decimal("beta1"), GanConfig.DEFAULT_BETA2,
+                v.longValue("seed"), v.integer("threads"));
+        IdlePolicy idle;
+        try {
+            idle = IdlePolicy.valueOf(v.string("idle-policy").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--idle-policy must be 'train' or 'pause', but was '" + v.string("idle-policy") + "'.", e);
+        }
+        int batch = v.integer("batch-size");
+        if (batch < 2 || batch > 4096) {
+            throw new ConfigException("--batch-size must be between 2 and 4096 (BatchNorm needs at least 2), but was " + batch + ".");
+        }
+        Duration exportEvery = v.duration("export-every");
+        return new TrainerConfig(KafkaOptions.kafka(v), KafkaOptions.topics(v), v.string("group-id"), v.string("host"),
+                v.integer("port"), shape, gan, batch, v.integer("replay-capacity"), v.decimal("replay-ratio"), idle,
+                new Schedule(v.integer("export-every-steps"), exportEvery, v.integer("sample-every-steps"), v.longValue("max-steps")),
+                v.string("model-name"), v.path("models-dir"), v.integer("keep-models"), v.path("samples-dir"));
+    }
+
+    /** The defaults, with overrides as {@code --flag value} pairs (for tests and the demo). */
+    public static TrainerConfig of(String... args) {
+        return from(ConfigValues.parse(spec(), java.util.Arrays.asList(args), java.util.Map.of()));
+    }
+}

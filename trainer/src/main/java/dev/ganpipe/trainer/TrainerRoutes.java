@@ -1,0 +1,28 @@
+package dev.ganpipe.trainer;
+
+import dev.ganpipe.common.http.HttpError;
+import dev.ganpipe.common.http.Response;
+import dev.ganpipe.common.http.Routes;
+import dev.ganpipe.trainer.loop.SampleGrids;
+import dev.ganpipe.trainer.loop.TrainingLoop;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/** The trainer's HTTP API (DESIGN.md, port 8082). */
+final class TrainerRoutes {
+
+    private TrainerRoutes() {
+    }
+
+    static Routes routes(TrainingLoop loop, SampleGrids samples, PrometheusMeterRegistry registry) {
+        return new Routes()
+                .standard(registry, () -> !loop.status().state().equals("failed"), "Training failed; see /v1/status and the log.")
+                .get("/v1/status", r -> Response.json(200, loop.status()))
+                .get("/v1/samples/latest.png", r -> {
+                    byte[] png = samples.latest();
+                    if (png == null) {
+                        throw HttpError.notReady("No sample grid yet: the first is written after the first training step.");
+                    }
+                    return Response.png(png);
+                });
+    }
+}

@@ -1,0 +1,185 @@
+package dev.ganpipe.trainer.data;
+
+import dev.ganpipe.common.image.CanonicalImage;
+import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.image.ModelPixels;
+import dev.ganpipe.common.image.Png;
+import dev.ganpipe.common.kafka.KafkaSettings;
+import dev.ganpipe.common.kafka.Topic;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes {@code images.train} on its own thread and decodes each PNG into model floats, so the training thread
+ * only ever takes ready images from a bounded queue. When the queue is full the consumer thread blocks, which
+ * is the back-pressure on Kafka. A record that is not a canonical PNG of the configured shape is skipped, logged
+ * and counted in {@code gan.trainer.records.rejected}; it never stops training.
+ */
+public final class TrainingFeed implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingFeed.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Topic<String, byte[]> topic;
+    private final ImageShape shape;
+    private final BlockingQueue<DecodedImage> ready;
+    private final Counter rejected;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+    private final Map<TopicPartition, Long> lag = new HashMap<>();
+    private final Map<TopicPartition, Long> pendingCommit = new HashMap<>();
+    private volatile long consumed;
+    private volatile RuntimeException failure;
+
+    /**
+     * @param queueCapacity decoded images held ahead of the trainer
+     */
+    public TrainingFeed(KafkaSettings kafka, String groupId, Topic<String, byte[]> topic, ImageShape shape,
+            int queueCapacity, MeterRegistry registry) {
+        this.consumer = new KafkaConsumer<>(kafka.consumer("gan-trainer", groupId),
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        this.topic = topic;
+        this.shape = shape;
+        this.ready = new ArrayBlockingQueue<>(queueCapacity);
+        this.rejected = Counter.builder("gan.trainer.records.rejected")
+                .description("images.train records the trainer could not decode and skipped").register(registry);
+        this.thread = Thread.ofPlatform().name("trainer-feed").daemon(true).unstarted(this::run);
+    }
+
+    /** Starts consuming. */
+    public void start() {
+        consumer.subscribe(List.of(topic.name()));
+        thread.start();
+    }
+
+    /** Takes up to {@code max} ready images, waiting at most {@code timeout} for the first one. */
+    public int drainTo(List<DecodedImage> into, int max, Duration timeout) throws InterruptedException {
+        RuntimeException failed = failure;
+        if (failed != null) {
+            throw new IllegalStateException("The training feed stopped: " + failed.getMessage(), failed);
+        }
+        int n = ready.drainTo(into, max);
+        if (n > 0 || timeout.isZero()) {
+            return n;
+        }
+        DecodedImage first = ready.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (first == null) {
+            return 0;
+        }
+        into.add(first);
+        return 1 + ready.drainTo(into, max - 1);
+    }
+
+    /** Records consumed so far. */
+    public long consumed() {
+        return consumed;
+    }
+
+    /** Images not yet trained on: the consumer's lag on its partitions plus the decoded images queued. */
+    public synchronized long lag() {
+        return lag.values().stream().mapToLong(Long::longValue).sum() + ready.size();
+    }
+
+    /**
+     * Asks for the given positions (next offsets to read) to be committed. Call it only once the work they stand
+     * for is durable; KafkaConsumer is not thread-safe, so the consumer thread commits them on its next loop.
+     */
+    public void commit(Map<TopicPartition, Long> positions) {
+        synchronized (pendingCommit) {
+            positions.forEach((tp, offset) -> pendingCommit.merge(tp, offset, Math::max));
+        }
+    }
+
+    private void run() {
+        try {
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    decode(record);
+                }
+                updateLag();
+                commitPending();
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                failure = e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("The training feed failed; the trainer stops training until it is restarted.", e);
+            failure = e;
+        } finally {
+            try {
+                commitPending();
+            } finally {
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            }
+        }
+    }
+
+    private void decode(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+        CanonicalImage image;
+        try {
+            image = Png.decode(record.value() == null ? new byte[0] : record.value(), shape);
+        } catch (IllegalArgumentException e) {
+            rejected.increment();
+            LOG.warn("Skipping {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            return;
+        }
+        float[] pixels = new float[shape.values()];
+        ModelPixels.toModelInput(image, pixels, 0);
+        DecodedImage decoded = new DecodedImage(pixels, new TopicPartition(record.topic(), record.partition()), record.offset());
+        while (running.get() && !ready.offer(decoded, 200, TimeUnit.MILLISECONDS)) {
+            commitPending(); // keep committing while the trainer catches up
+        }
+        consumed++;
+    }
+
+    private synchronized void updateLag() {
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong current = consumer.currentLag(tp);
+            if (current.isPresent()) {
+                lag.put(tp, current.getAsLong());
+            }
+        }
+    }
+
+    private void commitPending() {
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        synchronized (pendingCommit) {
+            pendingCommit.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
+            pendingCommit.clear();
+        }
+        if (!commit.isEmpty()) {
+            consumer.commitSync(commit);
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

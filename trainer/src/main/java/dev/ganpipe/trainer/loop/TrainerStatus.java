@@ -1,0 +1,38 @@
+package dev.ganpipe.trainer.loop;
+
+/**
+ * The trainer's state as {@code GET /v1/status} reports it.
+ *
+ * @param state {@code starting}, {@code waiting_for_data}, {@code training}, {@code stopped} or {@code failed}
+ * @param step training steps done
+ * @param imagesSeen fresh stream images trained on
+ * @param lag images on {@code images.train} not trained on yet
+ * @param replayBufferImages images held for replay
+ * @param dLoss last discriminator loss
+ * @param gLoss last generator loss
+ * @param dReal last mean D(real)
+ * @param dFake last mean D(G(z))
+ * @param stepsPerSecond recent training speed
+ * @param device where the networks run
+ * @param lastExportVersion newest published version, 0 for none
+ * @param lastExportStep step of that export
+ * @param lastExportTime ISO time of that export, or null
+ * @param error what stopped training, or null
+ */
+public record TrainerStatus(
+        String state,
+        long step,
+        long imagesSeen,
+        long lag,
+        int replayBufferImages,
+        double dLoss,
+        double gLoss,
+        double dReal,
+        double dFake,
+        double stepsPerSecond,
+        String device,
+        long lastExportVersion,
+        long lastExportStep,
+        String lastExportTime,
+        String error) {
+}

@@ -1,0 +1,175 @@
+package dev.ganpipe.trainer.loop;
+
+import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.model.ModelManifest;
+import dev.ganpipe.common.model.Noise;
+import dev.ganpipe.trainer.data.BatchAssembler;
+import dev.ganpipe.trainer.data.TrainingBatch;
+import dev.ganpipe.trainer.data.TrainingFeed;
+import dev.ganpipe.trainer.gan.GanTrainingCore;
+import dev.ganpipe.trainer.gan.StepResult;
+import dev.ganpipe.trainer.publish.ModelPublisher;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training thread's loop: batch, step, metrics, samples, exports. Only this thread touches the networks.
+ */
+public final class TrainingLoop implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+    /** Seed of the fixed noise of sample grids; the generator service's {@code seed=7} shows other images. */
+    public static final long SAMPLE_SEED = 20_251_125L;
+    private static final int SAMPLE_COUNT = 64;
+
+    private final GanTrainingCore core;
+    private final BatchAssembler batches;
+    private final TrainingFeed feed;
+    private final ModelPublisher publisher;
+    private final SampleGrids samples;
+    private final TrainerMetrics metrics;
+    private final Schedule schedule;
+    private final ImageShape shape;
+    private final String device;
+    private final Clock clock;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final float[] sampleNoise;
+
+    private volatile String state = "starting";
+    private volatile String error;
+    private volatile StepResult last;
+    private volatile long imagesSeen;
+    private volatile double stepsPerSecond;
+    private long lastExportStep;
+    private Instant lastExportTime;
+
+    public TrainingLoop(GanTrainingCore core, BatchAssembler batches, TrainingFeed feed, ModelPublisher publisher,
+            SampleGrids samples, TrainerMetrics metrics, Schedule schedule, ImageShape shape, String device, Clock clock) {
+        this.core = core;
+        this.batches = batches;
+        this.feed = feed;
+        this.publisher = publisher;
+        this.samples = samples;
+        this.metrics = metrics;
+        this.schedule = schedule;
+        this.shape = shape;
+        this.device = device;
+        this.clock = clock;
+        this.sampleNoise = Noise.gaussian(SAMPLE_SEED, SAMPLE_COUNT, core.config().noiseDim());
+    }
+
+    @Override
+    public void run() {
+        lastExportTime = clock.instant();
+        long windowStart = System.nanoTime();
+        long windowSteps = 0;
+        try {
+            while (running.get() && (schedule.maxSteps() == 0 || core.step() < schedule.maxSteps())) {
+                long t0 = System.nanoTime();
+                Optional<TrainingBatch> next = batches.next(Duration.ofMillis(500));
+                Duration waited = Duration.ofNanos(System.nanoTime() - t0);
+                if (next.isEmpty()) {
+                    state = "waiting_for_data";
+                    metrics.waited(waited);
+                    continue;
+                }
+                state = "training";
+                TrainingBatch batch = next.get();
+                long t1 = System.nanoTime();
+                StepResult result = core.trainStep(batch.pixels(), batch.size());
+                metrics.step(result, batch.fresh(), Duration.ofNanos(System.nanoTime() - t1), waited);
+                last = result;
+                imagesSeen += batch.fresh();
+                windowSteps++;
+                long elapsed = System.nanoTime() - windowStart;
+                if (elapsed > 5_000_000_000L) {
+                    stepsPerSecond = windowSteps * 1e9 / elapsed;
+                    LOG.info("step {}: D loss {} G loss {} D(real) {} D(fake) {}, {} steps/s, {} images seen, lag {}",
+                            result.step(), fmt(result.dLoss()), fmt(result.gLoss()), fmt(result.dRealMean()),
+                            fmt(result.dFakeMean()), fmt(stepsPerSecond), imagesSeen, feed.lag());
+                    windowStart = System.nanoTime();
+                    windowSteps = 0;
+                }
+                if (result.step() == 1 || result.step() % schedule.sampleEverySteps() == 0) {
+                    writeSamples(result.step());
+                }
+                if (exportDue(result.step())) {
+                    export(result);
+                }
+            }
+            if (last != null && last.step() > lastExportStep) {
+                export(last); // a bounded run ends with its final generator published
+            }
+            state = "stopped";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            state = "stopped";
+        } catch (RuntimeException e) {
+            error = e.getMessage();
+            state = "failed";
+            LOG.error("Training stopped with an error; fix the cause and restart the trainer.", e);
+        }
+    }
+
+    private boolean exportDue(long step) {
+        return step - lastExportStep >= schedule.exportEverySteps()
+                || Duration.between(lastExportTime, clock.instant()).compareTo(schedule.exportEvery()) >= 0;
+    }
+
+    private void export(StepResult result) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("step", Long.toString(result.step()));
+        props.put("image_shape", shape.toString());
+        props.put("noise_dim", Integer.toString(core.config().noiseDim()));
+        props.put("producer", "gan-pipeline trainer");
+        Map<String, Double> scores = new LinkedHashMap<>();
+        scores.put("d_loss", (double) result.dLoss());
+        scores.put("g_loss", (double) result.gLoss());
+        scores.put("d_real", (double) result.dRealMean());
+        scores.put("d_fake", (double) result.dFakeMean());
+        lastExportStep = result.step();
+        lastExportTime = clock.instant();
+        try {
+            byte[] onnx = core.exportGeneratorOnnx(props);
+            publisher.publish(onnx, result.step(), shape.toString(), core.config().noiseDim(), scores);
+        } catch (RuntimeException e) {
+            // Publishing is retried at the next export; training goes on meanwhile.
+            LOG.error("Export at step {} failed: {}", result.step(), e.getMessage(), e);
+        }
+    }
+
+    private void writeSamples(long step) {
+        try {
+            samples.write(step, core.generate(sampleNoise, SAMPLE_COUNT), SAMPLE_COUNT);
+        } catch (RuntimeException e) {
+            LOG.error("Writing the sample grid at step {} failed: {}", step, e.getMessage(), e);
+        }
+    }
+
+    /** Asks the loop to stop after the current step. */
+    public void stop() {
+        running.set(false);
+    }
+
+    /** A snapshot for {@code /v1/status}. */
+    public TrainerStatus status() {
+        StepResult r = last;
+        ModelManifest m = publisher.last();
+        return new TrainerStatus(state, r == null ? 0 : r.step(), imagesSeen, feed.lag(), batches.replay().size(),
+                r == null ? Double.NaN : r.dLoss(), r == null ? Double.NaN : r.gLoss(),
+                r == null ? Double.NaN : r.dRealMean(), r == null ? Double.NaN : r.dFakeMean(),
+                stepsPerSecond, device, m == null ? 0 : m.version(), m == null ? 0 : m.step(),
+                m == null ? null : m.createdAt().toString(), error);
+    }
+
+    private static String fmt(double v) {
+        return String.format("%.3f", v);
+    }
+}

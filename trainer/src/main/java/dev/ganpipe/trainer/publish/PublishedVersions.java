@@ -1,0 +1,58 @@
+package dev.ganpipe.trainer.publish;
+
+import dev.ganpipe.common.kafka.KafkaSettings;
+import dev.ganpipe.common.kafka.Topic;
+import dev.ganpipe.common.model.ModelDirectory;
+import dev.ganpipe.common.model.ModelHeaders;
+import dev.ganpipe.common.model.ModelManifest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Finds the newest version already published under a model name, in the models directory and on the models
+ * topic, so a restarted trainer keeps versions monotonic.
+ */
+public final class PublishedVersions {
+
+    private PublishedVersions() {
+    }
+
+    /** The highest version of {@code name} found in either place, or 0 when none was published. */
+    public static long latest(String name, ModelDirectory directory, KafkaSettings kafka, Topic<String, byte[]> topic) {
+        long fromDir = directory.latest(name).map(ModelManifest::version).orElse(0L);
+        return Math.max(fromDir, latestOnTopic(name, kafka, topic));
+    }
+
+    static long latestOnTopic(String name, KafkaSettings kafka, Topic<String, byte[]> topic) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.groupless("gan-trainer-versions"),
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("The models topic " + topic.name() + " does not exist; create the "
+                        + "pipeline's topics first (./gan broker or the compose topic-init service does it).");
+            }
+            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long latest = 0;
+            for (TopicPartition tp : partitions) {
+                long end = ends.get(tp);
+                // The compacted topic is small in records (one per version at most); read it whole.
+                consumer.seekToBeginning(List.of(tp));
+                while (consumer.position(tp, Duration.ofSeconds(30)) < end) {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500)).records(tp)) {
+                        if (name.equals(r.key())) {
+                            latest = Math.max(latest, ModelHeaders.read(r.key(), r.headers()).version());
+                        }
+                    }
+                }
+            }
+            return latest;
+        }
+    }
+}

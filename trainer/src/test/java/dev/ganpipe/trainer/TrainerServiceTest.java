@@ -1,0 +1,155 @@
+package dev.ganpipe.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ganpipe.broker.EmbeddedKafka;
+import dev.ganpipe.common.image.CanonicalImage;
+import dev.ganpipe.common.image.Hashes;
+import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.image.Png;
+import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.common.kafka.KafkaSettings;
+import dev.ganpipe.common.kafka.TopicCatalog;
+import dev.ganpipe.common.kafka.TopicSetup;
+import dev.ganpipe.common.metrics.MeterRegistries;
+import dev.ganpipe.common.model.ModelDirectory;
+import dev.ganpipe.common.model.ModelHeaders;
+import dev.ganpipe.common.model.ModelManifest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer as a service on a real broker: images in, steps, sample grids, versioned models out. */
+class TrainerServiceTest {
+
+    private static final TopicCatalog TOPICS = TopicCatalog.defaults();
+    private static final ImageShape SHAPE = ImageShape.FASHION_MNIST;
+
+    @TempDir
+    static Path dir;
+    static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startBrokerWithImages() throws Exception {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+        KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+        try (Admin admin = Admin.create(settings.admin("test"))) {
+            TopicSetup.ensure(admin, TOPICS, 2, (short) 1);
+        }
+        Random random = new Random(1);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producer("test"),
+                TOPICS.train().keySerde().serializer(), TOPICS.train().valueSerde().serializer())) {
+            for (int i = 0; i < 100; i++) {
+                CanonicalImage image = square(random);
+                producer.send(new ProducerRecord<>(TOPICS.imagesTrain(), Hashes.imageId(image), Png.encode(image)));
+            }
+            // A poison record: the trainer must skip it, not stop.
+            producer.send(new ProducerRecord<>(TOPICS.imagesTrain(), "garbage", new byte[] {1, 2, 3}));
+            producer.flush();
+        }
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    @Test
+    void trainsFromTheTopicAndPublishesMonotonicVersionsAcrossRestarts() throws Exception {
+        Path models = dir.resolve("models");
+        TrainerConfig config = TrainerConfig.of("--bootstrap-servers", kafka.bootstrapServers(), "--port", "0",
+                "--batch-size", "16", "--max-steps", "12", "--export-every-steps", "5", "--sample-every-steps", "5",
+                "--generator-width", "16", "--discriminator-width", "16",
+                "--models-dir", models.toString(), "--samples-dir", dir.resolve("samples").toString());
+        try (TrainerService trainer = TrainerService.start(config, MeterRegistries.prometheus("trainer"))) {
+            HttpClient http = HttpClient.newHttpClient();
+            assertThat(trainer.awaitTermination(Duration.ofMinutes(3))).as("trainer finished its 12 steps").isTrue();
+            assertThat(trainer.status().step()).isEqualTo(12);
+            assertThat(trainer.status().state()).isEqualTo("stopped");
+            assertThat(trainer.status().imagesSeen()).isBetween(1L, 100L);
+            HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + trainer.port() + "/v1/status")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(status.statusCode()).isEqualTo(200);
+            assertThat(status.body()).contains("\"step\":12", "\"lastExportVersion\":3");
+            HttpResponse<byte[]> sample = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + trainer.port() + "/v1/samples/latest.png")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(sample.statusCode()).isEqualTo(200);
+            assertThat(Png.decode(sample.body(), new ImageShape(8 * 30 + 2, 8 * 30 + 2, 1))).isNotNull();
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + trainer.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).contains("gan_trainer_steps_total", "gan_trainer_loss{net=\"d\"", "gan_trainer_exports_total",
+                    "gan_trainer_records_rejected_total{service=\"trainer\"} 1.0");
+        }
+        // Exports at steps 5 and 10, and the final generator at 12.
+        List<ModelManifest> manifests = new ModelDirectory(models).manifests();
+        assertThat(manifests).extracting(ModelManifest::version).containsExactly(1L, 2L, 3L);
+        assertThat(manifests).extracting(ModelManifest::step).containsExactly(5L, 10L, 12L);
+        assertThat(Files.exists(dir.resolve("samples/latest.png"))).isTrue();
+
+        // A restarted trainer (here even with its models directory gone) continues the version numbers from the topic.
+        Path otherDir = dir.resolve("models-after-restart");
+        TrainerConfig again = TrainerConfig.of("--bootstrap-servers", kafka.bootstrapServers(), "--port", "0",
+                "--batch-size", "16", "--max-steps", "2", "--export-every-steps", "100",
+                "--generator-width", "16", "--discriminator-width", "16",
+                "--models-dir", otherDir.toString(), "--samples-dir", dir.resolve("samples2").toString());
+        try (TrainerService trainer = TrainerService.start(again, MeterRegistries.prometheus("trainer"))) {
+            assertThat(trainer.awaitTermination(Duration.ofMinutes(2))).isTrue();
+        }
+        assertThat(new ModelDirectory(otherDir).manifests()).extracting(ModelManifest::version).containsExactly(4L);
+
+        List<ConsumerRecord<String, byte[]>> published = readModels();
+        assertThat(published).extracting(r -> ModelHeaders.read(r.key(), r.headers()).version()).containsExactly(1L, 2L, 3L, 4L);
+        ConsumerRecord<String, byte[]> first = published.getFirst();
+        assertThat(first.key()).isEqualTo("fashion-dcgan28");
+        assertThat(GanHeaders.text(first.headers(), GanHeaders.MODEL_SHA256)).contains(Hashes.sha256(first.value()));
+        assertThat(GanHeaders.text(first.headers(), "ce_type")).contains("gan.model.generator.v1");
+        assertThat(GanHeaders.text(first.headers(), GanHeaders.CONTENT_TYPE)).contains("application/onnx");
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> readModels() {
+        KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings.groupless("test"),
+                TOPICS.models().keySerde().deserializer(), TOPICS.models().valueSerde().deserializer())) {
+            TopicPartition tp = new TopicPartition(TOPICS.modelsGenerator(), 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            while (consumer.position(tp) < end) {
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    /** A bright square of random size and place on black: simple, learnable, canonical 28x28 gray. */
+    private static CanonicalImage square(Random random) {
+        byte[] px = new byte[SHAPE.values()];
+        int size = 6 + random.nextInt(10);
+        int x0 = random.nextInt(28 - size);
+        int y0 = random.nextInt(28 - size);
+        for (int y = y0; y < y0 + size; y++) {
+            for (int x = x0; x < x0 + size; x++) {
+                px[y * 28 + x] = (byte) 220;
+            }
+        }
+        return new CanonicalImage(SHAPE, px);
+    }
+}
