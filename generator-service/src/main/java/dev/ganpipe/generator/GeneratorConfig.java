@@ -1,0 +1,136 @@
+package dev.ganpipe.generator;
+
+import dev.ganpipe.common.config.ConfigException;
+import dev.ganpipe.common.config.ConfigSpec;
+import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.config.KafkaOptions;
+import dev.ganpipe.common.kafka.KafkaSettings;
+import dev.ganpipe.common.kafka.TopicCatalog;
+import dev.ganpipe.generator.http.ApiSettings;
+import dev.ganpipe.generator.onnx.OrtSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Every knob of {@code gan generator}; {@link #spec()} lists them with their defaults for {@code --help}.
+ *
+ * @param host address the HTTP server binds
+ * @param port HTTP port (0 picks a free one)
+ * @param kafka the Kafka connection
+ * @param topics topic names
+ * @param modelsFromTopic whether to read models from the models topic
+ * @param modelsDir models directory to watch, if any
+ * @param modelsScan how often the models directory is scanned
+ * @param modelName the one model name to serve; empty serves the first name seen
+ * @param keepVersions how many model versions stay loaded (and can be pinned)
+ * @param maxBatch most images in one ONNX Runtime forward pass
+ * @param maxWait longest a request waits for others to batch with
+ * @param ort ONNX Runtime settings
+ * @param api HTTP limits and keys
+ */
+public record GeneratorConfig(
+        String host,
+        int port,
+        KafkaSettings kafka,
+        TopicCatalog topics,
+        boolean modelsFromTopic,
+        Optional<Path> modelsDir,
+        Duration modelsScan,
+        Optional<String> modelName,
+        int keepVersions,
+        int maxBatch,
+        Duration maxWait,
+        OrtSettings ort,
+        ApiSettings api) {
+
+    public GeneratorConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(modelsDir, "modelsDir");
+        Objects.requireNonNull(modelName, "modelName");
+        Objects.requireNonNull(ort, "ort");
+        Objects.requireNonNull(api, "api");
+        if (port < 0 || port > 65535) {
+            throw new ConfigException("Option --port must be between 0 and 65535, but was " + port + ".");
+        }
+        if (!modelsFromTopic && modelsDir.isEmpty()) {
+            throw new ConfigException("The generator has no model source: set --models-dir, or --models-from-topic true (the default).");
+        }
+        if (modelsScan.isNegative() || modelsScan.isZero()) {
+            throw new ConfigException("Option --models-scan must be positive, e.g. 2s, but was " + modelsScan + ".");
+        }
+        if (keepVersions < 1) {
+            throw new ConfigException("Option --keep-versions must be at least 1, but was " + keepVersions + ".");
+        }
+        if (maxBatch < 1) {
+            throw new ConfigException("Option --max-batch must be at least 1, but was " + maxBatch + ".");
+        }
+        if (maxWait.isNegative()) {
+            throw new ConfigException("Option --max-wait must not be negative, but was " + maxWait + ".");
+        }
+    }
+
+    /** The knobs, in {@code --help} order; the Kafka connection and topic names come last. */
+    public static ConfigSpec spec() {
+        return new ConfigSpec("gan generator", "Serves synthetic images from the newest published ONNX generator over HTTP, with hot swap.")
+                .add("host", "0.0.0.0", "Address the HTTP server binds.")
+                .add("port", "8080", "HTTP port (0 picks a free one).")
+                .add("models-from-topic", "true", "Read models from the compacted models topic, from the start on every boot (true|false).")
+                .optional("models-dir", "A models directory to watch for <name>-v<version>.onnx with its .json manifest.")
+                .add("models-scan", "2s", "How often the models directory is scanned.")
+                .optional("model-name", "The model name to serve; without it the first name seen is served.")
+                .add("keep-versions", "3", "How many model versions stay loaded and can be pinned.")
+                .add("max-count", "1024", "Most images one /v1/generate request may ask for.")
+                .add("max-batch", "256", "Most images merged into one ONNX Runtime forward pass.")
+                .add("max-wait", "2ms", "Longest a request waits for others to batch with.")
+                .add("ort-provider", "auto", "ONNX Runtime execution provider: auto (CUDA if it loads, else CPU), cpu or cuda.")
+                .add("ort-threads", "0", "Threads per forward pass (ONNX Runtime intra-op threads); 0 lets ONNX Runtime choose.")
+                .add("ort-optimization", "all", "ONNX Runtime graph optimisation level: all, extended, basic or none.")
+                .optional("api-key", "Bearer key for /v1/generate and GET /v1/models; without it they are open.")
+                .optional("admin-key", "Bearer key for POST /v1/models/{version}/activate; without it activation is open.")
+                .addAll(KafkaOptions.spec());
+    }
+
+    /**
+     * Builds the config from parsed values.
+     *
+     * @throws ConfigException naming the option to fix
+     */
+    public static GeneratorConfig from(ConfigValues v) {
+        OrtSettings ort;
+        try {
+            ort = new OrtSettings(OrtSettings.Provider.parse(v.string("ort-provider")), v.integer("ort-threads"),
+                    OrtSettings.parseOptimization(v.string("ort-optimization")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage() + " Fix --ort-provider, --ort-threads or --ort-optimization.", e);
+        }
+        ApiSettings api;
+        try {
+            api = new ApiSettings(v.integer("max-count"), v.optional("api-key"), v.optional("admin-key"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage() + " Fix --max-count.", e);
+        }
+        return new GeneratorConfig(
+                v.string("host"),
+                v.integer("port"),
+                KafkaOptions.kafka(v),
+                KafkaOptions.topics(v),
+                v.bool("models-from-topic"),
+                v.optional("models-dir").map(Path::of),
+                v.duration("models-scan"),
+                v.optional("model-name"),
+                v.integer("keep-versions"),
+                v.integer("max-batch"),
+                v.duration("max-wait"),
+                ort,
+                api);
+    }
+
+    /** Parses command-line arguments with the process environment. */
+    public static GeneratorConfig parse(String... args) {
+        return from(ConfigValues.parse(spec(), args));
+    }
+}

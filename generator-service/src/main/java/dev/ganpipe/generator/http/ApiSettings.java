@@ -1,0 +1,30 @@
+package dev.ganpipe.generator.http;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The limits and keys of the HTTP API.
+ *
+ * @param maxCount most images one {@code /v1/generate} call may ask for
+ * @param apiKey bearer key for {@code /v1/generate} and {@code GET /v1/models}; empty means open
+ * @param adminKey bearer key for activating models; empty means open
+ */
+public record ApiSettings(int maxCount, Optional<String> apiKey, Optional<String> adminKey) {
+
+    /** Images per call when the caller does not say. */
+    public static final int DEFAULT_COUNT = 16;
+
+    public ApiSettings {
+        if (maxCount < 1) {
+            throw new IllegalArgumentException("The most images per request must be at least 1, but was " + maxCount + ".");
+        }
+        Objects.requireNonNull(apiKey, "apiKey");
+        Objects.requireNonNull(adminKey, "adminKey");
+    }
+
+    /** Open endpoints with the given count limit. */
+    public static ApiSettings open(int maxCount) {
+        return new ApiSettings(maxCount, Optional.empty(), Optional.empty());
+    }
+}

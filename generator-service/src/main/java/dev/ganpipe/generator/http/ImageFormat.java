@@ -1,0 +1,115 @@
+package dev.ganpipe.generator.http;
+
+import dev.ganpipe.common.image.CanonicalImage;
+import dev.ganpipe.common.image.ImageGrid;
+import dev.ganpipe.common.image.Png;
+import dev.ganpipe.common.http.HttpError;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The response formats of {@code /v1/generate}. Every encoding is deterministic: the same images give the same
+ * bytes, so the same seed on the same model version gives the same response.
+ */
+public enum ImageFormat {
+    /** One PNG with the images in a grid of {@code ceil(sqrt(count))} columns. */
+    GRID("image/png", "png"),
+    /** One PNG of a single image. */
+    PNG("image/png", "png"),
+    /** A zip of one PNG per image, {@code image-0000.png} onwards. */
+    ZIP("application/zip", "zip"),
+    /** A NumPy .npy uint8 array [N, C, H, W]. */
+    NPY("application/octet-stream", "npy");
+
+    /** Pixels between and around grid tiles. */
+    public static final int GRID_PADDING = 2;
+    /** Value of the grid padding (black, as DCGAN sample grids). */
+    public static final int GRID_BACKGROUND = 0;
+    // A fixed time for zip entries: the same images must give the same bytes.
+    private static final LocalDateTime ZIP_ENTRY_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
+
+    private final String contentType;
+    private final String extension;
+
+    ImageFormat(String contentType, String extension) {
+        this.contentType = contentType;
+        this.extension = extension;
+    }
+
+    public String contentType() {
+        return contentType;
+    }
+
+    public String extension() {
+        return extension;
+    }
+
+    /** The name used in the {@code format} query parameter. */
+    public String parameter() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Parses the {@code format} query parameter.
+     *
+     * @throws HttpError 400 naming the formats there are
+     */
+    public static ImageFormat parse(String text) {
+        for (ImageFormat format : values()) {
+            if (format.parameter().equalsIgnoreCase(text.trim())) {
+                return format;
+            }
+        }
+        throw HttpError.badRequest("Query parameter 'format' must be one of "
+                + Arrays.stream(values()).map(ImageFormat::parameter).collect(Collectors.joining(", ")) + ", but was '"
+                + (text.length() > 20 ? text.substring(0, 20) + "..." : text) + "'.");
+    }
+
+    /** Encodes the images in this format. */
+    public byte[] encode(List<CanonicalImage> images) {
+        return switch (this) {
+            case GRID -> Png.encode(ImageGrid.compose(images, ImageGrid.columnsFor(images.size()), GRID_PADDING, GRID_BACKGROUND));
+            case PNG -> {
+                if (images.size() != 1) {
+                    throw new IllegalArgumentException("format=png holds exactly one image, but " + images.size() + " were given.");
+                }
+                yield Png.encode(images.getFirst());
+            }
+            case ZIP -> zip(images);
+            case NPY -> Npy.uint8Nchw(images);
+        };
+    }
+
+    private static byte[] zip(List<CanonicalImage> images) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (int i = 0; i < images.size(); i++) {
+                byte[] png = Png.encode(images.get(i));
+                // PNG is already compressed; storing it avoids deflating twice.
+                ZipEntry entry = new ZipEntry(String.format(Locale.ROOT, "image-%04d.png", i));
+                entry.setMethod(ZipEntry.STORED);
+                entry.setSize(png.length);
+                entry.setCompressedSize(png.length);
+                CRC32 crc = new CRC32();
+                crc.update(png);
+                entry.setCrc(crc.getValue());
+                entry.setTimeLocal(ZIP_ENTRY_TIME);
+                zip.putNextEntry(entry);
+                zip.write(png);
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Writing a zip into memory failed.", e);
+        }
+        return bytes.toByteArray();
+    }
+}

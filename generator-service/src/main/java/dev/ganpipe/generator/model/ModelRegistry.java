@@ -1,0 +1,368 @@
+package dev.ganpipe.generator.model;
+
+import dev.ganpipe.common.image.Hashes;
+import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.metrics.MetricNames;
+import dev.ganpipe.common.model.ModelManifest;
+import dev.ganpipe.generator.onnx.OnnxGenerator;
+import dev.ganpipe.generator.onnx.OrtSessionFactory;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The versions this service knows, the newest few of them loaded, and the live one.
+ *
+ * <p>Models arrive through {@link #offer}, which checks the checksum, loads and test-runs the model outside any
+ * lock that requests touch, then swaps it in. A bad model is rejected, logged and counted, and serving continues on
+ * the previous one. Requests {@link #acquire} a lease on the live model; swapping only changes which model the next
+ * lease gets, and a model's session closes once it is no longer kept and its last lease is released.
+ *
+ * <p>Unless an operator pins a version ({@link #activate}), the newest loaded version is live. The service serves
+ * one model name: the configured one, or else the first it sees.
+ */
+public final class ModelRegistry implements AutoCloseable {
+
+    /** Loads and validates ONNX bytes for a manifest. */
+    @FunctionalInterface
+    public interface Loader {
+        /**
+         * @throws RuntimeException (typically {@link dev.ganpipe.generator.onnx.InvalidModelException}) saying why
+         *     the model cannot be served
+         */
+        OnnxGenerator load(ModelManifest manifest, byte[] onnx);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+    /** Rejected and retired rows beyond this many are forgotten, so a flood of bad records cannot grow memory. */
+    static final int MAX_ENTRIES = 256;
+
+    private enum Status { LOADED, RETIRED, REJECTED }
+
+    private record Entry(ModelManifest manifest, Status status, LoadedModel model, String reason) {
+    }
+
+    private final Loader loader;
+    private final int keepVersions;
+    private final Clock clock;
+    private final Counter applied;
+    private final Counter rejected;
+    // Offers are serialised (they come from one or two watcher threads); requests never wait on this lock.
+    private final Object offerLock = new Object();
+
+    // Guarded by this.
+    private final TreeMap<Long, Entry> entries = new TreeMap<>();
+    private final Set<String> ignoredNames = new HashSet<>();
+    private String servedName;
+    private Long pinned;
+    private boolean closed;
+
+    private volatile LoadedModel live;
+
+    /**
+     * @param loader loads and validates models, e.g. {@link #onnxLoader}
+     * @param keepVersions how many versions stay loaded (and can be pinned); at least 1
+     * @param modelName the model name to serve, or empty to serve the first name seen
+     * @param clock time of loading, shown in the models list
+     */
+    public ModelRegistry(Loader loader, int keepVersions, Optional<String> modelName, MeterRegistry meters, Clock clock) {
+        if (keepVersions < 1) {
+            throw new IllegalArgumentException("The registry must keep at least one model version loaded, but keepVersions was " + keepVersions + ".");
+        }
+        this.loader = loader;
+        this.keepVersions = keepVersions;
+        this.clock = clock;
+        this.servedName = modelName.orElse(null);
+        this.applied = swaps(meters, "applied");
+        this.rejected = swaps(meters, "rejected");
+        Gauge.builder(MetricNames.GENERATOR_MODEL_VERSION, this, r -> r.liveVersion().orElse(0))
+                .description("Version of the live generator model (0 while none is live)")
+                .strongReference(true)
+                .register(meters);
+    }
+
+    /** The loader that runs models with ONNX Runtime, checking them against their manifest's shape and noise width. */
+    public static Loader onnxLoader(OrtSessionFactory factory) {
+        return (manifest, onnx) -> OnnxGenerator.load(factory, onnx, ImageShape.parse(manifest.imageShape()), manifest.noiseDim());
+    }
+
+    /**
+     * Validates and registers a model. Never throws for a bad model: it is rejected, logged and counted.
+     *
+     * @param origin where it came from, for logs (e.g. {@code models.generator-0@17})
+     */
+    public OfferOutcome offer(ModelManifest manifest, byte[] onnx, String origin) {
+        synchronized (offerLock) {
+            OfferOutcome early = precheck(manifest, origin);
+            if (early != null) {
+                return early;
+            }
+            String actual = Hashes.sha256(onnx);
+            if (!actual.equalsIgnoreCase(manifest.sha256())) {
+                return reject(manifest, origin, "its bytes hash to sha256 " + actual + " but the record says " + manifest.sha256()
+                        + " (corrupted or truncated on the way)");
+            }
+            OnnxGenerator generator;
+            try {
+                generator = loader.load(manifest, onnx);
+            } catch (RuntimeException e) {
+                return reject(manifest, origin, e.getMessage());
+            }
+            return register(manifest, generator, origin);
+        }
+    }
+
+    /** Counts and logs a record that could not even be read as a model (e.g. missing headers). */
+    public void rejectUnreadable(String origin, String reason) {
+        rejected.increment();
+        LOG.warn("Rejected a model record from {}: {}; serving continues on {}.", origin, reason, describeLive());
+    }
+
+    /** A lease on the live model, or empty while no model is live. Close the lease when the forward pass is done. */
+    public Optional<ModelLease> acquire() {
+        while (true) {
+            LoadedModel current = live;
+            if (current == null) {
+                return Optional.empty();
+            }
+            if (current.retain()) {
+                return Optional.of(new ModelLease(current));
+            }
+            // It was swapped out and closed between the read and the retain; the next read sees its successor.
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Whether a model is live. */
+    public boolean ready() {
+        return live != null;
+    }
+
+    /** The live version, if any. */
+    public OptionalLong liveVersion() {
+        LoadedModel current = live;
+        return current == null ? OptionalLong.empty() : OptionalLong.of(current.version());
+    }
+
+    /** The pinned version, if an operator pinned one. */
+    public synchronized OptionalLong pinnedVersion() {
+        return pinned == null ? OptionalLong.empty() : OptionalLong.of(pinned);
+    }
+
+    /**
+     * Pins a loaded version: it stays live until {@link #unpin} or another pin, whatever arrives meanwhile.
+     *
+     * @throws UnavailableModelException when the version is unknown, retired or was rejected
+     */
+    public synchronized ModelInfo activate(long version) {
+        Entry entry = entries.get(version);
+        if (entry == null) {
+            throw new UnavailableModelException(false, "No model version " + version + " is known; GET /v1/models lists the versions.");
+        }
+        if (entry.status() != Status.LOADED) {
+            throw new UnavailableModelException(true, "Model version " + version + " cannot be activated because it was "
+                    + (entry.status() == Status.RETIRED
+                            ? "unloaded: only the newest " + keepVersions + " versions stay loaded (raise --keep-versions to keep more)."
+                            : "rejected: " + entry.reason()));
+        }
+        pinned = version;
+        updateLive();
+        evict();
+        LOG.info("Pinned model {}; it serves every request until it is unpinned.", entry.model());
+        return info(entries.get(version));
+    }
+
+    /** Drops any pin: the newest loaded version is live again. Returns the now-live model's row, if any. */
+    public synchronized Optional<ModelInfo> unpin() {
+        Long was = pinned;
+        pinned = null;
+        updateLive();
+        evict();
+        if (was != null) {
+            LOG.info("Unpinned model v{}; serving the newest version, {}.", was, describeLive());
+        }
+        LoadedModel current = live;
+        return current == null ? Optional.empty() : Optional.of(info(entries.get(current.version())));
+    }
+
+    /** Every known version, newest first. */
+    public synchronized List<ModelInfo> models() {
+        List<ModelInfo> rows = new ArrayList<>();
+        for (Entry entry : entries.descendingMap().values()) {
+            rows.add(info(entry));
+        }
+        return rows;
+    }
+
+    /** Unloads everything; sessions still leased close when their leases are. Safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        live = null;
+        for (Map.Entry<Long, Entry> e : entries.entrySet()) {
+            if (e.getValue().status() == Status.LOADED) {
+                e.getValue().model().release();
+                e.setValue(new Entry(e.getValue().manifest(), Status.RETIRED, null, null));
+            }
+        }
+    }
+
+    /** Null to go on loading, or the outcome for a model that needs no loading. */
+    private synchronized OfferOutcome precheck(ModelManifest manifest, String origin) {
+        if (closed) {
+            return OfferOutcome.IGNORED;
+        }
+        if (servedName == null) {
+            servedName = manifest.name();
+            LOG.info("Serving model name '{}', the first one seen (set --model-name to choose another).", servedName);
+        }
+        if (!servedName.equals(manifest.name())) {
+            if (ignoredNames.add(manifest.name())) {
+                LOG.warn("Ignoring models named '{}' (first seen from {}): this service serves '{}'. Run another generator with "
+                        + "--model-name {} to serve them.", manifest.name(), origin, servedName, manifest.name());
+            }
+            return OfferOutcome.IGNORED;
+        }
+        Entry existing = entries.get(manifest.version());
+        if (existing != null && existing.status() == Status.LOADED) {
+            if (existing.manifest().sha256().equalsIgnoreCase(manifest.sha256())) {
+                LOG.debug("Model {} from {} is already loaded.", existing.model(), origin);
+                return OfferOutcome.DUPLICATE;
+            }
+            return reject(manifest, origin, "version " + manifest.version() + " is already loaded with different bytes (sha256 "
+                    + existing.manifest().sha256() + "); versions must never be reused");
+        }
+        List<Long> loaded = loadedVersions();
+        if (loaded.size() >= keepVersions && manifest.version() < loaded.getFirst()) {
+            LOG.debug("Skipping model {} v{} from {}: older than every version kept loaded.", manifest.name(), manifest.version(), origin);
+            return OfferOutcome.IGNORED;
+        }
+        return null;
+    }
+
+    private synchronized OfferOutcome register(ModelManifest manifest, OnnxGenerator generator, String origin) {
+        if (closed) {
+            generator.close();
+            return OfferOutcome.IGNORED;
+        }
+        LoadedModel model = new LoadedModel(manifest, generator, clock.instant());
+        entries.put(manifest.version(), new Entry(manifest, Status.LOADED, model, null));
+        applied.increment();
+        updateLive();
+        evict();
+        trim();
+        LOG.info("Loaded model {} (step {}, sha256 {}) from {}; {}.", model, manifest.step(), abbreviate(manifest.sha256()), origin,
+                live == model ? "it is live now" : "live stays " + describeLive() + (pinned != null ? " (pinned)" : ""));
+        return OfferOutcome.APPLIED;
+    }
+
+    private OfferOutcome reject(ModelManifest manifest, String origin, String reason) {
+        rejected.increment();
+        synchronized (this) {
+            Entry existing = entries.get(manifest.version());
+            if (existing == null || existing.status() == Status.REJECTED) {
+                entries.put(manifest.version(), new Entry(manifest, Status.REJECTED, null, reason));
+                trim();
+            }
+        }
+        LOG.warn("Rejected model {} v{} from {}: {}; serving continues on {}.", manifest.name(), manifest.version(), origin, reason, describeLive());
+        return OfferOutcome.REJECTED;
+    }
+
+    // Callers hold this.
+    private void updateLive() {
+        LoadedModel next = null;
+        if (pinned != null) {
+            Entry entry = entries.get(pinned);
+            if (entry != null && entry.status() == Status.LOADED) {
+                next = entry.model();
+            }
+        }
+        if (next == null) {
+            for (Entry entry : entries.descendingMap().values()) {
+                if (entry.status() == Status.LOADED) {
+                    next = entry.model();
+                    break;
+                }
+            }
+        }
+        live = next;
+    }
+
+    // Callers hold this. Unloads the oldest versions beyond keepVersions, never the live or the pinned one.
+    private void evict() {
+        int loaded = loadedVersions().size();
+        for (Map.Entry<Long, Entry> e : entries.entrySet()) {
+            if (loaded <= keepVersions) {
+                return;
+            }
+            Entry entry = e.getValue();
+            if (entry.status() == Status.LOADED && entry.model() != live && !e.getKey().equals(pinned)) {
+                e.setValue(new Entry(entry.manifest(), Status.RETIRED, null, null));
+                entry.model().release();
+                loaded--;
+                LOG.info("Unloaded model {} to keep the newest {} versions; its session closes after its last request.", entry.model(), keepVersions);
+            }
+        }
+    }
+
+    // Callers hold this.
+    private void trim() {
+        while (entries.size() > MAX_ENTRIES) {
+            Long oldest = entries.entrySet().stream()
+                    .filter(e -> e.getValue().status() != Status.LOADED)
+                    .map(Map.Entry::getKey)
+                    .findFirst()
+                    .orElse(null);
+            if (oldest == null) {
+                return;
+            }
+            entries.remove(oldest);
+        }
+    }
+
+    // Callers hold this.
+    private List<Long> loadedVersions() {
+        return entries.entrySet().stream().filter(e -> e.getValue().status() == Status.LOADED).map(Map.Entry::getKey).toList();
+    }
+
+    // Callers hold this.
+    private ModelInfo info(Entry entry) {
+        ModelManifest m = entry.manifest();
+        boolean active = entry.model() != null && entry.model() == live;
+        boolean isPinned = pinned != null && pinned == m.version();
+        return new ModelInfo(m.name(), m.version(), m.step(), m.createdAt().toString(), m.metrics(), m.sha256(), m.imageShape(),
+                entry.status().name().toLowerCase(java.util.Locale.ROOT), active, isPinned,
+                entry.model() == null ? null : entry.model().loadedAt().toString(), entry.reason());
+    }
+
+    private String describeLive() {
+        LoadedModel current = live;
+        return current == null ? "no model (none is live yet)" : current.toString();
+    }
+
+    private static String abbreviate(String sha) {
+        return sha.length() > 12 ? sha.substring(0, 12) + "..." : sha;
+    }
+
+    private static Counter swaps(MeterRegistry meters, String outcome) {
+        return Counter.builder(MetricNames.GENERATOR_MODEL_SWAPS)
+                .tag("outcome", outcome)
+                .description("Models offered to the generator service, by outcome")
+                .register(meters);
+    }
+}

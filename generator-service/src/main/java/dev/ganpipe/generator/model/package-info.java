@@ -1,0 +1,6 @@
+/**
+ * The models this service knows and the one it serves: {@link dev.ganpipe.generator.model.ModelRegistry} validates
+ * arriving models, keeps the newest few loaded, swaps the live one atomically and hands out reference-counted
+ * {@link dev.ganpipe.generator.model.ModelLease}s, so a session is closed only after its last request is done.
+ */
+package dev.ganpipe.generator.model;

@@ -1,0 +1,72 @@
+package dev.ganpipe.generator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ganpipe.common.config.ConfigException;
+import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.generator.onnx.OrtSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GeneratorConfigTest {
+
+    private static GeneratorConfig parse(Map<String, String> env, String... args) {
+        return GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of(args), env));
+    }
+
+    @Test
+    void theDefaultsAreTheOnesDesignMdDocuments() {
+        GeneratorConfig c = parse(Map.of());
+
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.modelsFromTopic()).isTrue();
+        assertThat(c.modelsDir()).isEmpty();
+        assertThat(c.topics().modelsGenerator()).isEqualTo("models.generator");
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(c.api().maxCount()).isEqualTo(1024);
+        assertThat(c.maxBatch()).isEqualTo(256);
+        assertThat(c.maxWait()).isEqualTo(Duration.ofMillis(2));
+        assertThat(c.ort().provider()).isEqualTo(OrtSettings.Provider.AUTO);
+        assertThat(c.api().adminKey()).isEmpty();
+        assertThat(c.api().apiKey()).isEmpty();
+    }
+
+    @Test
+    void flagsWinOverEnvironmentVariables() {
+        GeneratorConfig c = parse(Map.of("GAN_MAX_BATCH", "32", "GAN_ADMIN_KEY", "k"), "--max-batch", "64", "--models-dir", "/tmp/m",
+                "--ort-provider", "cpu", "--ort-threads", "2", "--max-wait", "5ms");
+
+        assertThat(c.maxBatch()).isEqualTo(64);
+        assertThat(c.api().adminKey()).hasValue("k");
+        assertThat(c.modelsDir()).hasValue(Path.of("/tmp/m"));
+        assertThat(c.ort()).isEqualTo(new OrtSettings(OrtSettings.Provider.CPU, 2, OrtSettings.parseOptimization("all")));
+        assertThat(c.maxWait()).isEqualTo(Duration.ofMillis(5));
+    }
+
+    @Test
+    void badValuesFailWithTheOptionToFix() {
+        assertThatThrownBy(() -> parse(Map.of(), "--models-from-topic", "false"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--models-dir");
+        assertThatThrownBy(() -> parse(Map.of(), "--ort-provider", "tpu"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--ort-provider");
+        assertThatThrownBy(() -> parse(Map.of(), "--max-count", "0"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-count");
+        assertThatThrownBy(() -> parse(Map.of(), "--max-batch", "many"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-batch");
+    }
+
+    @Test
+    void helpListsEveryKnob() {
+        String help = GeneratorConfig.spec().helpText();
+
+        for (String flag : List.of("--port", "--models-dir", "--models-from-topic", "--model-name", "--max-count", "--max-batch",
+                "--max-wait", "--ort-threads", "--ort-provider", "--admin-key", "--api-key", "--bootstrap-servers", "--topic-models")) {
+            assertThat(help).contains(flag);
+        }
+    }
+}
