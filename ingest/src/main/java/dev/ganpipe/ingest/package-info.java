@@ -1,2 +1,8 @@
-/** Placeholder until the module's code lands. */
+/**
+ * The ingest service of DESIGN.md: {@link dev.ganpipe.ingest.IngestMain} (the {@code gan ingest} command),
+ * {@link dev.ganpipe.ingest.IngestService} (the Kafka Streams normaliser plus the upload API, as one
+ * {@link dev.ganpipe.common.Service}) and {@link dev.ganpipe.ingest.IngestConfig} (every knob, with {@code --help}).
+ * Sub-packages: {@code source} (readers), {@code normalize} (the pure image pipeline), {@code stream} (the
+ * topology), {@code publish} (producing to {@code images.raw}), {@code http} (routes).
+ */
 package dev.ganpipe.ingest;

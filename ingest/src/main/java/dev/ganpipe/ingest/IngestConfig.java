@@ -1,0 +1,197 @@
+package dev.ganpipe.ingest;
+
+import dev.ganpipe.common.config.ConfigException;
+import dev.ganpipe.common.config.ConfigSpec;
+import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.config.KafkaOptions;
+import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.kafka.KafkaSettings;
+import dev.ganpipe.common.kafka.TopicCatalog;
+import dev.ganpipe.ingest.http.UploadPolicy;
+import dev.ganpipe.ingest.normalize.Background;
+import dev.ganpipe.ingest.normalize.ClassList;
+import dev.ganpipe.ingest.normalize.NormalizerSettings;
+import dev.ganpipe.ingest.publish.PublishOptions;
+import dev.ganpipe.ingest.source.SampleData;
+import dev.ganpipe.ingest.source.SourceOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * Every knob of {@code gan ingest}, resolved from flags, {@code GAN_*} environment variables and defaults.
+ *
+ * @param kafka the Kafka connection (security pass-through included)
+ * @param topics topic names
+ * @param httpHost address the upload API binds
+ * @param port port of the upload API (0 for a free one)
+ * @param normalizer canonical shape, classes and input limits
+ * @param applicationId the Kafka Streams application id (consumer group and transactional id prefix)
+ * @param streamThreads Kafka Streams threads
+ * @param stateDir the Streams state directory, when not the default under the temp dir
+ * @param createTopics whether the service creates missing topics at start
+ * @param topicPartitions partitions of topics it creates
+ * @param topicReplication replication factor of topics it creates
+ * @param maxUploads uploads in flight at once
+ * @param sendTimeout how long an upload waits for the broker's acknowledgement
+ * @param publish limit, rate and dry-run of {@code gan ingest PATH...}
+ * @param serve whether to run the service (also when paths are given)
+ */
+public record IngestConfig(
+        KafkaSettings kafka,
+        TopicCatalog topics,
+        String httpHost,
+        int port,
+        NormalizerSettings normalizer,
+        String applicationId,
+        int streamThreads,
+        Optional<Path> stateDir,
+        boolean createTopics,
+        int topicPartitions,
+        short topicReplication,
+        int maxUploads,
+        Duration sendTimeout,
+        PublishOptions publish,
+        boolean serve) {
+
+    /** Options that are switches: {@code --serve} alone means {@code --serve=true}. */
+    static final List<String> SWITCHES = List.of("serve", "dry-run");
+
+    public IngestConfig {
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(normalizer, "normalizer");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(publish, "publish");
+        if (port < 0 || port > 65535) {
+            throw new ConfigException("--port must be 0..65535, but was " + port + ".");
+        }
+        if (streamThreads < 1) {
+            throw new ConfigException("--stream-threads must be at least 1, but was " + streamThreads + ".");
+        }
+        if (topicPartitions < 1 || topicReplication < 1) {
+            throw new ConfigException("--topic-partitions and --topic-replication must be at least 1, but were "
+                    + topicPartitions + " and " + topicReplication + ".");
+        }
+    }
+
+    /** The knobs, in {@code --help} order. */
+    public static ConfigSpec spec() {
+        NormalizerSettings d = NormalizerSettings.defaults();
+        return new ConfigSpec("gan ingest [--serve] [PATH...]",
+                "Without PATHs (or with --serve) runs the ingest service: the Kafka Streams normaliser (images.raw -> images.train, "
+                        + "rejects -> images.dlq) and the upload API (POST /v1/images). With PATHs publishes images to images.raw: "
+                        + "IDX files (gzipped or not, labels found beside them), folders of images (labels from sub-folder names or "
+                        + "labels.csv), tar/tar.gz archives, single images, or " + SampleData.FASHION_MNIST
+                        + " (the bundled 500-image sample).")
+                .addAll(KafkaOptions.spec())
+                .add("port", "8081", "Port of the upload API and /healthz, /readyz, /metrics (0 picks a free one).")
+                .add("http-host", "0.0.0.0", "Address the HTTP server binds.")
+                .add("image-shape", d.shape().toString(), "Canonical image shape WIDTHxHEIGHTxCHANNELS (channels 1 gray or 3 RGB); must match the trainer's.")
+                .add("classes", d.classes().toString(), "Class names in label order, comma-separated; labels are indices into this list or names in it.")
+                .add("max-bytes", Integer.toString(d.maxBytes()), "Largest encoded image accepted, in bytes (larger: rejected as too_large, HTTP 413).")
+                .add("max-pixels", Long.toString(d.maxPixels()), "Largest declared width x height decoded (larger: rejected as too_many_pixels, never decoded).")
+                .add("min-side", Integer.toString(d.minSide()), "Smallest width or height accepted, in pixels (smaller: rejected as too_small).")
+                .add("background", "black", "Colour transparent pixels are composited onto: black, white, a gray level 0..255 or #rrggbb.")
+                .add("application-id", "gan-ingest", "Kafka Streams application id (consumer group and transactional id prefix).")
+                .add("stream-threads", "1", "Kafka Streams threads normalising in parallel (one per input partition is the useful maximum).")
+                .optional("state-dir", "Kafka Streams state directory (default: kafka-streams under the system temp dir).")
+                .add("create-topics", "true", "Create missing pipeline topics at start (partitions and replication below).")
+                .add("topic-partitions", "3", "Partitions of topics this service creates.")
+                .add("topic-replication", "1", "Replication factor of topics this service creates (use 3 on a production cluster).")
+                .add("max-uploads", "32", "Uploads in flight at once; more get 503 with Retry-After.")
+                .add("send-timeout", "30s", "How long an upload waits for the broker's acknowledgement before answering 503.")
+                .optional("limit", "Publish at most this many images (over all PATHs).")
+                .optional("rate", "Publish at most this many images per second.")
+                .add("dry-run", "false", "Read and validate the PATHs with the normaliser, print what would be rejected, produce nothing.")
+                .add("serve", "false", "Run the service even though PATHs are given (after publishing them).");
+    }
+
+    /** Parses arguments against {@link #spec()} with the given environment; bare switches are accepted. */
+    public static ConfigValues values(List<String> args, Map<String, String> env) {
+        return ConfigValues.parse(spec(), Switches.expand(args, SWITCHES), env);
+    }
+
+    /** The config from arguments and an environment (positional arguments are ignored here). */
+    public static IngestConfig parse(List<String> args, Map<String, String> env) {
+        return from(values(args, env), env);
+    }
+
+    /**
+     * The config from parsed values.
+     *
+     * @throws ConfigException naming the flag to fix when a value is malformed
+     */
+    public static IngestConfig from(ConfigValues v) {
+        return from(v, System.getenv());
+    }
+
+    /**
+     * The config from parsed values, with Kafka client properties ({@code GAN_KAFKA_CLIENT_*}) from {@code env}.
+     *
+     * @throws ConfigException naming the flag to fix when a value is malformed
+     */
+    public static IngestConfig from(ConfigValues v, Map<String, String> env) {
+        NormalizerSettings normalizer = new NormalizerSettings(
+                convert(v, "image-shape", ImageShape::parse),
+                convert(v, "classes", ClassList::parse),
+                v.integer("max-bytes"),
+                v.longValue("max-pixels"),
+                v.integer("min-side"),
+                convert(v, "background", Background::parse));
+        int replication = v.integer("topic-replication");
+        if (replication > Short.MAX_VALUE) {
+            throw new ConfigException("--topic-replication must be a small number such as 1 or 3, but was " + replication + ".");
+        }
+        OptionalLong limit = v.optional("limit").isPresent() ? OptionalLong.of(v.longValue("limit")) : OptionalLong.empty();
+        OptionalDouble rate = v.optional("rate").isPresent() ? OptionalDouble.of(v.decimal("rate")) : OptionalDouble.empty();
+        PublishOptions publish;
+        try {
+            publish = new PublishOptions(limit, rate, v.bool("dry-run"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+        return new IngestConfig(
+                KafkaOptions.kafka(v, env),
+                KafkaOptions.topics(v),
+                v.string("http-host"),
+                v.integer("port"),
+                normalizer,
+                v.string("application-id"),
+                v.integer("stream-threads"),
+                v.optional("state-dir").map(Path::of),
+                v.bool("create-topics"),
+                v.integer("topic-partitions"),
+                (short) replication,
+                v.integer("max-uploads"),
+                v.duration("send-timeout"),
+                publish,
+                v.bool("serve"));
+    }
+
+    /** What the readers need from this config. */
+    public SourceOptions sourceOptions() {
+        return new SourceOptions(normalizer.classes(), normalizer.maxBytes());
+    }
+
+    /** What the upload API needs from this config. */
+    public UploadPolicy uploadPolicy() {
+        return new UploadPolicy(normalizer.maxBytes(), normalizer.classes(), maxUploads, sendTimeout);
+    }
+
+    private static <T> T convert(ConfigValues v, String name, Function<String, T> parser) {
+        try {
+            return parser.apply(v.string(name));
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Option --" + name + " is invalid: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.ganpipe.ingest.publish;
+
+import dev.ganpipe.ingest.IngestConfig;
+import dev.ganpipe.ingest.normalize.ImageFormat;
+import dev.ganpipe.ingest.normalize.ImageNormalizer;
+import dev.ganpipe.ingest.normalize.Outcome;
+import dev.ganpipe.ingest.normalize.RejectReason;
+import dev.ganpipe.ingest.source.ImageSource;
+import dev.ganpipe.ingest.source.ImageSources;
+import dev.ganpipe.ingest.source.SampleData;
+import dev.ganpipe.ingest.source.SourceImage;
+import dev.ganpipe.ingest.source.SourceOptions;
+import dev.ganpipe.ingest.stream.NormalizerTopology;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code gan ingest PATH...}: reads every source and sends each image to {@code images.raw} (key = source id,
+ * {@code gan.label} when known), or in a dry run judges each with the normaliser and produces nothing. Returns
+ * only once every send is acknowledged; the first failed send stops the run with an exception.
+ */
+public final class IngestCommand {
+
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+
+    private final Optional<RawSink> sink;
+    private final ImageNormalizer normalizer;
+    private final PublishOptions options;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final PrintStream progress;
+
+    private IngestCommand(Optional<RawSink> sink, ImageNormalizer normalizer, PublishOptions options, Clock clock, Sleeper sleeper,
+            PrintStream progress) {
+        this.sink = sink;
+        this.normalizer = normalizer;
+        this.options = options;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.progress = progress;
+    }
+
+    /**
+     * A command that sends to {@code sink} (or only validates, when {@code options.dryRun()}).
+     *
+     * @param normalizer judges images in a dry run; when publishing, only its byte limit applies
+     * @param progress where progress lines and the summary go (stderr on the command line)
+     */
+    public static IngestCommand create(RawSink sink, ImageNormalizer normalizer, PublishOptions options, Clock clock, Sleeper sleeper,
+            PrintStream progress) {
+        return new IngestCommand(options.dryRun() ? Optional.empty() : Optional.of(sink), normalizer, options, clock, sleeper, progress);
+    }
+
+    /** A dry run: reads and validates, produces nothing. */
+    public static IngestCommand dryRun(ImageNormalizer normalizer, PublishOptions options, Clock clock, Sleeper sleeper, PrintStream progress) {
+        return new IngestCommand(Optional.empty(), normalizer, options, clock, sleeper, progress);
+    }
+
+    /**
+     * The command-line entry: opens the locations (paths or {@code sample:fashion-mnist}) and publishes them with
+     * the config's Kafka connection and options, printing progress and the summary to stderr.
+     *
+     * @throws IOException when a source cannot be read
+     * @throws PublishException when the broker did not acknowledge a record
+     */
+    public static IngestSummary run(IngestConfig config, List<String> locations) throws IOException, InterruptedException {
+        return run(config, locations, System.err);
+    }
+
+    /** As {@link #run(IngestConfig, List)}, printing progress and the summary to {@code progress}. */
+    public static IngestSummary run(IngestConfig config, List<String> locations, PrintStream progress) throws IOException, InterruptedException {
+        Clock clock = Clock.systemUTC();
+        ImageNormalizer normalizer = new ImageNormalizer(config.normalizer());
+        if (config.publish().dryRun()) {
+            return dryRun(normalizer, config.publish(), clock, Sleeper.system(), progress).run(locations, config.sourceOptions());
+        }
+        try (KafkaRawSink sink = KafkaRawSink.create(config.kafka(), config.applicationId() + "-cli", config.topics().raw(),
+                NormalizerTopology.EVENT_SOURCE, clock)) {
+            return create(sink, normalizer, config.publish(), clock, Sleeper.system(), progress).run(locations, config.sourceOptions());
+        }
+    }
+
+    /** Opens every location first (a wrong path fails before anything is sent), then publishes them in order. */
+    public IngestSummary run(List<String> locations, SourceOptions sourceOptions) throws IOException, InterruptedException {
+        if (locations.isEmpty()) {
+            throw new IllegalArgumentException("Give at least one path to ingest (an IDX file, a folder, a tar archive, an image) or "
+                    + SampleData.FASHION_MNIST + ".");
+        }
+        List<ImageSource> sources = new ArrayList<>();
+        IngestSummary summary;
+        try {
+            for (String location : locations) {
+                sources.add(ImageSources.open(location, sourceOptions));
+            }
+            summary = publish(sources);
+        } catch (Throwable failure) {
+            try {
+                closeAll(sources);
+            } catch (IOException closing) {
+                failure.addSuppressed(closing);
+            }
+            throw failure;
+        }
+        closeAll(sources);
+        return summary;
+    }
+
+    /** Publishes the sources in order (the caller closes them). */
+    public IngestSummary publish(List<ImageSource> sources) throws IOException, InterruptedException {
+        long limit = options.limit().orElse(Long.MAX_VALUE);
+        OptionalLong total = total(sources, limit);
+        ProgressReporter reporter = new ProgressReporter(progress, clock, total, PROGRESS_INTERVAL);
+        Throttle throttle = new Throttle(options.rate(), clock, sleeper);
+        AtomicLong acknowledged = new AtomicLong();
+        AtomicReference<Failure> failure = new AtomicReference<>();
+        TreeMap<String, Long> rejected = new TreeMap<>();
+        long read = 0;
+        long valid = 0;
+        for (ImageSource source : sources) {
+            while (read < limit) {
+                Optional<SourceImage> next = source.next();
+                if (next.isEmpty()) {
+                    break;
+                }
+                SourceImage image = next.get();
+                read++;
+                throttle.acquire();
+                if (sink.isEmpty()) {
+                    Outcome outcome = normalizer.normalize(image.encodedBytes(), image.label());
+                    if (outcome instanceof Outcome.Rejected r) {
+                        rejected.merge(r.reason().code(), 1L, Long::sum);
+                    } else {
+                        valid++;
+                    }
+                } else if (image.encodedBytes().length > normalizer.settings().maxBytes()) {
+                    // The stream would only dead-letter it; keep oversized payloads off the broker altogether.
+                    rejected.merge(RejectReason.TOO_LARGE.code(), 1L, Long::sum);
+                } else {
+                    send(sink.get(), image, acknowledged, failure);
+                }
+                reporter.update(read, acknowledged.get(), sink.isEmpty());
+            }
+        }
+        if (sink.isPresent()) {
+            sink.get().flush();
+            throwIfFailed(failure.get(), acknowledged.get());
+        }
+        IngestSummary summary = new IngestSummary(read, acknowledged.get(), valid, rejected, sink.isEmpty(), reporter.elapsed());
+        progress.print(summary.describe());
+        return summary;
+    }
+
+    private record Failure(String sourceId, Throwable cause) {
+    }
+
+    private static void send(RawSink sink, SourceImage image, AtomicLong acknowledged, AtomicReference<Failure> failure) {
+        throwIfFailed(failure.get(), acknowledged.get());
+        String contentType = ImageFormat.sniff(image.encodedBytes()).map(ImageFormat::mediaType).orElse("application/octet-stream");
+        sink.send(new RawImage(image.sourceId(), image.encodedBytes(), image.label(), contentType)).whenComplete((ok, error) -> {
+            if (error == null) {
+                acknowledged.incrementAndGet();
+            } else {
+                failure.compareAndSet(null, new Failure(image.sourceId(), error));
+            }
+        });
+    }
+
+    private static void throwIfFailed(Failure failure, long acknowledged) {
+        if (failure != null) {
+            throw new PublishException("Sending " + failure.sourceId() + " to the raw topic failed (" + failure.cause().getMessage()
+                    + "); " + acknowledged + " images were acknowledged before it. Check that the broker is reachable and accepts "
+                    + "records this large, then run again (re-sent images get the same image id downstream).", failure.cause());
+        }
+    }
+
+    private static OptionalLong total(List<ImageSource> sources, long limit) {
+        long sum = 0;
+        for (ImageSource source : sources) {
+            OptionalLong size = source.size();
+            if (size.isEmpty()) {
+                return limit == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(limit);
+            }
+            sum += size.getAsLong();
+        }
+        return OptionalLong.of(Math.min(sum, limit));
+    }
+
+    private static void closeAll(List<ImageSource> sources) throws IOException {
+        IOException first = null;
+        for (ImageSource source : sources) {
+            try {
+                source.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

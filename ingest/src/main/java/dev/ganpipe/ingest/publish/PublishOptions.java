@@ -1,0 +1,31 @@
+package dev.ganpipe.ingest.publish;
+
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * How {@code gan ingest PATH...} publishes.
+ *
+ * @param limit stop after this many images (over all paths)
+ * @param rate at most this many images per second
+ * @param dryRun read and validate with the normaliser, produce nothing
+ */
+public record PublishOptions(OptionalLong limit, OptionalDouble rate, boolean dryRun) {
+
+    public PublishOptions {
+        Objects.requireNonNull(limit, "limit");
+        Objects.requireNonNull(rate, "rate");
+        if (limit.isPresent() && limit.getAsLong() < 0) {
+            throw new IllegalArgumentException("--limit must be 0 or more, but was " + limit.getAsLong() + ".");
+        }
+        if (rate.isPresent() && !(rate.getAsDouble() > 0 && Double.isFinite(rate.getAsDouble()))) {
+            throw new IllegalArgumentException("--rate must be a positive number of images per second, but was " + rate.getAsDouble() + ".");
+        }
+    }
+
+    /** No limit, no throttle, really produce. */
+    public static PublishOptions unlimited() {
+        return new PublishOptions(OptionalLong.empty(), OptionalDouble.empty(), false);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.ganpipe.ingest.stream;
+
+import dev.ganpipe.common.metrics.MetricNames;
+import dev.ganpipe.ingest.normalize.RejectReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The ingest meters of DESIGN.md, created once and injected: {@code gan_ingest_images_total{outcome,reason}},
+ * {@code gan_ingest_bytes_total}, {@code gan_ingest_normalize_seconds} (histogram), plus
+ * {@code gan_ingest_stream_errors_total{kind}} for records the Streams error handlers dealt with. Every
+ * outcome and reason is registered at zero up front, so dashboards and alerts see the series before the first
+ * rejection.
+ */
+public final class IngestMetrics {
+
+    public static final String OUTCOME = "outcome";
+    public static final String REASON = "reason";
+    public static final String ACCEPTED = "accepted";
+    public static final String REJECTED = "rejected";
+    /** The reason tag of accepted images. */
+    public static final String REASON_NONE = "none";
+    /** {@code gan_ingest_stream_errors_total{kind}}: records the Streams error handlers took over. */
+    public static final String STREAM_ERRORS = "gan.ingest.stream.errors";
+
+    /** What kind of failure a Streams error handler saw. */
+    public enum ErrorKind {
+        DESERIALIZATION, PROCESSING, PRODUCTION;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Counter accepted;
+    private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+    private final Map<ErrorKind, Counter> streamErrors = new EnumMap<>(ErrorKind.class);
+    private final Counter bytes;
+    private final Timer normalize;
+
+    public IngestMetrics(MeterRegistry registry) {
+        accepted = Counter.builder(MetricNames.INGEST_IMAGES).tag(OUTCOME, ACCEPTED).tag(REASON, REASON_NONE)
+                .description("Images the normaliser handled, by outcome and rejection reason").register(registry);
+        for (RejectReason reason : RejectReason.values()) {
+            rejected.put(reason, Counter.builder(MetricNames.INGEST_IMAGES).tag(OUTCOME, REJECTED).tag(REASON, reason.code())
+                    .description("Images the normaliser handled, by outcome and rejection reason").register(registry));
+        }
+        for (ErrorKind kind : ErrorKind.values()) {
+            streamErrors.put(kind, Counter.builder(STREAM_ERRORS).tag("kind", kind.tag())
+                    .description("Records the Kafka Streams error handlers took over").register(registry));
+        }
+        bytes = Counter.builder(MetricNames.INGEST_BYTES).baseUnit("bytes")
+                .description("Bytes of encoded input the normaliser read").register(registry);
+        normalize = Timer.builder(MetricNames.INGEST_NORMALIZE).publishPercentileHistogram()
+                .description("Time to validate and normalise one image").register(registry);
+    }
+
+    /** Counts an accepted image. */
+    public void accepted() {
+        accepted.increment();
+    }
+
+    /** Counts a rejected image. */
+    public void rejected(RejectReason reason) {
+        rejected.get(reason).increment();
+    }
+
+    /** Counts input bytes. */
+    public void bytes(long count) {
+        bytes.increment(count);
+    }
+
+    /** Counts a record a Streams error handler took over. */
+    public void streamError(ErrorKind kind) {
+        streamErrors.get(kind).increment();
+    }
+
+    /** Runs and times one normalisation. */
+    public <T> T timeNormalize(Supplier<T> work) {
+        return normalize.record(work);
+    }
+}

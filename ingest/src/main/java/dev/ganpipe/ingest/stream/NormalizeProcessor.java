@@ -1,0 +1,68 @@
+package dev.ganpipe.ingest.stream;
+
+import dev.ganpipe.common.kafka.CloudEvents;
+import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.ingest.normalize.ImageNormalizer;
+import dev.ganpipe.ingest.normalize.Outcome;
+import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Normalises each {@code images.raw} record and forwards it to the train sink (new key, value and headers) or the
+ * dead-letter sink (original key and value). Keys differ in type between the two sinks, hence {@code Object}.
+ */
+final class NormalizeProcessor implements Processor<byte[], byte[], Object, byte[]> {
+
+    private final ImageNormalizer normalizer;
+    private final IngestMetrics metrics;
+    private final CloudEvents events;
+    private final DeadLetters deadLetters;
+    private ProcessorContext<Object, byte[]> context;
+
+    NormalizeProcessor(ImageNormalizer normalizer, IngestMetrics metrics, CloudEvents events, DeadLetters deadLetters) {
+        this.normalizer = normalizer;
+        this.metrics = metrics;
+        this.events = events;
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, byte[]> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        byte[] value = record.value();
+        metrics.bytes(value == null ? 0 : value.length);
+        Optional<String> label = GanHeaders.text(record.headers(), GanHeaders.LABEL);
+        Outcome outcome = metrics.timeNormalize(() -> normalizer.normalize(value, label));
+        switch (outcome) {
+            case Outcome.Accepted accepted -> {
+                Headers headers = new RecordHeaders();
+                // The image id as event id: the same picture sent twice is the same event, which consumers may drop.
+                events.stamp(headers, accepted.id(), CloudEvents.TYPE_IMAGE_TRAIN, "image/png");
+                if (accepted.label().isPresent()) {
+                    GanHeaders.put(headers, GanHeaders.LABEL, Integer.toString(accepted.label().getAsInt()));
+                }
+                GanHeaders.put(headers, GanHeaders.IMAGE_SHAPE, accepted.image().shape().toString());
+                context.forward(new Record<>(accepted.id(), accepted.png(), record.timestamp(), headers), NormalizerTopology.TRAIN_SINK);
+                metrics.accepted();
+            }
+            case Outcome.Rejected rejected -> {
+                // Records always come from the source topic here (no punctuation), so the metadata is present.
+                RecordMetadata source = context.recordMetadata().orElseThrow(() -> new IllegalStateException(
+                        "The normaliser got a record without source metadata; it must only be fed from " + NormalizerTopology.SOURCE + "."));
+                Headers headers = deadLetters.headers(record.headers(), value, rejected.reason(), rejected.detail(),
+                        source.topic(), source.partition(), source.offset());
+                context.forward(record.withHeaders(headers), NormalizerTopology.DLQ_SINK);
+                metrics.rejected(rejected.reason());
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.ganpipe.ingest.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ganpipe.common.Json;
+import dev.ganpipe.common.http.HttpService;
+import dev.ganpipe.common.metrics.MeterRegistries;
+import dev.ganpipe.ingest.RecordingSink;
+import dev.ganpipe.ingest.TestImages;
+import dev.ganpipe.ingest.normalize.ClassList;
+import dev.ganpipe.ingest.publish.RawImage;
+import dev.ganpipe.ingest.publish.RawSink;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class IngestRoutesTest {
+
+    private static final UploadPolicy POLICY = new UploadPolicy(4096, ClassList.fashionMnist(), 4, Duration.ofSeconds(5));
+
+    private final PrometheusMeterRegistry registry = MeterRegistries.prometheus("ingest-test");
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final AtomicBoolean ready = new AtomicBoolean();
+    private HttpService server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        client.close();
+    }
+
+    @Test
+    void anUploadIsAcknowledgedWithItsRecordIdAndItsLabelAsAClassIndex() throws Exception {
+        RecordingSink sink = start(RecordingSink.acknowledging(), POLICY);
+        byte[] png = TestImages.goodPng();
+        HttpResponse<String> response = post("/v1/images?label=Sneaker", "image/png", png);
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        JsonNode body = Json.mapper().readTree(response.body());
+        String id = body.get("ids").get(0).asText();
+        assertThat(id).matches("[0-9a-f-]{36}");
+        RawImage sent = sink.sent().getFirst();
+        assertThat(sent.key()).isEqualTo(id);
+        assertThat(sent.bytes()).containsExactly(png);
+        assertThat(sent.label()).isEqualTo(Optional.of("7"));
+        assertThat(sent.contentType()).isEqualTo("image/png");
+    }
+
+    @Test
+    void anUnlabelledJpegIsAccepted() throws Exception {
+        RecordingSink sink = start(RecordingSink.acknowledging(), POLICY);
+        HttpResponse<String> response = post("/v1/images", "image/jpeg; charset=binary", TestImages.encode(TestImages.noise(20, 20, 1), "jpeg"));
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(sink.sent().getFirst().label()).isEmpty();
+        assertThat(sink.sent().getFirst().contentType()).isEqualTo("image/jpeg");
+    }
+
+    @Test
+    void aBodyOverTheLimitGets413() throws Exception {
+        RecordingSink sink = start(RecordingSink.acknowledging(), POLICY);
+        HttpResponse<String> response = post("/v1/images", "image/png", new byte[POLICY.maxBytes() + 1]);
+        assertError(response, 413, "too_large");
+        assertThat(sink.sent()).isEmpty();
+    }
+
+    @Test
+    void aBodyFarOverTheLimitStillGetsA413RatherThanAReset() throws Exception {
+        start(RecordingSink.acknowledging(), new UploadPolicy(1 << 20, ClassList.fashionMnist(), 4, Duration.ofSeconds(5)));
+        assertError(post("/v1/images", "image/png", new byte[12 << 20]), 413, "too_large");
+    }
+
+    @Test
+    void nonImageContentTypesGet415() throws Exception {
+        RecordingSink sink = start(RecordingSink.acknowledging(), POLICY);
+        assertError(post("/v1/images", "text/plain", new byte[] {1}), 415, "unsupported_type");
+        assertError(post("/v1/images", "image/tiff", new byte[] {1}), 415, "unsupported_type");
+        assertError(post("/v1/images", "application/octet-stream", new byte[] {1}), 415, "unsupported_type");
+        assertThat(sink.sent()).isEmpty();
+    }
+
+    @Test
+    void aLabelOutsideTheClassesGets400() throws Exception {
+        RecordingSink sink = start(RecordingSink.acknowledging(), POLICY);
+        HttpResponse<String> response = post("/v1/images?label=42", "image/png", TestImages.goodPng());
+        assertError(response, 400, "bad_label");
+        assertThat(response.body()).contains("T-shirt/top");
+        assertThat(sink.sent()).isEmpty();
+    }
+
+    @Test
+    void anEmptyBodyGets400() throws Exception {
+        start(RecordingSink.acknowledging(), POLICY);
+        assertError(post("/v1/images", "image/png", new byte[0]), 400, "empty");
+    }
+
+    @Test
+    void aSendTheBrokerRefusesGets503() throws Exception {
+        start(RecordingSink.failingFrom(0), POLICY);
+        assertError(post("/v1/images", "image/png", TestImages.goodPng()), 503, "not_stored");
+    }
+
+    @Test
+    void uploadsBeyondTheConcurrencyLimitGet503WithRetryAfter() throws Exception {
+        CompletableFuture<Void> acknowledgement = new CompletableFuture<>();
+        AtomicInteger sends = new AtomicInteger();
+        RawSink stalled = new RawSink() {
+            @Override
+            public CompletableFuture<Void> send(RawImage image) {
+                sends.incrementAndGet();
+                return acknowledgement;
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        start(stalled, new UploadPolicy(4096, ClassList.fashionMnist(), 1, Duration.ofSeconds(30)));
+        CompletableFuture<HttpResponse<String>> first = client.sendAsync(request("/v1/images", "image/png", TestImages.goodPng()),
+                HttpResponse.BodyHandlers.ofString());
+        // The first upload holds the only slot while it waits for its acknowledgement.
+        await().atMost(Duration.ofSeconds(10)).until(() -> sends.get() == 1);
+        HttpResponse<String> busy = post("/v1/images", "image/png", TestImages.goodPng());
+        assertError(busy, 503, "busy");
+        assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
+        acknowledgement.complete(null);
+        assertThat(first.get().statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void readinessFollowsTheStreamsStateAndMetricsAreServed() throws Exception {
+        start(RecordingSink.acknowledging(), POLICY);
+        assertThat(get("/readyz").statusCode()).isEqualTo(503);
+        ready.set(true);
+        assertThat(get("/readyz").statusCode()).isEqualTo(200);
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+        post("/v1/images", "image/png", TestImages.goodPng());
+        assertThat(get("/metrics").body()).contains("gan_ingest_http_requests_total{endpoint=\"/v1/images\"");
+    }
+
+    private <S extends RawSink> S start(S sink, UploadPolicy policy) {
+        server = HttpService.start("ingest-test", "127.0.0.1", 0, IngestRoutes.routes(sink, policy, registry, ready::get), registry, "gan.ingest.http");
+        return sink;
+    }
+
+    private HttpRequest request(String path, String contentType, byte[] body) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+    }
+
+    private HttpResponse<String> post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
+        return client.send(request(path, contentType, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String code) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode body = Json.mapper().readTree(response.body());
+        assertThat(body.get("error").asText()).isEqualTo(code);
+        assertThat(body.get("message").asText()).isNotBlank().endsWith(".");
+    }
+}
