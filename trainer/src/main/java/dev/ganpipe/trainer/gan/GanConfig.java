@@ -1,0 +1,121 @@
+package dev.ganpipe.trainer.gan;
+
+/**
+ * Shape and hyper-parameters of a DCGAN.
+ *
+ * @param imageSize image height and width: 28 (small layout, e.g. MNIST) or 64 (classic DCGAN)
+ * @param channels image channels: 1 (grey) or 3 (RGB)
+ * @param noiseDim length of a noise vector z
+ * @param generatorWidth base number of generator feature maps ("ngf")
+ * @param discriminatorWidth base number of discriminator feature maps ("ndf")
+ * @param learningRate Adam learning rate of both networks
+ * @param beta1 Adam first-moment decay
+ * @param beta2 Adam second-moment decay
+ * @param seed seed of the initial weights and of the training noise
+ * @param threads PyTorch intra-op threads, or 0 to keep the engine default
+ */
+public record GanConfig(
+        int imageSize,
+        int channels,
+        int noiseDim,
+        int generatorWidth,
+        int discriminatorWidth,
+        double learningRate,
+        double beta1,
+        double beta2,
+        long seed,
+        int threads) {
+
+    /** Default noise length. */
+    public static final int DEFAULT_NOISE_DIM = 100;
+    /** Default generator and discriminator base width. */
+    public static final int DEFAULT_WIDTH = 64;
+    /** Default Adam learning rate (DCGAN paper). */
+    public static final double DEFAULT_LEARNING_RATE = 2e-4;
+    /** Default Adam beta1 (DCGAN paper). */
+    public static final double DEFAULT_BETA1 = 0.5;
+    /** Default Adam beta2. */
+    public static final double DEFAULT_BETA2 = 0.999;
+    /** Default seed. */
+    public static final long DEFAULT_SEED = 42L;
+
+    private static final int MAX_NOISE_DIM = 4096;
+    private static final int MAX_WIDTH = 1024;
+    private static final int MAX_THREADS = 1024;
+
+    /** Validates every field; messages say which value is wrong and what is accepted. */
+    public GanConfig {
+        if (imageSize != 28 && imageSize != 64) {
+            throw new IllegalArgumentException(
+                    "imageSize must be 28 or 64 (the two supported DCGAN layouts), but was " + imageSize + ".");
+        }
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException(
+                    "channels must be 1 (grey) or 3 (RGB), but was " + channels + ".");
+        }
+        if (noiseDim < 1 || noiseDim > MAX_NOISE_DIM) {
+            throw new IllegalArgumentException(
+                    "noiseDim must be between 1 and " + MAX_NOISE_DIM + " (100 is usual), but was " + noiseDim + ".");
+        }
+        if (generatorWidth < 1 || generatorWidth > MAX_WIDTH) {
+            throw new IllegalArgumentException(
+                    "generatorWidth must be between 1 and " + MAX_WIDTH + " (64 is usual), but was " + generatorWidth + ".");
+        }
+        if (discriminatorWidth < 1 || discriminatorWidth > MAX_WIDTH) {
+            throw new IllegalArgumentException(
+                    "discriminatorWidth must be between 1 and " + MAX_WIDTH + " (64 is usual), but was "
+                            + discriminatorWidth + ".");
+        }
+        if (!(learningRate > 0 && learningRate < 1)) {
+            throw new IllegalArgumentException(
+                    "learningRate must be a number above 0 and below 1 (2e-4 is usual), but was " + learningRate + ".");
+        }
+        if (!(beta1 >= 0 && beta1 < 1)) {
+            throw new IllegalArgumentException(
+                    "beta1 must be at least 0 and below 1 (0.5 is usual for GANs), but was " + beta1 + ".");
+        }
+        if (!(beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException(
+                    "beta2 must be at least 0 and below 1 (0.999 is usual), but was " + beta2 + ".");
+        }
+        if (threads < 0 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException(
+                    "threads must be between 0 (engine default) and " + MAX_THREADS + ", but was " + threads + ".");
+        }
+    }
+
+    /** The 28x28 grey-scale default (MNIST-like data), with DCGAN hyper-parameters. */
+    public static GanConfig dcgan28() {
+        return new GanConfig(28, 1, DEFAULT_NOISE_DIM, DEFAULT_WIDTH, DEFAULT_WIDTH,
+                DEFAULT_LEARNING_RATE, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_SEED, 0);
+    }
+
+    /** The classic 64x64 RGB DCGAN, with DCGAN hyper-parameters. */
+    public static GanConfig dcgan64() {
+        return new GanConfig(64, 3, DEFAULT_NOISE_DIM, DEFAULT_WIDTH, DEFAULT_WIDTH,
+                DEFAULT_LEARNING_RATE, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_SEED, 0);
+    }
+
+    /** A copy with another seed. */
+    public GanConfig withSeed(long newSeed) {
+        return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
+                learningRate, beta1, beta2, newSeed, threads);
+    }
+
+    /** A copy with other base widths for the generator and the discriminator. */
+    public GanConfig withWidths(int newGeneratorWidth, int newDiscriminatorWidth) {
+        return new GanConfig(imageSize, channels, noiseDim, newGeneratorWidth, newDiscriminatorWidth,
+                learningRate, beta1, beta2, seed, threads);
+    }
+
+    /** A copy with another intra-op thread count (0 = engine default). */
+    public GanConfig withThreads(int newThreads) {
+        return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
+                learningRate, beta1, beta2, seed, newThreads);
+    }
+
+    /** Floats in one image, {@code channels * imageSize * imageSize}. */
+    public int imageElements() {
+        return channels * imageSize * imageSize;
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * ONNX export of the trained generator, written without any ONNX or protobuf library.
+ *
+ * <p>{@link dev.ganpipe.trainer.onnx.GeneratorOnnxExporter} turns an engine-neutral description of
+ * the generator ({@link dev.ganpipe.trainer.onnx.GeneratorSpec}, a list of {@link
+ * dev.ganpipe.trainer.onnx.GeneratorLayer}s holding the trained weights) into the bytes of an ONNX
+ * {@code ModelProto}. The package-private {@code ProtoWriter} and {@code OnnxProto} encode the small
+ * subset of {@code onnx.proto} that this needs. Nothing here depends on DJL: the {@code gan} package
+ * reads its blocks and hands the weights over as plain arrays.
+ */
+package dev.ganpipe.trainer.onnx;

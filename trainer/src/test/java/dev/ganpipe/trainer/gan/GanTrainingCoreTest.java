@@ -1,0 +1,223 @@
+package dev.ganpipe.trainer.gan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import dev.ganpipe.common.model.Noise;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class GanTrainingCoreTest {
+
+    /** Narrow networks keep these tests fast; the layout is the same as the default. */
+    private static final GanConfig SMALL = GanConfig.dcgan28().withWidths(16, 16).withSeed(1234);
+    private static final int BATCH = 16;
+
+    @Test
+    void eachHalfOfAStepChangesOnlyItsOwnNetwork() {
+        try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
+            float[] real = SyntheticImages.squares(new Random(1), BATCH, 1, 28);
+            core.trainStep(real, BATCH); // moves the Adam state and running statistics off their initial values
+
+            Map<String, float[]> g0 = values(core.generatorBlock());
+            Map<String, float[]> d0 = values(core.discriminatorBlock());
+            core.discriminatorHalf(real, BATCH);
+            Map<String, float[]> g1 = values(core.generatorBlock());
+            Map<String, float[]> d1 = values(core.discriminatorBlock());
+            assertIdentical(g1, g0, "generator after the D half");
+            assertChanged(d1, d0, core.discriminatorBlock(), "discriminator after the D half");
+
+            core.generatorHalf(BATCH);
+            Map<String, float[]> g2 = values(core.generatorBlock());
+            Map<String, float[]> d2 = values(core.discriminatorBlock());
+            assertIdentical(d2, d1, "discriminator after the G half");
+            assertChanged(g2, g1, core.generatorBlock(), "generator after the G half");
+            // The G half's backward also reached D; none of it may be left for D's next update.
+            for (Parameter p : core.discriminatorBlock().getParameters().values()) {
+                if (p.requiresGradient()) {
+                    try (NDArray grad = p.getArray().getGradient()) {
+                        assertThat(grad.toFloatArray()).as("gradient of %s", p.getName()).containsOnly(0f);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameFirstStepAndTheSameSamples() {
+        float[] real = SyntheticImages.squares(new Random(2), BATCH, 1, 28);
+        StepResult a;
+        StepResult b;
+        float[] samplesA;
+        float[] samplesB;
+        try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
+            a = core.trainStep(real, BATCH);
+            samplesA = core.generate(core.noise(9, 4), 4);
+        }
+        try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
+            b = core.trainStep(real, BATCH);
+            samplesB = core.generate(core.noise(9, 4), 4);
+        }
+        assertThat(b).isEqualTo(a);
+        assertThat(a.step()).isEqualTo(1);
+        assertThat(samplesB).isEqualTo(samplesA);
+        try (GanTrainingCore other = new GanTrainingCore(SMALL.withSeed(99))) {
+            assertThat(other.trainStep(real, BATCH).dLoss()).isNotEqualTo(a.dLoss());
+        }
+    }
+
+    @Test
+    void generateRunsInInferenceModeAndLeavesTheModelAlone() {
+        try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
+            core.trainStep(SyntheticImages.squares(new Random(3), BATCH, 1, 28), BATCH);
+            Map<String, float[]> before = values(core.generatorBlock());
+            float[] noise = core.noise(5, 3);
+            float[] first = core.generate(noise, 3);
+            float[] again = core.generate(noise, 3);
+            float[] single = core.generate(java.util.Arrays.copyOf(noise, SMALL.noiseDim()), 1);
+            assertThat(first).hasSize(3 * 784).isEqualTo(again);
+            // Running statistics, not batch statistics: a sample does not depend on its batch mates.
+            for (int i = 0; i < 784; i++) {
+                assertThat(single[i]).isCloseTo(first[i], org.assertj.core.api.Assertions.within(1e-5f));
+            }
+            for (float v : first) {
+                assertThat(v).isBetween(-1f, 1f);
+            }
+            assertIdentical(values(core.generatorBlock()), before, "generator after generate()");
+            assertThat(core.step()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void noiseIsJavaUtilRandomGaussiansForTheSeedAsInTheCommonModule() {
+        try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
+            float[] noise = core.noise(77, 2);
+            Random reference = new Random(77);
+            assertThat(noise).hasSize(2 * SMALL.noiseDim());
+            for (float v : noise) {
+                assertThat(v).isEqualTo((float) reference.nextGaussian());
+            }
+            assertThat(core.noise(77, 2)).containsExactly(noise);
+            assertThat(noise).isEqualTo(Noise.gaussian(77, 2, SMALL.noiseDim())); // what the other services use
+        }
+    }
+
+    @Test
+    void stepsFreeEveryArrayTheyCreate() {
+        try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
+            float[] real = SyntheticImages.squares(new Random(4), BATCH, 1, 28);
+            core.trainStep(real, BATCH);
+            core.generate(core.noise(1, 2), 2);
+            int live = core.liveArrayCount();
+            for (int i = 0; i < 3; i++) {
+                core.trainStep(real, BATCH);
+                core.generate(core.noise(1, 2), 2);
+                core.exportGeneratorOnnx(Map.of());
+            }
+            assertThat(core.liveArrayCount()).isEqualTo(live);
+        }
+    }
+
+    @Test
+    void rejectsBadInputWithAHint() {
+        try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
+            assertThatThrownBy(() -> core.trainStep(new float[10], 2))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("realImages must hold batchSize * C * H * W = 1568 floats, but holds 10; pass a matching count.");
+            float[] tooBright = new float[784];
+            tooBright[3] = 255f;
+            assertThatThrownBy(() -> core.trainStep(tooBright, 1))
+                    .hasMessageContaining("realImages[3] is 255.0 but images must be finite and in [-1, 1]");
+            float[] nan = new float[784];
+            nan[0] = Float.NaN;
+            assertThatThrownBy(() -> core.trainStep(nan, 1)).hasMessageContaining("realImages[0] is NaN");
+            assertThatThrownBy(() -> core.generate(new float[5], 1)).hasMessageContaining("noise must hold");
+            assertThatThrownBy(() -> core.noise(1, 0)).hasMessageContaining("at least 1");
+            assertThat(core.step()).isZero();
+        }
+        GanTrainingCore closed = new GanTrainingCore(SMALL);
+        closed.close();
+        closed.close();
+        assertThatThrownBy(() -> closed.generate(new float[100], 1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("This GanTrainingCore is closed; create a new one.");
+    }
+
+    @Test
+    void runsOnTheCpuWhenTheEngineSeesNoGpuAndAppliesTheThreadCount() {
+        int before = TorchRuntime.intraOpThreads();
+        try (GanTrainingCore core = new GanTrainingCore(SMALL.withThreads(1))) {
+            if (TorchRuntime.engine().getGpuCount() == 0) {
+                assertThat(core.device()).isEqualTo(Device.cpu());
+            } else {
+                assertThat(core.device().isGpu()).isTrue();
+            }
+            assertThat(TorchRuntime.intraOpThreads()).isEqualTo(1);
+            assertThat(core.config().threads()).isEqualTo(1);
+        } finally {
+            TorchRuntime.setIntraOpThreads(before);
+        }
+    }
+
+    @Test
+    void thirtyStepsOnSquaresKeepTheLossesFinite() {
+        GanConfig config = GanConfig.dcgan28().withWidths(32, 32); // about 2 s on two idle cores
+        Random data = new Random(5);
+        List<StepResult> results = new ArrayList<>();
+        long start = System.nanoTime();
+        try (GanTrainingCore core = new GanTrainingCore(config)) {
+            for (int i = 0; i < 30; i++) {
+                results.add(core.trainStep(SyntheticImages.squares(data, 32, 1, 28), 32));
+            }
+            assertThat(core.step()).isEqualTo(30);
+        }
+        // Logged, not asserted: wall time on a shared two-core machine says little about this code.
+        System.out.printf("30 dcgan28 steps at batch 32 took %s%n", Duration.ofNanos(System.nanoTime() - start));
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.isFinite()).as("step %d: %s", r.step(), r).isTrue();
+            assertThat(r.dRealMean()).isBetween(0f, 1f);
+            assertThat(r.dFakeMean()).isBetween(0f, 1f);
+        });
+        assertThat(results).extracting(StepResult::step).startsWith(1L, 2L, 3L).endsWith(30L);
+    }
+
+    @Test
+    void dcgan64TrainsAndSamplesAtItsSize() {
+        GanConfig config = GanConfig.dcgan64().withWidths(8, 8);
+        try (GanTrainingCore core = new GanTrainingCore(config)) {
+            float[] real = SyntheticImages.squares(new Random(6), 4, 3, 64);
+            StepResult r = core.trainStep(real, 4);
+            assertThat(r.isFinite()).isTrue();
+            assertThat(core.generate(core.noise(1, 2), 2)).hasSize(2 * 3 * 64 * 64);
+        }
+    }
+
+    // ---- helpers ----
+
+    private static Map<String, float[]> values(Block block) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        block.getParameters().forEach(p -> out.put(p.getKey(), p.getValue().getArray().toFloatArray()));
+        return out;
+    }
+
+    private static void assertIdentical(Map<String, float[]> actual, Map<String, float[]> expected, String what) {
+        assertThat(actual.keySet()).as(what).isEqualTo(expected.keySet());
+        actual.forEach((name, v) -> assertThat(v).as("%s: %s", what, name).isEqualTo(expected.get(name)));
+    }
+
+    /** Every trainable parameter and every running statistic moved. */
+    private static void assertChanged(Map<String, float[]> actual, Map<String, float[]> before, Block block, String what) {
+        block.getParameters().forEach(p -> {
+            assertThat(actual.get(p.getKey())).as("%s: %s", what, p.getKey()).isNotEqualTo(before.get(p.getKey()));
+        });
+    }
+}
