@@ -54,7 +54,10 @@ final class DemoCommand {
                 .add("export-every", "60s", "Publish a generator at least this often ...")
                 .add("export-every-steps", "500", "... and every this many steps.")
                 .add("sample-every-steps", "100", "Write a fixed-noise sample grid every this many steps.")
-                .add("threads", "0", "PyTorch threads for training (0: all cores).");
+                .add("threads", "0", "PyTorch threads for training (0: all cores).")
+                .add("with-prometheus", "false", "Also run Prometheus (the 'prometheus' binary, e.g. Debian's package) with the project's config and alerts.")
+                .add("prometheus-port", "9090", "Port of that Prometheus.")
+                .add("monitoring-dir", "monitoring", "The project's monitoring folder (prometheus/prometheus.yml and alerts.yml).");
     }
 
     static int run(List<String> args) {
@@ -120,6 +123,19 @@ final class DemoCommand {
         GeneratorService generator = GeneratorService.start(generatorConfig, MeterRegistries.prometheus("generator"));
         started.add(generator);
 
+        String prometheusLine = "";
+        if (v.bool("with-prometheus")) {
+            Path binary = PrometheusProcess.findBinary().orElseThrow(() -> new IllegalStateException(
+                    "--with-prometheus needs the 'prometheus' binary on the PATH; install it (e.g. 'apt-get install prometheus') or drop the option."));
+            PrometheusProcess prometheus = PrometheusProcess.start(binary, Path.of(v.string("monitoring-dir")), Map.of(
+                    "ingest", "localhost:" + ingest.port(), "trainer", "localhost:" + trainer.port(),
+                    "generator-service", "localhost:" + generator.port()), java.time.Duration.ofSeconds(5),
+                    work.resolve("prometheus"), v.integer("prometheus-port"));
+            started.add(prometheus);
+            prometheusLine = String.format("   prometheus          http://localhost:%d/  (alerts: http://localhost:%d/alerts)%n",
+                    prometheus.port(), prometheus.port());
+        }
+
         List<String> publishArgs = new ArrayList<>(List.of("--bootstrap-servers", bootstrap));
         v.optional("limit").ifPresent(limit -> publishArgs.addAll(List.of("--limit", limit)));
         IngestConfig publishConfig = IngestConfig.parse(publishArgs, env);
@@ -136,12 +152,12 @@ final class DemoCommand {
                    trainer             http://localhost:%d/v1/status       sample grids in %s
                                        http://localhost:%d/v1/samples/latest.png
                    generator service   http://localhost:%d/readyz         models in %s
-                 The first generator is published about %s after training starts; then open
+                %s The first generator is published about %s after training starts; then open
                    http://localhost:%d/v1/generate?count=16&seed=1
                 ================================================================================
 
                 """, bootstrap, work.resolve("kafka"), ingest.port(), data, trainer.port(), work.resolve("samples"),
-                trainer.port(), generator.port(), work.resolve("models"), v.string("export-every"), generator.port());
+                trainer.port(), generator.port(), work.resolve("models"), prometheusLine, v.string("export-every"), generator.port());
     }
 
     private static void publish(IngestConfig config, String data) {

@@ -56,7 +56,7 @@ public final class TrainerService implements Service {
         ModelPublisher publisher = new ModelPublisher(config.modelName(), models, config.keepModels(), config.kafka(),
                 config.topics().models(), published, clock, registry);
         SampleGrids samples = new SampleGrids(config.samplesDir(), config.shape());
-        TrainerMetrics metrics = new TrainerMetrics(registry, replay::size);
+        TrainerMetrics metrics = new TrainerMetrics(registry, replay::size, feed::lag);
         TrainingLoop loop = new TrainingLoop(core, batches, feed, publisher, samples, metrics, config.schedule(),
                 config.shape(), core.device().toString(), clock);
         Thread thread = Thread.ofPlatform().name("trainer-loop").unstarted(loop);

@@ -32,6 +32,12 @@ public final class MetricNames {
     public static final String TRAINER_LAST_EXPORT = "gan.trainer.last.export.timestamp.seconds";
     /** {@code gan_trainer_quality{metric}}. */
     public static final String TRAINER_QUALITY = "gan.trainer.quality";
+    /** {@code gan_trainer_lag_images}: images on the training topic not trained on yet. */
+    public static final String TRAINER_LAG = "gan.trainer.lag.images";
+    /** {@code gan_trainer_records_rejected_total}: training records the trainer could not decode. */
+    public static final String TRAINER_RECORDS_REJECTED = "gan.trainer.records.rejected";
+    /** {@code gan_trainer_quality_gate_refusals_total}: exports the quality gate kept from publishing. */
+    public static final String TRAINER_QUALITY_GATE_REFUSALS = "gan.trainer.quality.gate.refusals";
     /** {@code gan_trainer_replay_buffer_images}. */
     public static final String TRAINER_REPLAY_BUFFER = "gan.trainer.replay.buffer.images";
 
@@ -47,6 +53,16 @@ public final class MetricNames {
     public static final String GENERATOR_MODEL_VERSION = "gan.generator.model.version";
     /** {@code gan_generator_model_swaps_total{outcome}}. */
     public static final String GENERATOR_MODEL_SWAPS = "gan.generator.model.swaps";
+    /** {@code gan_generator_stream_requests_total{outcome="accepted|rejected",reason}}: {@code synthetic.requests} records. */
+    public static final String GENERATOR_STREAM_REQUESTS = "gan.generator.stream.requests";
+    /** {@code gan_generator_continuous_images_total}: images continuous mode published. */
+    public static final String GENERATOR_CONTINUOUS_IMAGES = "gan.generator.continuous.images";
+    /** {@code gan_generator_continuous_failures_total{reason}}: continuous-mode images not published, by reason. */
+    public static final String GENERATOR_CONTINUOUS_FAILURES = "gan.generator.continuous.failures";
+    /** {@code gan_generator_continuous_target_rate}: the configured continuous rate, images/s (0 when off). */
+    public static final String GENERATOR_CONTINUOUS_TARGET_RATE = "gan.generator.continuous.target.rate";
+    /** {@code gan_generator_continuous_behind_seconds}: how far continuous mode runs behind its schedule. */
+    public static final String GENERATOR_CONTINUOUS_BEHIND = "gan.generator.continuous.behind.seconds";
 
     private MetricNames() {
     }

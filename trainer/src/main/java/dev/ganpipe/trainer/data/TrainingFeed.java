@@ -6,6 +6,7 @@ import dev.ganpipe.common.image.ModelPixels;
 import dev.ganpipe.common.image.Png;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.Topic;
+import dev.ganpipe.common.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -58,7 +59,7 @@ public final class TrainingFeed implements AutoCloseable {
         this.topic = topic;
         this.shape = shape;
         this.ready = new ArrayBlockingQueue<>(queueCapacity);
-        this.rejected = Counter.builder("gan.trainer.records.rejected")
+        this.rejected = Counter.builder(MetricNames.TRAINER_RECORDS_REJECTED)
                 .description("images.train records the trainer could not decode and skipped").register(registry);
         this.thread = Thread.ofPlatform().name("trainer-feed").daemon(true).unstarted(this::run);
     }

@@ -8,7 +8,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /** The trainer's meters of DESIGN.md, created once and updated by the training thread. */
 public final class TrainerMetrics {
@@ -19,7 +23,13 @@ public final class TrainerMetrics {
     private final Timer dataWait;
     private final AtomicReference<StepResult> last = new AtomicReference<>();
 
-    public TrainerMetrics(MeterRegistry registry, IntSupplier replayBufferImages) {
+    /** Quality metrics the evaluator reports; NaN until the first evaluation so dashboards show "not measured yet". */
+    public static final List<String> QUALITY_METRICS = List.of("fid", "kid", "precision", "recall", "coverage");
+
+    private final Map<String, AtomicReference<Double>> quality = new LinkedHashMap<>();
+    private final Counter gateRefusals;
+
+    public TrainerMetrics(MeterRegistry registry, IntSupplier replayBufferImages, LongSupplier lagImages) {
         steps = Counter.builder(MetricNames.TRAINER_STEPS).description("Adversarial training steps").register(registry);
         images = Counter.builder(MetricNames.TRAINER_IMAGES).description("Fresh stream images trained on").register(registry);
         stepTime = Timer.builder(MetricNames.TRAINER_STEP).description("Time of one D+G step")
@@ -36,6 +46,16 @@ public final class TrainerMetrics {
                 .description("Mean discriminator output (probability real)").register(registry);
         Gauge.builder(MetricNames.TRAINER_REPLAY_BUFFER, replayBufferImages, s -> s.getAsInt())
                 .description("Images held in the replay buffer").register(registry);
+        Gauge.builder(MetricNames.TRAINER_LAG, lagImages, s -> s.getAsLong())
+                .description("Images on the training topic not trained on yet").register(registry);
+        for (String metric : QUALITY_METRICS) {
+            AtomicReference<Double> value = new AtomicReference<>(Double.NaN);
+            quality.put(metric, value);
+            Gauge.builder(MetricNames.TRAINER_QUALITY, value, AtomicReference::get).tag("metric", metric)
+                    .description("Quality of the generator at the last evaluation").register(registry);
+        }
+        gateRefusals = Counter.builder(MetricNames.TRAINER_QUALITY_GATE_REFUSALS)
+                .description("Exports the quality gate kept from publishing").register(registry);
     }
 
     /** Records one finished step. */
@@ -45,6 +65,21 @@ public final class TrainerMetrics {
         images.increment(freshImages);
         stepTime.record(took);
         dataWait.record(waited);
+    }
+
+    /** Records the scores of an evaluation (names from {@link #QUALITY_METRICS}; others are ignored). */
+    public void quality(Map<String, Double> scores) {
+        scores.forEach((name, value) -> {
+            AtomicReference<Double> holder = quality.get(name);
+            if (holder != null) {
+                holder.set(value);
+            }
+        });
+    }
+
+    /** Counts an export the quality gate refused. */
+    public void gateRefused() {
+        gateRefusals.increment();
     }
 
     /** Records a wait that produced no batch. */

@@ -1,0 +1,179 @@
+package dev.ganpipe.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ganpipe.broker.EmbeddedKafka;
+import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.kafka.KafkaSettings;
+import dev.ganpipe.common.kafka.TopicCatalog;
+import dev.ganpipe.common.metrics.MeterRegistries;
+import dev.ganpipe.generator.GeneratorConfig;
+import dev.ganpipe.generator.GeneratorService;
+import dev.ganpipe.ingest.IngestConfig;
+import dev.ganpipe.ingest.IngestService;
+import dev.ganpipe.ingest.publish.IngestCommand;
+import dev.ganpipe.ingest.source.SampleData;
+import dev.ganpipe.trainer.TrainerConfig;
+import dev.ganpipe.trainer.TrainerService;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped monitoring against the real thing: the pipeline runs, a real Prometheus scrapes it with the project's
+ * own config and alert rules, and every PromQL expression of every dashboard panel and alert rule is run through
+ * Prometheus's HTTP API. Any expression that errors fails the test, and so does any panel that finds no series:
+ * no dead panel, no misspelled metric.
+ */
+class MonitoringEndToEndTest {
+
+    private static final Path REPO = Path.of(System.getProperty("user.dir")).getParent();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyDashboardPanelAndAlertRuleEvaluatesOnRealMetrics() throws Exception {
+        Path prometheusBinary = PrometheusProcess.findBinary().orElse(null);
+        if (prometheusBinary == null) {
+            // CI installs Debian's prometheus package (.ci/run); elsewhere say what is missing rather than pass.
+            assertThat(System.getenv("CI")).as("prometheus must be installed in CI (apt-get install prometheus)").isNull();
+            Assumptions.abort("The 'prometheus' binary is not on the PATH; install Debian's prometheus package to run this test.");
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
+            String bootstrap = kafka.bootstrapServers();
+            Map<String, String> env = Map.of();
+            IngestConfig ingestConfig = IngestConfig.parse(List.of("--bootstrap-servers", bootstrap, "--port", "0",
+                    "--state-dir", dir.resolve("streams").toString()), env);
+            TrainerConfig trainerConfig = TrainerConfig.from(ConfigValues.parse(TrainerConfig.spec(), List.of(
+                    "--bootstrap-servers", bootstrap, "--port", "0", "--batch-size", "16", "--export-every-steps", "4",
+                    "--generator-width", "16", "--discriminator-width", "16",
+                    "--models-dir", dir.resolve("models").toString(), "--samples-dir", dir.resolve("samples").toString()), env));
+            GeneratorConfig generatorConfig = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(),
+                    List.of("--bootstrap-servers", bootstrap, "--port", "0"), env));
+            try (IngestService ingest = IngestService.start(ingestConfig, MeterRegistries.prometheus("ingest"));
+                 TrainerService trainer = TrainerService.start(trainerConfig, MeterRegistries.prometheus("trainer"));
+                 GeneratorService generator = GeneratorService.start(generatorConfig, MeterRegistries.prometheus("generator"));
+                 PrometheusProcess prometheus = PrometheusProcess.start(prometheusBinary, REPO.resolve("monitoring"), Map.of(
+                         "ingest", "localhost:" + ingest.port(), "trainer", "localhost:" + trainer.port(),
+                         "generator-service", "localhost:" + generator.port()), Duration.ofSeconds(1), dir.resolve("prometheus"), freePort())) {
+                IngestCommand.run(IngestConfig.parse(List.of("--bootstrap-servers", bootstrap, "--limit", "120"), env),
+                        List.of(SampleData.FASHION_MNIST), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+                produceRejectedImages(bootstrap);
+                HttpClient http = HttpClient.newHttpClient();
+                await().atMost(Duration.ofMinutes(3)).until(generator::ready);
+                for (int i = 0; i < 5; i++) {
+                    http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + generator.port() + "/v1/generate?count=4&seed=" + i)).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                }
+                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> query(http, prometheus, "sum(up)").path("data").path("result").path(0).path("value").path(1).asText(), "4"::equals);
+                // Rates need two samples inside their window; a few scrapes after traffic give them.
+                Thread.sleep(5_000);
+
+                List<String> problems = new ArrayList<>();
+                for (Map.Entry<String, String> panel : dashboardExpressions().entrySet()) {
+                    JsonNode answer = query(http, prometheus, panel.getValue());
+                    if (!"success".equals(answer.path("status").asText())) {
+                        problems.add("panel " + panel.getKey() + ": error " + answer.path("error").asText() + " in " + panel.getValue());
+                    } else if (answer.path("data").path("result").isEmpty()) {
+                        problems.add("panel " + panel.getKey() + ": no series for " + panel.getValue());
+                    }
+                }
+                for (Map.Entry<String, String> rule : alertExpressions().entrySet()) {
+                    JsonNode answer = query(http, prometheus, rule.getValue());
+                    if (!"success".equals(answer.path("status").asText())) {
+                        problems.add("alert " + rule.getKey() + ": error " + answer.path("error").asText() + " in " + rule.getValue());
+                    }
+                }
+                assertThat(problems).as("dashboard panels and alert rules evaluated by a real Prometheus").isEmpty();
+                assertThat(dashboardExpressions()).hasSizeGreaterThan(20);
+                assertThat(alertExpressions()).hasSizeGreaterThanOrEqualTo(10);
+                assertThat(prometheus.alive()).isTrue();
+            }
+        }
+    }
+
+    private static void produceRejectedImages(String bootstrap) {
+        TopicCatalog topics = TopicCatalog.defaults();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaSettings.of(bootstrap).producer("monitoring-test"),
+                topics.raw().keySerde().serializer(), topics.raw().valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topics.imagesRaw(), "bad-1".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3, 4}));
+            producer.send(new ProducerRecord<>(topics.imagesRaw(), "bad-2".getBytes(StandardCharsets.UTF_8), new byte[0]));
+            producer.flush();
+        }
+    }
+
+    /** Every panel target of every dashboard, Grafana's range variables replaced with a concrete window. */
+    private static Map<String, String> dashboardExpressions() throws IOException {
+        Map<String, String> result = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.list(REPO.resolve("monitoring/grafana/dashboards"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                collectPanels(JSON.readTree(file.toFile()).path("panels"), file.getFileName().toString(), result);
+            }
+        }
+        return result;
+    }
+
+    private static void collectPanels(JsonNode panels, String dashboard, Map<String, String> into) {
+        for (JsonNode panel : panels) {
+            collectPanels(panel.path("panels"), dashboard, into); // rows hold panels
+            int i = 0;
+            for (JsonNode target : panel.path("targets")) {
+                String expr = target.path("expr").asText();
+                if (!expr.isBlank()) {
+                    into.put(dashboard + " / " + panel.path("title").asText() + " #" + i++,
+                            expr.replace("$__rate_interval", "30s").replace("$__interval", "5s").replace("$__range", "5m"));
+                }
+            }
+        }
+    }
+
+    private static Map<String, String> alertExpressions() throws IOException {
+        Map<String, String> result = new LinkedHashMap<>();
+        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(REPO.resolve("monitoring/prometheus/alerts.yml").toFile());
+        for (JsonNode group : rules.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                result.put(rule.path("alert").asText(rule.path("record").asText()), rule.path("expr").asText());
+            }
+        }
+        return result;
+    }
+
+    private static JsonNode query(HttpClient http, PrometheusProcess prometheus, String expr) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + prometheus.port() + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
