@@ -49,13 +49,13 @@ final class DemoCommand {
                         + "a folder of images or a tar archive; default: the bundled 500-image Fashion-MNIST sample.")
                 .optional("limit", "Ingest at most this many images.")
                 .add("work-dir", ".gan/demo", "Where the broker's data, models and sample grids go.")
-                .add("keep", "false", "Keep the work directory of an earlier run (broker data, models) instead of starting fresh.")
+                .flag("keep", "Keep the work directory of an earlier run (broker data, models) instead of starting fresh.")
                 .add("kafka-port", "9092", "Port of the embedded broker.")
                 .add("export-every", "60s", "Publish a generator at least this often ...")
                 .add("export-every-steps", "500", "... and every this many steps.")
                 .add("sample-every-steps", "100", "Write a fixed-noise sample grid every this many steps.")
                 .add("threads", "0", "PyTorch threads for training (0: all cores).")
-                .add("with-prometheus", "false", "Also run Prometheus (the 'prometheus' binary, e.g. Debian's package) with the project's config and alerts.")
+                .flag("with-prometheus", "Also run Prometheus (the 'prometheus' binary, e.g. Debian's package) with the project's config and alerts.")
                 .add("prometheus-port", "9090", "Port of that Prometheus.")
                 .add("monitoring-dir", "monitoring", "The project's monitoring folder (prometheus/prometheus.yml and alerts.yml).");
     }

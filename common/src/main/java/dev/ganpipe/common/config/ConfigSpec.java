@@ -25,11 +25,19 @@ public final class ConfigSpec {
 
     /** Adds a setting with a default. */
     public ConfigSpec add(String name, String defaultValue, String description) {
-        Setting setting = new Setting(name, defaultValue, description);
-        if (settings.putIfAbsent(name, setting) != null) {
-            throw new IllegalArgumentException("Setting " + name + " is declared twice in " + command + ".");
+        return put(new Setting(name, defaultValue, description));
+    }
+
+    private ConfigSpec put(Setting setting) {
+        if (settings.putIfAbsent(setting.name(), setting) != null) {
+            throw new IllegalArgumentException("Setting " + setting.name() + " is declared twice in " + command + ".");
         }
         return this;
+    }
+
+    /** Adds a boolean switch, false unless given; {@code --name} alone means true, {@code --name false} is allowed. */
+    public ConfigSpec flag(String name, String description) {
+        return put(new Setting(name, "false", description, true));
     }
 
     /** Adds a setting with no default (absent unless given). */
@@ -39,7 +47,7 @@ public final class ConfigSpec {
 
     /** Adds every setting of another spec (shared groups such as the Kafka connection). */
     public ConfigSpec addAll(ConfigSpec other) {
-        other.settings.values().forEach(s -> add(s.name(), s.defaultValue(), s.description()));
+        other.settings.values().forEach(this::put);
         return this;
     }
 
@@ -63,7 +71,7 @@ public final class ConfigSpec {
         StringBuilder out = new StringBuilder();
         out.append("Usage: ").append(command).append(" [options]\n\n").append(summary).append("\n\nOptions (flag, or environment variable; flags win):\n");
         for (Setting s : settings.values()) {
-            out.append(String.format("  %-30s %s%n", s.flag() + " <value>", s.description()));
+            out.append(String.format("  %-30s %s%n", s.flag() + (s.isSwitch() ? "" : " <value>"), s.description()));
             out.append(String.format("  %-30s env %s; default: %s%n", "", s.envVar(),
                     s.defaultValue() == null ? "(none)" : s.defaultValue().isEmpty() ? "(empty)" : s.defaultValue()));
         }

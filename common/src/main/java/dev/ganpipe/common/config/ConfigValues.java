@@ -56,6 +56,10 @@ public final class ConfigValues {
                 String value;
                 if (eq >= 0) {
                     value = arg.substring(eq + 1);
+                } else if (setting.isSwitch()) {
+                    // A switch takes an explicit true/false after it, and means true alone.
+                    boolean explicit = i + 1 < args.size() && args.get(i + 1).matches("(?i)true|false|yes|no|on|off");
+                    value = explicit ? args.get(++i) : "true";
                 } else if (i + 1 < args.size()) {
                     value = args.get(++i);
                 } else {

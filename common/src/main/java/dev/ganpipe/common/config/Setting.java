@@ -9,8 +9,13 @@ import java.util.Locale;
  * @param name kebab-case name, e.g. {@code bootstrap-servers}
  * @param defaultValue the default, or null when the setting is optional and has none
  * @param description one sentence for {@code --help}
+ * @param isSwitch a boolean that may be given bare ({@code --keep} means {@code --keep true})
  */
-public record Setting(String name, String defaultValue, String description) {
+public record Setting(String name, String defaultValue, String description, boolean isSwitch) {
+
+    public Setting(String name, String defaultValue, String description) {
+        this(name, defaultValue, description, false);
+    }
 
     public Setting {
         if (!name.matches("[a-z][a-z0-9-]*")) {
