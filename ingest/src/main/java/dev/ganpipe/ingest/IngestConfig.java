@@ -11,9 +11,11 @@ import dev.ganpipe.ingest.http.UploadPolicy;
 import dev.ganpipe.ingest.normalize.Background;
 import dev.ganpipe.ingest.normalize.ClassList;
 import dev.ganpipe.ingest.normalize.NormalizerSettings;
+import dev.ganpipe.ingest.publish.ProgressMode;
 import dev.ganpipe.ingest.publish.PublishOptions;
 import dev.ganpipe.ingest.source.SampleData;
 import dev.ganpipe.ingest.source.SourceOptions;
+import dev.ganpipe.ingest.stream.DedupSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +42,10 @@ import java.util.function.Function;
  * @param topicReplication replication factor of topics it creates
  * @param maxUploads uploads in flight at once
  * @param sendTimeout how long an upload waits for the broker's acknowledgement
- * @param publish limit, rate and dry-run of {@code gan ingest PATH...}
+ * @param maxUploadParts parts one multipart upload may have
+ * @param maxUploadBytes bytes one multipart upload may have in all
+ * @param dedup the normaliser's optional duplicate filter
+ * @param publish limit, rate, dry-run and progress display of {@code gan ingest PATH...}
  * @param serve whether to run the service (also when paths are given)
  */
 public record IngestConfig(
@@ -57,23 +62,31 @@ public record IngestConfig(
         short topicReplication,
         int maxUploads,
         Duration sendTimeout,
+        int maxUploadParts,
+        int maxUploadBytes,
+        DedupSettings dedup,
         PublishOptions publish,
         boolean serve) {
 
     /** Options that are switches: {@code --serve} alone means {@code --serve=true}. */
-    static final List<String> SWITCHES = List.of("serve", "dry-run");
+    static final List<String> SWITCHES = List.of("serve", "dry-run", "dedup");
 
     public IngestConfig {
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(normalizer, "normalizer");
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(dedup, "dedup");
         Objects.requireNonNull(publish, "publish");
         if (port < 0 || port > 65535) {
             throw new ConfigException("--port must be 0..65535, but was " + port + ".");
         }
         if (streamThreads < 1) {
             throw new ConfigException("--stream-threads must be at least 1, but was " + streamThreads + ".");
+        }
+        if (maxUploadParts < 1 || maxUploadBytes < 1) {
+            throw new ConfigException("--max-upload-parts and --max-upload-bytes must be at least 1, but were " + maxUploadParts + " and "
+                    + maxUploadBytes + ".");
         }
         if (topicPartitions < 1 || topicReplication < 1) {
             throw new ConfigException("--topic-partitions and --topic-replication must be at least 1, but were "
@@ -107,9 +120,20 @@ public record IngestConfig(
                 .add("topic-replication", "1", "Replication factor of topics this service creates (use 3 on a production cluster).")
                 .add("max-uploads", "32", "Uploads in flight at once; more get 503 with Retry-After.")
                 .add("send-timeout", "30s", "How long an upload waits for the broker's acknowledgement before answering 503.")
+                .add("max-upload-parts", Integer.toString(UploadPolicy.DEFAULT_MAX_PARTS),
+                        "Parts one multipart upload may have (images and label fields); more get 413.")
+                .add("max-upload-bytes", Integer.toString(UploadPolicy.DEFAULT_MAX_UPLOAD_BYTES),
+                        "Bytes one multipart upload may have in all (each image also within --max-bytes); more get 413. "
+                                + "Uploads are held in memory: --max-uploads x this is the worst case.")
+                .add("dedup", "false", "Hold back images whose image id (hash of the canonical pixels) was already accepted within "
+                        + "--dedup-window; they are counted as gan_ingest_images_total{outcome=\"duplicate\"}.")
+                .add("dedup-window", DedupSettings.DEFAULT_WINDOW.toHours() + "h", "How long the duplicate filter remembers an image id "
+                        + "(record time). Memory: 150 to 320 bytes of heap per distinct image seen within the window (see docs/ingest.md).")
                 .optional("limit", "Publish at most this many images (over all PATHs).")
                 .optional("rate", "Publish at most this many images per second.")
                 .add("dry-run", "false", "Read and validate the PATHs with the normaliser, print what would be rejected, produce nothing.")
+                .add("progress", "auto", "How publishing shows progress on stderr: bar (redrawn in place), lines (one every few "
+                        + "seconds, for logs), off, or auto (bar on a terminal, lines otherwise). A summary follows in every case.")
                 .add("serve", "false", "Run the service even though PATHs are given (after publishing them).");
     }
 
@@ -152,8 +176,10 @@ public record IngestConfig(
         OptionalLong limit = v.optional("limit").isPresent() ? OptionalLong.of(v.longValue("limit")) : OptionalLong.empty();
         OptionalDouble rate = v.optional("rate").isPresent() ? OptionalDouble.of(v.decimal("rate")) : OptionalDouble.empty();
         PublishOptions publish;
+        DedupSettings dedup;
         try {
-            publish = new PublishOptions(limit, rate, v.bool("dry-run"));
+            publish = new PublishOptions(limit, rate, v.bool("dry-run"), ProgressMode.parse(v.string("progress")));
+            dedup = new DedupSettings(v.bool("dedup"), v.duration("dedup-window"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }
@@ -171,6 +197,9 @@ public record IngestConfig(
                 (short) replication,
                 v.integer("max-uploads"),
                 v.duration("send-timeout"),
+                v.integer("max-upload-parts"),
+                v.integer("max-upload-bytes"),
+                dedup,
                 publish,
                 v.bool("serve"));
     }
@@ -182,7 +211,7 @@ public record IngestConfig(
 
     /** What the upload API needs from this config. */
     public UploadPolicy uploadPolicy() {
-        return new UploadPolicy(normalizer.maxBytes(), normalizer.classes(), maxUploads, sendTimeout);
+        return new UploadPolicy(normalizer.maxBytes(), normalizer.classes(), maxUploads, sendTimeout, maxUploadParts, maxUploadBytes);
     }
 
     private static <T> T convert(ConfigValues v, String name, Function<String, T> parser) {

@@ -17,6 +17,7 @@ import java.util.Deque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -75,7 +76,10 @@ public final class IngestService implements Service {
                 LOG.error("The ingest normaliser stopped on an unexpected error; /readyz reports not ready until it is restarted.", e);
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
-            resources.push(() -> streams.close(CLOSE_TIMEOUT));
+            // Leave the consumer group on close: a restarted or replacement instance then gets the partitions at once,
+            // not after the group's session timeout (45 s by default) has declared this one dead.
+            resources.push(() -> streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(CLOSE_TIMEOUT)));
             KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(registry);
             resources.push(streamsMetrics);

@@ -8,6 +8,8 @@ import dev.ganpipe.common.config.Setting;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.ingest.normalize.Background;
 import dev.ganpipe.ingest.normalize.ClassList;
+import dev.ganpipe.ingest.publish.ProgressMode;
+import dev.ganpipe.ingest.stream.DedupSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +35,23 @@ class IngestConfigTest {
         assertThat(config.publish().limit()).isEmpty();
         assertThat(config.serve()).isFalse();
         assertThat(config.stateDir()).isEmpty();
+        assertThat(config.dedup().enabled()).as("the duplicate filter is opt-in").isFalse();
+        assertThat(config.dedup().window()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.publish().progress()).isEqualTo(ProgressMode.AUTO);
+        assertThat(config.uploadPolicy().maxParts()).isEqualTo(256);
+        assertThat(config.uploadPolicy().maxUploadBytes()).isEqualTo(16 * 1024 * 1024);
+    }
+
+    @Test
+    void dedupProgressAndMultipartLimitsAreConfigurable() {
+        IngestConfig config = IngestConfig.parse(List.of("--dedup", "--dedup-window", "6h", "--progress", "lines",
+                "--max-upload-parts", "8", "--max-upload-bytes", "65536"), Map.of());
+        assertThat(config.dedup()).isEqualTo(new DedupSettings(true, Duration.ofHours(6)));
+        assertThat(config.publish().progress()).isEqualTo(ProgressMode.LINES);
+        assertThat(config.uploadPolicy().maxParts()).isEqualTo(8);
+        assertThat(config.uploadPolicy().maxUploadBytes()).isEqualTo(65536);
+        assertThat(IngestConfig.parse(List.of("--dedup", "false"), Map.of()).dedup().enabled()).isFalse();
+        assertThat(IngestConfig.parse(List.of(), Map.of("GAN_DEDUP", "true")).dedup().enabled()).isTrue();
     }
 
     @Test
@@ -72,6 +91,12 @@ class IngestConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--rate");
         assertThatThrownBy(() -> IngestConfig.parse(List.of("--max-bytes", "lots"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--max-bytes");
+        assertThatThrownBy(() -> IngestConfig.parse(List.of("--progress", "fancy"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--progress must be auto, bar, lines or off");
+        assertThatThrownBy(() -> IngestConfig.parse(List.of("--dedup-window", "0s"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--dedup-window");
+        assertThatThrownBy(() -> IngestConfig.parse(List.of("--max-upload-parts", "0"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-upload-parts");
     }
 
     @Test

@@ -9,11 +9,16 @@ import dev.ganpipe.ingest.publish.RawImage;
 import dev.ganpipe.ingest.publish.RawSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +26,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
- * The ingest routing table. {@code POST /v1/images} takes one image as the raw body ({@code Content-Type: image/png},
- * {@code image/jpeg}, {@code image/gif}, {@code image/bmp}, {@code image/webp} when decodable) with an optional
- * {@code ?label=} (class index or name), puts it on {@code images.raw} under a fresh UUID key and answers
- * {@code 202 {"ids":["<uuid>"]}} once the broker acknowledged it. The image itself is judged later by the
- * normaliser; only what can be checked without decoding is checked here.
+ * The ingest routing table. {@code POST /v1/images} takes either one image as the raw body
+ * ({@code Content-Type: image/png}, {@code image/jpeg}, {@code image/gif}, {@code image/bmp}, {@code image/webp} when
+ * decodable) or several as {@code multipart/form-data}, each part one image; a {@code label} field labels the image
+ * parts after it, and {@code ?label=} (class index or name) those with no such field. Every image goes onto
+ * {@code images.raw} under a fresh UUID key, and the answer, {@code 202 {"ids":[...]}} in upload order, comes once the
+ * broker acknowledged them all. The images themselves are judged later by the normaliser; only what can be checked
+ * without decoding is checked here, and a request with any bad part stores none of its images.
  */
 public final class IngestRoutes {
+
+    /** The form field that labels the image parts after it. */
+    static final String LABEL_FIELD = "label";
 
     private IngestRoutes() {
     }
@@ -36,7 +46,7 @@ public final class IngestRoutes {
      * Builds the routes.
      *
      * @param sink where uploads go
-     * @param policy size, label, concurrency and timeout limits
+     * @param policy size, part, label, concurrency and timeout limits
      * @param registry served at {@code /metrics}
      * @param ready backs {@code /readyz}
      */
@@ -48,34 +58,95 @@ public final class IngestRoutes {
     }
 
     private static Response upload(Request request, RawSink sink, UploadPolicy policy, Semaphore slots) throws IOException, InterruptedException {
-        ImageFormat format = contentType(request);
-        Optional<String> label = label(request, policy);
+        String header = request.header("Content-Type").orElseThrow(() -> unsupported("The request has no Content-Type"));
+        boolean multipart = Multipart.isMultipart(header);
+        Optional<String> boundary = multipart ? Optional.of(Multipart.boundary(header)) : Optional.empty();
+        Optional<ImageFormat> rawFormat = multipart ? Optional.empty() : Optional.of(rawFormat(header));
+        Optional<String> queryLabel = request.query(LABEL_FIELD).map(text -> label(text, policy, "The label"));
         if (!slots.tryAcquire()) {
             return Response.error(503, "busy", "Too many uploads are in flight (limit " + policy.maxConcurrent()
                     + "); retry in a moment.").withHeader("Retry-After", "1");
         }
         try {
-            byte[] body = request.body(policy.maxBytes());
-            if (body.length == 0) {
-                throw new HttpError(400, "empty", "The request body is empty; send the image bytes as the body.");
-            }
-            String id = UUID.randomUUID().toString();
-            try {
-                sink.send(new RawImage(id, body, label, format.mediaType())).get(policy.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                throw new HttpError(503, "not_acknowledged", "The broker did not acknowledge the image within "
-                        + policy.sendTimeout().toSeconds() + " s, so it may not be stored; retry later.");
-            } catch (ExecutionException e) {
-                throw new HttpError(503, "not_stored", "The broker refused the image (" + e.getCause().getMessage() + "); retry later.");
-            }
-            return Response.json(202, Map.of("ids", List.of(id)));
+            List<RawImage> images = boundary.isPresent()
+                    ? multipartImages(request.body(policy.maxUploadBytes()), boundary.get(), queryLabel, policy)
+                    : List.of(rawImage(request.body(policy.maxBytes()), rawFormat.orElseThrow(), queryLabel));
+            return store(images, sink, policy);
         } finally {
             slots.release();
         }
     }
 
-    private static ImageFormat contentType(Request request) {
-        String header = request.header("Content-Type").orElseThrow(() -> unsupported("The request has no Content-Type"));
+    private static RawImage rawImage(byte[] body, ImageFormat format, Optional<String> label) {
+        if (body.length == 0) {
+            throw new HttpError(400, "empty", "The request body is empty; send the image bytes as the body.");
+        }
+        return new RawImage(UUID.randomUUID().toString(), body, label, format.mediaType());
+    }
+
+    /** Every image part as a record, after checking them all: one bad part refuses the whole request. */
+    private static List<RawImage> multipartImages(byte[] body, String boundary, Optional<String> queryLabel, UploadPolicy policy) {
+        List<Multipart.Part> parts = Multipart.parse(body, boundary, policy.maxParts(), policy.maxBytes());
+        List<RawImage> images = new ArrayList<>();
+        Optional<String> label = queryLabel;
+        for (Multipart.Part part : parts) {
+            if (part.name().equals(LABEL_FIELD) && part.fileName().isEmpty()) {
+                String text = new String(part.body(), StandardCharsets.UTF_8).trim();
+                label = text.isEmpty() ? queryLabel : Optional.of(label(text, policy, "The label field before part " + (images.size() + 1)));
+                continue;
+            }
+            if (part.body().length == 0) {
+                throw new HttpError(400, "empty", "The part " + part.describe() + " is empty; every part other than a label field must be "
+                        + "one image.");
+            }
+            images.add(new RawImage(UUID.randomUUID().toString(), part.body(), label, partFormat(part).mediaType()));
+        }
+        if (images.isEmpty()) {
+            throw new HttpError(400, "empty", "The multipart body holds no image; send each image as a file part, e.g. curl -F file=@a.png.");
+        }
+        return images;
+    }
+
+    /**
+     * Sends every image, then waits for all acknowledgements within the send timeout: 202 with the ids when all
+     * are stored, 503 naming those that are when some are not.
+     */
+    private static Response store(List<RawImage> images, RawSink sink, UploadPolicy policy) throws InterruptedException {
+        Map<String, CompletableFuture<Void>> sends = new LinkedHashMap<>();
+        for (RawImage image : images) {
+            sends.put(image.key(), sink.send(image));
+        }
+        long deadline = System.nanoTime() + policy.sendTimeout().toNanos();
+        List<String> stored = new ArrayList<>();
+        Optional<HttpError> failure = Optional.empty();
+        for (Map.Entry<String, CompletableFuture<Void>> send : sends.entrySet()) {
+            try {
+                send.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                stored.add(send.getKey());
+            } catch (TimeoutException e) {
+                failure = failure.or(() -> Optional.of(new HttpError(503, "not_acknowledged", "The broker did not acknowledge the "
+                        + "upload within " + policy.sendTimeout().toSeconds() + " s, so it may not be stored")));
+            } catch (ExecutionException e) {
+                failure = failure.or(() -> Optional.of(new HttpError(503, "not_stored", "The broker refused the upload ("
+                        + e.getCause().getMessage() + ")")));
+            }
+        }
+        if (failure.isEmpty()) {
+            return Response.json(202, Map.of("ids", stored));
+        }
+        HttpError error = failure.get();
+        if (images.size() == 1) {
+            return Response.error(error.status(), error.code(), error.getMessage() + "; retry later.");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error.code());
+        body.put("message", error.getMessage() + "; " + stored.size() + " of " + images.size() + " images were stored (their ids are in "
+                + "\"ids\"); retry the others later.");
+        body.put("ids", stored);
+        return Response.json(error.status(), body);
+    }
+
+    private static ImageFormat rawFormat(String header) {
         Optional<ImageFormat> format = ImageFormat.forMediaType(header);
         if (format.isEmpty() || !format.get().decodable()) {
             throw unsupported("Content-Type '" + header + "' is not an image type this service decodes");
@@ -83,21 +154,32 @@ public final class IngestRoutes {
         return format.get();
     }
 
-    private static HttpError unsupported(String what) {
-        return new HttpError(415, "unsupported_type", what + "; send the raw image with Content-Type image/png, image/jpeg, "
-                + "image/gif or image/bmp.");
+    /**
+     * A part's format: its declared image type, or, when it declares none or only {@code application/octet-stream}
+     * (as clients do for unknown file extensions), what its bytes start with.
+     */
+    private static ImageFormat partFormat(Multipart.Part part) {
+        String declared = part.contentType().orElse("application/octet-stream");
+        Optional<ImageFormat> format = declared.toLowerCase(Locale.ROOT).startsWith("application/octet-stream")
+                ? ImageFormat.sniff(part.body())
+                : ImageFormat.forMediaType(declared);
+        if (format.isEmpty() || !format.get().decodable()) {
+            throw unsupported("The part " + part.describe() + " (Content-Type '" + declared + "') is not an image type this service decodes");
+        }
+        return format.get();
     }
 
-    private static Optional<String> label(Request request, UploadPolicy policy) {
-        Optional<String> raw = request.query("label");
-        if (raw.isEmpty()) {
-            return Optional.empty();
-        }
-        OptionalInt index = policy.classes().resolve(raw.get());
+    private static HttpError unsupported(String what) {
+        return new HttpError(415, "unsupported_type", what + "; send PNG, JPEG, GIF or BMP images, as the raw body with their "
+                + "Content-Type or as multipart/form-data file parts.");
+    }
+
+    private static String label(String raw, UploadPolicy policy, String what) {
+        OptionalInt index = policy.classes().resolve(raw);
         if (index.isEmpty()) {
-            String shown = raw.get().length() <= 40 ? raw.get() : raw.get().substring(0, 40) + "...";
-            throw new HttpError(400, "bad_label", "The label '" + shown + "' is not " + policy.classes().describe() + ".");
+            String shown = raw.length() <= 40 ? raw : raw.substring(0, 40) + "...";
+            throw new HttpError(400, "bad_label", what + " '" + shown + "' is not " + policy.classes().describe() + ".");
         }
-        return Optional.of(Integer.toString(index.getAsInt()));
+        return Integer.toString(index.getAsInt());
     }
 }

@@ -7,19 +7,32 @@ import java.util.Objects;
 /**
  * The limits on uploads.
  *
- * @param maxBytes bodies over this many bytes get 413
+ * @param maxBytes images (a raw body, or one part of a multipart body) over this many bytes get 413
  * @param classes labels must name one of these (as index or name), else 400
  * @param maxConcurrent uploads in flight at once; more get 503 with Retry-After
  * @param sendTimeout how long to wait for the broker's acknowledgement before answering 503
+ * @param maxParts parts (images and label fields) one multipart body may have; more get 413
+ * @param maxUploadBytes bytes one multipart body may have in all; more get 413
  */
-public record UploadPolicy(int maxBytes, ClassList classes, int maxConcurrent, Duration sendTimeout) {
+public record UploadPolicy(int maxBytes, ClassList classes, int maxConcurrent, Duration sendTimeout, int maxParts, int maxUploadBytes) {
+
+    /** Default part limit: a generous batch of images per request. */
+    public static final int DEFAULT_MAX_PARTS = 256;
+    /** Default size limit of a multipart body (16 MiB): with 32 uploads in flight, at most 512 MiB held at once. */
+    public static final int DEFAULT_MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
 
     public UploadPolicy {
         Objects.requireNonNull(classes, "classes");
         Objects.requireNonNull(sendTimeout, "sendTimeout");
-        if (maxBytes < 1 || maxConcurrent < 1 || !sendTimeout.isPositive()) {
+        if (maxBytes < 1 || maxConcurrent < 1 || !sendTimeout.isPositive() || maxParts < 1 || maxUploadBytes < 1) {
             throw new IllegalArgumentException("Upload limits must be positive, but got max bytes " + maxBytes + ", max concurrent uploads "
-                    + maxConcurrent + " and send timeout " + sendTimeout + ".");
+                    + maxConcurrent + ", send timeout " + sendTimeout + ", max parts " + maxParts + " and max upload bytes "
+                    + maxUploadBytes + ".");
         }
+    }
+
+    /** A policy with the default multipart limits. */
+    public UploadPolicy(int maxBytes, ClassList classes, int maxConcurrent, Duration sendTimeout) {
+        this(maxBytes, classes, maxConcurrent, sendTimeout, DEFAULT_MAX_PARTS, DEFAULT_MAX_UPLOAD_BYTES);
     }
 }

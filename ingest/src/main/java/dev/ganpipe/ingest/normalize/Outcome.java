@@ -1,7 +1,6 @@
 package dev.ganpipe.ingest.normalize;
 
 import dev.ganpipe.common.image.CanonicalImage;
-import dev.ganpipe.common.image.Png;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -25,7 +24,14 @@ public sealed interface Outcome permits Outcome.Accepted, Outcome.Rejected {
 
         /** The canonical PNG: the value on {@code images.train}. */
         public byte[] png() {
-            return Png.encode(image);
+            try (PngEncoder encoder = PngEncoder.compressed()) {
+                return encoder.encode(image);
+            }
+        }
+
+        /** The canonical PNG, written with the caller's encoder (one per thread, reused). */
+        public byte[] png(PngEncoder encoder) {
+            return encoder.encode(image);
         }
     }
 

@@ -15,9 +15,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,39 +32,51 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class IngestCommand {
 
-    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
-
     private final Optional<RawSink> sink;
     private final ImageNormalizer normalizer;
     private final PublishOptions options;
     private final Clock clock;
     private final Sleeper sleeper;
     private final PrintStream progress;
+    private final OptionalInt terminalColumns;
 
     private IngestCommand(Optional<RawSink> sink, ImageNormalizer normalizer, PublishOptions options, Clock clock, Sleeper sleeper,
-            PrintStream progress) {
+            PrintStream progress, OptionalInt terminalColumns) {
         this.sink = sink;
         this.normalizer = normalizer;
         this.options = options;
         this.clock = clock;
         this.sleeper = sleeper;
         this.progress = progress;
+        this.terminalColumns = terminalColumns;
     }
 
     /**
      * A command that sends to {@code sink} (or only validates, when {@code options.dryRun()}).
      *
      * @param normalizer judges images in a dry run; when publishing, only its byte limit applies
-     * @param progress where progress lines and the summary go (stderr on the command line)
+     * @param progress where the progress bar (or lines) and the summary go (stderr on the command line); with
+     *        {@link ProgressMode#AUTO} the process's stderr decides between a bar and plain lines
      */
     public static IngestCommand create(RawSink sink, ImageNormalizer normalizer, PublishOptions options, Clock clock, Sleeper sleeper,
             PrintStream progress) {
-        return new IngestCommand(options.dryRun() ? Optional.empty() : Optional.of(sink), normalizer, options, clock, sleeper, progress);
+        return new IngestCommand(options.dryRun() ? Optional.empty() : Optional.of(sink), normalizer, options, clock, sleeper, progress,
+                probeTerminal(options.progress()));
     }
 
     /** A dry run: reads and validates, produces nothing. */
     public static IngestCommand dryRun(ImageNormalizer normalizer, PublishOptions options, Clock clock, Sleeper sleeper, PrintStream progress) {
-        return new IngestCommand(Optional.empty(), normalizer, options, clock, sleeper, progress);
+        return new IngestCommand(Optional.empty(), normalizer, options, clock, sleeper, progress, probeTerminal(options.progress()));
+    }
+
+    /** This command as if stderr were a terminal this wide (or, when empty, no terminal): how tests pin {@code auto}. */
+    IngestCommand withTerminalColumns(OptionalInt columns) {
+        return new IngestCommand(sink, normalizer, options, clock, sleeper, progress, columns);
+    }
+
+    /** Looks at stderr only when the mode depends on it or needs its width. */
+    private static OptionalInt probeTerminal(ProgressMode mode) {
+        return mode == ProgressMode.AUTO || mode == ProgressMode.BAR ? TerminalProbe.stderrColumns() : OptionalInt.empty();
     }
 
     /**
@@ -118,45 +132,55 @@ public final class IngestCommand {
     public IngestSummary publish(List<ImageSource> sources) throws IOException, InterruptedException {
         long limit = options.limit().orElse(Long.MAX_VALUE);
         OptionalLong total = total(sources, limit);
-        ProgressReporter reporter = new ProgressReporter(progress, clock, total, PROGRESS_INTERVAL);
+        Instant start = clock.instant();
         Throttle throttle = new Throttle(options.rate(), clock, sleeper);
         AtomicLong acknowledged = new AtomicLong();
         AtomicReference<Failure> failure = new AtomicReference<>();
         TreeMap<String, Long> rejected = new TreeMap<>();
         long read = 0;
         long valid = 0;
-        for (ImageSource source : sources) {
-            while (read < limit) {
-                Optional<SourceImage> next = source.next();
-                if (next.isEmpty()) {
-                    break;
-                }
-                SourceImage image = next.get();
-                read++;
-                throttle.acquire();
-                if (sink.isEmpty()) {
-                    Outcome outcome = normalizer.normalize(image.encodedBytes(), image.label());
-                    if (outcome instanceof Outcome.Rejected r) {
-                        rejected.merge(r.reason().code(), 1L, Long::sum);
-                    } else {
-                        valid++;
+        try (ProgressDisplay display = ProgressDisplay.start(progressMode(), progress, terminalColumns.orElse(ProgressDisplay.DEFAULT_COLUMNS),
+                total, sink.isEmpty())) {
+            for (ImageSource source : sources) {
+                while (read < limit) {
+                    Optional<SourceImage> next = source.next();
+                    if (next.isEmpty()) {
+                        break;
                     }
-                } else if (image.encodedBytes().length > normalizer.settings().maxBytes()) {
-                    // The stream would only dead-letter it; keep oversized payloads off the broker altogether.
-                    rejected.merge(RejectReason.TOO_LARGE.code(), 1L, Long::sum);
-                } else {
-                    send(sink.get(), image, acknowledged, failure);
+                    SourceImage image = next.get();
+                    read++;
+                    throttle.acquire();
+                    if (sink.isEmpty()) {
+                        Outcome outcome = normalizer.normalize(image.encodedBytes(), image.label());
+                        if (outcome instanceof Outcome.Rejected r) {
+                            rejected.merge(r.reason().code(), 1L, Long::sum);
+                        } else {
+                            valid++;
+                        }
+                    } else if (image.encodedBytes().length > normalizer.settings().maxBytes()) {
+                        // The stream would only dead-letter it; keep oversized payloads off the broker altogether.
+                        rejected.merge(RejectReason.TOO_LARGE.code(), 1L, Long::sum);
+                    } else {
+                        send(sink.get(), image, acknowledged, failure);
+                    }
+                    display.update(read, acknowledged.get());
                 }
-                reporter.update(read, acknowledged.get(), sink.isEmpty());
+            }
+            if (sink.isPresent()) {
+                sink.get().flush();
+                display.update(read, acknowledged.get());
+                throwIfFailed(failure.get(), acknowledged.get());
             }
         }
-        if (sink.isPresent()) {
-            sink.get().flush();
-            throwIfFailed(failure.get(), acknowledged.get());
-        }
-        IngestSummary summary = new IngestSummary(read, acknowledged.get(), valid, rejected, sink.isEmpty(), reporter.elapsed());
+        IngestSummary summary = new IngestSummary(read, acknowledged.get(), valid, rejected, sink.isEmpty(),
+                Duration.between(start, clock.instant()));
         progress.print(summary.describe());
         return summary;
+    }
+
+    /** The configured mode, with {@code auto} decided by whether stderr is a terminal. */
+    private ProgressMode progressMode() {
+        return options.progress().resolve(terminalColumns);
     }
 
     private record Failure(String sourceId, Throwable cause) {

@@ -10,12 +10,14 @@ import java.util.OptionalLong;
  * @param limit stop after this many images (over all paths)
  * @param rate at most this many images per second
  * @param dryRun read and validate with the normaliser, produce nothing
+ * @param progress how progress is shown on stderr
  */
-public record PublishOptions(OptionalLong limit, OptionalDouble rate, boolean dryRun) {
+public record PublishOptions(OptionalLong limit, OptionalDouble rate, boolean dryRun, ProgressMode progress) {
 
     public PublishOptions {
         Objects.requireNonNull(limit, "limit");
         Objects.requireNonNull(rate, "rate");
+        Objects.requireNonNull(progress, "progress");
         if (limit.isPresent() && limit.getAsLong() < 0) {
             throw new IllegalArgumentException("--limit must be 0 or more, but was " + limit.getAsLong() + ".");
         }
@@ -24,8 +26,13 @@ public record PublishOptions(OptionalLong limit, OptionalDouble rate, boolean dr
         }
     }
 
-    /** No limit, no throttle, really produce. */
+    /** No limit, no throttle, really produce, progress as fits stderr. */
     public static PublishOptions unlimited() {
-        return new PublishOptions(OptionalLong.empty(), OptionalDouble.empty(), false);
+        return new PublishOptions(OptionalLong.empty(), OptionalDouble.empty(), false, ProgressMode.AUTO);
+    }
+
+    /** These options with another progress mode. */
+    public PublishOptions withProgress(ProgressMode mode) {
+        return new PublishOptions(limit, rate, dryRun, mode);
     }
 }

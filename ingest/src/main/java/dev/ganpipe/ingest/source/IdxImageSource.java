@@ -2,7 +2,7 @@ package dev.ganpipe.ingest.source;
 
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.ImageShape;
-import dev.ganpipe.common.image.Png;
+import dev.ganpipe.ingest.normalize.PngEncoder;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -26,6 +26,7 @@ public final class IdxImageSource implements ImageSource {
     private final Optional<DataInputStream> labels;
     private final int count;
     private final ImageShape shape;
+    private final PngEncoder png = PngEncoder.stored();
     private int index;
 
     private IdxImageSource(String name, DataInputStream images, Optional<DataInputStream> labels, int count, ImageShape shape) {
@@ -134,7 +135,7 @@ public final class IdxImageSource implements ImageSource {
         }
         String id = name + "#" + index;
         index++;
-        return Optional.of(new SourceImage(id, Png.encode(new CanonicalImage(shape, pixels)), label));
+        return Optional.of(new SourceImage(id, png.encode(new CanonicalImage(shape, pixels)), label));
     }
 
     @Override
@@ -142,8 +143,12 @@ public final class IdxImageSource implements ImageSource {
         try {
             images.close();
         } finally {
-            if (labels.isPresent()) {
-                labels.get().close();
+            try {
+                if (labels.isPresent()) {
+                    labels.get().close();
+                }
+            } finally {
+                png.close();
             }
         }
     }

@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The ingest meters of DESIGN.md, created once and injected: {@code gan_ingest_images_total{outcome,reason}},
+ * The ingest meters of DESIGN.md, created once and injected: {@code gan_ingest_images_total{outcome,reason}}
+ * (outcome {@code accepted}, {@code rejected} with the reject reason, or {@code duplicate} when the optional
+ * duplicate filter held an image back),
  * {@code gan_ingest_bytes_total}, {@code gan_ingest_normalize_seconds} (histogram), plus
  * {@code gan_ingest_stream_errors_total{kind}} for records the Streams error handlers dealt with. Every
  * outcome and reason is registered at zero up front, so dashboards and alerts see the series before the first
@@ -23,6 +25,10 @@ public final class IngestMetrics {
     public static final String REASON = "reason";
     public static final String ACCEPTED = "accepted";
     public static final String REJECTED = "rejected";
+    /** The outcome of an image the duplicate filter held back (with reason {@link #REASON_SEEN_IN_WINDOW}). */
+    public static final String DUPLICATE = "duplicate";
+    /** The reason tag of duplicates: the same image id was accepted earlier within the dedup window. */
+    public static final String REASON_SEEN_IN_WINDOW = "seen_in_window";
     /** The reason tag of accepted images. */
     public static final String REASON_NONE = "none";
     /** {@code gan_ingest_stream_errors_total{kind}}: records the Streams error handlers took over. */
@@ -38,6 +44,7 @@ public final class IngestMetrics {
     }
 
     private final Counter accepted;
+    private final Counter duplicates;
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
     private final Map<ErrorKind, Counter> streamErrors = new EnumMap<>(ErrorKind.class);
     private final Counter bytes;
@@ -45,6 +52,8 @@ public final class IngestMetrics {
 
     public IngestMetrics(MeterRegistry registry) {
         accepted = Counter.builder(MetricNames.INGEST_IMAGES).tag(OUTCOME, ACCEPTED).tag(REASON, REASON_NONE)
+                .description("Images the normaliser handled, by outcome and rejection reason").register(registry);
+        duplicates = Counter.builder(MetricNames.INGEST_IMAGES).tag(OUTCOME, DUPLICATE).tag(REASON, REASON_SEEN_IN_WINDOW)
                 .description("Images the normaliser handled, by outcome and rejection reason").register(registry);
         for (RejectReason reason : RejectReason.values()) {
             rejected.put(reason, Counter.builder(MetricNames.INGEST_IMAGES).tag(OUTCOME, REJECTED).tag(REASON, reason.code())
@@ -63,6 +72,11 @@ public final class IngestMetrics {
     /** Counts an accepted image. */
     public void accepted() {
         accepted.increment();
+    }
+
+    /** Counts an image the duplicate filter held back. */
+    public void duplicate() {
+        duplicates.increment();
     }
 
     /** Counts a rejected image. */

@@ -4,6 +4,7 @@ import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
 import dev.ganpipe.ingest.normalize.ImageNormalizer;
 import dev.ganpipe.ingest.normalize.Outcome;
+import dev.ganpipe.ingest.normalize.PngEncoder;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -13,8 +14,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Normalises each {@code images.raw} record and forwards it to the train sink (new key, value and headers) or the
- * dead-letter sink (original key and value). Keys differ in type between the two sinks, hence {@code Object}.
+ * Normalises each {@code images.raw} record and forwards it to the accepted branch (new key, value and headers:
+ * on to {@code images.train}, through the duplicate filter when it is on) or the dead-letter branch (original key
+ * and value). Keys differ in type between the two branches, hence {@code Object}.
  */
 final class NormalizeProcessor implements Processor<byte[], byte[], Object, byte[]> {
 
@@ -22,13 +24,20 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, byte
     private final IngestMetrics metrics;
     private final CloudEvents events;
     private final DeadLetters deadLetters;
+    private final boolean countAccepted;
+    private final PngEncoder png = PngEncoder.compressed();
     private ProcessorContext<Object, byte[]> context;
 
-    NormalizeProcessor(ImageNormalizer normalizer, IngestMetrics metrics, CloudEvents events, DeadLetters deadLetters) {
+    /**
+     * @param countAccepted whether this stage counts accepted images; not when the duplicate filter follows, which
+     *        then counts each as accepted or duplicate
+     */
+    NormalizeProcessor(ImageNormalizer normalizer, IngestMetrics metrics, CloudEvents events, DeadLetters deadLetters, boolean countAccepted) {
         this.normalizer = normalizer;
         this.metrics = metrics;
         this.events = events;
         this.deadLetters = deadLetters;
+        this.countAccepted = countAccepted;
     }
 
     @Override
@@ -51,8 +60,10 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, byte
                     GanHeaders.put(headers, GanHeaders.LABEL, Integer.toString(accepted.label().getAsInt()));
                 }
                 GanHeaders.put(headers, GanHeaders.IMAGE_SHAPE, accepted.image().shape().toString());
-                context.forward(new Record<>(accepted.id(), accepted.png(), record.timestamp(), headers), NormalizerTopology.TRAIN_SINK);
-                metrics.accepted();
+                context.forward(new Record<>(accepted.id(), accepted.png(png), record.timestamp(), headers), NormalizerTopology.ACCEPTED);
+                if (countAccepted) {
+                    metrics.accepted();
+                }
             }
             case Outcome.Rejected rejected -> {
                 // Records always come from the source topic here (no punctuation), so the metadata is present.
@@ -60,9 +71,14 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, byte
                         "The normaliser got a record without source metadata; it must only be fed from " + NormalizerTopology.SOURCE + "."));
                 Headers headers = deadLetters.headers(record.headers(), value, rejected.reason(), rejected.detail(),
                         source.topic(), source.partition(), source.offset());
-                context.forward(record.withHeaders(headers), NormalizerTopology.DLQ_SINK);
+                context.forward(record.withHeaders(headers), NormalizerTopology.REJECTED);
                 metrics.rejected(rejected.reason());
             }
         }
+    }
+
+    @Override
+    public void close() {
+        png.close();
     }
 }

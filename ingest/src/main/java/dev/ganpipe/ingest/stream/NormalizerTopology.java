@@ -7,13 +7,22 @@ import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.normalize.ImageNormalizer;
 import java.time.Clock;
 import java.util.Properties;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
- * The normaliser as a Kafka Streams application: one source ({@code images.raw}), one processor, two sinks
- * ({@code images.train}, {@code images.dlq}). Exactly-once processing comes from
- * {@link dev.ganpipe.common.kafka.KafkaSettings#streams}: an image is on exactly one of the two output topics, once.
+ * The normaliser as a Kafka Streams application: {@code images.raw} → normalise → accepted images to
+ * {@code images.train}, rejects to {@code images.dlq}. With {@code --dedup} on, accepted images are repartitioned by
+ * image id (an internal topic Streams creates and purges) and pass the duplicate filter before {@code images.train}.
+ * Exactly-once processing comes from {@link dev.ganpipe.common.kafka.KafkaSettings#streams}: an image is on exactly
+ * one of the two output topics (or counted as a duplicate), once.
  */
 public final class NormalizerTopology {
 
@@ -22,6 +31,13 @@ public final class NormalizerTopology {
 
     static final String SOURCE = "images-raw-source";
     static final String PROCESSOR = "normalize";
+    /** The node the normaliser forwards accepted images to. */
+    static final String ACCEPTED = "accepted";
+    /** The node the normaliser forwards rejected input to. */
+    static final String REJECTED = "rejected";
+    /** The repartition by image id in front of the duplicate filter (topic {@code <application.id>-images-by-id-repartition}). */
+    static final String BY_IMAGE_ID = "images-by-id";
+    static final String DEDUP = "dedup";
     static final String TRAIN_SINK = "images-train-sink";
     static final String DLQ_SINK = "images-dlq-sink";
 
@@ -31,7 +47,7 @@ public final class NormalizerTopology {
     /**
      * The topology.
      *
-     * @param config topics and normaliser settings
+     * @param config topics, normaliser and duplicate filter settings
      * @param metrics where outcomes are counted
      * @param clock time of the {@code ce_time} headers
      */
@@ -43,13 +59,22 @@ public final class NormalizerTopology {
         ImageNormalizer normalizer = new ImageNormalizer(config.normalizer());
         CloudEvents events = new CloudEvents(EVENT_SOURCE, clock);
         DeadLetters deadLetters = new DeadLetters(dlq.name(), events);
+        DedupSettings dedup = config.dedup();
 
-        Topology topology = new Topology();
-        topology.addSource(SOURCE, raw.keySerde().deserializer(), raw.valueSerde().deserializer(), raw.name());
-        topology.addProcessor(PROCESSOR, () -> new NormalizeProcessor(normalizer, metrics, events, deadLetters), SOURCE);
-        topology.addSink(TRAIN_SINK, train.name(), train.keySerde().serializer(), train.valueSerde().serializer(), PROCESSOR);
-        topology.addSink(DLQ_SINK, dlq.name(), dlq.keySerde().serializer(), dlq.valueSerde().serializer(), PROCESSOR);
-        return topology;
+        StreamsBuilder builder = new StreamsBuilder();
+        KStream<Object, byte[]> judged = builder.stream(raw.name(), Consumed.with(raw.keySerde(), raw.valueSerde()).withName(SOURCE))
+                .process(() -> new NormalizeProcessor(normalizer, metrics, events, deadLetters, !dedup.enabled()), Named.as(PROCESSOR));
+        // The normaliser forwards each record to exactly one of these two by name; they only restore the key's type.
+        KStream<String, byte[]> accepted = judged.map((key, value) -> KeyValue.pair((String) key, value), Named.as(ACCEPTED));
+        judged.map((key, value) -> KeyValue.pair((byte[]) key, value), Named.as(REJECTED))
+                .to(dlq.name(), Produced.with(dlq.keySerde(), dlq.valueSerde()).withName(DLQ_SINK));
+        if (dedup.enabled()) {
+            accepted = accepted
+                    .repartition(Repartitioned.with(train.keySerde(), train.valueSerde()).withName(BY_IMAGE_ID))
+                    .process(DeduplicateProcessor.supplier(metrics, dedup.window()), Named.as(DEDUP));
+        }
+        accepted.to(train.name(), Produced.with(train.keySerde(), train.valueSerde()).withName(TRAIN_SINK));
+        return builder.build();
     }
 
     /**

@@ -18,7 +18,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -153,6 +156,98 @@ class IngestRoutesTest {
         assertThat(get("/healthz").statusCode()).isEqualTo(200);
         post("/v1/images", "image/png", TestImages.goodPng());
         assertThat(get("/metrics").body()).contains("gan_ingest_http_requests_total{endpoint=\"/v1/images\"");
+    }
+
+    @Test
+    void aMultipartUploadStoresEveryImageWithItsLabelAndAnswersTheIdsInOrder() throws Exception {
+        RecordingSink sink = start(RecordingSink.acknowledging(), POLICY);
+        byte[] a = TestImages.goodPng();
+        byte[] b = TestImages.encode(TestImages.noise(20, 20, 2), "jpeg");
+        byte[] c = TestImages.png(TestImages.noise(12, 12, 3));
+        MultipartBodies body = MultipartBodies.create()
+                .png("a.png", a)
+                .field("label", "Bag")
+                .file("file", "b.jpg", Optional.of("image/jpeg"), b)
+                .field("label", "")
+                .file("file", "c", Optional.of("application/octet-stream"), c);
+        HttpResponse<String> response = post("/v1/images?label=1", body.contentType(), body.build());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        List<String> ids = new ArrayList<>();
+        Json.mapper().readTree(response.body()).get("ids").forEach(id -> ids.add(id.asText()));
+        assertThat(ids).hasSize(3).doesNotHaveDuplicates();
+        assertThat(sink.sent()).extracting(RawImage::key).containsExactlyElementsOf(ids);
+        assertThat(sink.sent()).extracting(RawImage::bytes).containsExactly(a, b, c);
+        assertThat(sink.sent()).extracting(RawImage::label)
+                .as("?label= labels parts before any label field; a label field labels the parts after it; an empty one resets")
+                .containsExactly(Optional.of("1"), Optional.of("8"), Optional.of("1"));
+        assertThat(sink.sent()).extracting(RawImage::contentType).containsExactly("image/png", "image/jpeg", "image/png");
+    }
+
+    @Test
+    void aMultipartBodyOverTheTotalLimitGets413AndStoresNothing() throws Exception {
+        RecordingSink sink = start(RecordingSink.acknowledging(), new UploadPolicy(4096, ClassList.fashionMnist(), 4, Duration.ofSeconds(5), 8, 3000));
+        MultipartBodies body = MultipartBodies.create().png("a.png", new byte[1500]).png("b.png", new byte[1500]);
+        assertError(post("/v1/images", body.contentType(), body.build()), 413, "too_large");
+        assertThat(sink.sent()).isEmpty();
+    }
+
+    @Test
+    void tooManyPartsOrOneImageOverTheLimitGets413AndStoresNothing() throws Exception {
+        RecordingSink sink = start(RecordingSink.acknowledging(), new UploadPolicy(4096, ClassList.fashionMnist(), 4, Duration.ofSeconds(5), 2, 1 << 20));
+        MultipartBodies three = MultipartBodies.create().png("a.png", TestImages.goodPng()).png("b.png", TestImages.goodPng())
+                .png("c.png", TestImages.goodPng());
+        assertError(post("/v1/images", three.contentType(), three.build()), 413, "too_many_parts");
+        MultipartBodies big = MultipartBodies.create().png("a.png", TestImages.goodPng()).png("big.png", new byte[4097]);
+        HttpResponse<String> response = post("/v1/images", big.contentType(), big.build());
+        assertError(response, 413, "too_large");
+        assertThat(response.body()).contains("big.png");
+        assertThat(sink.sent()).isEmpty();
+    }
+
+    @Test
+    void aPartThatIsNoImageGets415AndStoresNothing() throws Exception {
+        RecordingSink sink = start(RecordingSink.acknowledging(), POLICY);
+        MultipartBodies text = MultipartBodies.create().png("a.png", TestImages.goodPng())
+                .file("file", "notes.txt", Optional.of("text/plain"), "hello".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = post("/v1/images", text.contentType(), text.build());
+        assertError(response, 415, "unsupported_type");
+        assertThat(response.body()).contains("notes.txt");
+        MultipartBodies unknown = MultipartBodies.create().file("file", "x.bin", Optional.empty(), TestImages.randomBytes(64, 3));
+        assertError(post("/v1/images", unknown.contentType(), unknown.build()), 415, "unsupported_type");
+        assertThat(sink.sent()).isEmpty();
+    }
+
+    @Test
+    void badLabelsEmptyPartsAndMalformedBodiesGet400AndStoreNothing() throws Exception {
+        RecordingSink sink = start(RecordingSink.acknowledging(), POLICY);
+        MultipartBodies badLabel = MultipartBodies.create().png("a.png", TestImages.goodPng()).field("label", "Unicorn")
+                .png("b.png", TestImages.goodPng());
+        HttpResponse<String> response = post("/v1/images", badLabel.contentType(), badLabel.build());
+        assertError(response, 400, "bad_label");
+        assertThat(response.body()).contains("Unicorn").contains("before part 2");
+        MultipartBodies empty = MultipartBodies.create().png("a.png", new byte[0]);
+        assertError(post("/v1/images", empty.contentType(), empty.build()), 400, "empty");
+        MultipartBodies onlyLabel = MultipartBodies.create().field("label", "3");
+        assertError(post("/v1/images", onlyLabel.contentType(), onlyLabel.build()), 400, "empty");
+        MultipartBodies cut = MultipartBodies.create().png("a.png", TestImages.goodPng());
+        assertError(post("/v1/images", cut.contentType(), cut.buildTruncated()), 400, "bad_multipart");
+        assertError(post("/v1/images", "multipart/form-data", cut.build()), 400, "bad_multipart");
+        assertThat(sink.sent()).isEmpty();
+    }
+
+    @Test
+    void whenTheBrokerRefusesSomeImagesTheAnswerIs503WithTheIdsOfThoseStored() throws Exception {
+        RecordingSink sink = start(RecordingSink.failingFrom(2), POLICY);
+        MultipartBodies body = MultipartBodies.create().png("a.png", TestImages.goodPng()).png("b.png", TestImages.goodPng())
+                .png("c.png", TestImages.goodPng());
+        HttpResponse<String> response = post("/v1/images", body.contentType(), body.build());
+        assertError(response, 503, "not_stored");
+        JsonNode json = Json.mapper().readTree(response.body());
+        assertThat(json.get("message").asText()).contains("2 of 3 images were stored");
+        List<String> stored = new ArrayList<>();
+        json.get("ids").forEach(id -> stored.add(id.asText()));
+        assertThat(stored).containsExactlyElementsOf(sink.sent().stream().map(RawImage::key).toList());
     }
 
     private <S extends RawSink> S start(S sink, UploadPolicy policy) {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +47,7 @@ class IngestCommandTest {
     @Test
     void theSampleIsSentWithSourceIdsLabelsAndContentTypes() throws Exception {
         RecordingSink sink = RecordingSink.acknowledging();
-        IngestSummary summary = command(sink, PublishOptions.unlimited()).run(List.of(SampleData.FASHION_MNIST), SOURCES);
+        IngestSummary summary = command(sink, PublishOptions.unlimited().withProgress(ProgressMode.LINES)).run(List.of(SampleData.FASHION_MNIST), SOURCES);
 
         assertThat(summary.read()).isEqualTo(500);
         assertThat(summary.sent()).isEqualTo(500);
@@ -63,7 +64,7 @@ class IngestCommandTest {
     void theLimitStopsAcrossSources() throws Exception {
         Files.write(dir.resolve("a.png"), TestImages.goodPng());
         RecordingSink sink = RecordingSink.acknowledging();
-        IngestSummary summary = command(sink, new PublishOptions(OptionalLong.of(3), OptionalDouble.empty(), false))
+        IngestSummary summary = command(sink, new PublishOptions(OptionalLong.of(3), OptionalDouble.empty(), false, ProgressMode.OFF))
                 .run(List.of(dir.toString(), SampleData.FASHION_MNIST), SOURCES);
         assertThat(summary.read()).isEqualTo(3);
         assertThat(sink.sent()).extracting(RawImage::key).containsExactly("a.png", "sample:fashion-mnist#0", "sample:fashion-mnist#1");
@@ -72,7 +73,7 @@ class IngestCommandTest {
     @Test
     void theRateSpacesImagesEvenlyWithoutBursts() throws Exception {
         RecordingSink sink = RecordingSink.acknowledging();
-        command(sink, new PublishOptions(OptionalLong.of(21), OptionalDouble.of(10), false)).run(List.of(SampleData.FASHION_MNIST), SOURCES);
+        command(sink, new PublishOptions(OptionalLong.of(21), OptionalDouble.of(10), false, ProgressMode.OFF)).run(List.of(SampleData.FASHION_MNIST), SOURCES);
         assertThat(sink.sent()).hasSize(21);
         // 21 images at 10/s: the first at once, the rest 100 ms apart, 2 s in all.
         assertThat(sleeps).hasSize(20).allSatisfy(d -> assertThat(d).isEqualTo(Duration.ofMillis(100)));
@@ -80,13 +81,43 @@ class IngestCommandTest {
     }
 
     @Test
-    void progressIsPrintedAtMostOncePerSecondWithRateAndEta() throws Exception {
-        command(RecordingSink.acknowledging(), new PublishOptions(OptionalLong.of(50), OptionalDouble.of(10), false))
+    void plainLinesShowTheProgressBarLibrarysCountRateAndEtaThenTheSummary() throws Exception {
+        command(RecordingSink.acknowledging(), new PublishOptions(OptionalLong.of(50), OptionalDouble.empty(), false, ProgressMode.LINES))
                 .run(List.of(SampleData.FASHION_MNIST), SOURCES);
-        List<String> lines = progress.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("/50 read")).toList();
-        // 50 images at 10/s take 4.9 s: a line at each whole second.
-        assertThat(lines).hasSize(4);
-        assertThat(lines.getFirst()).contains("11/50 read").contains("11 images/s").contains("ETA 0:04");
+        String out = progress.toString(StandardCharsets.UTF_8);
+        assertThat(out).doesNotContain("\r");
+        List<String> bars = out.lines().filter(l -> l.startsWith("ingest ")).toList();
+        // The library draws at start and once more when closed; more lines only if the run outlasts its interval.
+        assertThat(bars).isNotEmpty();
+        assertThat(bars.getLast()).contains("100%").contains("50/50 images").contains("images/s").contains("50 acknowledged")
+                .containsPattern("\\(\\d+:\\d\\d:\\d\\d / 0:00:00\\)");
+        assertThat(out.lines().toList().getLast()).as("the plain summary comes last").startsWith("ingest: read 50 images");
+    }
+
+    @Test
+    void theBarRedrawsInPlaceAndEndsItsLineBeforeTheSummary() throws Exception {
+        command(RecordingSink.acknowledging(), new PublishOptions(OptionalLong.of(20), OptionalDouble.empty(), false, ProgressMode.BAR))
+                .run(List.of(SampleData.FASHION_MNIST), SOURCES);
+        String out = progress.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("\r").contains("20/20 images");
+        assertThat(out.substring(out.lastIndexOf('\r'))).contains("100%").contains("\ningest: read 20 images");
+    }
+
+    @Test
+    void withProgressOffOnlyTheSummaryIsPrinted() throws Exception {
+        command(RecordingSink.acknowledging(), new PublishOptions(OptionalLong.of(5), OptionalDouble.empty(), false, ProgressMode.OFF))
+                .run(List.of(SampleData.FASHION_MNIST), SOURCES);
+        assertThat(progress.toString(StandardCharsets.UTF_8)).isEqualTo("ingest: read 5 images in 0.0 s (0 images/s); 5 sent to the raw topic\n");
+    }
+
+    @Test
+    void autoDrawsABarOnATerminalAndPlainLinesElsewhere() throws Exception {
+        PublishOptions auto = new PublishOptions(OptionalLong.of(5), OptionalDouble.empty(), false, ProgressMode.AUTO);
+        command(RecordingSink.acknowledging(), auto).withTerminalColumns(OptionalInt.of(120)).run(List.of(SampleData.FASHION_MNIST), SOURCES);
+        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("\r");
+        progress.reset();
+        command(RecordingSink.acknowledging(), auto).withTerminalColumns(OptionalInt.empty()).run(List.of(SampleData.FASHION_MNIST), SOURCES);
+        assertThat(progress.toString(StandardCharsets.UTF_8)).doesNotContain("\r").contains("5/5 images");
     }
 
     @Test
@@ -96,7 +127,7 @@ class IngestCommandTest {
         Files.write(dir.resolve("cut.png"), TestImages.truncatedPng());
         Files.write(dir.resolve("junk.jpg"), TestImages.randomBytes(300, 1));
         RecordingSink sink = RecordingSink.acknowledging();
-        IngestSummary summary = command(sink, new PublishOptions(OptionalLong.empty(), OptionalDouble.empty(), true))
+        IngestSummary summary = command(sink, new PublishOptions(OptionalLong.empty(), OptionalDouble.empty(), true, ProgressMode.LINES))
                 .run(List.of(dir.toString()), SOURCES);
 
         assertThat(sink.sent()).isEmpty();
