@@ -40,6 +40,14 @@ public final class MetricNames {
     public static final String TRAINER_QUALITY_GATE_REFUSALS = "gan.trainer.quality.gate.refusals";
     /** {@code gan_trainer_replay_buffer_images}. */
     public static final String TRAINER_REPLAY_BUFFER = "gan.trainer.replay.buffer.images";
+    /** {@code gan_trainer_checkpoints_total{outcome="written|failed"}}: checkpoint writes. */
+    public static final String TRAINER_CHECKPOINTS = "gan.trainer.checkpoints";
+    /** {@code gan_trainer_checkpoint_write_seconds} (histogram): time to snapshot, write and sync a checkpoint. */
+    public static final String TRAINER_CHECKPOINT_WRITE = "gan.trainer.checkpoint.write";
+    /** {@code gan_trainer_last_checkpoint_timestamp_seconds}: when the newest checkpoint was written. */
+    public static final String TRAINER_LAST_CHECKPOINT = "gan.trainer.last.checkpoint.timestamp.seconds";
+    /** {@code gan_trainer_last_checkpoint_step}: the step of the newest checkpoint (offsets are committed up to it). */
+    public static final String TRAINER_LAST_CHECKPOINT_STEP = "gan.trainer.last.checkpoint.step";
 
     /** {@code gan_generator_requests_total{endpoint,status}}. */
     public static final String GENERATOR_REQUESTS = "gan.generator.requests";

@@ -1,6 +1,7 @@
 package dev.ganpipe.ingest.normalize;
 
 import dev.ganpipe.common.image.CanonicalImage;
+import dev.ganpipe.common.image.PngEncoder;
 import java.util.Objects;
 import java.util.OptionalInt;
 

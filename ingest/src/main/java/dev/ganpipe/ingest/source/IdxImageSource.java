@@ -2,7 +2,7 @@ package dev.ganpipe.ingest.source;
 
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.ImageShape;
-import dev.ganpipe.ingest.normalize.PngEncoder;
+import dev.ganpipe.common.image.PngEncoder;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
 import dev.ganpipe.ingest.normalize.ImageNormalizer;
 import dev.ganpipe.ingest.normalize.Outcome;
-import dev.ganpipe.ingest.normalize.PngEncoder;
+import dev.ganpipe.common.image.PngEncoder;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;

@@ -1,11 +1,8 @@
-package dev.ganpipe.ingest.normalize;
+package dev.ganpipe.common.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ganpipe.common.image.CanonicalImage;
-import dev.ganpipe.common.image.ImageShape;
-import dev.ganpipe.common.image.Png;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.Random;

@@ -1,7 +1,5 @@
-package dev.ganpipe.ingest.normalize;
+package dev.ganpipe.common.image;
 
-import dev.ganpipe.common.image.CanonicalImage;
-import dev.ganpipe.common.image.ImageShape;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
