@@ -1,0 +1,181 @@
+package dev.ganpipe.quality;
+
+import dev.ganpipe.common.config.ConfigException;
+import dev.ganpipe.common.config.ConfigSpec;
+import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.model.ModelDirectory;
+import dev.ganpipe.ingest.normalize.ClassList;
+import dev.ganpipe.quality.classifier.ClassifierOptions;
+import dev.ganpipe.quality.data.LoaderOptions;
+import dev.ganpipe.quality.data.RealDataLoader;
+import dev.ganpipe.quality.onnx.OnnxModelGenerator;
+import dev.ganpipe.quality.report.ReportFigure;
+import dev.ganpipe.quality.report.ReportJson;
+import dev.ganpipe.quality.report.ReportTable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code gan evaluate}: measures an ONNX generator against labelled real images and prints the table (or JSON),
+ * optionally writing {@code report.txt}, {@code report.json} and {@code report.png} to a folder. Progress goes to
+ * standard error, results to standard output.
+ */
+public final class EvaluateMain {
+
+    /** The command line that runs it. */
+    public static final String COMMAND = "gan evaluate";
+    /** Exit status when the command ran and printed its report. */
+    public static final int OK = 0;
+    /** Exit status when the evaluation failed (unreadable model or data, a full disk ...). */
+    public static final int FAILED = 1;
+    /** Exit status when the command line is wrong. */
+    public static final int USAGE = 2;
+
+    /** File names written to {@code --out}. */
+    public static final String REPORT_TXT = "report.txt";
+    public static final String REPORT_JSON = "report.json";
+    public static final String REPORT_PNG = "report.png";
+
+    private EvaluateMain() {
+    }
+
+    /** Every option of the command, as {@code --help} prints them. */
+    static ConfigSpec spec() {
+        EvaluationOptions full = EvaluationOptions.full();
+        return new ConfigSpec(COMMAND, "Measures how good a generator's images are: classifier FID, KID, precision and recall, and class coverage "
+                + "of generated against held-out real images, in the feature space of a classifier trained on the real data (cached), "
+                + "with the same metrics for real training images as the floor.")
+                .optional("model", "The generator to evaluate: an ONNX file with input z [N, nz] and output image [N, C, H, W], e.g. "
+                        + "models/fashion-dcgan28-v3.onnx. Required.")
+                .optional("real", "Labelled real images: an IDX images file, a folder holding IDX files (train-* and t10k-* become the training "
+                        + "and held-out sets), a folder with class sub-folders or a labels.csv (train/ and test/ sub-folders split it), a tar "
+                        + "archive, or sample:fashion-mnist. Read at the generator's image shape. Required.")
+                .optional("held-out", "A separate held-out set (same forms as --real); by default the one --real carries, else a seeded "
+                        + "--held-out-fraction of it.")
+                .add("count", Integer.toString(full.count()), "Generated images, compared with as many held-out images (capped at the held-out "
+                        + "set's size).")
+                .add("cache-dir", full.cacheDir().toString(), "Where trained classifiers are kept, keyed by the data set's hash.")
+                .optional("out", "A folder to write report.txt, report.json and report.png into.")
+                .flag("json", "Print the report as JSON instead of a table.")
+                .optional("classes", "Class names in label order, comma-separated (or 'fashion-mnist'); by default taken from the data.")
+                .add("held-out-fraction", Double.toString(LoaderOptions.DEFAULT_HELD_OUT_FRACTION), "The share held out when the data has no "
+                        + "held-out set of its own.")
+                .add("epochs", Integer.toString(ClassifierOptions.DEFAULT_EPOCHS), "Classifier training epochs (a new value trains a new classifier).")
+                .add("kid-subsets", Integer.toString(full.kidSubsets()), "KID subsets.")
+                .add("kid-subset-size", Integer.toString(full.kidSubsetSize()), "Images per KID subset.")
+                .add("neighbours", Integer.toString(full.neighbours()), "k of the k-nearest-neighbour precision and recall.")
+                .add("seed", Long.toString(full.seed()), "Seed of the noise, the images compared and the KID subsets.")
+                .add("floor", "true", "Also measure real training images against the held-out set (the floor).");
+    }
+
+    /** Runs the command and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(run(List.of(args)));
+    }
+
+    /**
+     * Runs the command with the process environment, printing to standard output and error.
+     *
+     * @return {@link #OK}, {@link #FAILED} or {@link #USAGE}
+     */
+    public static int run(List<String> args) {
+        return run(args, System.getenv(), System.out, System.err);
+    }
+
+    /** Runs the command with the given environment and streams (for tests). */
+    static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+        ConfigSpec spec = spec();
+        Request request;
+        try {
+            ConfigValues values = ConfigValues.parse(spec, args, env);
+            if (values.helpRequested()) {
+                out.print(spec.helpText());
+                return OK;
+            }
+            request = Request.from(values, err);
+        } catch (ConfigException | IllegalArgumentException e) {
+            err.println(COMMAND + ": " + e.getMessage());
+            err.println("Run '" + COMMAND + " --help' for the options.");
+            return USAGE;
+        }
+        try {
+            EvaluationReport report = evaluate(request);
+            out.print(request.json() ? ReportJson.render(report) + "\n" : ReportTable.render(report));
+            if (request.out().isPresent()) {
+                write(report, request.out().get());
+                err.println("Wrote " + REPORT_TXT + ", " + REPORT_JSON + " and " + REPORT_PNG + " to " + request.out().get().toAbsolutePath() + ".");
+            }
+            return OK;
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            err.println(COMMAND + ": " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    /** A parsed command line. */
+    private record Request(Path model, String real, Optional<String> heldOut, Optional<List<String>> classes, double heldOutFraction,
+            Optional<Path> out, boolean json, EvaluationOptions options) {
+
+        static Request from(ConfigValues v, PrintStream err) {
+            if (!v.positional().isEmpty()) {
+                throw new ConfigException("Unexpected argument(s) " + v.positional() + "; give the model with --model and the data with --real.");
+            }
+            Path model = v.path("model");
+            String real = v.string("real");
+            Optional<List<String>> classes = v.optional("classes").map(EvaluateMain::classNames);
+            EvaluationOptions options = EvaluationOptions.full()
+                    .withCount(v.integer("count"))
+                    .withCacheDir(v.path("cache-dir"))
+                    .withKid(v.integer("kid-subsets"), v.integer("kid-subset-size"))
+                    .withNeighbours(v.integer("neighbours"))
+                    .withSeed(v.longValue("seed"))
+                    .withFloor(v.bool("floor"))
+                    .withClassifier(ClassifierOptions.defaults().withEpochs(v.integer("epochs")))
+                    .withProgress(err::println);
+            double fraction = v.decimal("held-out-fraction");
+            if (!(fraction > 0 && fraction < 1)) {
+                throw new ConfigException("Option --held-out-fraction must be above 0 and below 1 (e.g. 0.2), but was " + fraction + ".");
+            }
+            return new Request(model, real, v.optional("held-out"), classes, fraction, v.optional("out").map(Path::of), v.bool("json"), options);
+        }
+    }
+
+    private static List<String> classNames(String text) {
+        String t = text.strip();
+        String list = t.equalsIgnoreCase("fashion-mnist") ? ClassList.FASHION_MNIST : t;
+        return Arrays.stream(list.split(",")).map(String::strip).toList();
+    }
+
+    private static EvaluationReport evaluate(Request request) throws IOException {
+        EvaluationOptions options = request.options();
+        try (OnnxModelGenerator generator = OnnxModelGenerator.load(request.model())) {
+            options.progress().report(String.format(Locale.ROOT, "Loaded %s: %s images from %d noise values%s.", generator.description(),
+                    generator.shape(), generator.noiseDim(), generator.conditional() ? ", conditional" : ""));
+            LoaderOptions loading = new LoaderOptions(generator.shape(), request.classes(), request.heldOutFraction(), options.seed());
+            RealDataLoader.Split split = RealDataLoader.load(request.real(), request.heldOut(), loading, options.progress());
+            options.progress().report("Training set: " + split.train().count() + " images; held-out set: " + split.heldOut().count()
+                    + " images (" + (split.heldOutFrom().isEmpty() ? "given" : split.heldOutFrom()) + "); classes " + split.train().classNames() + ".");
+            return Evaluator.evaluate(generator, split.train(), split.heldOut(), options);
+        }
+    }
+
+    private static void write(EvaluationReport report, Path folder) {
+        try {
+            Files.createDirectories(folder);
+            ModelDirectory.atomicWrite(folder.resolve(REPORT_TXT), ReportTable.render(report).getBytes(StandardCharsets.UTF_8));
+            ModelDirectory.atomicWrite(folder.resolve(REPORT_JSON), (ReportJson.render(report) + "\n").getBytes(StandardCharsets.UTF_8));
+            ModelDirectory.atomicWrite(folder.resolve(REPORT_PNG), ReportFigure.png(report));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the report to " + folder.toAbsolutePath() + "; check that --out names a writable folder.", e);
+        }
+    }
+}

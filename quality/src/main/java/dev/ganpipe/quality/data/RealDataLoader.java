@@ -1,0 +1,299 @@
+package dev.ganpipe.quality.data;
+
+import dev.ganpipe.ingest.normalize.Background;
+import dev.ganpipe.ingest.normalize.ClassList;
+import dev.ganpipe.ingest.normalize.ImageNormalizer;
+import dev.ganpipe.ingest.normalize.NormalizerSettings;
+import dev.ganpipe.ingest.normalize.Outcome;
+import dev.ganpipe.ingest.source.IdxFiles;
+import dev.ganpipe.ingest.source.ImageSource;
+import dev.ganpipe.ingest.source.ImageSources;
+import dev.ganpipe.ingest.source.SampleData;
+import dev.ganpipe.ingest.source.SourceImage;
+import dev.ganpipe.ingest.source.SourceOptions;
+import dev.ganpipe.quality.Progress;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Reads labelled real images for evaluation and finds their held-out set.
+ *
+ * <p>What a location may be: {@code sample:fashion-mnist}; an IDX images file (its labels file beside it); a folder
+ * holding IDX files, where {@code train*} becomes the training set and {@code t10k*} or {@code test*} the held-out
+ * set; a folder with {@code train/} and {@code test/} (or {@code val/}) sub-folders; a folder of class sub-folders
+ * or with a {@code labels.csv}; a tar archive of such a folder. Every image passes through ingest's normaliser
+ * (centre crop, area resize, channel conversion), so the classifier sees what the trainer sees.
+ */
+public final class RealDataLoader {
+
+    /** Labelled folders and archives are read through a class list that matches no label, so labels come back as written. */
+    private static final ClassList PASS_THROUGH = ClassList.parse("quality-loader-raw-labels");
+    private static final List<String> HELD_OUT_FOLDERS = List.of("test", "t10k", "val", "validation", "held-out", "heldout");
+    private static final int PROGRESS_EVERY = 10_000;
+    private static final int MAX_REASONS = 3;
+
+    /**
+     * A training set and its held-out set, with the same classes.
+     *
+     * @param heldOutFrom how the held-out set was found, for reports (e.g. "t10k-images-idx3-ubyte.gz")
+     */
+    public record Split(RealData train, RealData heldOut, String heldOutFrom) {
+    }
+
+    private RealDataLoader() {
+    }
+
+    /**
+     * Reads the training set at {@code location} and its held-out set: {@code heldOutLocation} when given, else the
+     * one the location carries (see the class comment), else a seeded {@code heldOutFraction} of the images.
+     *
+     * @throws IllegalArgumentException when nothing labelled is there, with a sentence saying what is accepted
+     * @throws IOException when files cannot be read
+     */
+    public static Split load(String location, Optional<String> heldOutLocation, LoaderOptions options, Progress progress) throws IOException {
+        if (heldOutLocation.isPresent()) {
+            return resolve(location, read(location, options, progress), read(heldOutLocation.get(), options, progress), heldOutLocation.get(), options);
+        }
+        Path path = Path.of(location);
+        if (!location.equals(SampleData.FASHION_MNIST) && Files.isDirectory(path)) {
+            Optional<Pair> pair = idxPair(path).or(() -> folderPair(path));
+            if (pair.isPresent()) {
+                Path train = pair.get().train();
+                Path test = pair.get().heldOut();
+                return resolve(location, read(train.toString(), options, progress), read(test.toString(), options, progress),
+                        test.getFileName() + (Files.isDirectory(test) ? "/" : ""), options);
+            }
+        }
+        RawSet all = read(location, options, progress);
+        if (all.size() < 2) {
+            throw new IllegalArgumentException(location + " holds only " + all.size() + " labelled image; evaluation needs a training and a "
+                    + "held-out set, so give more images or a separate --held-out set.");
+        }
+        RealData data = resolve(location, all, null, "", options).train();
+        int heldOut = (int) Math.max(1, Math.min(data.count() - 1L, Math.round(data.count() * options.heldOutFraction())));
+        int[] order = data.sampleIndices(data.count(), options.seed());
+        int[] heldOutIdx = Arrays.copyOfRange(order, 0, heldOut);
+        int[] trainIdx = Arrays.copyOfRange(order, heldOut, order.length);
+        Arrays.sort(heldOutIdx);
+        Arrays.sort(trainIdx);
+        return new Split(data.subset(trainIdx, data.name() + " (train split)"), data.subset(heldOutIdx, data.name() + " (held-out split)"),
+                String.format(Locale.ROOT, "a seeded %.0f%% split of %s", 100 * options.heldOutFraction(), location));
+    }
+
+    /** Reads one labelled set (no split), e.g. a held-out set on its own. */
+    public static RealData read(String location, LoaderOptions options) throws IOException {
+        return resolve(location, read(location, options, Progress.silent()), null, "", options).train();
+    }
+
+    /** Images (canonical pixels, one after another) and their labels as written in the data, before labels become class indices. */
+    private record RawSet(String name, byte[] pixels, List<String> labels) {
+        int size() {
+            return labels.size();
+        }
+    }
+
+    private static RawSet read(String location, LoaderOptions options, Progress progress) throws IOException {
+        NormalizerSettings settings = new NormalizerSettings(options.shape(), PASS_THROUGH, NormalizerSettings.DEFAULT_MAX_BYTES,
+                NormalizerSettings.DEFAULT_MAX_PIXELS, NormalizerSettings.DEFAULT_MIN_SIDE, Background.BLACK);
+        Optional<IdxRaw.Content> raw = IdxRaw.readIfMatching(location, options.shape());
+        if (raw.isPresent()) {
+            int[] numbers = raw.get().labels();
+            List<String> labels = new ArrayList<>(numbers.length);
+            for (int label : numbers) {
+                labels.add(Integer.toString(label));
+            }
+            progress.report("  " + numbers.length + " labelled images from " + location);
+            return new RawSet(location, raw.get().pixels(), labels);
+        }
+        ImageNormalizer normalizer = new ImageNormalizer(settings);
+        ByteArrayOutputStream pixels = new ByteArrayOutputStream();
+        List<String> labels = new ArrayList<>();
+        Map<String, Integer> rejected = new TreeMap<>();
+        int unlabelled = 0;
+        String firstUnlabelled = null;
+        int seen = 0;
+        try (ImageSource source = ImageSources.open(location, new SourceOptions(PASS_THROUGH, NormalizerSettings.DEFAULT_MAX_BYTES))) {
+            String total = source.size().isPresent() ? Long.toString(source.size().getAsLong()) : "?";
+            progress.report("Reading " + total + " images from " + source.description() + " ...");
+            for (Optional<SourceImage> next = source.next(); next.isPresent(); next = source.next()) {
+                SourceImage image = next.get();
+                if (++seen % PROGRESS_EVERY == 0) {
+                    progress.report("  read " + seen + "/" + total + " images of " + source.description());
+                }
+                if (image.label().isEmpty()) {
+                    unlabelled++;
+                    if (firstUnlabelled == null) {
+                        firstUnlabelled = image.sourceId();
+                    }
+                    continue;
+                }
+                switch (normalizer.normalize(image.encodedBytes(), Optional.empty())) {
+                    case Outcome.Accepted accepted -> {
+                        pixels.writeBytes(accepted.image().pixels());
+                        labels.add(image.label().get().strip());
+                    }
+                    case Outcome.Rejected refused -> rejected.merge(refused.reason().name().toLowerCase(Locale.ROOT) + ": " + refused.detail(), 1, Integer::sum);
+                }
+            }
+        }
+        if (labels.isEmpty()) {
+            if (unlabelled > 0) {
+                throw new IllegalArgumentException("The images in " + location + " carry no labels (e.g. " + firstUnlabelled + "); the evaluator "
+                        + "trains a classifier on them, so give labelled data: an IDX file with its labels file beside it, a folder with one "
+                        + "sub-folder per class, or a folder with a labels.csv (file,label lines).");
+            }
+            throw new IllegalArgumentException("No usable image was found in " + location + describe(rejected) + "; give an IDX images file, a folder "
+                    + "holding IDX files, a folder of labelled images (class sub-folders or labels.csv), a tar archive of one, or "
+                    + SampleData.FASHION_MNIST + ".");
+        }
+        if (unlabelled > 0 || !rejected.isEmpty()) {
+            progress.report("  skipped " + unlabelled + " unlabelled and " + rejected.values().stream().mapToInt(Integer::intValue).sum()
+                    + " unusable images of " + location + describe(rejected));
+        }
+        progress.report("  " + labels.size() + " labelled images from " + location);
+        return new RawSet(location, pixels.toByteArray(), labels);
+    }
+
+    private static String describe(Map<String, Integer> rejected) {
+        if (rejected.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(" (");
+        int shown = 0;
+        for (Map.Entry<String, Integer> e : rejected.entrySet()) {
+            if (shown++ == MAX_REASONS) {
+                out.append("; ...");
+                break;
+            }
+            out.append(shown > 1 ? "; " : "").append(e.getValue()).append(" x ").append(e.getKey());
+        }
+        return out.append(')').toString();
+    }
+
+    /** Turns raw labels into class indices shared by both sets (held-out may be null: no split yet). */
+    private static Split resolve(String location, RawSet train, RawSet heldOut, String heldOutFrom, LoaderOptions options) {
+        List<String> names;
+        Map<String, Integer> index = new LinkedHashMap<>();
+        List<RawSet> sets = heldOut == null ? List.of(train) : List.of(train, heldOut);
+        if (options.classNames().isPresent()) {
+            names = options.classNames().get();
+            ClassList classes = new ClassList(names);
+            for (RawSet set : sets) {
+                for (String label : set.labels()) {
+                    if (!index.containsKey(label)) {
+                        OptionalInt resolved = classes.resolve(label);
+                        if (resolved.isEmpty()) {
+                            throw new IllegalArgumentException("The label '" + label + "' in " + set.name() + " is not " + classes.describe()
+                                    + "; fix the data or the class list (--classes).");
+                        }
+                        index.put(label, resolved.getAsInt());
+                    }
+                }
+            }
+        } else if (sets.stream().allMatch(s -> s.labels().stream().allMatch(RealDataLoader::isIndex))) {
+            int max = sets.stream().flatMap(s -> s.labels().stream()).mapToInt(Integer::parseInt).max().orElseThrow();
+            names = new ArrayList<>();
+            List<String> fashion = ClassList.fashionMnist().names();
+            boolean isFashion = max + 1 == fashion.size() && looksLikeFashionMnist(location);
+            for (int c = 0; c <= max; c++) {
+                names.add(isFashion ? fashion.get(c) : Integer.toString(c));
+            }
+            sets.forEach(s -> s.labels().forEach(l -> index.put(l, Integer.parseInt(l))));
+        } else {
+            TreeSet<String> distinct = new TreeSet<>(train.labels());
+            names = List.copyOf(distinct);
+            for (int i = 0; i < names.size(); i++) {
+                index.put(names.get(i), i);
+            }
+            if (heldOut != null) {
+                for (String label : heldOut.labels()) {
+                    if (!index.containsKey(label)) {
+                        throw new IllegalArgumentException("The held-out set " + heldOut.name() + " has the class '" + label + "' that the training set "
+                                + train.name() + " lacks; both sets need the same classes (or pass them with --classes).");
+                    }
+                }
+            }
+        }
+        RealData trainData = toData(train, index, names, options);
+        RealData heldOutData = heldOut == null ? trainData : toData(heldOut, index, names, options);
+        return new Split(trainData, heldOutData, heldOutFrom);
+    }
+
+    private static RealData toData(RawSet set, Map<String, Integer> index, List<String> names, LoaderOptions options) {
+        int[] labels = new int[set.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = index.get(set.labels().get(i));
+        }
+        return RealData.of(set.name(), options.shape(), set.pixels(), labels, names);
+    }
+
+    private static boolean isIndex(String label) {
+        return !label.isEmpty() && label.length() <= 6 && label.chars().allMatch(ch -> ch >= '0' && ch <= '9');
+    }
+
+    private static boolean looksLikeFashionMnist(String location) {
+        return location.equals(SampleData.FASHION_MNIST) || location.toLowerCase(Locale.ROOT).contains("fashion");
+    }
+
+    /** A training set and its held-out set inside one folder. */
+    private record Pair(Path train, Path heldOut) {
+    }
+
+    /** A folder's IDX training and test images files ({@code train*} and {@code t10k*} or {@code test*}), when it has both. */
+    private static Optional<Pair> idxPair(Path folder) throws IOException {
+        Path train = null;
+        Path test = null;
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+                if (name.startsWith(".") || !IdxFiles.isIdxImages(file)) {
+                    continue;
+                }
+                if (train == null && name.startsWith("train")) {
+                    train = file;
+                } else if (test == null && (name.startsWith("t10k") || name.startsWith("test"))) {
+                    test = file;
+                }
+            }
+        }
+        return train != null && test != null ? Optional.of(new Pair(train, test)) : Optional.empty();
+    }
+
+    /** A folder's {@code train/} and held-out ({@code test/}, {@code val/}, ...) sub-folders, when it has both. */
+    private static Optional<Pair> folderPair(Path folder) {
+        Path train = null;
+        Path test = null;
+        List<Path> entries;
+        try (Stream<Path> list = Files.list(folder)) {
+            entries = list.sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list the folder " + folder.toAbsolutePath() + "; check that it is readable.", e);
+        }
+        for (Path entry : entries) {
+            if (!Files.isDirectory(entry)) {
+                continue;
+            }
+            String name = entry.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (name.equals("train") || name.equals("training")) {
+                train = entry;
+            } else if (test == null && HELD_OUT_FOLDERS.contains(name)) {
+                test = entry;
+            }
+        }
+        return train != null && test != null ? Optional.of(new Pair(train, test)) : Optional.empty();
+    }
+}
