@@ -6,12 +6,14 @@ import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.config.KafkaOptions;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
+import dev.ganpipe.generator.continuous.ContinuousSettings;
 import dev.ganpipe.generator.http.ApiSettings;
 import dev.ganpipe.generator.onnx.OrtSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Every knob of {@code gan generator}; {@link #spec()} lists them with their defaults for {@code --help}.
@@ -29,6 +31,9 @@ import java.util.Optional;
  * @param maxWait longest a request waits for others to batch with
  * @param ort ONNX Runtime settings
  * @param api HTTP limits and keys
+ * @param requestsStream whether the Kafka Streams app answers {@code synthetic.requests}
+ * @param requestsAppId the Streams application id of the request stream
+ * @param continuous continuous mode: rate (0 is off), start seed and label mix
  */
 public record GeneratorConfig(
         String host,
@@ -43,7 +48,10 @@ public record GeneratorConfig(
         int maxBatch,
         Duration maxWait,
         OrtSettings ort,
-        ApiSettings api) {
+        ApiSettings api,
+        boolean requestsStream,
+        String requestsAppId,
+        ContinuousSettings continuous) {
 
     public GeneratorConfig {
         Objects.requireNonNull(host, "host");
@@ -53,6 +61,11 @@ public record GeneratorConfig(
         Objects.requireNonNull(modelName, "modelName");
         Objects.requireNonNull(ort, "ort");
         Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(requestsAppId, "requestsAppId");
+        Objects.requireNonNull(continuous, "continuous");
+        if (requestsAppId.isBlank()) {
+            throw new ConfigException("Option --requests-app-id must not be blank; leave the default gan-generator-requests or name one.");
+        }
         if (port < 0 || port > 65535) {
             throw new ConfigException("Option --port must be between 0 and 65535, but was " + port + ".");
         }
@@ -91,6 +104,14 @@ public record GeneratorConfig(
                 .add("ort-optimization", "all", "ONNX Runtime graph optimisation level: all, extended, basic or none.")
                 .optional("api-key", "Bearer key for /v1/generate and GET /v1/models; without it they are open.")
                 .optional("admin-key", "Bearer key for POST /v1/models/{version}/activate; without it activation is open.")
+                .add("requests-stream", "true", "Answer synthetic.requests records with images on synthetic.images (a Kafka Streams app; "
+                        + "/readyz waits for it). false serves HTTP only, without a broker (true|false).")
+                .add("requests-app-id", "gan-generator-requests", "Kafka Streams application id of the request stream (its consumer group).")
+                .add("continuous-rate", "0", "Continuous mode: images per second published to synthetic.images for consumers that want a "
+                        + "steady stream; 0 is off.")
+                .optional("continuous-seed", "Continuous mode: image n has seed <this> + n; without it a random start seed is chosen and logged.")
+                .add("continuous-labels", "all", "Continuous mode with a conditional model: the label mix, 'all' (every class in turn) or "
+                        + "class numbers such as 0,0,3 (a class listed twice comes twice as often); ignored for unconditional models.")
                 .addAll(KafkaOptions.spec());
     }
 
@@ -113,6 +134,16 @@ public record GeneratorConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage() + " Fix --max-count.", e);
         }
+        ContinuousSettings continuous;
+        try {
+            long startSeed = v.optional("continuous-seed").isPresent()
+                    ? v.longValue("continuous-seed")
+                    : ThreadLocalRandom.current().nextLong(1L << 53);
+            continuous = new ContinuousSettings(v.decimal("continuous-rate"), startSeed,
+                    ContinuousSettings.parseLabels(v.string("continuous-labels")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage() + " Fix --continuous-rate, --continuous-seed or --continuous-labels.", e);
+        }
         return new GeneratorConfig(
                 v.string("host"),
                 v.integer("port"),
@@ -126,7 +157,10 @@ public record GeneratorConfig(
                 v.integer("max-batch"),
                 v.duration("max-wait"),
                 ort,
-                api);
+                api,
+                v.bool("requests-stream"),
+                v.string("requests-app-id"),
+                continuous);
     }
 
     /** Parses command-line arguments with the process environment. */

@@ -3,72 +3,118 @@ package dev.ganpipe.generator;
 import dev.ganpipe.common.Service;
 import dev.ganpipe.common.http.HttpService;
 import dev.ganpipe.generator.batch.MicroBatcher;
+import dev.ganpipe.generator.continuous.ContinuousPublisher;
+import dev.ganpipe.generator.continuous.KafkaImageSink;
+import dev.ganpipe.generator.continuous.Sleeper;
 import dev.ganpipe.generator.http.GeneratorApi;
+import dev.ganpipe.generator.http.JdkHttpServerTuning;
+import dev.ganpipe.generator.images.Generation;
 import dev.ganpipe.generator.model.ModelRegistry;
 import dev.ganpipe.generator.onnx.OrtSessionFactory;
 import dev.ganpipe.generator.source.ModelSources;
+import dev.ganpipe.generator.stream.RequestStream;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running generator service: model registry, micro-batcher, model sources and the HTTP server, started by
- * {@link #start} and stopped together by {@link #close}.
+ * The running generator service: model registry, micro-batcher, the HTTP server, the model sources, the Kafka
+ * request stream and continuous mode, started by {@link #start} and stopped together, in reverse order, by
+ * {@link #close}. Ready ({@code /readyz} 200) once a model is live and, when it is enabled, the request stream is
+ * RUNNING.
  */
 public final class GeneratorService implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(GeneratorService.class);
 
     private final ModelRegistry registry;
-    private final MicroBatcher batcher;
     private final HttpService http;
-    private final ModelSources sources;
+    private final Optional<RequestStream> requests;
+    private final Deque<AutoCloseable> resources;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GeneratorService(ModelRegistry registry, MicroBatcher batcher, HttpService http, ModelSources sources) {
+    private GeneratorService(ModelRegistry registry, HttpService http, Optional<RequestStream> requests, Deque<AutoCloseable> resources) {
         this.registry = registry;
-        this.batcher = batcher;
         this.http = http;
-        this.sources = sources;
+        this.requests = requests;
+        this.resources = resources;
+    }
+
+    /** As {@link #start(GeneratorConfig, PrometheusMeterRegistry, Clock, Sleeper)} with the system clock. */
+    public static GeneratorService start(GeneratorConfig config, PrometheusMeterRegistry meters) {
+        return start(config, meters, Clock.systemUTC(), Sleeper.system());
     }
 
     /**
-     * Starts serving: HTTP first (so {@code /readyz} answers 503 while no model is live), then the model sources.
+     * Starts serving: HTTP first (so {@code /readyz} answers 503 while no model is live), then the model sources,
+     * the request stream and continuous mode, each when configured.
      *
      * @param meters the registry {@code /metrics} serves; the service registers its meters in it
+     * @param clock time of record headers, model load times and continuous-mode pacing
+     * @param sleeper how continuous mode waits between images
      * @throws RuntimeException when a part cannot start (port taken, CUDA demanded but absent); what was already
      *     started is stopped again
      */
-    public static GeneratorService start(GeneratorConfig config, PrometheusMeterRegistry meters) {
+    public static GeneratorService start(GeneratorConfig config, PrometheusMeterRegistry meters, Clock clock, Sleeper sleeper) {
+        JdkHttpServerTuning.apply();
         OrtSessionFactory ort = new OrtSessionFactory(config.ort());
-        ModelRegistry registry = new ModelRegistry(ModelRegistry.onnxLoader(ort), config.keepVersions(), config.modelName(), meters,
-                Clock.systemUTC());
-        MicroBatcher batcher = null;
-        HttpService http = null;
+        ModelRegistry registry = new ModelRegistry(ModelRegistry.onnxLoader(ort), config.keepVersions(), config.modelName(), meters, clock);
+        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        resources.push(registry);
         try {
-            batcher = new MicroBatcher(config.maxBatch(), config.maxWait(), meters);
-            http = HttpService.start("generator", config.host(), config.port(),
-                    GeneratorApi.routes(registry, batcher, config.api(), meters), meters, "gan.generator");
+            MicroBatcher batcher = new MicroBatcher(config.maxBatch(), config.maxWait(), meters);
+            resources.push(batcher);
+            Generation generation = new Generation(registry, batcher, meters);
+            // Set once the request stream exists; readiness reads it on every /readyz.
+            AtomicReference<RequestStream> stream = new AtomicReference<>();
+            HttpService http = HttpService.start("generator", config.host(), config.port(),
+                    GeneratorApi.routes(generation, config.api(), meters, () -> ready(registry, config.requestsStream(), stream.get())),
+                    meters, "gan.generator");
+            resources.push(http);
             ModelSources sources = ModelSources.start(
                     config.modelsFromTopic() ? Optional.of(config.topics().modelsGenerator()) : Optional.empty(),
                     config.kafka(), config.modelsDir(), config.modelsScan(), registry, config.keepVersions(), meters);
+            resources.push(sources);
+            if (config.requestsStream()) {
+                RequestStream requests = RequestStream.start(config.kafka(), config.requestsAppId(), config.topics(), generation,
+                        config.api().maxCount(), meters, clock);
+                resources.push(requests);
+                stream.set(requests);
+            } else {
+                LOG.info("The request stream is off (--requests-stream false): synthetic.requests is not answered.");
+            }
+            if (config.continuous().enabled()) {
+                // A unique client id: several services in one JVM (the demo, tests) must not collide on JMX names.
+                KafkaImageSink sink = KafkaImageSink.create(config.kafka(), "gan-generator-continuous-" + UUID.randomUUID().toString().substring(0, 8),
+                        config.topics().synthetic(), meters);
+                ContinuousPublisher publisher;
+                try {
+                    publisher = new ContinuousPublisher(config.continuous(), generation, sink, meters, clock, sleeper);
+                } catch (RuntimeException e) {
+                    sink.close();
+                    throw e;
+                }
+                resources.push(publisher.start());
+            }
             if (config.api().adminKey().isEmpty()) {
                 LOG.info("No --admin-key is set: anyone who reaches port {} can activate model versions.", http.port());
             }
-            return new GeneratorService(registry, batcher, http, sources);
+            return new GeneratorService(registry, http, Optional.ofNullable(stream.get()), resources);
         } catch (RuntimeException e) {
-            if (http != null) {
-                http.close();
-            }
-            if (batcher != null) {
-                batcher.close();
-            }
-            registry.close();
+            closeAll(resources, e);
             throw e;
         }
+    }
+
+    private static boolean ready(ModelRegistry registry, boolean streamWanted, RequestStream stream) {
+        return registry.ready() && (!streamWanted || (stream != null && stream.running()));
     }
 
     @Override
@@ -76,9 +122,9 @@ public final class GeneratorService implements Service {
         return "generator";
     }
 
-    /** Whether a model is live (what {@code /readyz} reports). */
+    /** Whether the service is ready (what {@code /readyz} reports): a model is live and the request stream, if on, runs. */
     public boolean ready() {
-        return registry.ready();
+        return ready(registry, requests.isPresent(), requests.orElse(null));
     }
 
     /** The bound HTTP port (useful with port 0). */
@@ -91,23 +137,30 @@ public final class GeneratorService implements Service {
         return registry;
     }
 
-    /** Stops the sources, then HTTP, then the batcher, then unloads the models; safe to call twice. */
+    /** The request stream, when it is on. */
+    public Optional<RequestStream> requests() {
+        return requests;
+    }
+
+    /** Stops continuous mode, the request stream, the sources, HTTP and the batcher, then unloads the models; safe to call twice. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        if (closed.compareAndSet(false, true)) {
+            RuntimeException failure = new IllegalStateException("Stopping the generator service failed; see the suppressed exceptions.");
+            closeAll(resources, failure);
+            if (failure.getSuppressed().length > 0) {
+                throw failure;
+            }
         }
-        try {
-            sources.close();
-        } finally {
+    }
+
+    /** Closes in reverse start order, adding failures to {@code failure} as suppressed exceptions. */
+    private static void closeAll(Deque<AutoCloseable> resources, Throwable failure) {
+        while (!resources.isEmpty()) {
             try {
-                http.close();
-            } finally {
-                try {
-                    batcher.close();
-                } finally {
-                    registry.close();
-                }
+                resources.pop().close();
+            } catch (Exception e) {
+                failure.addSuppressed(e);
             }
         }
     }

@@ -34,6 +34,27 @@ class GeneratorConfigTest {
         assertThat(c.ort().provider()).isEqualTo(OrtSettings.Provider.AUTO);
         assertThat(c.api().adminKey()).isEmpty();
         assertThat(c.api().apiKey()).isEmpty();
+        assertThat(c.requestsStream()).isTrue();
+        assertThat(c.requestsAppId()).isEqualTo("gan-generator-requests");
+        assertThat(c.continuous().enabled()).as("continuous mode is off by default").isFalse();
+        assertThat(c.continuous().labels()).as("every class in turn").isEmpty();
+    }
+
+    @Test
+    void continuousModeTakesARateAStartSeedAndALabelMix() {
+        GeneratorConfig c = parse(Map.of("GAN_CONTINUOUS_RATE", "2.5"), "--continuous-seed", "100", "--continuous-labels", "0, 0,3",
+                "--requests-stream", "false");
+
+        assertThat(c.continuous().rate()).isEqualTo(2.5);
+        assertThat(c.continuous().startSeed()).isEqualTo(100);
+        assertThat(c.continuous().labels()).containsExactly(0, 0, 3);
+        assertThat(c.requestsStream()).isFalse();
+        assertThatThrownBy(() -> parse(Map.of(), "--continuous-rate", "-1"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--continuous-rate");
+        assertThatThrownBy(() -> parse(Map.of(), "--continuous-labels", "0,shoes"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'shoes'").hasMessageContaining("--continuous-labels");
+        assertThatThrownBy(() -> parse(Map.of(), "--continuous-labels", "-2"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--continuous-labels");
     }
 
     @Test
@@ -65,7 +86,8 @@ class GeneratorConfigTest {
         String help = GeneratorConfig.spec().helpText();
 
         for (String flag : List.of("--port", "--models-dir", "--models-from-topic", "--model-name", "--max-count", "--max-batch",
-                "--max-wait", "--ort-threads", "--ort-provider", "--admin-key", "--api-key", "--bootstrap-servers", "--topic-models")) {
+                "--max-wait", "--ort-threads", "--ort-provider", "--admin-key", "--api-key", "--bootstrap-servers", "--topic-models",
+                "--requests-stream", "--requests-app-id", "--continuous-rate", "--continuous-seed", "--continuous-labels")) {
             assertThat(help).contains(flag);
         }
     }

@@ -50,7 +50,8 @@ class GeneratorServiceTest {
 
     private static GeneratorConfig directoryConfig(Path dir, int port) {
         return GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of("--host", "127.0.0.1", "--port", Integer.toString(port),
-                "--models-from-topic", "false", "--models-dir", dir.toString(), "--models-scan", "100ms", "--ort-provider", "cpu"), Map.of()));
+                "--models-from-topic", "false", "--models-dir", dir.toString(), "--models-scan", "100ms", "--ort-provider", "cpu",
+                "--requests-stream", "false"), Map.of()));
     }
 
     @Test
@@ -114,7 +115,8 @@ class GeneratorServiceTest {
         AtomicInteger exit = new AtomicInteger(-1);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         Thread main = Thread.ofPlatform().name("generator-main").start(() -> exit.set(GeneratorMain.run(List.of("--host", "127.0.0.1",
-                "--port", Integer.toString(port), "--models-from-topic", "false", "--models-dir", dir.toString(), "--ort-provider", "cpu"),
+                "--port", Integer.toString(port), "--models-from-topic", "false", "--models-dir", dir.toString(), "--ort-provider", "cpu",
+                "--requests-stream", "false"),
                 Map.of(), quiet, quiet)));
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> get(port, "/healthz").statusCode() == 200);
 

@@ -111,6 +111,7 @@ final class DemoCommand {
                 "--bootstrap-servers", bootstrap,
                 "--models-dir", work.resolve("models").toString(),
                 "--samples-dir", work.resolve("samples").toString(),
+                "--checkpoint-dir", work.resolve("checkpoints").toString(),
                 "--export-every", v.string("export-every"),
                 "--export-every-steps", v.string("export-every-steps"),
                 "--sample-every-steps", v.string("sample-every-steps"),

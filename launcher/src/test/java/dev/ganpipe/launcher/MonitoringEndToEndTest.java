@@ -73,7 +73,7 @@ class MonitoringEndToEndTest {
             TrainerConfig trainerConfig = TrainerConfig.from(ConfigValues.parse(TrainerConfig.spec(), List.of(
                     "--bootstrap-servers", bootstrap, "--port", "0", "--batch-size", "16", "--export-every-steps", "4",
                     "--generator-width", "16", "--discriminator-width", "16",
-                    "--models-dir", dir.resolve("models").toString(), "--samples-dir", dir.resolve("samples").toString()), env));
+                    "--models-dir", dir.resolve("models").toString(), "--checkpoint-dir", dir.resolve("checkpoints").toString(), "--samples-dir", dir.resolve("samples").toString()), env));
             GeneratorConfig generatorConfig = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(),
                     List.of("--bootstrap-servers", bootstrap, "--port", "0"), env));
             try (IngestService ingest = IngestService.start(ingestConfig, MeterRegistries.prometheus("ingest"));

@@ -7,6 +7,8 @@ import dev.ganpipe.common.config.KafkaOptions;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
+import dev.ganpipe.trainer.checkpoint.CheckpointPolicy;
+import dev.ganpipe.trainer.checkpoint.CheckpointStore;
 import dev.ganpipe.trainer.data.BatchAssembler.IdlePolicy;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.loop.Schedule;
@@ -33,6 +35,9 @@ import java.util.Locale;
  * @param modelsDir where exported generators are written
  * @param keepModels how many versions the models directory keeps
  * @param samplesDir where sample grids are written
+ * @param checkpoints where and when checkpoints are written, and what start-up does with an unusable one
+ * @param conditional whether to train a conditional GAN on the records' {@code gan.label} headers
+ * @param classes number of labels of a conditional GAN
  */
 public record TrainerConfig(
         KafkaSettings kafka,
@@ -50,7 +55,20 @@ public record TrainerConfig(
         String modelName,
         Path modelsDir,
         int keepModels,
-        Path samplesDir) {
+        Path samplesDir,
+        CheckpointPolicy checkpoints,
+        Conditional conditional,
+        int classes) {
+
+    /** Whether the GAN is conditional on the {@code gan.label} header. */
+    public enum Conditional {
+        /** Conditional when a checkpoint says so, else when the training topic's first record has a label. */
+        AUTO,
+        /** Conditional: records without a valid label are skipped. */
+        TRUE,
+        /** Unconditional: labels are ignored. */
+        FALSE
+    }
 
     /** The trainer's settings. */
     public static ConfigSpec spec() {
@@ -67,6 +85,13 @@ public record TrainerConfig(
                 .add("beta1", "0.5", "Adam beta1.")
                 .add("seed", "42", "Seed of initial weights and training noise.")
                 .add("threads", "0", "PyTorch intra-op threads; 0 keeps the engine default (all cores).")
+                .add("ema-decay", Double.toString(GanConfig.DEFAULT_EMA_DECAY), "Decay of the moving average of the "
+                        + "generator's weights that sample grids and exported models use; 0 turns it off.")
+                .add("conditional", "auto", "Train a conditional GAN on the gan.label header: 'true', 'false', or 'auto' "
+                        + "(as the checkpoint was, else conditional when the first record on the training topic has a label).")
+                .add("classes", "10", "Number of class labels of a conditional GAN (labels 0 to classes - 1).")
+                .add("spectral-norm", "false", "Spectrally normalise the discriminator's layers (power iteration; "
+                        + "replaces its BatchNorm). Off until the quality measurements say otherwise.")
                 .add("batch-size", "64", "Images per training step.")
                 .add("replay-capacity", "10000", "Images kept in the reservoir replay buffer.")
                 .add("replay-ratio", "0.5", "Share of each batch taken from the replay buffer while fresh images arrive.")
@@ -78,7 +103,17 @@ public record TrainerConfig(
                 .add("model-name", "fashion-dcgan28", "Model name: the models topic key and file prefix.")
                 .add("models-dir", "models", "Directory the exported generators are written to.")
                 .add("keep-models", "5", "How many versions the models directory keeps.")
-                .add("samples-dir", "samples", "Directory of sample grids.");
+                .add("samples-dir", "samples", "Directory of sample grids.")
+                .add("checkpoint-dir", "checkpoints", "Directory of checkpoints; the trainer resumes from the newest one "
+                        + "and commits consumer offsets only once a checkpoint covers them.")
+                .add("checkpoint-every-steps", "500", "Write a checkpoint every this many steps ...")
+                .add("checkpoint-every", "2m", "... or after this much time since the last one, whichever comes first "
+                        + "(and always on a clean stop).")
+                .add("checkpoint-keep", Integer.toString(CheckpointPolicy.DEFAULT_KEEP),
+                        "How many of the newest checkpoints the directory keeps.")
+                .add("checkpoint-on-mismatch", "fail", "When the newest checkpoint is unreadable or of another "
+                        + "architecture: 'fail' stops start-up and changes nothing, 'ignore' moves it to rejected/ and "
+                        + "resumes from an older one or starts fresh.");
     }
 
     /** Reads and validates the values. */
@@ -88,9 +123,21 @@ public record TrainerConfig(
             throw new ConfigException("The trainer trains 28x28 (dcgan28) or 64x64 (dcgan64) images, but --image-shape was "
                     + shape + "; choose 28x28x1, 28x28x3, 64x64x1 or 64x64x3.");
         }
+        Conditional conditional;
+        try {
+            conditional = Conditional.valueOf(v.string("conditional").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--conditional must be 'auto', 'true' or 'false', but was '"
+                    + v.string("conditional") + "'.", e);
+        }
+        int classes = v.integer("classes");
+        if (classes < 2) {
+            throw new ConfigException("--classes must be at least 2, but was " + classes + ".");
+        }
         GanConfig gan = new GanConfig(shape.width(), shape.channels(), v.integer("noise-dim"), v.integer("generator-width"),
                 v.integer("discriminator-width"), v.decimal("learning-rate"), v.decimal("beta1"), GanConfig.DEFAULT_BETA2,
-                v.longValue("seed"), v.integer("threads"));
+                v.longValue("seed"), v.integer("threads"), v.decimal("ema-decay"), v.bool("spectral-norm"),
+                conditional == Conditional.TRUE ? v.integer("classes") : 0);
         IdlePolicy idle;
         try {
             idle = IdlePolicy.valueOf(v.string("idle-policy").toUpperCase(Locale.ROOT));
@@ -102,10 +149,33 @@ public record TrainerConfig(
             throw new ConfigException("--batch-size must be between 2 and 4096 (BatchNorm needs at least 2), but was " + batch + ".");
         }
         Duration exportEvery = v.duration("export-every");
+        CheckpointStore.OnMismatch onMismatch;
+        try {
+            onMismatch = CheckpointStore.OnMismatch.valueOf(v.string("checkpoint-on-mismatch").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--checkpoint-on-mismatch must be 'fail' or 'ignore', but was '"
+                    + v.string("checkpoint-on-mismatch") + "'.", e);
+        }
+        CheckpointPolicy checkpoints;
+        try {
+            checkpoints = new CheckpointPolicy(v.path("checkpoint-dir"), v.integer("checkpoint-every-steps"),
+                    v.duration("checkpoint-every"), v.integer("checkpoint-keep"), onMismatch);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid checkpoint settings: " + e.getMessage()
+                    + " Fix --checkpoint-every-steps, --checkpoint-every or --checkpoint-keep.", e);
+        }
         return new TrainerConfig(KafkaOptions.kafka(v), KafkaOptions.topics(v), v.string("group-id"), v.string("host"),
                 v.integer("port"), shape, gan, batch, v.integer("replay-capacity"), v.decimal("replay-ratio"), idle,
                 new Schedule(v.integer("export-every-steps"), exportEvery, v.integer("sample-every-steps"), v.longValue("max-steps")),
-                v.string("model-name"), v.path("models-dir"), v.integer("keep-models"), v.path("samples-dir"));
+                v.string("model-name"), v.path("models-dir"), v.integer("keep-models"), v.path("samples-dir"),
+                checkpoints, conditional, classes);
+    }
+
+    /** A copy training {@code resolved} (e.g. after {@code --conditional auto} was decided). */
+    public TrainerConfig withGan(GanConfig resolved) {
+        return new TrainerConfig(kafka, topics, groupId, host, port, shape, resolved, batchSize, replayCapacity,
+                replayRatio, idlePolicy, schedule, modelName, modelsDir, keepModels, samplesDir, checkpoints,
+                conditional, classes);
     }
 
     /** The defaults, with overrides as {@code --flag value} pairs (for tests and the demo). */

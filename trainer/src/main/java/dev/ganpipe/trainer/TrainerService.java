@@ -2,11 +2,20 @@ package dev.ganpipe.trainer;
 
 import dev.ganpipe.common.Service;
 import dev.ganpipe.common.http.HttpService;
+import dev.ganpipe.common.kafka.GanHeaders;
 import dev.ganpipe.common.model.ModelDirectory;
 import dev.ganpipe.trainer.data.BatchAssembler;
 import dev.ganpipe.trainer.data.ReplayBuffer;
+import dev.ganpipe.trainer.checkpoint.Architecture;
+import dev.ganpipe.trainer.checkpoint.Checkpoint;
+import dev.ganpipe.trainer.checkpoint.CheckpointException;
+import dev.ganpipe.trainer.checkpoint.CheckpointStore;
+import dev.ganpipe.trainer.data.LabelProbe;
 import dev.ganpipe.trainer.data.TrainingFeed;
+import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
+import dev.ganpipe.trainer.loop.CheckpointMetrics;
+import dev.ganpipe.trainer.loop.Checkpointer;
 import dev.ganpipe.trainer.loop.SampleGrids;
 import dev.ganpipe.trainer.loop.TrainerMetrics;
 import dev.ganpipe.trainer.loop.TrainerStatus;
@@ -16,6 +25,9 @@ import dev.ganpipe.trainer.publish.PublishedVersions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,32 +54,114 @@ public final class TrainerService implements Service {
         this.http = http;
     }
 
-    /** Starts training in the background and serves the HTTP API. */
-    public static TrainerService start(TrainerConfig config, PrometheusMeterRegistry registry) {
+    /**
+     * Resumes from the newest checkpoint (if any), starts training in the background and serves the HTTP API.
+     *
+     * @throws CheckpointException when the checkpoint directory is not writable, or the newest checkpoint cannot be
+     *     resumed from and {@code --checkpoint-on-mismatch} is {@code fail}; nothing was started then
+     */
+    public static TrainerService start(TrainerConfig requested, PrometheusMeterRegistry registry) {
         Clock clock = Clock.systemUTC();
+        CheckpointStore store = requested.checkpoints().store();
+        store.prepare();
+        TrainerConfig config = requested.withGan(resolveConditional(requested, store));
+        Architecture architecture = Architecture.of(config.gan());
+        Optional<Checkpoint> resume = store.loadForResume(architecture);
         ModelDirectory models = new ModelDirectory(config.modelsDir());
-        long published = PublishedVersions.latest(config.modelName(), models, config.kafka(), config.topics().models());
-        GanTrainingCore core = new GanTrainingCore(config.gan());
-        TrainingFeed feed = new TrainingFeed(config.kafka(), config.groupId(), config.topics().train(), config.shape(),
-                Math.max(4 * config.batchSize(), 1024), registry);
-        ReplayBuffer replay = new ReplayBuffer(config.replayCapacity(), config.gan().seed());
-        BatchAssembler batches = new BatchAssembler(feed, replay, config.batchSize(), config.shape().values(),
-                config.replayRatio(), config.idlePolicy(), config.batchSize());
-        ModelPublisher publisher = new ModelPublisher(config.modelName(), models, config.keepModels(), config.kafka(),
-                config.topics().models(), published, clock, registry);
-        SampleGrids samples = new SampleGrids(config.samplesDir(), config.shape());
-        TrainerMetrics metrics = new TrainerMetrics(registry, replay::size, feed::lag);
-        TrainingLoop loop = new TrainingLoop(core, batches, feed, publisher, samples, metrics, config.schedule(),
-                config.shape(), core.device().toString(), clock);
-        Thread thread = Thread.ofPlatform().name("trainer-loop").unstarted(loop);
-        HttpService http = HttpService.start("trainer", config.host(), config.port(), TrainerRoutes.routes(loop, samples, registry),
-                registry, "gan.trainer.http");
-        feed.start();
-        thread.start();
-        LOG.info("Trainer started: {} on {}, batch {}, exports every {} steps or {}, next model version {}",
-                config.modelName(), core.device(), config.batchSize(), config.schedule().exportEverySteps(),
-                config.schedule().exportEvery(), published + 1);
-        return new TrainerService(core, feed, publisher, loop, thread, http);
+        long published = Math.max(
+                PublishedVersions.latest(config.modelName(), models, config.kafka(), config.topics().models()),
+                resume.map(Checkpoint::modelVersion).orElse(0L));
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            GanTrainingCore core = new GanTrainingCore(config.gan());
+            opened.push(core);
+            resume.ifPresent(c -> restore(core, c, store));
+            TrainingFeed feed = new TrainingFeed(config.kafka(), config.groupId(), config.topics().train(),
+                    config.shape(), config.gan().classes(), Math.max(4 * config.batchSize(), 1024), registry);
+            opened.push(feed);
+            ReplayBuffer replay = new ReplayBuffer(config.replayCapacity(), config.gan().seed());
+            BatchAssembler batches = new BatchAssembler(feed, replay, config.batchSize(), config.shape().values(),
+                    config.replayRatio(), config.idlePolicy(), config.batchSize());
+            ModelPublisher publisher = new ModelPublisher(config.modelName(), models, config.keepModels(),
+                    config.kafka(), config.topics().models(), published, clock, registry);
+            opened.push(publisher);
+            SampleGrids samples = new SampleGrids(config.samplesDir(), config.shape());
+            TrainerMetrics metrics = new TrainerMetrics(registry, replay::size, feed::lag);
+            Checkpointer checkpointer = new Checkpointer(store, config.checkpoints(), architecture, feed::commit,
+                    new CheckpointMetrics(registry), clock, resume);
+            TrainingLoop loop = new TrainingLoop(core, batches, feed, publisher, samples, metrics, config.schedule(),
+                    config.shape(), core.device().toString(), clock, checkpointer,
+                    resume.map(Checkpoint::imagesSeen).orElse(0L));
+            Thread thread = Thread.ofPlatform().name("trainer-loop").unstarted(loop);
+            HttpService http = HttpService.start("trainer", config.host(), config.port(),
+                    TrainerRoutes.routes(loop, samples, registry), registry, "gan.trainer.http");
+            feed.start();
+            thread.start();
+            LOG.info("Trainer started: {} on {}, batch {}, {}, exports every {} steps or {}, checkpoints every {} "
+                            + "steps or {} in {}, next model version {}",
+                    config.modelName(), core.device(), config.batchSize(),
+                    resume.map(c -> "resumed at step " + c.step()).orElse("fresh start"),
+                    config.schedule().exportEverySteps(), config.schedule().exportEvery(),
+                    config.checkpoints().everySteps(), config.checkpoints().every(), store.directory(), published + 1);
+            return new TrainerService(core, feed, publisher, loop, thread, http);
+        } catch (RuntimeException e) {
+            while (!opened.isEmpty()) {
+                try {
+                    opened.pop().close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The networks to train: {@code --conditional true|false} as given; {@code auto} as the newest checkpoint was
+     * (so a restart never changes architecture), else conditional when the training topic's earliest record has a
+     * {@code gan.label} header.
+     */
+    private static GanConfig resolveConditional(TrainerConfig config, CheckpointStore store) {
+        GanConfig gan = config.gan();
+        switch (config.conditional()) {
+            case TRUE -> {
+                return gan.withClasses(config.classes());
+            }
+            case FALSE -> {
+                return gan.withClasses(0);
+            }
+            case AUTO -> {
+                Optional<Architecture> saved = store.newestArchitecture();
+                if (saved.isPresent()) {
+                    LOG.info("--conditional auto: the newest checkpoint is {}, so this run is too.",
+                            saved.get().classes() > 0 ? "conditional (" + saved.get().classes() + " classes)" : "unconditional");
+                    return gan.withClasses(saved.get().classes());
+                }
+                Optional<Boolean> labelled = LabelProbe.earliestRecordLabelled(config.kafka(), config.topics().train(),
+                        Duration.ofSeconds(10));
+                if (labelled.orElse(false)) {
+                    LOG.info("--conditional auto: the first record on {} has a {} header; training a conditional GAN "
+                            + "with {} classes (--classes).", config.topics().imagesTrain(), GanHeaders.LABEL, config.classes());
+                    return gan.withClasses(config.classes());
+                }
+                LOG.info("--conditional auto: {}; training an unconditional GAN (pass --conditional true for labelled "
+                        + "data that has not arrived yet).", labelled.isEmpty()
+                        ? "no image on " + config.topics().imagesTrain() + " yet"
+                        : "the first record on " + config.topics().imagesTrain() + " has no " + GanHeaders.LABEL + " header");
+                return gan.withClasses(0);
+            }
+            default -> throw new IllegalStateException("Unknown --conditional value " + config.conditional() + ".");
+        }
+    }
+
+    private static void restore(GanTrainingCore core, Checkpoint checkpoint, CheckpointStore store) {
+        try {
+            core.restore(checkpoint.state());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException("Checkpoint " + store.fileFor(checkpoint.step()) + " does not fit the "
+                    + "configured networks: " + e.getMessage() + " Nothing was changed; start the trainer with the "
+                    + "settings the checkpoint was written with, or point --checkpoint-dir elsewhere.", e);
+        }
     }
 
     /** A snapshot of the trainer's state. */

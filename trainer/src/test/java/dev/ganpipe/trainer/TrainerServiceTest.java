@@ -1,7 +1,10 @@
 package dev.ganpipe.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import dev.ganpipe.broker.EmbeddedKafka;
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.Hashes;
@@ -15,6 +18,10 @@ import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.common.model.ModelDirectory;
 import dev.ganpipe.common.model.ModelHeaders;
 import dev.ganpipe.common.model.ModelManifest;
+import dev.ganpipe.trainer.checkpoint.Checkpoint;
+import dev.ganpipe.trainer.checkpoint.CheckpointFile;
+import dev.ganpipe.trainer.checkpoint.CheckpointStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,15 +60,23 @@ class TrainerServiceTest {
         try (Admin admin = Admin.create(settings.admin("test"))) {
             TopicSetup.ensure(admin, TOPICS, 2, (short) 1);
         }
-        Random random = new Random(1);
+        produceSquares(new Random(1), 100);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producer("test"),
                 TOPICS.train().keySerde().serializer(), TOPICS.train().valueSerde().serializer())) {
-            for (int i = 0; i < 100; i++) {
+            // A poison record: the trainer must skip it, not stop.
+            producer.send(new ProducerRecord<>(TOPICS.imagesTrain(), "garbage", new byte[] {1, 2, 3}));
+            producer.flush();
+        }
+    }
+
+    private static void produceSquares(Random random, int count) {
+        KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producer("test"),
+                TOPICS.train().keySerde().serializer(), TOPICS.train().valueSerde().serializer())) {
+            for (int i = 0; i < count; i++) {
                 CanonicalImage image = square(random);
                 producer.send(new ProducerRecord<>(TOPICS.imagesTrain(), Hashes.imageId(image), Png.encode(image)));
             }
-            // A poison record: the trainer must skip it, not stop.
-            producer.send(new ProducerRecord<>(TOPICS.imagesTrain(), "garbage", new byte[] {1, 2, 3}));
             producer.flush();
         }
     }
@@ -77,7 +92,8 @@ class TrainerServiceTest {
         TrainerConfig config = TrainerConfig.of("--bootstrap-servers", kafka.bootstrapServers(), "--port", "0",
                 "--batch-size", "16", "--max-steps", "12", "--export-every-steps", "5", "--sample-every-steps", "5",
                 "--generator-width", "16", "--discriminator-width", "16",
-                "--models-dir", models.toString(), "--samples-dir", dir.resolve("samples").toString());
+                "--models-dir", models.toString(), "--samples-dir", dir.resolve("samples").toString(),
+                "--checkpoint-dir", dir.resolve("checkpoints").toString());
         try (TrainerService trainer = TrainerService.start(config, MeterRegistries.prometheus("trainer"))) {
             HttpClient http = HttpClient.newHttpClient();
             assertThat(trainer.awaitTermination(Duration.ofMinutes(3))).as("trainer finished its 12 steps").isTrue();
@@ -103,12 +119,16 @@ class TrainerServiceTest {
         assertThat(manifests).extracting(ModelManifest::step).containsExactly(5L, 10L, 12L);
         assertThat(Files.exists(dir.resolve("samples/latest.png"))).isTrue();
 
-        // A restarted trainer (here even with its models directory gone) continues the version numbers from the topic.
+        // A restarted trainer (here even with its models and checkpoint directories gone) continues the version
+        // numbers from the topic. The first run committed the offsets its final checkpoint covers, so the restart
+        // reads only new images: send some.
+        produceSquares(new Random(2), 20);
         Path otherDir = dir.resolve("models-after-restart");
         TrainerConfig again = TrainerConfig.of("--bootstrap-servers", kafka.bootstrapServers(), "--port", "0",
                 "--batch-size", "16", "--max-steps", "2", "--export-every-steps", "100",
                 "--generator-width", "16", "--discriminator-width", "16",
-                "--models-dir", otherDir.toString(), "--samples-dir", dir.resolve("samples2").toString());
+                "--models-dir", otherDir.toString(), "--samples-dir", dir.resolve("samples2").toString(),
+                "--checkpoint-dir", dir.resolve("checkpoints-after-restart").toString());
         try (TrainerService trainer = TrainerService.start(again, MeterRegistries.prometheus("trainer"))) {
             assertThat(trainer.awaitTermination(Duration.ofMinutes(2))).isTrue();
         }
@@ -121,6 +141,60 @@ class TrainerServiceTest {
         assertThat(GanHeaders.text(first.headers(), GanHeaders.MODEL_SHA256)).contains(Hashes.sha256(first.value()));
         assertThat(GanHeaders.text(first.headers(), "ce_type")).contains("gan.model.generator.v1");
         assertThat(GanHeaders.text(first.headers(), GanHeaders.CONTENT_TYPE)).contains("application/onnx");
+    }
+
+    @Test
+    void labelledRecordsTrainAConditionalGanWhoseModelTakesALabel() throws Exception {
+        TopicCatalog d = TopicCatalog.defaults();
+        TopicCatalog topics = new TopicCatalog("labelled." + d.imagesRaw(), "labelled." + d.imagesTrain(),
+                "labelled." + d.imagesDlq(), "labelled." + d.modelsGenerator(), "labelled." + d.syntheticRequests(),
+                "labelled." + d.syntheticImages());
+        KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+        try (Admin admin = Admin.create(settings.admin("test"))) {
+            TopicSetup.ensure(admin, topics, 1, (short) 1);
+        }
+        Random random = new Random(3);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producer("test"),
+                topics.train().keySerde().serializer(), topics.train().valueSerde().serializer())) {
+            for (int i = 0; i < 60; i++) {
+                producer.send(labelled(topics, square(random), Integer.toString(i % 3)));
+            }
+            producer.send(labelled(topics, square(random), "7")); // outside --classes 3: skipped, counted
+            producer.send(new ProducerRecord<>(topics.imagesTrain(), "no-label", Png.encode(square(random)))); // the same
+            producer.flush();
+        }
+        Path models = dir.resolve("conditional/models");
+        TrainerConfig config = TrainerConfig.of("--bootstrap-servers", kafka.bootstrapServers(), "--port", "0",
+                "--topic-images-train", topics.imagesTrain(), "--topic-models", topics.modelsGenerator(),
+                "--group-id", "conditional", "--model-name", "labelled-dcgan28", "--conditional", "auto", "--classes", "3",
+                "--batch-size", "16", "--max-steps", "4", "--export-every-steps", "2", "--sample-every-steps", "2",
+                "--generator-width", "16", "--discriminator-width", "16", "--idle-policy", "pause",
+                "--models-dir", models.toString(), "--samples-dir", dir.resolve("conditional/samples").toString(),
+                "--checkpoint-dir", dir.resolve("conditional/checkpoints").toString());
+        PrometheusMeterRegistry registry = MeterRegistries.prometheus("trainer");
+        try (TrainerService trainer = TrainerService.start(config, registry)) {
+            assertThat(trainer.awaitTermination(Duration.ofMinutes(2))).isTrue();
+            assertThat(trainer.status().step()).isEqualTo(4);
+            // The two unusable records were skipped; with 60 of 62 images the pause policy waits for the rest.
+            await().atMost(Duration.ofSeconds(30)).until(() -> registry.scrape()
+                    .contains("gan_trainer_records_rejected_total{service=\"trainer\"} 2.0"));
+        }
+        ModelManifest manifest = new ModelDirectory(models).latest("labelled-dcgan28").orElseThrow();
+        byte[] onnx = new ModelDirectory(models).read(manifest);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(onnx, new OrtSession.SessionOptions())) {
+            assertThat(session.getInputInfo()).containsOnlyKeys("z", "label");
+            assertThat(session.getMetadata().getCustomMetadata()).containsEntry("num_classes", "3");
+        }
+        Checkpoint last = CheckpointFile.read(new CheckpointStore(dir.resolve("conditional/checkpoints"), 2,
+                CheckpointStore.OnMismatch.FAIL).list().getFirst());
+        assertThat(last.architecture().classes()).isEqualTo(3);
+    }
+
+    private static ProducerRecord<String, byte[]> labelled(TopicCatalog topics, CanonicalImage image, String label) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.imagesTrain(), Hashes.imageId(image), Png.encode(image));
+        GanHeaders.put(record.headers(), GanHeaders.LABEL, label);
+        return record;
     }
 
     private static List<ConsumerRecord<String, byte[]>> readModels() {

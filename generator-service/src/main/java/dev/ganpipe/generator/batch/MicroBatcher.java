@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -32,7 +33,8 @@ public final class MicroBatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
 
-    private record Call(LoadedModel model, float[] z, int count, CompletableFuture<float[]> result) {
+    // labels is null for an unconditional model.
+    private record Call(LoadedModel model, float[] z, long[] labels, int count, CompletableFuture<float[]> result) {
     }
 
     private final int maxBatch;
@@ -74,7 +76,19 @@ public final class MicroBatcher implements AutoCloseable {
      * @throws IllegalStateException when the forward pass fails or the batcher is closed
      */
     public float[] generate(LoadedModel model, float[] z, int count) {
-        Call call = new Call(model, z, count, new CompletableFuture<>());
+        return generate(model, z, null, count);
+    }
+
+    /**
+     * As {@link #generate(LoadedModel, float[], int)}, with one label per image for a conditional model.
+     *
+     * @param labels {@code count} labels for a conditional model, null for an unconditional one
+     * @throws IllegalArgumentException when the labels do not fit the model (checked before anything is queued, so
+     *     one bad call never fails a batch it would have joined)
+     */
+    public float[] generate(LoadedModel model, float[] z, long[] labels, int count) {
+        checkLabels(model, labels, count);
+        Call call = new Call(model, z, labels, count, new CompletableFuture<>());
         if (!running) {
             throw closedError();
         }
@@ -121,15 +135,35 @@ public final class MicroBatcher implements AutoCloseable {
         failWaiting();
     }
 
+    private static void checkLabels(LoadedModel model, long[] labels, int count) {
+        List<String> classes = model.generator().classNames();
+        if (classes.isEmpty()) {
+            if (labels != null) {
+                throw new IllegalArgumentException("Model v" + model.version() + " is unconditional; it takes no labels.");
+            }
+            return;
+        }
+        if (labels == null || labels.length < count) {
+            throw new IllegalArgumentException("Model v" + model.version() + " is conditional: " + count + " images need " + count
+                    + " labels, but " + (labels == null ? "none" : labels.length) + " were given.");
+        }
+        for (int i = 0; i < count; i++) {
+            if (labels[i] < 0 || labels[i] >= classes.size()) {
+                throw new IllegalArgumentException("Label " + labels[i] + " is not one of model v" + model.version() + "'s "
+                        + classes.size() + " classes (0 to " + (classes.size() - 1) + ").");
+            }
+        }
+    }
+
     private void runAlone(Call call) {
         try {
-            call.result().complete(runChunked(call.model(), call.z(), call.count()));
+            call.result().complete(runChunked(call.model(), call.z(), call.labels(), call.count()));
         } catch (RuntimeException e) {
             call.result().completeExceptionally(e);
         }
     }
 
-    private float[] runChunked(LoadedModel model, float[] z, int count) {
+    private float[] runChunked(LoadedModel model, float[] z, long[] labels, int count) {
         int nz = model.generator().noiseDim();
         int values = model.generator().valuesPerImage();
         float[] out = new float[Math.multiplyExact(count, values)];
@@ -137,7 +171,8 @@ public final class MicroBatcher implements AutoCloseable {
             int n = Math.min(maxBatch, count - start);
             float[] chunk = new float[n * nz];
             System.arraycopy(z, start * nz, chunk, 0, n * nz);
-            float[] images = model.generator().generate(chunk, n);
+            long[] chunkLabels = labels == null ? null : Arrays.copyOfRange(labels, start, start + n);
+            float[] images = model.generator().generate(chunk, chunkLabels, n);
             batchSize.record(n);
             System.arraycopy(images, 0, out, start * values, images.length);
         }
@@ -196,18 +231,26 @@ public final class MicroBatcher implements AutoCloseable {
         LoadedModel model = batch.getFirst().model();
         try {
             float[] z;
+            long[] labels;
             int nz = model.generator().noiseDim();
             if (batch.size() == 1) {
                 z = batch.getFirst().z();
+                labels = batch.getFirst().labels();
             } else {
                 z = new float[images * nz];
+                labels = model.generator().conditional() ? new long[images] : null;
                 int offset = 0;
+                int row = 0;
                 for (Call call : batch) {
                     System.arraycopy(call.z(), 0, z, offset, call.count() * nz);
                     offset += call.count() * nz;
+                    if (labels != null) {
+                        System.arraycopy(call.labels(), 0, labels, row, call.count());
+                    }
+                    row += call.count();
                 }
             }
-            float[] out = model.generator().generate(z, images);
+            float[] out = model.generator().generate(z, labels, images);
             batchSize.record(images);
             int values = model.generator().valuesPerImage();
             int offset = 0;

@@ -5,26 +5,25 @@ import dev.ganpipe.common.http.Request;
 import dev.ganpipe.common.http.Response;
 import dev.ganpipe.common.http.Routes;
 import dev.ganpipe.common.image.CanonicalImage;
-import dev.ganpipe.common.image.ImageShape;
-import dev.ganpipe.common.image.ModelPixels;
-import dev.ganpipe.common.metrics.MetricNames;
-import dev.ganpipe.common.model.Noise;
-import dev.ganpipe.generator.batch.MicroBatcher;
+import dev.ganpipe.generator.images.Generation;
+import dev.ganpipe.generator.images.LabelException;
 import dev.ganpipe.generator.model.LoadedModel;
 import dev.ganpipe.generator.model.ModelInfo;
 import dev.ganpipe.generator.model.ModelLease;
 import dev.ganpipe.generator.model.ModelRegistry;
 import dev.ganpipe.generator.model.UnavailableModelException;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 
 /** The generator service's HTTP API (DESIGN.md, "Ports and endpoints"), built in {@link #routes}. */
 public final class GeneratorApi {
@@ -33,35 +32,43 @@ public final class GeneratorApi {
     public static final String MODEL_VERSION_HEADER = "X-Model-Version";
     /** Response header: the seed the images were generated from (the random one when none was given). */
     public static final String SEED_HEADER = "X-Seed";
+    /** Response header: the label of every image, when a conditional model was asked for one class. */
+    public static final String LABEL_HEADER = "X-Label";
     /** Random seeds stay below 2^53 so that JavaScript clients can send them back exactly. */
     static final long RANDOM_SEED_BOUND = 1L << 53;
+    /** Why {@code /readyz} answers 503. */
+    public static final String NOT_READY_REASON = "Not ready: no generator model is live yet (publish one to the models topic or "
+            + "models directory), or the synthetic.requests stream (--requests-stream) is not running yet; the service log says which.";
+    private static final String GALLERY_PAGE = "gallery.html";
 
+    private final Generation generation;
     private final ModelRegistry registry;
-    private final MicroBatcher batcher;
     private final ApiSettings settings;
-    private final Counter images;
+    private final byte[] galleryPage;
 
-    private GeneratorApi(ModelRegistry registry, MicroBatcher batcher, ApiSettings settings, PrometheusMeterRegistry meters) {
-        this.registry = registry;
-        this.batcher = batcher;
+    private GeneratorApi(Generation generation, ApiSettings settings) {
+        this.generation = generation;
+        this.registry = generation.registry();
         this.settings = settings;
-        this.images = Counter.builder(MetricNames.GENERATOR_IMAGES).description("Images generated").baseUnit("images").register(meters);
+        this.galleryPage = resource(GALLERY_PAGE);
     }
 
     /**
      * The routing table: {@code GET /v1/generate}, {@code GET /v1/models}, {@code POST /v1/models/latest/activate},
      * {@code POST /v1/models/{version}/activate}, {@code GET /} (gallery) and {@code /healthz}, {@code /readyz},
      * {@code /metrics}.
+     *
+     * @param ready what {@code /readyz} reports: a model is live and whatever else the service needs is running
      */
-    public static Routes routes(ModelRegistry registry, MicroBatcher batcher, ApiSettings settings, PrometheusMeterRegistry meters) {
-        GeneratorApi api = new GeneratorApi(registry, batcher, settings, meters);
+    public static Routes routes(Generation generation, ApiSettings settings, PrometheusMeterRegistry meters, BooleanSupplier ready) {
+        GeneratorApi api = new GeneratorApi(generation, settings);
         return new Routes()
                 .get("/v1/generate", api::generate)
                 .get("/v1/models", api::models)
                 .post("/v1/models/latest/activate", api::activateLatest)
                 .post("/v1/models/{version}/activate", api::activate)
                 .get("/", api::gallery)
-                .standard(meters, registry::ready, "No generator model is live yet: publish one to the models topic or models directory.");
+                .standard(meters, ready, NOT_READY_REASON);
     }
 
     private Response generate(Request request) {
@@ -78,23 +85,31 @@ public final class GeneratorApi {
         OptionalLong label = request.query("label").isPresent()
                 ? OptionalLong.of(request.longParam("label", 0, 0, Integer.MAX_VALUE))
                 : OptionalLong.empty();
-        try (ModelLease lease = registry.acquire().orElseThrow(() -> HttpError.notReady(
+        OptionalInt columns = request.query("columns").isPresent()
+                ? OptionalInt.of(request.intParam("columns", 1, 1, count))
+                : OptionalInt.empty();
+        if (columns.isPresent() && format != ImageFormat.GRID) {
+            throw HttpError.badRequest("Query parameter 'columns' lays out a grid; it needs format=grid, but format was " + format.parameter() + ".");
+        }
+        try (ModelLease lease = generation.acquire().orElseThrow(() -> HttpError.notReady(
                 "No generator model is live yet; the service loads one as soon as the trainer publishes it. Retry shortly."))) {
             LoadedModel model = lease.model();
-            if (label.isPresent()) {
-                throw HttpError.badRequest("Model v" + model.version() + " is unconditional, so it takes no label; drop the 'label' parameter.");
+            long[] labels;
+            try {
+                labels = Generation.labels(model, count, label);
+            } catch (LabelException e) {
+                throw HttpError.badRequest(e.getMessage());
             }
-            float[] z = Noise.gaussian(seed, count, model.generator().noiseDim());
-            float[] out = batcher.generate(model, z, count);
-            ImageShape shape = model.generator().shape();
-            List<CanonicalImage> generated = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                generated.add(ModelPixels.fromModelOutput(out, i * shape.values(), shape));
-            }
-            images.increment(count);
-            Response response = Response.of(200, format.contentType(), format.encode(generated))
+            List<CanonicalImage> generated = generation.images(model, seed, count, labels);
+            byte[] body = format == ImageFormat.GRID && columns.isPresent()
+                    ? ImageFormat.grid(generated, columns.getAsInt())
+                    : format.encode(generated);
+            Response response = Response.of(200, format.contentType(), body)
                     .withHeader(MODEL_VERSION_HEADER, Long.toString(model.version()))
                     .withHeader(SEED_HEADER, Long.toString(seed));
+            if (label.isPresent()) {
+                response = response.withHeader(LABEL_HEADER, Long.toString(label.getAsLong()));
+            }
             if (format == ImageFormat.ZIP || format == ImageFormat.NPY) {
                 response = response.withHeader("Content-Disposition", "attachment; filename=\"generated-v" + model.version()
                         + "-seed" + seed + "." + format.extension() + "\"");
@@ -145,24 +160,18 @@ public final class GeneratorApi {
     }
 
     private Response gallery(Request request) {
-        String html = """
-                <!doctype html>
-                <html lang="en"><head><meta charset="utf-8"><title>GAN generator</title>
-                <style>body{font-family:sans-serif;background:#111;color:#eee;text-align:center}
-                img{image-rendering:pixelated;width:min(90vw,720px)}a{color:#8cf}</style></head>
-                <body><h1>Generated samples</h1>
-                <p><img id="grid" alt="A grid of generated images"></p>
-                <p><a href="#" onclick="load();return false">New seed</a> &middot; <a href="/v1/models">models</a>
-                &middot; <a href="/metrics">metrics</a></p><p id="info"></p>
-                <script>
-                async function load(){const r=await fetch('/v1/generate?count=64');const i=document.getElementById('info');
-                if(!r.ok){i.textContent=(await r.json()).message;return;}
-                document.getElementById('grid').src=URL.createObjectURL(await r.blob());
-                i.textContent='model v'+r.headers.get('X-Model-Version')+', seed '+r.headers.get('X-Seed');}
-                load();
-                </script></body></html>
-                """;
-        return Response.of(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
+        return Response.of(200, "text/html; charset=utf-8", galleryPage);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = GeneratorApi.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("The resource " + name + " is missing from the generator-service jar; rebuild it.");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading the resource " + name + " from the generator-service jar failed.", e);
+        }
     }
 
     private static Long boxed(OptionalLong value) {

@@ -3,6 +3,7 @@ package dev.ganpipe.generator.http;
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.ImageGrid;
 import dev.ganpipe.common.image.Png;
+import dev.ganpipe.common.image.PngEncoder;
 import dev.ganpipe.common.http.HttpError;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -77,7 +78,7 @@ public enum ImageFormat {
     /** Encodes the images in this format. */
     public byte[] encode(List<CanonicalImage> images) {
         return switch (this) {
-            case GRID -> Png.encode(ImageGrid.compose(images, ImageGrid.columnsFor(images.size()), GRID_PADDING, GRID_BACKGROUND));
+            case GRID -> grid(images, ImageGrid.columnsFor(images.size()));
             case PNG -> {
                 if (images.size() != 1) {
                     throw new IllegalArgumentException("format=png holds exactly one image, but " + images.size() + " were given.");
@@ -89,11 +90,16 @@ public enum ImageFormat {
         };
     }
 
+    /** A PNG grid of the images with {@code columns} columns. */
+    public static byte[] grid(List<CanonicalImage> images, int columns) {
+        return Png.encode(ImageGrid.compose(images, columns, GRID_PADDING, GRID_BACKGROUND));
+    }
+
     private static byte[] zip(List<CanonicalImage> images) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+        try (ZipOutputStream zip = new ZipOutputStream(bytes); PngEncoder encoder = PngEncoder.compressed()) {
             for (int i = 0; i < images.size(); i++) {
-                byte[] png = Png.encode(images.get(i));
+                byte[] png = encoder.encode(images.get(i));
                 // PNG is already compressed; storing it avoids deflating twice.
                 ZipEntry entry = new ZipEntry(String.format(Locale.ROOT, "image-%04d.png", i));
                 entry.setMethod(ZipEntry.STORED);

@@ -1,6 +1,7 @@
 package dev.ganpipe.generator.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +20,7 @@ import java.util.Map;
  * @param pinned whether an operator pinned it
  * @param loadedAt when this service loaded it, ISO-8601; absent unless loaded
  * @param reason why it was rejected; absent otherwise
+ * @param classes a loaded conditional model's class names in label order; absent otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelInfo(
@@ -33,5 +35,6 @@ public record ModelInfo(
         boolean active,
         boolean pinned,
         String loadedAt,
-        String reason) {
+        String reason,
+        List<String> classes) {
 }

@@ -347,7 +347,8 @@ public final class ModelRegistry implements AutoCloseable {
         boolean isPinned = pinned != null && pinned == m.version();
         return new ModelInfo(m.name(), m.version(), m.step(), m.createdAt().toString(), m.metrics(), m.sha256(), m.imageShape(),
                 entry.status().name().toLowerCase(java.util.Locale.ROOT), active, isPinned,
-                entry.model() == null ? null : entry.model().loadedAt().toString(), entry.reason());
+                entry.model() == null ? null : entry.model().loadedAt().toString(), entry.reason(),
+                entry.model() == null || !entry.model().generator().conditional() ? null : entry.model().generator().classNames());
     }
 
     private String describeLive() {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.common.Json;
 import dev.ganpipe.common.image.ImageGrid;
+import dev.ganpipe.generator.ConditionalTestModel;
 import dev.ganpipe.generator.TestModels;
+import dev.ganpipe.generator.model.OfferOutcome;
 import dev.ganpipe.generator.onnx.OrtSessionFactory;
 import dev.ganpipe.generator.onnx.OrtSettings;
 import java.awt.image.BufferedImage;
@@ -269,6 +271,57 @@ class GeneratorApiTest {
         assertThat(metrics).contains("gan_generator_images_total{service=\"generator\"} 8.0");
         assertThat(metrics).contains("gan_generator_requests_total{endpoint=\"/v1/generate\",service=\"generator\",status=\"200\"} 2.0");
         assertThat(metrics).contains("gan_generator_batch_size_count{service=\"generator\"}").contains("gan_generator_batch_size_max{");
+    }
+
+    @Test
+    void columnsLaysOutTheGridAndNeedsTheGridFormat() throws IOException {
+        withModel();
+        BufferedImage row = png(api.get("/v1/generate?count=8&columns=8&seed=1").body());
+
+        assertThat(row.getWidth()).isEqualTo(8 * 28 + 9 * ImageFormat.GRID_PADDING);
+        assertThat(row.getHeight()).isEqualTo(28 + 2 * ImageFormat.GRID_PADDING);
+        assertThat(api.get("/v1/generate?count=8&columns=9").statusCode()).as("more columns than images").isEqualTo(400);
+        assertThat(json(api.get("/v1/generate?count=8&columns=2&format=zip")).get("message").asText()).contains("format=grid");
+    }
+
+    @Test
+    void aConditionalModelTakesALabelPerRequestAndWithoutOneCyclesThroughItsClasses() throws IOException {
+        api = new ApiHarness(ort);
+        byte[] onnx = ConditionalTestModel.onnx();
+        assertThat(api.registry.offer(ConditionalTestModel.manifest(onnx, 1), onnx, "test")).isEqualTo(OfferOutcome.APPLIED);
+
+        HttpResponse<byte[]> squares = api.get("/v1/generate?format=zip&count=2&seed=4&label=1");
+        assertThat(squares.statusCode()).isEqualTo(200);
+        assertThat(squares.headers().firstValue(GeneratorApi.LABEL_HEADER)).hasValue("1");
+        List<byte[]> mixed = zipEntries(api.get("/v1/generate?format=zip&count=4&seed=4").body());
+        List<byte[]> circles = zipEntries(api.get("/v1/generate?format=zip&count=4&seed=4&label=0").body());
+        assertThat(mixed.get(1)).as("image 1 of an unlabelled request has label 1").isEqualTo(zipEntries(squares.body()).get(1));
+        assertThat(mixed.get(3)).as("image 3 wraps round to label 0").isEqualTo(circles.get(3));
+        assertThat(mixed.get(0)).isEqualTo(circles.get(0));
+        assertThat(mixed.get(1)).isNotEqualTo(circles.get(1));
+
+        HttpResponse<byte[]> unknown = api.get("/v1/generate?count=1&label=3");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(json(unknown).get("message").asText()).contains("3 classes").contains("2=cross");
+        JsonNode model = json(api.get("/v1/models")).get("models").get(0);
+        assertThat(model.get("classes")).extracting(JsonNode::asText).containsExactly("circle", "square", "cross");
+    }
+
+    @Test
+    void anUnconditionalModelListsNoClasses() throws IOException {
+        withModel();
+
+        assertThat(json(api.get("/v1/models")).get("models").get(0).has("classes")).isFalse();
+    }
+
+    private static List<byte[]> zipEntries(byte[] zip) throws IOException {
+        List<byte[]> entries = new ArrayList<>();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            while (in.getNextEntry() != null) {
+                entries.add(in.readAllBytes());
+            }
+        }
+        return entries;
     }
 
     @Test

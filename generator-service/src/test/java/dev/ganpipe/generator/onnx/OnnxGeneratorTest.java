@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.model.Noise;
+import dev.ganpipe.generator.ConditionalTestModel;
 import dev.ganpipe.generator.TestModels;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,6 +84,51 @@ class OnnxGeneratorTest {
         assertThatThrownBy(() -> OnnxGenerator.load(ort, onnx, SHAPE, 64))
                 .isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining("noise");
+    }
+
+    @Test
+    void aConditionalGeneratorTakesOneLabelPerImageAndNamesItsClasses() {
+        ImageShape shape = new ImageShape(ConditionalTestModel.SIZE, ConditionalTestModel.SIZE, 1);
+        try (OnnxGenerator generator = OnnxGenerator.load(ort, ConditionalTestModel.onnx(), shape, ConditionalTestModel.NOISE_DIM)) {
+            assertThat(generator.conditional()).isTrue();
+            assertThat(generator.classNames()).containsExactly("circle", "square", "cross");
+            float[] z = Noise.gaussian(1, 1, ConditionalTestModel.NOISE_DIM);
+            float[] circle = generator.generate(z, new long[] {0}, 1);
+            float[] cross = generator.generate(z, new long[] {2}, 1);
+
+            assertThat(circle).hasSize(shape.values());
+            assertThat(Arrays.equals(circle, cross)).as("the label changes the image").isFalse();
+            assertThatThrownBy(() -> generator.generate(z, new long[] {3}, 1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("3 classes");
+            assertThatThrownBy(() -> generator.generate(z, 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("labels");
+        }
+        assertThat(OnnxGenerator.inspect(ort, ConditionalTestModel.onnx()))
+                .isEqualTo(new OnnxGenerator.Signature(ConditionalTestModel.NOISE_DIM, shape));
+    }
+
+    @Test
+    void aConditionalGeneratorMayCountItsClassesInsteadOfNamingThemButMustSayOneOrTheOther() {
+        ImageShape shape = new ImageShape(ConditionalTestModel.SIZE, ConditionalTestModel.SIZE, 1);
+        try (OnnxGenerator counted = OnnxGenerator.load(ort, ConditionalTestModel.onnx(Map.of("num_classes", "3")), shape,
+                ConditionalTestModel.NOISE_DIM)) {
+            assertThat(counted.classNames()).containsExactly("0", "1", "2");
+        }
+        assertThatThrownBy(() -> OnnxGenerator.load(ort, ConditionalTestModel.onnx(Map.of()), shape, ConditionalTestModel.NOISE_DIM))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("class_names").hasMessageContaining("num_classes");
+        assertThatThrownBy(() -> OnnxGenerator.load(ort, ConditionalTestModel.onnx(Map.of("num_classes", "5")), shape,
+                ConditionalTestModel.NOISE_DIM))
+                .as("the load-time probe runs the last class the metadata claims, which the model does not have")
+                .isInstanceOf(InvalidModelException.class);
+    }
+
+    @Test
+    void anUnconditionalGeneratorRefusesLabels() {
+        try (OnnxGenerator generator = OnnxGenerator.load(ort, onnx, SHAPE, TestModels.NOISE_DIM)) {
+            assertThat(generator.conditional()).isFalse();
+            assertThat(generator.classNames()).isEmpty();
+            assertThatThrownBy(() -> generator.generate(Noise.gaussian(1, 1, 100), new long[] {0}, 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unconditional");
+        }
     }
 
     @Test

@@ -80,7 +80,7 @@ class TopicModelWatcherTest {
 
     private GeneratorConfig topicConfig(String bootstrap) {
         return GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of("--host", "127.0.0.1", "--port", "0",
-                "--bootstrap-servers", bootstrap, "--ort-provider", "cpu"), Map.of()));
+                "--bootstrap-servers", bootstrap, "--ort-provider", "cpu", "--requests-stream", "false"), Map.of()));
     }
 
     private static double rejected(PrometheusMeterRegistry meters) {

@@ -1,7 +1,9 @@
 package dev.ganpipe.trainer.data;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,31 +16,48 @@ import org.apache.kafka.common.TopicPartition;
  * <p>While the stream delivers, a batch holds {@code replayRatio} replayed images (once the buffer has a batch
  * worth) and fresh images for the rest. When the stream is idle, the idle policy decides: {@code TRAIN} keeps
  * training on replayed images alone (so a small dataset trains for as long as the trainer runs), {@code PAUSE}
- * waits for new images. Every fresh image enters the replay buffer after use.
+ * waits for new images. Every fresh image enters the replay buffer once it has been in a batch.
+ *
+ * <p>Fresh images are used in the order the source delivers them, and one that cannot go into a batch yet (too
+ * few images in total for a first batch) waits in this assembler rather than being counted. So {@link
+ * TrainingBatch#positions()} only ever covers images that were trained on, which is what makes committing them
+ * after a checkpoint at-least-once.
  */
 public final class BatchAssembler {
 
     /** What to do when no fresh images arrive. */
-    public enum IdlePolicy { TRAIN, PAUSE }
+    public enum IdlePolicy {
+        /** Keep training on the replay buffer alone. */
+        TRAIN,
+        /** Wait for fresh images. */
+        PAUSE
+    }
 
-    private final TrainingFeed feed;
+    private final ImageSource source;
     private final ReplayBuffer replay;
     private final int batchSize;
     private final int imageValues;
     private final double replayRatio;
     private final IdlePolicy idlePolicy;
     private final int minImages;
+    private final Deque<DecodedImage> pending = new ArrayDeque<>();
     private final Map<TopicPartition, Long> positions = new HashMap<>();
 
     /**
+     * @param source fresh images
+     * @param replay the replay buffer, filled by this assembler
+     * @param batchSize images per batch
+     * @param imageValues floats per image
+     * @param replayRatio share of replayed images in a batch while fresh images arrive, in [0, 1)
+     * @param idlePolicy what to do when no fresh images arrive
      * @param minImages images the replay buffer must hold before replay-only batches are made
      */
-    public BatchAssembler(TrainingFeed feed, ReplayBuffer replay, int batchSize, int imageValues, double replayRatio,
+    public BatchAssembler(ImageSource source, ReplayBuffer replay, int batchSize, int imageValues, double replayRatio,
             IdlePolicy idlePolicy, int minImages) {
         if (replayRatio < 0 || replayRatio >= 1) {
             throw new IllegalArgumentException("The replay ratio must be in [0, 1), but was " + replayRatio + ".");
         }
-        this.feed = feed;
+        this.source = source;
         this.replay = replay;
         this.batchSize = batchSize;
         this.imageValues = imageValues;
@@ -52,35 +71,46 @@ public final class BatchAssembler {
      */
     public Optional<TrainingBatch> next(Duration wait) throws InterruptedException {
         int replayed = replay.size() >= batchSize ? (int) Math.round(batchSize * replayRatio) : 0;
-        List<DecodedImage> fresh = new ArrayList<>(batchSize);
+        int freshWanted = batchSize - replayed;
         boolean canReplayOnly = idlePolicy == IdlePolicy.TRAIN && replay.size() >= minImages;
-        // With replay-only batches possible, do not block on Kafka: the device must not wait for data.
-        feed.drainTo(fresh, batchSize - replayed, canReplayOnly ? Duration.ZERO : wait);
-        if (fresh.isEmpty() && !canReplayOnly) {
+        if (pending.size() < freshWanted) {
+            List<DecodedImage> arrived = new ArrayList<>(freshWanted - pending.size());
+            // With replay-only batches possible, do not block on Kafka: the device must not wait for data.
+            source.drainTo(arrived, freshWanted - pending.size(), canReplayOnly ? Duration.ZERO : wait);
+            pending.addAll(arrived);
+        }
+        if (pending.isEmpty() && !canReplayOnly) {
             return Optional.empty();
         }
-        if (fresh.size() + replay.size() < batchSize && fresh.size() < batchSize) {
-            // Not enough images in total for one batch yet: keep the fresh ones for later.
-            fresh.forEach(this::remember);
-            return Optional.empty();
+        int take = Math.min(pending.size(), freshWanted);
+        if (take + replay.size() < batchSize && take < batchSize) {
+            return Optional.empty(); // not enough images in total for one batch yet: the fresh ones wait here
+        }
+        List<DecodedImage> fresh = new ArrayList<>(take);
+        for (int i = 0; i < take; i++) {
+            fresh.add(pending.removeFirst());
         }
         float[] pixels = new float[batchSize * imageValues];
+        long[] labels = new long[batchSize];
         int i = 0;
         for (DecodedImage image : fresh) {
+            labels[i] = image.label();
             System.arraycopy(image.pixels(), 0, pixels, i++ * imageValues, imageValues);
         }
         while (i < batchSize) {
-            System.arraycopy(replay.sample(), 0, pixels, i++ * imageValues, imageValues);
+            int slot = replay.sampleSlot();
+            labels[i] = replay.label(slot);
+            System.arraycopy(replay.image(slot), 0, pixels, i++ * imageValues, imageValues);
         }
-        fresh.forEach(this::remember);
-        return Optional.of(new TrainingBatch(pixels, batchSize, fresh.size(), Map.copyOf(positions)));
+        for (DecodedImage image : fresh) {
+            replay.offer(image.pixels(), image.label());
+            positions.merge(image.partition(), image.offset() + 1, Math::max);
+        }
+        return Optional.of(new TrainingBatch(pixels, batchSize, fresh.size(), Map.copyOf(positions),
+                OffsetRange.of(fresh), labels));
     }
 
-    private void remember(DecodedImage image) {
-        replay.offer(image.pixels());
-        positions.merge(image.partition(), image.offset() + 1, Math::max);
-    }
-
+    /** The replay buffer this assembler fills and samples. */
     public ReplayBuffer replay() {
         return replay;
     }

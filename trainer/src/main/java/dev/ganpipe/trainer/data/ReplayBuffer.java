@@ -13,6 +13,7 @@ public final class ReplayBuffer {
 
     private final int capacity;
     private final List<float[]> images;
+    private final List<Integer> labels;
     private final Random random;
     private long offered;
 
@@ -22,28 +23,51 @@ public final class ReplayBuffer {
         }
         this.capacity = capacity;
         this.images = new ArrayList<>(Math.min(capacity, 1 << 16));
+        this.labels = new ArrayList<>(Math.min(capacity, 1 << 16));
         this.random = new Random(seed);
     }
 
-    /** Offers one image; it replaces a random slot with probability capacity / seen once the buffer is full. */
+    /** Offers one image without a label; see {@link #offer(float[], int)}. */
     public void offer(float[] image) {
+        offer(image, DecodedImage.NO_LABEL);
+    }
+
+    /** Offers one image and its label; it replaces a random slot with probability capacity / seen once full. */
+    public void offer(float[] image, int label) {
         offered++;
         if (images.size() < capacity) {
             images.add(image);
+            labels.add(label);
             return;
         }
         long slot = (long) (random.nextDouble() * offered);
         if (slot < capacity) {
             images.set((int) slot, image);
+            labels.set((int) slot, label);
         }
     }
 
     /** A uniformly random stored image (with replacement). */
     public float[] sample() {
+        return images.get(sampleSlot());
+    }
+
+    /** The slot of a uniformly random stored image (with replacement), for {@link #image} and {@link #label}. */
+    public int sampleSlot() {
         if (images.isEmpty()) {
             throw new IllegalStateException("The replay buffer is empty; offer images before sampling.");
         }
-        return images.get(random.nextInt(images.size()));
+        return random.nextInt(images.size());
+    }
+
+    /** The image in a slot. */
+    public float[] image(int slot) {
+        return images.get(slot);
+    }
+
+    /** The label of the image in a slot, or {@link DecodedImage#NO_LABEL}. */
+    public int label(int slot) {
+        return labels.get(slot);
     }
 
     public int size() {

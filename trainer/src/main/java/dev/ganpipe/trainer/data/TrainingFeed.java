@@ -4,6 +4,7 @@ import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.image.ModelPixels;
 import dev.ganpipe.common.image.Png;
+import dev.ganpipe.common.kafka.GanHeaders;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.Topic;
 import dev.ganpipe.common.metrics.MetricNames;
@@ -33,13 +34,14 @@ import org.slf4j.LoggerFactory;
  * is the back-pressure on Kafka. A record that is not a canonical PNG of the configured shape is skipped, logged
  * and counted in {@code gan.trainer.records.rejected}; it never stops training.
  */
-public final class TrainingFeed implements AutoCloseable {
+public final class TrainingFeed implements ImageSource, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingFeed.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Topic<String, byte[]> topic;
     private final ImageShape shape;
+    private final int classes;
     private final BlockingQueue<DecodedImage> ready;
     private final Counter rejected;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -50,10 +52,23 @@ public final class TrainingFeed implements AutoCloseable {
     private volatile RuntimeException failure;
 
     /**
+     * A feed for an unconditional GAN: labels are ignored.
+     *
      * @param queueCapacity decoded images held ahead of the trainer
      */
     public TrainingFeed(KafkaSettings kafka, String groupId, Topic<String, byte[]> topic, ImageShape shape,
             int queueCapacity, MeterRegistry registry) {
+        this(kafka, groupId, topic, shape, 0, queueCapacity, registry);
+    }
+
+    /**
+     * @param classes for a conditional GAN the number of labels: each image carries its {@code gan.label}, and a
+     *     record without a label in {@code [0, classes)} is skipped like an undecodable one; 0 ignores labels
+     * @param queueCapacity decoded images held ahead of the trainer
+     */
+    public TrainingFeed(KafkaSettings kafka, String groupId, Topic<String, byte[]> topic, ImageShape shape,
+            int classes, int queueCapacity, MeterRegistry registry) {
+        this.classes = classes;
         this.consumer = new KafkaConsumer<>(kafka.consumer("gan-trainer", groupId),
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer());
         this.topic = topic;
@@ -71,6 +86,7 @@ public final class TrainingFeed implements AutoCloseable {
     }
 
     /** Takes up to {@code max} ready images, waiting at most {@code timeout} for the first one. */
+    @Override
     public int drainTo(List<DecodedImage> into, int max, Duration timeout) throws InterruptedException {
         RuntimeException failed = failure;
         if (failed != null) {
@@ -128,7 +144,7 @@ public final class TrainingFeed implements AutoCloseable {
             failure = e;
         } finally {
             try {
-                commitPending();
+                commitPendingOnClose();
             } finally {
                 consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             }
@@ -137,7 +153,9 @@ public final class TrainingFeed implements AutoCloseable {
 
     private void decode(ConsumerRecord<String, byte[]> record) throws InterruptedException {
         CanonicalImage image;
+        int label;
         try {
+            label = classes > 0 ? label(record) : DecodedImage.NO_LABEL;
             image = Png.decode(record.value() == null ? new byte[0] : record.value(), shape);
         } catch (IllegalArgumentException e) {
             rejected.increment();
@@ -146,11 +164,22 @@ public final class TrainingFeed implements AutoCloseable {
         }
         float[] pixels = new float[shape.values()];
         ModelPixels.toModelInput(image, pixels, 0);
-        DecodedImage decoded = new DecodedImage(pixels, new TopicPartition(record.topic(), record.partition()), record.offset());
+        DecodedImage decoded = new DecodedImage(pixels, new TopicPartition(record.topic(), record.partition()),
+                record.offset(), label);
         while (running.get() && !ready.offer(decoded, 200, TimeUnit.MILLISECONDS)) {
             commitPending(); // keep committing while the trainer catches up
         }
         consumed++;
+    }
+
+    private int label(ConsumerRecord<String, byte[]> record) {
+        long label = GanHeaders.number(record.headers(), GanHeaders.LABEL).orElseThrow(() -> new IllegalArgumentException(
+                "The record has no " + GanHeaders.LABEL + " header, which a conditional GAN needs."));
+        if (label < 0 || label >= classes) {
+            throw new IllegalArgumentException("Its " + GanHeaders.LABEL + " " + label + " is outside 0.." + (classes - 1)
+                    + "; raise --classes if the data has more classes.");
+        }
+        return (int) label;
     }
 
     private synchronized void updateLag() {
@@ -163,18 +192,51 @@ public final class TrainingFeed implements AutoCloseable {
     }
 
     private void commitPending() {
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        Map<TopicPartition, Long> positions;
         synchronized (pendingCommit) {
-            pendingCommit.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
+            positions = new HashMap<>(pendingCommit);
             pendingCommit.clear();
         }
-        if (!commit.isEmpty()) {
+        if (positions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        positions.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
+        try {
             consumer.commitSync(commit);
+            LOG.debug("Committed {}", positions);
+        } catch (RuntimeException e) {
+            commit(positions); // not committed: keep them for the next attempt
+            throw e;
+        }
+    }
+
+    /**
+     * The last commit before the consumer closes: the final checkpoint's positions are usually among them. A
+     * wakeup meant for the poll loop may still be pending and abort the first attempt; the second then runs.
+     */
+    private void commitPendingOnClose() {
+        try {
+            commitPending();
+        } catch (WakeupException e) {
+            LOG.debug("The closing commit met the pending wakeup; committing again.");
+            commitPending();
+        } catch (RuntimeException e) {
+            Map<TopicPartition, Long> lost;
+            synchronized (pendingCommit) {
+                lost = Map.copyOf(pendingCommit);
+            }
+            LOG.error("Could not commit the final positions {} on close ({}); the next start re-reads the images "
+                    + "after the last committed offsets (at-least-once).", lost, e.getMessage(), e);
         }
     }
 
     @Override
     public void close() {
+        if (thread.getState() == Thread.State.NEW) {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5))); // never started: no thread owns it
+            return;
+        }
         running.set(false);
         consumer.wakeup();
         try {

@@ -3,10 +3,14 @@ package dev.ganpipe.trainer.gan;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Adam (Kingma and Ba) over the trainable parameters of one block, with the same arithmetic as
@@ -22,6 +26,7 @@ final class AdamOptimizer implements AutoCloseable {
     static final float EPSILON = 1e-8f;
 
     private final NDManager stateManager;
+    private final List<String> names = new ArrayList<>();
     private final List<NDArray> weights = new ArrayList<>();
     private final List<NDArray> firstMoments = new ArrayList<>();
     private final List<NDArray> secondMoments = new ArrayList<>();
@@ -36,9 +41,11 @@ final class AdamOptimizer implements AutoCloseable {
         this.learningRate = learningRate;
         this.beta1 = beta1;
         this.beta2 = beta2;
-        for (Parameter p : block.getParameters().values()) {
+        for (Pair<String, Parameter> entry : block.getParameters()) {
+            Parameter p = entry.getValue();
             if (p.requiresGradient()) {
                 NDArray w = p.getArray();
+                names.add(entry.getKey());
                 weights.add(w);
                 firstMoments.add(stateManager.zeros(w.getShape(), w.getDataType()));
                 secondMoments.add(stateManager.zeros(w.getShape(), w.getDataType()));
@@ -87,6 +94,36 @@ final class AdamOptimizer implements AutoCloseable {
     /** Number of updates applied so far (Adam's t). */
     long updates() {
         return updates;
+    }
+
+    /**
+     * Adds this optimiser's moments to {@code into} as {@code <prefix>.m/<parameter>} and {@code <prefix>.v/<parameter>}.
+     */
+    void saveMoments(String prefix, Map<String, TrainingState.Tensor> into) {
+        for (int i = 0; i < weights.size(); i++) {
+            into.put(prefix + ".m/" + names.get(i), GanTrainingCore.tensorOf(firstMoments.get(i)));
+            into.put(prefix + ".v/" + names.get(i), GanTrainingCore.tensorOf(secondMoments.get(i)));
+        }
+    }
+
+    /**
+     * Restores the moments saved by {@link #saveMoments} and the update count, in place.
+     *
+     * @throws IllegalArgumentException when a moment is missing or has another shape
+     */
+    void restore(String prefix, Map<String, TrainingState.Tensor> from, long updateCount) {
+        for (int i = 0; i < weights.size(); i++) {
+            copyInto(firstMoments.get(i), prefix + ".m/" + names.get(i), from);
+            copyInto(secondMoments.get(i), prefix + ".v/" + names.get(i), from);
+        }
+        this.updates = updateCount;
+    }
+
+    private void copyInto(NDArray target, String name, Map<String, TrainingState.Tensor> from) {
+        TrainingState.Tensor t = GanTrainingCore.requireTensor(from, name, target.getShape());
+        try (NDManager scope = stateManager.newSubManager()) {
+            target.set(new NDIndex(":"), scope.create(t.values(), new Shape(t.shape())));
+        }
     }
 
     /** Number of parameter tensors this optimiser updates. */

@@ -33,13 +33,21 @@ public final class DcganModels {
     public static final float LEAKY_RELU_SLOPE = 0.2f;
     /** Standard deviation of the initial conv/linear weights and of BatchNorm gamma around 1. */
     public static final float INIT_STD = 0.02f;
+    /** Length of the label embedding a conditional generator appends to z. */
+    public static final int LABEL_EMBEDDING_DIM = 50;
 
     private DcganModels() {}
 
-    /** Generator {@code z [N, noiseDim] -> image [N, C, H, W]} in [-1, 1], not yet initialised. */
+    /**
+     * Generator {@code z [N, noiseDim] -> image [N, C, H, W]} in [-1, 1], not yet initialised. A conditional one
+     * ({@code config.classes() > 0}) takes {@code (z, label [N])} and starts by appending the label's embedding to z.
+     */
     public static SequentialBlock generator(GanConfig config) {
         int gw = config.generatorWidth();
         SequentialBlock g = new SequentialBlock();
+        if (config.conditional()) {
+            g.add(new LabelConcat(config.classes(), LABEL_EMBEDDING_DIM));
+        }
         // 28: 7 -> 14 -> 28 with widths 2gw, gw; 64: 4 -> 8 -> 16 -> 32 -> 64 with 8gw, 4gw, 2gw, gw.
         int start = config.imageSize() == 28 ? 7 : 4;
         int[] widths = config.imageSize() == 28 ? new int[] {2 * gw, gw} : new int[] {8 * gw, 4 * gw, 2 * gw, gw};
@@ -59,28 +67,74 @@ public final class DcganModels {
         return g;
     }
 
-    /** Discriminator {@code image [N, C, H, W] -> logit [N, 1]}, not yet initialised. */
+    /**
+     * Discriminator {@code image [N, C, H, W] -> logit [N, 1]}, not yet initialised. With {@code
+     * config.spectralNorm()} every convolution and the final linear layer are spectrally normalised and the
+     * BatchNorms are left out (their convolutions get biases instead), as in Miyato et al.'s SN-GAN
+     * discriminators: BatchNorm's division by batch statistics would undo the Lipschitz bound.
+     */
     public static SequentialBlock discriminator(GanConfig config) {
+        SequentialBlock d = discriminatorBody(config);
+        d.add(discriminatorHead(config));
+        return d;
+    }
+
+    /**
+     * The discriminator the configuration asks for: {@link #discriminator} for an unconditional GAN, a {@link
+     * ProjectionDiscriminator} over the same layers, taking {@code (images, labels)}, for a conditional one.
+     */
+    public static Block discriminatorFor(GanConfig config) {
+        if (!config.conditional()) {
+            return discriminator(config);
+        }
+        int last = config.imageSize() == 28 ? 2 * config.discriminatorWidth() : 8 * config.discriminatorWidth();
+        int side = config.imageSize() == 28 ? 7 : 4;
+        return new ProjectionDiscriminator(discriminatorBody(config), discriminatorHead(config), config.classes(),
+                last * side * side);
+    }
+
+    /** The discriminator's layers up to its flattened features. */
+    private static SequentialBlock discriminatorBody(GanConfig config) {
         int dw = config.discriminatorWidth();
         int[] widths = config.imageSize() == 28 ? new int[] {dw, 2 * dw} : new int[] {dw, 2 * dw, 4 * dw, 8 * dw};
+        boolean sn = config.spectralNorm();
         SequentialBlock d = new SequentialBlock();
         for (int i = 0; i < widths.length; i++) {
-            boolean normalised = i > 0; // no BatchNorm on the input layer, as in DCGAN
-            d.add(conv(widths[i], 4, 2, 1, !normalised));
-            if (normalised) {
+            boolean batchNormed = i > 0 && !sn; // no BatchNorm on the input layer, as in DCGAN
+            Conv2d conv = conv(widths[i], 4, 2, 1, !batchNormed);
+            d.add(sn ? new SpectralNorm(conv, widths[i]) : conv);
+            if (batchNormed) {
                 d.add(batchNorm());
             }
             d.add(DcganOp.leakyRelu(LEAKY_RELU_SLOPE));
         }
-        // A Linear over the flattened 7x7 (or 4x4) map: the same as a final "valid" convolution to 1.
         d.add(DcganOp.flatten());
-        d.add(Linear.builder().setUnits(1).optBias(true).build());
         return d;
+    }
+
+    /** A Linear over the flattened 7x7 (or 4x4) map: the same as a final "valid" convolution to 1. */
+    private static Block discriminatorHead(GanConfig config) {
+        Linear out = Linear.builder().setUnits(1).optBias(true).build();
+        return config.spectralNorm() ? new SpectralNorm(out, 1) : out;
     }
 
     /** Input shape of {@link #generator} for a batch of one. */
     public static Shape generatorInputShape(GanConfig config) {
         return new Shape(1, config.noiseDim());
+    }
+
+    /** Input shapes of {@link #generator} for a batch of one: z, and the labels of a conditional generator. */
+    public static Shape[] generatorInputShapes(GanConfig config) {
+        return config.conditional()
+                ? new Shape[] {generatorInputShape(config), new Shape(1)}
+                : new Shape[] {generatorInputShape(config)};
+    }
+
+    /** Input shapes of {@link #discriminatorFor} for a batch of one: images, and the labels when conditional. */
+    public static Shape[] discriminatorInputShapes(GanConfig config) {
+        return config.conditional()
+                ? new Shape[] {discriminatorInputShape(config), new Shape(1)}
+                : new Shape[] {discriminatorInputShape(config)};
     }
 
     /** Input shape of {@link #discriminator} for a batch of one. */
@@ -91,9 +145,18 @@ public final class DcganModels {
     /**
      * Creates the block's parameters in {@code manager} with DCGAN initial values: conv and linear
      * weights {@code N(0, 0.02)}, BatchNorm gamma {@code N(1, 0.02)}, biases and beta 0, running
-     * mean 0 and running variance 1. The same seed gives the same values.
+     * mean 0 and running variance 1, spectral normalisation's u vectors {@code N(0, 1)}. The same
+     * seed gives the same values.
      */
     public static void initialize(Block block, NDManager manager, Shape inputShape, long seed) {
+        initialize(block, manager, new Shape[] {inputShape}, seed);
+    }
+
+    /**
+     * As {@link #initialize(Block, NDManager, Shape, long)} for blocks with several inputs (conditional networks);
+     * a conditional generator's label embedding starts {@code N(0, 1)}, like z.
+     */
+    public static void initialize(Block block, NDManager manager, Shape[] inputShapes, long seed) {
         Random random = new Random(seed);
         block.setInitializer(new SeededInitializer(random, 0f, INIT_STD), Parameter.Type.WEIGHT);
         block.setInitializer(new SeededInitializer(random, 1f, INIT_STD), Parameter.Type.GAMMA);
@@ -101,7 +164,10 @@ public final class DcganModels {
         block.setInitializer(Initializer.ZEROS, Parameter.Type.BETA);
         block.setInitializer(Initializer.ZEROS, Parameter.Type.RUNNING_MEAN);
         block.setInitializer(Initializer.ONES, Parameter.Type.RUNNING_VAR);
-        block.initialize(manager, DataType.FLOAT32, inputShape);
+        block.setInitializer(new SeededInitializer(new Random(seed ^ 0x5EC7AL), 0f, 1f), Parameter.Type.OTHER);
+        block.setInitializer(new SeededInitializer(new Random(seed ^ 0x1ABE1L), 0f, 1f),
+                p -> p.getName().equals(LabelConcat.TABLE));
+        block.initialize(manager, DataType.FLOAT32, inputShapes);
     }
 
     private static Conv2d conv(int filters, int kernel, int stride, int padding, boolean bias) {

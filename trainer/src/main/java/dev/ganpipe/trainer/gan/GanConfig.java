@@ -13,6 +13,10 @@ package dev.ganpipe.trainer.gan;
  * @param beta2 Adam second-moment decay
  * @param seed seed of the initial weights and of the training noise
  * @param threads PyTorch intra-op threads, or 0 to keep the engine default
+ * @param emaDecay decay of the exponential moving average of the generator's weights that samples and exports use,
+ *     in [0, 1); 0 turns the average off (the live generator is used)
+ * @param spectralNorm whether the discriminator's layers are spectrally normalised (instead of using BatchNorm)
+ * @param classes number of class labels of a conditional GAN (labels 0 to classes - 1), or 0 for an unconditional one
  */
 public record GanConfig(
         int imageSize,
@@ -24,7 +28,10 @@ public record GanConfig(
         double beta1,
         double beta2,
         long seed,
-        int threads) {
+        int threads,
+        double emaDecay,
+        boolean spectralNorm,
+        int classes) {
 
     /** Default noise length. */
     public static final int DEFAULT_NOISE_DIM = 100;
@@ -38,10 +45,13 @@ public record GanConfig(
     public static final double DEFAULT_BETA2 = 0.999;
     /** Default seed. */
     public static final long DEFAULT_SEED = 42L;
+    /** Default decay of the generator's weight average (an effective window of about 1000 steps). */
+    public static final double DEFAULT_EMA_DECAY = 0.999;
 
     private static final int MAX_NOISE_DIM = 4096;
     private static final int MAX_WIDTH = 1024;
     private static final int MAX_THREADS = 1024;
+    private static final int MAX_CLASSES = 100_000;
 
     /** Validates every field; messages say which value is wrong and what is accepted. */
     public GanConfig {
@@ -82,6 +92,21 @@ public record GanConfig(
             throw new IllegalArgumentException(
                     "threads must be between 0 (engine default) and " + MAX_THREADS + ", but was " + threads + ".");
         }
+        if (classes < 0 || classes == 1 || classes > MAX_CLASSES) {
+            throw new IllegalArgumentException("classes must be 0 (unconditional) or between 2 and " + MAX_CLASSES
+                    + ", but was " + classes + ".");
+        }
+        if (!(emaDecay >= 0 && emaDecay < 1)) {
+            throw new IllegalArgumentException(
+                    "emaDecay must be at least 0 (off) and below 1 (0.999 is usual), but was " + emaDecay + ".");
+        }
+    }
+
+    /** An unconditional configuration with the default EMA decay and no spectral normalisation. */
+    public GanConfig(int imageSize, int channels, int noiseDim, int generatorWidth, int discriminatorWidth,
+            double learningRate, double beta1, double beta2, long seed, int threads) {
+        this(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth, learningRate, beta1, beta2, seed,
+                threads, DEFAULT_EMA_DECAY, false, 0);
     }
 
     /** The 28x28 grey-scale default (MNIST-like data), with DCGAN hyper-parameters. */
@@ -99,19 +124,47 @@ public record GanConfig(
     /** A copy with another seed. */
     public GanConfig withSeed(long newSeed) {
         return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
-                learningRate, beta1, beta2, newSeed, threads);
+                learningRate, beta1, beta2, newSeed, threads, emaDecay, spectralNorm, classes);
     }
 
     /** A copy with other base widths for the generator and the discriminator. */
     public GanConfig withWidths(int newGeneratorWidth, int newDiscriminatorWidth) {
         return new GanConfig(imageSize, channels, noiseDim, newGeneratorWidth, newDiscriminatorWidth,
-                learningRate, beta1, beta2, seed, threads);
+                learningRate, beta1, beta2, seed, threads, emaDecay, spectralNorm, classes);
     }
 
     /** A copy with another intra-op thread count (0 = engine default). */
     public GanConfig withThreads(int newThreads) {
         return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
-                learningRate, beta1, beta2, seed, newThreads);
+                learningRate, beta1, beta2, seed, newThreads, emaDecay, spectralNorm, classes);
+    }
+
+    /** A copy with another EMA decay (0 turns the average off). */
+    public GanConfig withEmaDecay(double newEmaDecay) {
+        return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
+                learningRate, beta1, beta2, seed, threads, newEmaDecay, spectralNorm, classes);
+    }
+
+    /** A copy with or without spectral normalisation in the discriminator. */
+    public GanConfig withSpectralNorm(boolean newSpectralNorm) {
+        return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
+                learningRate, beta1, beta2, seed, threads, emaDecay, newSpectralNorm, classes);
+    }
+
+    /** A copy with another number of classes (0: unconditional). */
+    public GanConfig withClasses(int newClasses) {
+        return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
+                learningRate, beta1, beta2, seed, threads, emaDecay, spectralNorm, newClasses);
+    }
+
+    /** Whether the networks take class labels (a conditional GAN). */
+    public boolean conditional() {
+        return classes > 0;
+    }
+
+    /** Whether samples and exports use an exponential moving average of the generator's weights. */
+    public boolean emaEnabled() {
+        return emaDecay > 0;
     }
 
     /** Floats in one image, {@code channels * imageSize * imageSize}. */

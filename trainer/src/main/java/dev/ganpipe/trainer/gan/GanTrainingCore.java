@@ -9,23 +9,26 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.ganpipe.common.model.Noise;
 import dev.ganpipe.trainer.onnx.GeneratorOnnxExporter;
+import ai.djl.util.Pair;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DCGAN training on DJL's PyTorch engine: a generator, a discriminator, their Adam optimisers and a
- * seeded noise source, all in one native-memory scope that {@link #close()} frees.
+ * DCGAN training on DJL's PyTorch engine: a generator, a discriminator, their Adam optimisers, a
+ * seeded noise source and (unless {@code emaDecay} is 0) a moving average of the generator's weights,
+ * all in one native-memory scope that {@link #close()} frees. Samples and exports use the average.
  *
  * <p>Each {@link #trainStep} is one discriminator update followed by one generator update, as in
  * the PyTorch DCGAN tutorial. Each half changes only its own network, running BatchNorm statistics
@@ -46,13 +49,14 @@ public final class GanTrainingCore implements AutoCloseable {
     private final Device device;
     private final NDManager manager;
     private final SequentialBlock generator;
-    private final SequentialBlock discriminator;
+    private final Block discriminator;
     private final ParameterStore parameterStore;
     private final AdamOptimizer generatorOptimizer;
     private final AdamOptimizer discriminatorOptimizer;
     private final List<NDArray> generatorRunningStats;
     private final List<NDArray> discriminatorRunningStats;
-    private final Random trainingNoise;
+    private final GeneratorAverage average; // null when the EMA is off
+    private NoiseRandom trainingNoise;
     private volatile long step; // written under the lock, read without it (status pages)
     private boolean closed;
 
@@ -74,10 +78,10 @@ public final class GanTrainingCore implements AutoCloseable {
         try {
             this.manager = root;
             this.generator = DcganModels.generator(config);
-            this.discriminator = DcganModels.discriminator(config);
-            DcganModels.initialize(generator, manager, DcganModels.generatorInputShape(config), mix(config.seed(), 1));
+            this.discriminator = DcganModels.discriminatorFor(config);
+            DcganModels.initialize(generator, manager, DcganModels.generatorInputShapes(config), mix(config.seed(), 1));
             DcganModels.initialize(
-                    discriminator, manager, DcganModels.discriminatorInputShape(config), mix(config.seed(), 2));
+                    discriminator, manager, DcganModels.discriminatorInputShapes(config), mix(config.seed(), 2));
             this.parameterStore = new ParameterStore(manager, false);
             float lr = (float) config.learningRate();
             float b1 = (float) config.beta1();
@@ -86,7 +90,8 @@ public final class GanTrainingCore implements AutoCloseable {
             this.discriminatorOptimizer = new AdamOptimizer(manager, discriminator, lr, b1, b2);
             this.generatorRunningStats = runningStats(generator);
             this.discriminatorRunningStats = runningStats(discriminator);
-            this.trainingNoise = new Random(mix(config.seed(), 3));
+            this.trainingNoise = new NoiseRandom(mix(config.seed(), 3));
+            this.average = config.emaEnabled() ? new GeneratorAverage(generator, config, manager) : null;
         } catch (RuntimeException e) {
             root.close(); // frees whatever was allocated before the failure
             throw e;
@@ -94,36 +99,110 @@ public final class GanTrainingCore implements AutoCloseable {
     }
 
     /**
-     * Runs one discriminator update and one generator update.
+     * Runs one discriminator update and one generator update of an unconditional GAN.
      *
      * @param realImages {@code batchSize * C * H * W} floats in [-1, 1], NCHW order
      * @param batchSize number of images in {@code realImages}; the generator half uses as many fakes
      * @return the losses and discriminator outputs of this step
      */
     public synchronized StepResult trainStep(float[] realImages, int batchSize) {
-        DiscriminatorHalf d = discriminatorHalf(realImages, batchSize);
-        float gLoss = generatorHalf(batchSize);
+        return trainStep(realImages, null, batchSize);
+    }
+
+    /**
+     * Runs one discriminator update and one generator update; a conditional GAN needs the images' labels, and its
+     * fakes in both halves are drawn for the same labels (so they follow the data's class frequencies).
+     *
+     * @param realImages {@code batchSize * C * H * W} floats in [-1, 1], NCHW order
+     * @param labels {@code batchSize} labels in {@code [0, classes)} for a conditional GAN, null for an
+     *     unconditional one
+     * @param batchSize number of images in {@code realImages}; the generator half uses as many fakes
+     * @return the losses and discriminator outputs of this step
+     */
+    public synchronized StepResult trainStep(float[] realImages, long[] labels, int batchSize) {
+        requireLabels(labels, batchSize);
+        DiscriminatorHalf d = discriminatorHalf(realImages, labels, batchSize);
+        float gLoss = generatorHalf(labels, batchSize);
+        if (average != null) {
+            average.update();
+        }
         step++;
         return new StepResult(step, d.loss(), gLoss, d.realMean(), d.fakeMean());
     }
 
     /**
-     * Runs the generator in inference mode (BatchNorm uses its running statistics).
+     * Runs the published generator (the weight average when EMA is on, else the live generator) in inference mode
+     * (BatchNorm uses its running statistics). Sample grids and exports use this generator.
      *
      * @param noise {@code count * noiseDim} floats, e.g. from {@link #noise(long, int)}
      * @param count number of images
      * @return {@code count * C * H * W} floats in [-1, 1], NCHW order
      */
     public synchronized float[] generate(float[] noise, int count) {
+        return generate(noise, null, count);
+    }
+
+    /**
+     * As {@link #generate(float[], int)}, for the given labels of a conditional GAN (null for an unconditional one).
+     */
+    public synchronized float[] generate(float[] noise, long[] labels, int count) {
         checkOpen();
         requireCount(count);
         requireLength("noise", noise, (long) count * config.noiseDim(), "count * noiseDim");
+        requireLabels(labels, count);
+        return generateWith(publishedGenerator(), noise, labels, count);
+    }
+
+    /** As {@link #generate} with the live generator, whatever the EMA setting (for tests and diagnostics). */
+    synchronized float[] generateLive(float[] noise, long[] labels, int count) {
+        checkOpen();
+        requireCount(count);
+        requireLength("noise", noise, (long) count * config.noiseDim(), "count * noiseDim");
+        requireLabels(labels, count);
+        return generateWith(generator, noise, labels, count);
+    }
+
+    /** As {@link #generateLive(float[], long[], int)} for an unconditional GAN. */
+    synchronized float[] generateLive(float[] noise, int count) {
+        return generateLive(noise, null, count);
+    }
+
+    private float[] generateWith(SequentialBlock block, float[] noise, long[] labels, int count) {
         TorchRuntime.gradModeOffOnThisThread();
         try (NDManager scope = manager.newSubManager()) {
             NDArray z = scope.create(noise, new Shape(count, config.noiseDim()));
-            NDArray images = generator.forward(parameterStore, new NDList(z), false).singletonOrThrow();
+            NDArray images = block.forward(parameterStore, inputs(z, labels, scope), false).singletonOrThrow();
             return images.toFloatArray();
         }
+    }
+
+    /** A network's inputs: the data, and for a conditional GAN the labels as int64. */
+    private static NDList inputs(NDArray data, long[] labels, NDManager scope) {
+        return labels == null ? new NDList(data) : new NDList(data, scope.create(labels));
+    }
+
+    private void requireLabels(long[] labels, int count) {
+        if (!config.conditional()) {
+            if (labels != null) {
+                throw new IllegalArgumentException("This GAN is unconditional, but labels were passed; pass null, or "
+                        + "build the core with GanConfig.withClasses for a conditional one.");
+            }
+            return;
+        }
+        if (labels == null || labels.length != count) {
+            throw new IllegalArgumentException("This GAN is conditional (" + config.classes() + " classes) and needs "
+                    + count + " labels, but got " + (labels == null ? "none" : labels.length) + ".");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= config.classes()) {
+                throw new IllegalArgumentException("labels[" + i + "] is " + labels[i] + " but labels must be in [0, "
+                        + config.classes() + "); check the gan.label headers or --classes.");
+            }
+        }
+    }
+
+    private SequentialBlock publishedGenerator() {
+        return average == null ? generator : average.block();
     }
 
     /**
@@ -152,7 +231,7 @@ public final class GanTrainingCore implements AutoCloseable {
     }
 
     /**
-     * Exports the generator, as it is now, to ONNX (see {@link GeneratorOnnxExporter} for the
+     * Exports the published generator (the EMA when on), as it is now, to ONNX (see {@link GeneratorOnnxExporter} for the
      * graph's contract: input {@code z [N, noiseDim]}, output {@code image [N, C, H, W]}).
      *
      * @param metadataProps stored as the model's {@code metadata_props}, e.g. step, dataset, version
@@ -161,7 +240,54 @@ public final class GanTrainingCore implements AutoCloseable {
     public synchronized byte[] exportGeneratorOnnx(Map<String, String> metadataProps) {
         checkOpen();
         TorchRuntime.gradModeOffOnThisThread();
-        return GeneratorOnnxExporter.export(GeneratorSpecs.describe(generator, config), metadataProps);
+        return GeneratorOnnxExporter.export(GeneratorSpecs.describe(publishedGenerator(), config), metadataProps);
+    }
+
+    /**
+     * Copies the complete training state to the heap: weights and buffers of every network, the optimisers'
+     * moments and counts, the step and the noise state. Restoring it into a core of the same architecture
+     * continues training exactly (the same batches give the same steps).
+     */
+    public synchronized TrainingState snapshot() {
+        checkOpen();
+        TorchRuntime.gradModeOffOnThisThread();
+        Map<String, TrainingState.Tensor> tensors = new LinkedHashMap<>();
+        saveBlock(TrainingState.GENERATOR, generator, tensors);
+        saveBlock(TrainingState.DISCRIMINATOR, discriminator, tensors);
+        if (average != null) {
+            saveBlock(TrainingState.EMA_GENERATOR, average.block(), tensors);
+        }
+        generatorOptimizer.saveMoments("adam." + TrainingState.GENERATOR, tensors);
+        discriminatorOptimizer.saveMoments("adam." + TrainingState.DISCRIMINATOR, tensors);
+        return new TrainingState(step, trainingNoise.state(), generatorOptimizer.updates(),
+                discriminatorOptimizer.updates(), average == null ? 0 : average.updates(), tensors);
+    }
+
+    /**
+     * Replaces this core's training state with {@code state}, in place (the networks keep their arrays).
+     *
+     * @throws IllegalArgumentException when a tensor this architecture needs is missing or has another shape; the
+     *     message names it. The core may then hold a partly restored state: close it.
+     */
+    public synchronized void restore(TrainingState state) {
+        checkOpen();
+        TorchRuntime.gradModeOffOnThisThread();
+        Map<String, TrainingState.Tensor> tensors = state.tensors();
+        restoreBlock(TrainingState.GENERATOR, generator, tensors);
+        restoreBlock(TrainingState.DISCRIMINATOR, discriminator, tensors);
+        if (average != null) {
+            if (tensors.keySet().stream().anyMatch(n -> n.startsWith(TrainingState.EMA_GENERATOR + "/"))) {
+                restoreBlock(TrainingState.EMA_GENERATOR, average.block(), tensors);
+                average.restoreUpdates(state.emaUpdates());
+            } else {
+                LOG.info("The saved state has no generator average (EMA was off); starting it from the generator.");
+                average.resetToLive();
+            }
+        }
+        generatorOptimizer.restore("adam." + TrainingState.GENERATOR, tensors, state.generatorUpdates());
+        discriminatorOptimizer.restore("adam." + TrainingState.DISCRIMINATOR, tensors, state.discriminatorUpdates());
+        trainingNoise = NoiseRandom.restore(state.noise());
+        step = state.step();
     }
 
     /** Frees every native array of this core. Further calls fail; closing twice is harmless. */
@@ -191,17 +317,22 @@ public final class GanTrainingCore implements AutoCloseable {
      * exactly as it was, running statistics included.
      */
     synchronized DiscriminatorHalf discriminatorHalf(float[] realImages, int batchSize) {
+        return discriminatorHalf(realImages, null, batchSize);
+    }
+
+    /** As {@link #discriminatorHalf(float[], int)} with labels (real and fake) for a conditional GAN. */
+    synchronized DiscriminatorHalf discriminatorHalf(float[] realImages, long[] labels, int batchSize) {
         checkOpen();
         requireCount(batchSize);
         requireImages(realImages, batchSize);
         TorchRuntime.gradModeOffOnThisThread();
         try (NDManager scope = manager.newSubManager()) {
             NDArray real = scope.create(realImages, imageShape(batchSize));
-            NDArray z = scope.create(gaussians(trainingNoise, batchSize * config.noiseDim()), noiseShape(batchSize));
+            NDArray z = scope.create(trainingNoise.gaussians(batchSize * config.noiseDim()), noiseShape(batchSize));
             // Fakes use batch statistics, as in training, but must not move G's running statistics.
             // Grad mode is off here, so no graph reaches G: the fakes are detached by construction.
             List<NDArray> savedG = copies(generatorRunningStats, scope);
-            NDArray fake = generator.forward(parameterStore, new NDList(z), true).singletonOrThrow();
+            NDArray fake = generator.forward(parameterStore, inputs(z, labels, scope), true).singletonOrThrow();
             restore(generatorRunningStats, savedG);
 
             generatorOptimizer.zeroGradients();
@@ -211,8 +342,8 @@ public final class GanTrainingCore implements AutoCloseable {
             NDArray loss;
             try (GradientCollector collector = engine.newGradientCollector()) {
                 // Separate forwards for real and fake batches, so each gets its own BatchNorm statistics.
-                realLogits = discriminator.forward(parameterStore, new NDList(real), true).singletonOrThrow();
-                fakeLogits = discriminator.forward(parameterStore, new NDList(fake), true).singletonOrThrow();
+                realLogits = discriminator.forward(parameterStore, inputs(real, labels, scope), true).singletonOrThrow();
+                fakeLogits = discriminator.forward(parameterStore, inputs(fake, labels, scope), true).singletonOrThrow();
                 loss = bceWithLogits(realLogits, true).add(bceWithLogits(fakeLogits, false));
                 collector.backward(loss);
             }
@@ -227,18 +358,23 @@ public final class GanTrainingCore implements AutoCloseable {
      * afterwards.
      */
     synchronized float generatorHalf(int batchSize) {
+        return generatorHalf(null, batchSize);
+    }
+
+    /** As {@link #generatorHalf(int)} with the fakes' labels for a conditional GAN. */
+    synchronized float generatorHalf(long[] labels, int batchSize) {
         checkOpen();
         requireCount(batchSize);
         TorchRuntime.gradModeOffOnThisThread();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray z = scope.create(gaussians(trainingNoise, batchSize * config.noiseDim()), noiseShape(batchSize));
+            NDArray z = scope.create(trainingNoise.gaussians(batchSize * config.noiseDim()), noiseShape(batchSize));
             generatorOptimizer.zeroGradients();
             discriminatorOptimizer.zeroGradients();
             List<NDArray> savedD = copies(discriminatorRunningStats, scope);
             NDArray loss;
             try (GradientCollector collector = engine.newGradientCollector()) {
-                NDArray fake = generator.forward(parameterStore, new NDList(z), true).singletonOrThrow();
-                NDArray logits = discriminator.forward(parameterStore, new NDList(fake), true).singletonOrThrow();
+                NDArray fake = generator.forward(parameterStore, inputs(z, labels, scope), true).singletonOrThrow();
+                NDArray logits = discriminator.forward(parameterStore, inputs(fake, labels, scope), true).singletonOrThrow();
                 loss = bceWithLogits(logits, true);
                 collector.backward(loss);
             }
@@ -255,8 +391,18 @@ public final class GanTrainingCore implements AutoCloseable {
         return generator;
     }
 
+    /** The EMA generator block, or null when EMA is off; for tests. */
+    SequentialBlock emaGeneratorBlock() {
+        return average == null ? null : average.block();
+    }
+
+    /** The decay the next EMA update uses (after warm-up, the configured decay), for tests. */
+    double currentEmaDecay() {
+        return average == null ? 0 : average.currentDecay();
+    }
+
     /** The discriminator block, for tests. */
-    SequentialBlock discriminatorBlock() {
+    Block discriminatorBlock() {
         return discriminator;
     }
 
@@ -267,6 +413,41 @@ public final class GanTrainingCore implements AutoCloseable {
     }
 
     // ---- helpers ----
+
+    private static void saveBlock(String group, Block block, Map<String, TrainingState.Tensor> into) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            into.put(group + "/" + p.getKey(), tensorOf(p.getValue().getArray()));
+        }
+    }
+
+    private void restoreBlock(String group, Block block, Map<String, TrainingState.Tensor> from) {
+        try (NDManager scope = manager.newSubManager()) {
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                NDArray target = p.getValue().getArray();
+                TrainingState.Tensor t = requireTensor(from, group + "/" + p.getKey(), target.getShape());
+                target.set(new NDIndex(":"), scope.create(t.values(), target.getShape()));
+            }
+        }
+    }
+
+    /** The values of {@code array}, copied to the heap. */
+    static TrainingState.Tensor tensorOf(NDArray array) {
+        return new TrainingState.Tensor(array.getShape().getShape(), array.toFloatArray());
+    }
+
+    /** The tensor called {@code name}, which must have {@code shape}; the message names what is wrong. */
+    static TrainingState.Tensor requireTensor(Map<String, TrainingState.Tensor> tensors, String name, Shape shape) {
+        TrainingState.Tensor t = tensors.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("The saved state has no tensor " + name
+                    + "; it was written by a trainer with another architecture.");
+        }
+        if (!shape.equals(new Shape(t.shape()))) {
+            throw new IllegalArgumentException("Tensor " + name + " has shape " + t.shapeText() + " in the saved state but "
+                    + shape + " here; it was written by a trainer with another architecture.");
+        }
+        return t;
+    }
 
     /**
      * Mean binary cross-entropy of {@code logits} against an all-ones or all-zeros target, in the
@@ -283,10 +464,15 @@ public final class GanTrainingCore implements AutoCloseable {
         return Activation.sigmoid(logits).mean().getFloat();
     }
 
-    private static List<NDArray> runningStats(SequentialBlock block) {
+    /**
+     * The block's buffers: arrays a training forward changes without an optimiser (BatchNorm running statistics,
+     * spectral normalisation's u vectors), which the other network's half of a step must leave as they were.
+     */
+    private static List<NDArray> runningStats(Block block) {
         List<NDArray> stats = new ArrayList<>();
         for (Parameter p : block.getParameters().values()) {
-            if (p.getType() == Parameter.Type.RUNNING_MEAN || p.getType() == Parameter.Type.RUNNING_VAR) {
+            if (p.getType() == Parameter.Type.RUNNING_MEAN || p.getType() == Parameter.Type.RUNNING_VAR
+                    || p.getType() == Parameter.Type.OTHER) {
                 stats.add(p.getArray());
             }
         }
@@ -308,14 +494,6 @@ public final class GanTrainingCore implements AutoCloseable {
         for (int i = 0; i < targets.size(); i++) {
             targets.get(i).set(new NDIndex(":"), saved.get(i));
         }
-    }
-
-    private static float[] gaussians(Random random, int n) {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) random.nextGaussian();
-        }
-        return values;
     }
 
     private Shape imageShape(int batchSize) {

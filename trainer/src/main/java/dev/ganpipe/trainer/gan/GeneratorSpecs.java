@@ -31,6 +31,8 @@ final class GeneratorSpecs {
     private static GeneratorLayer layer(Block block) {
         ParameterList params = block.getDirectParameters();
         return switch (block) {
+            case LabelConcat labels ->
+                    new GeneratorLayer.LabelEmbedding(labels.classes(), labels.dim(), values(params.get(LabelConcat.TABLE)));
             case Linear linear -> {
                 Shape w = params.get("weight").getArray().getShape(); // [out, in]
                 yield new GeneratorLayer.Dense(

@@ -8,6 +8,14 @@
  * dev.ganpipe.trainer.onnx}. The optimiser is our own ({@code AdamOptimizer}) rather than DJL's
  * {@code Trainer}, so that its state can be checkpointed.
  *
+ * <p>Options on top of the DCGAN: a moving average of the generator's weights ({@code
+ * GeneratorAverage}, used for samples and exports), spectral normalisation of the discriminator
+ * ({@code SpectralNorm}, power iteration in our code) and a conditional GAN ({@code LabelConcat}
+ * in the generator, {@code ProjectionDiscriminator}). {@code GanTrainingCore#snapshot} and {@code
+ * #restore} move the whole training state (a {@link dev.ganpipe.trainer.gan.TrainingState}) to and
+ * from the heap for checkpoints; {@link dev.ganpipe.trainer.gan.NoiseRandom} makes the noise stream
+ * restorable.
+ *
  * <p>Engine notes that shape this code (verified against DJL 0.36 / PyTorch 2.7.1):
  *
  * <ul>
@@ -20,6 +28,9 @@
  *       of PyTorch's momentum (0.1).
  *   <li>Only one {@code GradientCollector} may be open per JVM at a time, so two cores must not
  *       train concurrently.
+ *   <li>An operation's result belongs to the NDManager of its first operand, so operations on
+ *       long-lived parameters (EMA, spectral norm) move or close their results explicitly, and
+ *       parameters are written in place with {@code set(new NDIndex(":"), source)}.
  * </ul>
  */
 package dev.ganpipe.trainer.gan;

@@ -18,6 +18,10 @@ package dev.ganpipe.trainer.loop;
  * @param lastExportStep step of that export
  * @param lastExportTime ISO time of that export, or null
  * @param error what stopped training, or null
+ * @param resumedFromStep the checkpoint step this run resumed from, 0 for a fresh start
+ * @param lastCheckpointStep step of the newest checkpoint; consumer offsets are committed up to the images it covers
+ * @param lastCheckpointTime ISO time of that checkpoint, or null
+ * @param checkpointError why the last checkpoint write failed, or null
  */
 public record TrainerStatus(
         String state,
@@ -34,5 +38,9 @@ public record TrainerStatus(
         long lastExportVersion,
         long lastExportStep,
         String lastExportTime,
-        String error) {
+        String error,
+        long resumedFromStep,
+        long lastCheckpointStep,
+        String lastCheckpointTime,
+        String checkpointError) {
 }

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,6 +42,8 @@ public final class TrainingLoop implements Runnable {
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final float[] sampleNoise;
+    private final long[] sampleLabels; // null for an unconditional GAN
+    private final Checkpointer checkpointer;
 
     private volatile String state = "starting";
     private volatile String error;
@@ -50,9 +53,16 @@ public final class TrainingLoop implements Runnable {
     private long lastExportStep;
     private Instant lastExportTime;
 
+    /**
+     * @param checkpointer writes checkpoints on schedule and when the loop stops
+     * @param imagesSeen fresh images trained on before this run (from the checkpoint it resumed from)
+     */
     public TrainingLoop(GanTrainingCore core, BatchAssembler batches, TrainingFeed feed, ModelPublisher publisher,
-            SampleGrids samples, TrainerMetrics metrics, Schedule schedule, ImageShape shape, String device, Clock clock) {
+            SampleGrids samples, TrainerMetrics metrics, Schedule schedule, ImageShape shape, String device, Clock clock,
+            Checkpointer checkpointer, long imagesSeen) {
         this.core = core;
+        this.checkpointer = checkpointer;
+        this.imagesSeen = imagesSeen;
         this.batches = batches;
         this.feed = feed;
         this.publisher = publisher;
@@ -63,11 +73,16 @@ public final class TrainingLoop implements Runnable {
         this.device = device;
         this.clock = clock;
         this.sampleNoise = Noise.gaussian(SAMPLE_SEED, SAMPLE_COUNT, core.config().noiseDim());
+        this.sampleLabels = sampleLabels(core.config().classes());
     }
 
     @Override
     public void run() {
         lastExportTime = clock.instant();
+        lastExportStep = core.step();
+        if (core.step() > 0) {
+            writeSamples(core.step()); // resumed: show the restored generator at once
+        }
         long windowStart = System.nanoTime();
         long windowSteps = 0;
         try {
@@ -83,10 +98,19 @@ public final class TrainingLoop implements Runnable {
                 state = "training";
                 TrainingBatch batch = next.get();
                 long t1 = System.nanoTime();
-                StepResult result = core.trainStep(batch.pixels(), batch.size());
+                StepResult result = core.config().conditional()
+                        ? core.trainStep(batch.pixels(), batch.labels(), batch.size())
+                        : core.trainStep(batch.pixels(), batch.size());
                 metrics.step(result, batch.fresh(), Duration.ofNanos(System.nanoTime() - t1), waited);
                 last = result;
                 imagesSeen += batch.fresh();
+                checkpointer.covered(batch.positions());
+                if (LOG.isDebugEnabled()) {
+                    // One line per step with the exact offsets trained on: what "no image skipped" is checked against.
+                    LOG.debug(String.format(Locale.ROOT, "step %d: D loss %.5f G loss %.5f D(real) %.4f D(fake) %.4f; "
+                            + "fresh %d %s", result.step(), result.dLoss(), result.gLoss(), result.dRealMean(),
+                            result.dFakeMean(), batch.fresh(), batch.freshOffsets()));
+                }
                 windowSteps++;
                 long elapsed = System.nanoTime() - windowStart;
                 if (elapsed > 5_000_000_000L) {
@@ -103,9 +127,15 @@ public final class TrainingLoop implements Runnable {
                 if (exportDue(result.step())) {
                     export(result);
                 }
+                if (checkpointer.due(result.step())) {
+                    checkpointer.write(core, publisher.version(), imagesSeen);
+                }
             }
             if (last != null && last.step() > lastExportStep) {
                 export(last); // a bounded run ends with its final generator published
+            }
+            if (core.step() > checkpointer.lastStep()) {
+                checkpointer.write(core, publisher.version(), imagesSeen); // a clean stop loses no step
             }
             state = "stopped";
         } catch (InterruptedException e) {
@@ -128,6 +158,7 @@ public final class TrainingLoop implements Runnable {
         props.put("step", Long.toString(result.step()));
         props.put("image_shape", shape.toString());
         props.put("noise_dim", Integer.toString(core.config().noiseDim()));
+        props.put("num_classes", Integer.toString(core.config().classes()));
         props.put("producer", "gan-pipeline trainer");
         Map<String, Double> scores = new LinkedHashMap<>();
         scores.put("d_loss", (double) result.dLoss());
@@ -147,7 +178,7 @@ public final class TrainingLoop implements Runnable {
 
     private void writeSamples(long step) {
         try {
-            samples.write(step, core.generate(sampleNoise, SAMPLE_COUNT), SAMPLE_COUNT);
+            samples.write(step, core.generate(sampleNoise, sampleLabels, SAMPLE_COUNT), SAMPLE_COUNT);
         } catch (RuntimeException e) {
             LOG.error("Writing the sample grid at step {} failed: {}", step, e.getMessage(), e);
         }
@@ -162,11 +193,25 @@ public final class TrainingLoop implements Runnable {
     public TrainerStatus status() {
         StepResult r = last;
         ModelManifest m = publisher.last();
-        return new TrainerStatus(state, r == null ? 0 : r.step(), imagesSeen, feed.lag(), batches.replay().size(),
+        return new TrainerStatus(state, core.step(), imagesSeen, feed.lag(), batches.replay().size(),
                 r == null ? Double.NaN : r.dLoss(), r == null ? Double.NaN : r.gLoss(),
                 r == null ? Double.NaN : r.dRealMean(), r == null ? Double.NaN : r.dFakeMean(),
                 stepsPerSecond, device, m == null ? 0 : m.version(), m == null ? 0 : m.step(),
-                m == null ? null : m.createdAt().toString(), error);
+                m == null ? null : m.createdAt().toString(), error, checkpointer.resumedFromStep(),
+                checkpointer.lastStep(), checkpointer.lastTime() == null ? null : checkpointer.lastTime().toString(),
+                checkpointer.error());
+    }
+
+    /** Labels of the sample grid of a conditional GAN: 0, 1, 2 ... in turn, so every class shows. */
+    private static long[] sampleLabels(int classes) {
+        if (classes == 0) {
+            return null;
+        }
+        long[] labels = new long[SAMPLE_COUNT];
+        for (int i = 0; i < SAMPLE_COUNT; i++) {
+            labels[i] = i % classes;
+        }
+        return labels;
     }
 
     private static String fmt(double v) {

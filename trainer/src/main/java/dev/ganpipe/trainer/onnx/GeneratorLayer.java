@@ -84,6 +84,22 @@ public sealed interface GeneratorLayer {
         }
     }
 
+    /**
+     * The first layer of a conditional generator: appends the embedding of the sample's class label (a second
+     * graph input, int64 {@code [N]}) to z, giving {@code [noiseDim + dim]} per sample.
+     *
+     * @param classes number of labels, 0 to {@code classes - 1}
+     * @param dim embedding length
+     * @param table {@code [classes, dim]}
+     */
+    record LabelEmbedding(int classes, int dim, float[] table) implements GeneratorLayer {
+        public LabelEmbedding {
+            requirePositive("classes", classes);
+            requirePositive("dim", dim);
+            requireLength("LabelEmbedding table", table, (long) classes * dim);
+        }
+    }
+
     /** Element-wise {@code max(x, 0)}. */
     record Relu() implements GeneratorLayer {}
 

@@ -12,7 +12,9 @@ import java.util.TreeMap;
  *
  * <p>The graph has one input {@value #INPUT_NAME}, float32 {@code [N, noiseDim]}, and one output
  * {@value #OUTPUT_NAME}, float32 {@code [N, channels, height, width]}, where {@code N} is the
- * symbolic dimension {@value #BATCH_DIM}. Every operator is chosen so the model reproduces the
+ * symbolic dimension {@value #BATCH_DIM}. A conditional generator has a second input {@value
+ * #LABEL_INPUT_NAME}, int64 {@code [N]}, with labels in {@code [0, classes)} ({@code Gather} fails on
+ * others, so callers must check them). Every operator is chosen so the model reproduces the
  * training-side inference forward exactly up to float rounding: nearest upsampling becomes {@code
  * Resize} with {@code asymmetric}/{@code floor}, which copies pixels exactly like repeating them.
  */
@@ -20,6 +22,8 @@ public final class GeneratorOnnxExporter {
 
     /** Name of the graph input: noise, float32 {@code [N, noiseDim]}. */
     public static final String INPUT_NAME = "z";
+    /** Name of the second graph input of a conditional generator: class labels, int64 {@code [N]}. */
+    public static final String LABEL_INPUT_NAME = "label";
     /** Name of the graph output: images in [-1, 1], float32 {@code [N, C, H, W]}. */
     public static final String OUTPUT_NAME = "image";
     /** Symbolic name of the batch dimension of input and output. */
@@ -76,16 +80,18 @@ public final class GeneratorOnnxExporter {
                             + "; fix the layer list or the declared image shape.");
         }
 
-        byte[] input =
-                OnnxProto.tensorValueInfo(
-                        INPUT_NAME, OnnxProto.FLOAT, List.of(BATCH_DIM, (long) spec.noiseDim()));
+        List<byte[]> inputs = new ArrayList<>();
+        inputs.add(OnnxProto.tensorValueInfo(INPUT_NAME, OnnxProto.FLOAT, List.of(BATCH_DIM, (long) spec.noiseDim())));
+        if (spec.classes() > 0) {
+            inputs.add(OnnxProto.tensorValueInfo(LABEL_INPUT_NAME, OnnxProto.INT64, List.of(BATCH_DIM)));
+        }
         byte[] output =
                 OnnxProto.tensorValueInfo(
                         OUTPUT_NAME,
                         OnnxProto.FLOAT,
                         List.of(BATCH_DIM, (long) spec.channels(), (long) spec.height(), (long) spec.width()));
         byte[] graph =
-                OnnxProto.graph("generator", g.nodes, g.initializers, List.of(input), List.of(output));
+                OnnxProto.graph("generator", g.nodes, g.initializers, inputs, List.of(output));
         return OnnxProto.model(IR_VERSION, OPSET_VERSION, PRODUCER_NAME, PRODUCER_VERSION, graph, metadata);
     }
 
@@ -98,6 +104,17 @@ public final class GeneratorOnnxExporter {
         long[] add(int index, GeneratorLayer layer, String in, String out, long[] shape) {
             String p = "l" + index + "_";
             return switch (layer) {
+                case GeneratorLayer.LabelEmbedding e -> {
+                    if (shape.length != 1) {
+                        throw mismatch(index, layer, shape, "the noise vector [noiseDim]");
+                    }
+                    String table = floats(p + "table", e.table(), e.classes(), e.dim());
+                    nodes.add(OnnxProto.node("Gather", p + "gather", List.of(table, LABEL_INPUT_NAME),
+                            List.of(p + "embedding"), OnnxProto.intAttr("axis", 0)));
+                    nodes.add(OnnxProto.node("Concat", p + "concat", List.of(in, p + "embedding"), List.of(out),
+                            OnnxProto.intAttr("axis", 1)));
+                    yield new long[] {shape[0] + e.dim()};
+                }
                 case GeneratorLayer.Dense d -> {
                     requireShape(index, layer, shape, new long[] {d.inFeatures()});
                     // Gemm with transB=1 takes DJL's [out, in] weight as it is: y = x W^T + b.

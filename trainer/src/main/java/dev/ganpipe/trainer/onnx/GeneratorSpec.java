@@ -24,5 +24,15 @@ public record GeneratorSpec(int noiseDim, int channels, int height, int width, L
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("A generator needs at least one layer; pass its layers in order.");
         }
+        for (int i = 1; i < layers.size(); i++) {
+            if (layers.get(i) instanceof GeneratorLayer.LabelEmbedding) {
+                throw new IllegalArgumentException("A label embedding must be the first layer, but is layer " + i + ".");
+            }
+        }
+    }
+
+    /** Number of class labels of a conditional generator (its first layer embeds them), or 0. */
+    public int classes() {
+        return layers.getFirst() instanceof GeneratorLayer.LabelEmbedding e ? e.classes() : 0;
     }
 }

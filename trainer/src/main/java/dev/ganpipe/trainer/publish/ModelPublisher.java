@@ -93,6 +93,11 @@ public final class ModelPublisher implements AutoCloseable {
         return manifest;
     }
 
+    /** The newest version published under this model name (by this or an earlier run), 0 for none. */
+    public long version() {
+        return version.get();
+    }
+
     /** The last manifest this publisher published, or null. */
     public ModelManifest last() {
         return last;

@@ -27,6 +27,11 @@ class GanConfigTest {
     void withersChangeOnlyTheirField() {
         GanConfig c = GanConfig.dcgan28().withSeed(7).withWidths(16, 8).withThreads(1);
         assertThat(c).isEqualTo(new GanConfig(28, 1, 100, 16, 8, 2e-4, 0.5, 0.999, 7, 1));
+        assertThat(c.emaDecay()).as("EMA on by default").isEqualTo(GanConfig.DEFAULT_EMA_DECAY);
+        assertThat(c.spectralNorm()).as("spectral norm off by default").isFalse();
+        assertThat(c.withEmaDecay(0).withSpectralNorm(true))
+                .isEqualTo(new GanConfig(28, 1, 100, 16, 8, 2e-4, 0.5, 0.999, 7, 1, 0, true, 0));
+        assertThat(c.withEmaDecay(0).emaEnabled()).isFalse();
     }
 
     @Test
@@ -50,5 +55,7 @@ class GanConfigTest {
                 .hasMessageContaining("beta2");
         assertThatThrownBy(() -> new GanConfig(28, 1, 100, 64, 64, 2e-4, 0.5, 0.999, 1, -1))
                 .hasMessageContaining("threads must be between 0 (engine default)");
+        assertThatThrownBy(() -> new GanConfig(28, 1, 100, 64, 64, 2e-4, 0.5, 0.999, 1, 0, 1.0, false, 0))
+                .hasMessage("emaDecay must be at least 0 (off) and below 1 (0.999 is usual), but was 1.0.");
     }
 }

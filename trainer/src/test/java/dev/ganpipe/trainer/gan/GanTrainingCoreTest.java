@@ -24,19 +24,82 @@ class GanTrainingCoreTest {
 
     @Test
     void eachHalfOfAStepChangesOnlyItsOwnNetwork() {
-        try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
+        assertEachHalfChangesOnlyItsOwnNetwork(SMALL);
+    }
+
+    @Test
+    void withSpectralNormEachHalfStillChangesOnlyItsOwnNetworkIncludingThePowerIterationVectors() {
+        GanConfig sn = SMALL.withSpectralNorm(true);
+        assertThat(DcganModels.discriminator(sn).getChildren().values()).noneMatch(b -> b instanceof ai.djl.nn.norm.BatchNorm);
+        assertEachHalfChangesOnlyItsOwnNetwork(sn);
+        try (GanTrainingCore core = new GanTrainingCore(sn)) {
+            float[] real = SyntheticImages.squares(new Random(7), BATCH, 1, 28);
+            core.trainStep(real, BATCH);
+            int live = core.liveArrayCount();
+            for (int i = 0; i < 5; i++) {
+                assertThat(core.trainStep(real, BATCH).isFinite()).isTrue();
+            }
+            assertThat(core.liveArrayCount()).as("spectral normalisation frees what it computes").isEqualTo(live);
+        }
+    }
+
+    @Test
+    void aConditionalGanFeedsLabelsToBothNetworksAndTheLabelChangesTheSample() {
+        GanConfig conditional = SMALL.withClasses(4);
+        assertEachHalfChangesOnlyItsOwnNetwork(conditional);
+        try (GanTrainingCore core = new GanTrainingCore(conditional)) {
+            float[] real = SyntheticImages.squares(new Random(8), BATCH, 1, 28);
+            core.trainStep(real, labels(BATCH, 4), BATCH);
+            core.generate(core.noise(2, 1), new long[] {1}, 1);
+            int live = core.liveArrayCount();
+            for (int i = 0; i < 3; i++) {
+                assertThat(core.trainStep(real, labels(BATCH, 4), BATCH).isFinite()).isTrue();
+                core.generate(core.noise(2, 1), new long[] {1}, 1);
+            }
+            assertThat(core.liveArrayCount()).as("label embedding and projection free what they compute").isEqualTo(live);
+            float[] z = core.noise(2, 1);
+            assertThat(core.generate(z, new long[] {0}, 1)).as("same z, another label")
+                    .isNotEqualTo(core.generate(z, new long[] {3}, 1));
+            assertThatThrownBy(() -> core.trainStep(real, BATCH))
+                    .hasMessage("This GAN is conditional (4 classes) and needs 16 labels, but got none.");
+            long[] outOfRange = labels(BATCH, 4);
+            outOfRange[5] = 4;
+            assertThatThrownBy(() -> core.trainStep(real, outOfRange, BATCH))
+                    .hasMessageStartingWith("labels[5] is 4 but labels must be in [0, 4)");
+        }
+        try (GanTrainingCore projectedAndNormalised = new GanTrainingCore(conditional.withSpectralNorm(true))) {
+            float[] real = SyntheticImages.squares(new Random(9), BATCH, 1, 28);
+            assertThat(projectedAndNormalised.trainStep(real, labels(BATCH, 4), BATCH).isFinite()).isTrue();
+        }
+        try (GanTrainingCore unconditional = new GanTrainingCore(SMALL)) {
+            assertThatThrownBy(() -> unconditional.generate(unconditional.noise(1, 1), new long[] {0}, 1))
+                    .hasMessageStartingWith("This GAN is unconditional, but labels were passed");
+        }
+    }
+
+    private static long[] labels(int count, int classes) {
+        long[] labels = new long[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = i % classes;
+        }
+        return labels;
+    }
+
+    private static void assertEachHalfChangesOnlyItsOwnNetwork(GanConfig config) {
+        try (GanTrainingCore core = new GanTrainingCore(config)) {
             float[] real = SyntheticImages.squares(new Random(1), BATCH, 1, 28);
-            core.trainStep(real, BATCH); // moves the Adam state and running statistics off their initial values
+            long[] labels = config.conditional() ? labels(BATCH, config.classes()) : null;
+            core.trainStep(real, labels, BATCH); // moves the Adam state and running statistics off their initial values
 
             Map<String, float[]> g0 = values(core.generatorBlock());
             Map<String, float[]> d0 = values(core.discriminatorBlock());
-            core.discriminatorHalf(real, BATCH);
+            core.discriminatorHalf(real, labels, BATCH);
             Map<String, float[]> g1 = values(core.generatorBlock());
             Map<String, float[]> d1 = values(core.discriminatorBlock());
             assertIdentical(g1, g0, "generator after the D half");
             assertChanged(d1, d0, core.discriminatorBlock(), "discriminator after the D half");
 
-            core.generatorHalf(BATCH);
+            core.generatorHalf(labels, BATCH);
             Map<String, float[]> g2 = values(core.generatorBlock());
             Map<String, float[]> d2 = values(core.discriminatorBlock());
             assertIdentical(d2, d1, "discriminator after the G half");
@@ -214,9 +277,15 @@ class GanTrainingCoreTest {
         actual.forEach((name, v) -> assertThat(v).as("%s: %s", what, name).isEqualTo(expected.get(name)));
     }
 
-    /** Every trainable parameter and every running statistic moved. */
+    /**
+     * Every trainable parameter and every buffer moved, except a spectral-norm vector of length 1 (a unit vector in
+     * one dimension is always +-1).
+     */
     private static void assertChanged(Map<String, float[]> actual, Map<String, float[]> before, Block block, String what) {
         block.getParameters().forEach(p -> {
+            if (p.getValue().getType() == Parameter.Type.OTHER && p.getValue().getArray().size() == 1) {
+                return;
+            }
             assertThat(actual.get(p.getKey())).as("%s: %s", what, p.getKey()).isNotEqualTo(before.get(p.getKey()));
         });
     }

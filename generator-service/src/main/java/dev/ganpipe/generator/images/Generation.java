@@ -1,0 +1,125 @@
+package dev.ganpipe.generator.images;
+
+import dev.ganpipe.common.image.CanonicalImage;
+import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.image.ModelPixels;
+import dev.ganpipe.common.metrics.MetricNames;
+import dev.ganpipe.common.model.Noise;
+import dev.ganpipe.generator.batch.MicroBatcher;
+import dev.ganpipe.generator.model.LoadedModel;
+import dev.ganpipe.generator.model.ModelLease;
+import dev.ganpipe.generator.model.ModelRegistry;
+import dev.ganpipe.generator.onnx.OnnxGenerator;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * How every channel (HTTP, the request stream, continuous mode) turns a seed into images: the seed's standard-normal
+ * noise ({@link Noise#gaussian}), labels for a conditional model, one micro-batched forward pass, and 8-bit pixels.
+ * Image {@code i} of {@code (seed, count)} is the same whichever channel asked, so a Kafka image can be reproduced
+ * over HTTP from its {@code gan.seed}, {@code gan.index} and model version. Counts
+ * {@code gan_generator_images_total}.
+ */
+public final class Generation {
+
+    private final ModelRegistry registry;
+    private final MicroBatcher batcher;
+    private final Counter images;
+
+    /**
+     * @param registry where the live model comes from
+     * @param batcher runs the forward passes
+     * @param meters where {@code gan_generator_images_total} is registered
+     */
+    public Generation(ModelRegistry registry, MicroBatcher batcher, MeterRegistry meters) {
+        this.registry = registry;
+        this.batcher = batcher;
+        this.images = Counter.builder(MetricNames.GENERATOR_IMAGES).description("Images generated").baseUnit("images").register(meters);
+    }
+
+    /** A lease on the live model, or empty while none is live; every image of one request comes from one lease. */
+    public Optional<ModelLease> acquire() {
+        return registry.acquire();
+    }
+
+    /** The model registry. */
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * The labels of {@code count} images: {@code label} for each one, or for a conditional model asked for no label,
+     * every class in turn (image {@code i} gets label {@code i mod classes}); null for an unconditional model.
+     *
+     * @throws LabelException when the model is unconditional and a label was given, or the label is not one of its
+     *     classes
+     */
+    public static long[] labels(LoadedModel model, int count, OptionalLong label) {
+        OnnxGenerator generator = model.generator();
+        if (!generator.conditional()) {
+            if (label.isPresent()) {
+                throw new LabelException("Model v" + model.version() + " is unconditional, so it takes no label; drop the label.");
+            }
+            return null;
+        }
+        int classes = generator.classNames().size();
+        long[] labels = new long[count];
+        if (label.isPresent()) {
+            long l = label.getAsLong();
+            if (l < 0 || l >= classes) {
+                throw new LabelException("Label " + l + " is not a class of model v" + model.version() + ": it has " + classes
+                        + " classes, labels 0 to " + (classes - 1) + " (" + describe(generator.classNames()) + ").");
+            }
+            Arrays.fill(labels, l);
+        } else {
+            for (int i = 0; i < count; i++) {
+                labels[i] = i % classes;
+            }
+        }
+        return labels;
+    }
+
+    /**
+     * Images {@code 0..count-1} of {@code seed}.
+     *
+     * @param model a model the caller holds a lease on
+     * @param labels from {@link #labels}
+     */
+    public List<CanonicalImage> images(LoadedModel model, long seed, int count, long[] labels) {
+        return images(model, Noise.gaussian(seed, count, model.generator().noiseDim()), labels, count);
+    }
+
+    /**
+     * Images from explicit noise rows (e.g. one seed per image in continuous mode).
+     *
+     * @param model a model the caller holds a lease on
+     * @param z {@code count * nz} noise values, row-major
+     * @param labels one per image for a conditional model, null otherwise
+     */
+    public List<CanonicalImage> images(LoadedModel model, float[] z, long[] labels, int count) {
+        float[] out = batcher.generate(model, z, labels, count);
+        ImageShape shape = model.generator().shape();
+        List<CanonicalImage> result = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            result.add(ModelPixels.fromModelOutput(out, i * shape.values(), shape));
+        }
+        images.increment(count);
+        return result;
+    }
+
+    private static String describe(List<String> classes) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < classes.size() && i < 20; i++) {
+            text.append(i == 0 ? "" : ", ").append(i).append('=').append(classes.get(i));
+        }
+        if (classes.size() > 20) {
+            text.append(", ...");
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.ganpipe.generator.stream;
+
+/** Why a {@code synthetic.requests} record went to the dead-letter topic: the {@code gan.error.reason} header. */
+public enum RejectReason {
+    /** Not a JSON object of {@code count}, {@code seed} and {@code label}, or a key or value that is not UTF-8. */
+    MALFORMED_REQUEST("malformed_request"),
+    /** No {@code count}, or one that is not a whole number between 1 and the service's {@code --max-count}. */
+    BAD_COUNT("bad_count"),
+    /** A label for an unconditional model, or one that is not a class of the conditional model. */
+    BAD_LABEL("bad_label"),
+    /** No generator model was live when the request arrived. */
+    NO_MODEL("no_model"),
+    /** The record has no key: the request id that keys every image of the answer. */
+    MISSING_KEY("missing_key"),
+    /** The service failed on the record (a bug); the error handler dead-lettered it. */
+    INTERNAL("internal");
+
+    private final String code;
+
+    RejectReason(String code) {
+        this.code = code;
+    }
+
+    /** The machine-readable code, e.g. {@code bad_count}. */
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.ganpipe.generator.stream;
+
+import dev.ganpipe.common.image.CanonicalImage;
+import dev.ganpipe.common.image.PngEncoder;
+import dev.ganpipe.common.kafka.CloudEvents;
+import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.generator.images.Generation;
+import dev.ganpipe.generator.images.LabelException;
+import dev.ganpipe.generator.model.LoadedModel;
+import dev.ganpipe.generator.model.ModelLease;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Answers one {@code synthetic.requests} record with {@code count} PNG records on {@code synthetic.images} (key: the
+ * request id), all from one lease on the live model, or dead-letters it with a reason. Every image is made and
+ * encoded before the first is forwarded, so a failure never leaves half an answer. Keys differ in type between the
+ * two sinks (request id text, original key bytes), hence {@code Object}.
+ */
+final class RequestProcessor implements Processor<byte[], byte[], Object, byte[]> {
+
+    private final Generation generation;
+    private final int maxCount;
+    private final RequestMetrics metrics;
+    private final CloudEvents events;
+    private final RequestDeadLetters deadLetters;
+    private ProcessorContext<Object, byte[]> context;
+
+    RequestProcessor(Generation generation, int maxCount, RequestMetrics metrics, CloudEvents events, RequestDeadLetters deadLetters) {
+        this.generation = generation;
+        this.maxCount = maxCount;
+        this.metrics = metrics;
+        this.events = events;
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, byte[]> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        // Records always come from the source topic here (no punctuation), so the metadata is present.
+        RecordMetadata source = context.recordMetadata().orElseThrow(() -> new IllegalStateException(
+                "The request processor got a record without source metadata; it must only be fed from " + RequestTopology.SOURCE + "."));
+        try {
+            answer(record, source);
+            metrics.accepted();
+        } catch (RequestRejectedException rejected) {
+            Headers headers = deadLetters.headers(record.headers(), rejected.reason(), rejected.getMessage(),
+                    source.topic(), source.partition(), source.offset());
+            context.forward(record.withHeaders(headers), RequestTopology.DLQ_SINK);
+            metrics.rejected(rejected.reason());
+        }
+    }
+
+    private void answer(Record<byte[], byte[]> record, RecordMetadata source) throws RequestRejectedException {
+        String requestId = requestId(record.key());
+        SyntheticRequest request = SyntheticRequest.parse(record.value(), maxCount);
+        try (ModelLease lease = generation.acquire().orElseThrow(() -> new RequestRejectedException(RejectReason.NO_MODEL,
+                "No generator model was live when the request arrived; resend it once the service's /readyz answers 200."))) {
+            LoadedModel model = lease.model();
+            long[] labels;
+            try {
+                labels = Generation.labels(model, request.count(), request.label());
+            } catch (LabelException e) {
+                throw new RequestRejectedException(RejectReason.BAD_LABEL, e.getMessage());
+            }
+            long seed = request.seed().orElseGet(() -> SyntheticRequest.seedFor(source.topic(), source.partition(), source.offset()));
+            List<CanonicalImage> images = generation.images(model, seed, request.count(), labels);
+            List<byte[]> pngs = new ArrayList<>(images.size());
+            try (PngEncoder encoder = PngEncoder.compressed()) {
+                for (CanonicalImage image : images) {
+                    pngs.add(encoder.encode(image));
+                }
+            }
+            String shape = model.generator().shape().toString();
+            String eventPrefix = source.topic() + "-" + source.partition() + "@" + source.offset() + "/";
+            for (int i = 0; i < pngs.size(); i++) {
+                Headers headers = new RecordHeaders();
+                // Stable event ids (request position and index): a consumer can drop a duplicate it sees twice.
+                events.stamp(headers, eventPrefix + i, CloudEvents.TYPE_SYNTHETIC_IMAGE, "image/png");
+                GanHeaders.put(headers, GanHeaders.MODEL_VERSION, Long.toString(model.version()));
+                GanHeaders.put(headers, GanHeaders.SEED, Long.toString(seed));
+                GanHeaders.put(headers, GanHeaders.INDEX, Integer.toString(i));
+                if (labels != null) {
+                    GanHeaders.put(headers, GanHeaders.LABEL, Long.toString(labels[i]));
+                }
+                GanHeaders.put(headers, GanHeaders.IMAGE_SHAPE, shape);
+                context.forward(new Record<Object, byte[]>(requestId, pngs.get(i), record.timestamp(), headers), RequestTopology.IMAGES_SINK);
+            }
+        }
+    }
+
+    private static String requestId(byte[] key) throws RequestRejectedException {
+        if (key == null) {
+            throw new RequestRejectedException(RejectReason.MISSING_KEY, "The request has no key; key each request with its request id, "
+                    + "which keys every image of the answer.");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(key)).toString();
+        } catch (CharacterCodingException e) {
+            throw new RequestRejectedException(RejectReason.MALFORMED_REQUEST, "The request id (the record key) is not UTF-8 text ("
+                    + e.getMessage() + "); key requests with a string id.");
+        }
+    }
+}

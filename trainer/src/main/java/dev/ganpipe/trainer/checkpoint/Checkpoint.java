@@ -1,0 +1,44 @@
+package dev.ganpipe.trainer.checkpoint;
+
+import dev.ganpipe.trainer.gan.TrainingState;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One checkpoint: the complete training state and what it covers.
+ *
+ * @param architecture the networks' architecture; a trainer of another architecture refuses to resume from it
+ * @param state the training state (networks, EMA, optimisers, step, noise)
+ * @param modelVersion the newest model version published when it was taken, 0 for none
+ * @param imagesSeen fresh stream images trained on up to it
+ * @param positions per partition of the training topic, the next offset after the newest image it has trained on;
+ *     the consumer offsets committed after writing it
+ * @param createdAt when it was taken
+ */
+public record Checkpoint(
+        Architecture architecture,
+        TrainingState state,
+        long modelVersion,
+        long imagesSeen,
+        Map<TopicPartition, Long> positions,
+        Instant createdAt) {
+
+    /** Validates and freezes the positions. */
+    public Checkpoint {
+        Objects.requireNonNull(architecture, "architecture");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(createdAt, "createdAt");
+        positions = Map.copyOf(positions);
+        if (modelVersion < 0 || imagesSeen < 0) {
+            throw new IllegalArgumentException("Model version and images seen must not be negative, but were "
+                    + modelVersion + " and " + imagesSeen + ".");
+        }
+    }
+
+    /** The training step it was taken at. */
+    public long step() {
+        return state.step();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.ganpipe.trainer.gan;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An exponential moving average (EMA) of the generator's weights, kept in a second generator of the same layout:
+ * after every generator update, {@code avg = d * avg + (1 - d) * w} for every trainable parameter. The average
+ * generator gives smoother, usually better samples than the live one, which oscillates with the adversarial game;
+ * samples and exports use it.
+ *
+ * <p>BatchNorm running statistics are <em>copied</em> from the live generator after each update rather than
+ * averaged: they are already a moving average of batch statistics (momentum 0.1), and the average's weights stay
+ * close to the live weights they follow. (Recomputing "standing statistics" under the averaged weights would be
+ * the more exact alternative; it costs extra forward passes at every export.)
+ *
+ * <p>The decay warms up as {@code min(decay, (1 + t) / (10 + t))} over the first updates t (as TensorFlow's
+ * {@code ExponentialMovingAverage} with {@code num_updates}), so a young average follows the generator instead of
+ * holding on to its random initial weights for thousands of steps.
+ */
+final class GeneratorAverage {
+
+    private final SequentialBlock average;
+    private final double decay;
+    private final List<NDArray> averagedWeights = new ArrayList<>();
+    private final List<NDArray> liveWeights = new ArrayList<>();
+    private final List<NDArray> averagedBuffers = new ArrayList<>();
+    private final List<NDArray> liveBuffers = new ArrayList<>();
+    private long updates;
+
+    /** Builds the average generator in {@code manager}, starting equal to {@code live}. */
+    GeneratorAverage(SequentialBlock live, GanConfig config, NDManager manager) {
+        this.decay = config.emaDecay();
+        this.average = DcganModels.generator(config);
+        DcganModels.initialize(average, manager, DcganModels.generatorInputShapes(config), 0); // overwritten below
+        ParameterList liveParams = live.getParameters();
+        for (Pair<String, Parameter> p : average.getParameters()) {
+            Parameter twin = liveParams.get(p.getKey());
+            if (twin == null) {
+                throw new IllegalStateException("The live generator has no parameter " + p.getKey()
+                        + "; both generators must be built by DcganModels from the same configuration.");
+            }
+            boolean buffer = p.getValue().getType() == Parameter.Type.RUNNING_MEAN
+                    || p.getValue().getType() == Parameter.Type.RUNNING_VAR;
+            (buffer ? averagedBuffers : averagedWeights).add(p.getValue().getArray());
+            (buffer ? liveBuffers : liveWeights).add(twin.getArray());
+        }
+        resetToLive();
+    }
+
+    /** The average generator (for sampling and export). */
+    SequentialBlock block() {
+        return average;
+    }
+
+    /** Folds the live generator's current weights into the average; call after every generator update. */
+    void update() {
+        float d = (float) currentDecay();
+        for (int i = 0; i < averagedWeights.size(); i++) {
+            // The product lands in the live weight's long-lived manager: close it at once.
+            try (NDArray share = liveWeights.get(i).mul(1f - d)) {
+                averagedWeights.get(i).muli(d).addi(share);
+            }
+        }
+        copy(liveBuffers, averagedBuffers);
+        updates++;
+    }
+
+    /** Makes the average equal to the live generator and restarts the warm-up. */
+    void resetToLive() {
+        copy(liveWeights, averagedWeights);
+        copy(liveBuffers, averagedBuffers);
+        updates = 0;
+    }
+
+    /** Updates applied so far. */
+    long updates() {
+        return updates;
+    }
+
+    /** Continues the warm-up from a restored count (the weights are restored with the block's parameters). */
+    void restoreUpdates(long count) {
+        this.updates = count;
+    }
+
+    /** The decay the next update uses. */
+    double currentDecay() {
+        return Math.min(decay, (1.0 + updates) / (10.0 + updates));
+    }
+
+    private static void copy(List<NDArray> from, List<NDArray> to) {
+        for (int i = 0; i < from.size(); i++) {
+            to.get(i).set(new NDIndex(":"), from.get(i));
+        }
+    }
+}

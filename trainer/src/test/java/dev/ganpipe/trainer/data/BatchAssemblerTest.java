@@ -1,0 +1,133 @@
+package dev.ganpipe.trainer.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ganpipe.trainer.data.BatchAssembler.IdlePolicy;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/** Batches from fresh and replayed images, and what each idle policy does when the stream goes quiet. */
+class BatchAssemblerTest {
+
+    private static final int BATCH = 8;
+    private static final int VALUES = 4;
+    private static final TopicPartition P0 = new TopicPartition("images.train", 0);
+    private static final TopicPartition P1 = new TopicPartition("images.train", 1);
+
+    @Test
+    void pauseWaitsForFreshImagesWhenTheStreamGoesIdle() throws InterruptedException {
+        StreamOfImages stream = new StreamOfImages();
+        stream.add(P0, 0, 32);
+        BatchAssembler batches = assembler(stream, IdlePolicy.PAUSE);
+        int freshTrained = drainStream(batches);
+        assertThat(freshTrained).isEqualTo(32);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(batches.next(Duration.ofMillis(20))).as("idle, paused").isEmpty();
+        }
+        assertThat(stream.lastTimeout).as("paused: the assembler waits on the stream").isEqualTo(Duration.ofMillis(20));
+
+        stream.add(P0, 32, 3);
+        TrainingBatch resumed = batches.next(Duration.ofMillis(20)).orElseThrow();
+        assertThat(resumed.fresh()).isEqualTo(3);
+        assertThat(resumed.freshOffsets()).containsExactly(new OffsetRange(P0, 32, 34));
+        assertThat(resumed.positions()).containsExactly(Map.entry(P0, 35L));
+    }
+
+    @Test
+    void trainKeepsTrainingOnTheReplayBufferWithoutWaitingWhenTheStreamGoesIdle() throws InterruptedException {
+        StreamOfImages stream = new StreamOfImages();
+        stream.add(P0, 0, 32);
+        BatchAssembler batches = assembler(stream, IdlePolicy.TRAIN);
+        drainStream(batches);
+
+        for (int i = 0; i < 5; i++) {
+            TrainingBatch replayOnly = batches.next(Duration.ofSeconds(30)).orElseThrow();
+            assertThat(replayOnly.fresh()).isZero();
+            assertThat(replayOnly.size()).isEqualTo(BATCH);
+            assertThat(replayOnly.freshOffsets()).isEmpty();
+            assertThat(replayOnly.positions()).as("replay does not move positions").containsExactly(Map.entry(P0, 32L));
+            assertThat(distinctImages(replayOnly)).allMatch(v -> v >= 0 && v < 32, "an image of the stream");
+        }
+        assertThat(stream.lastTimeout).as("the device never waits on an idle stream").isEqualTo(Duration.ZERO);
+
+        stream.add(P1, 0, 6);
+        TrainingBatch mixed = batches.next(Duration.ofSeconds(30)).orElseThrow();
+        assertThat(mixed.fresh()).as("fresh images come first again, mixed with replay").isEqualTo(4);
+        assertThat(mixed.freshOffsets()).containsExactly(new OffsetRange(P1, 0, 3));
+    }
+
+    @Test
+    void imagesTooFewForAFirstBatchWaitAndAreNotCountedAsTrained() throws InterruptedException {
+        StreamOfImages stream = new StreamOfImages();
+        stream.add(P0, 0, 3);
+        stream.add(P1, 0, 2);
+        BatchAssembler batches = assembler(stream, IdlePolicy.TRAIN);
+        assertThat(batches.next(Duration.ofMillis(5))).isEmpty();
+        assertThat(batches.replay().size()).as("not trained, not replayable yet").isZero();
+
+        stream.add(P0, 3, 4);
+        TrainingBatch first = batches.next(Duration.ofMillis(5)).orElseThrow();
+        assertThat(first.fresh()).isEqualTo(BATCH);
+        assertThat(first.freshOffsets()).containsExactly(new OffsetRange(P0, 0, 5), new OffsetRange(P1, 0, 1));
+        assertThat(first.positions()).isEqualTo(Map.of(P0, 6L, P1, 2L));
+        assertThat(distinctImages(first)).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 1000, 1001);
+    }
+
+    private static BatchAssembler assembler(StreamOfImages stream, IdlePolicy policy) {
+        return new BatchAssembler(stream, new ReplayBuffer(100, 1), BATCH, VALUES, 0.5, policy, BATCH);
+    }
+
+    /** Takes batches until the stream is empty; returns how many fresh images they held. */
+    private static int drainStream(BatchAssembler batches) throws InterruptedException {
+        int fresh = 0;
+        while (true) {
+            Optional<TrainingBatch> b = batches.next(Duration.ofMillis(5));
+            if (b.isEmpty() || b.get().fresh() == 0) {
+                return fresh;
+            }
+            fresh += b.get().fresh();
+        }
+    }
+
+    /** Each image's pixels all hold its id: partition * 1000 + offset. */
+    private static List<Integer> distinctImages(TrainingBatch batch) {
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            ids.add((int) batch.pixels()[i * VALUES]);
+        }
+        return ids.stream().distinct().toList();
+    }
+
+    /** An in-memory stream in arrival order that remembers how long it was asked to wait. */
+    private static final class StreamOfImages implements ImageSource {
+        private final Deque<DecodedImage> ready = new ArrayDeque<>();
+        private Duration lastTimeout;
+
+        void add(TopicPartition tp, long firstOffset, int count) {
+            for (long o = firstOffset; o < firstOffset + count; o++) {
+                float[] pixels = new float[VALUES];
+                java.util.Arrays.fill(pixels, tp.partition() * 1000 + o);
+                ready.add(new DecodedImage(pixels, tp, o));
+            }
+        }
+
+        @Override
+        public int drainTo(List<DecodedImage> into, int max, Duration timeout) {
+            lastTimeout = timeout;
+            int n = 0;
+            while (n < max && !ready.isEmpty()) {
+                into.add(ready.removeFirst());
+                n++;
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.ganpipe.trainer.gan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The moving average of the generator's weights: its arithmetic, its warm-up, and that samples use it. */
+class GeneratorAverageTest {
+
+    private static final GanConfig SMALL = GanConfig.dcgan28().withWidths(16, 16).withSeed(77);
+    private static final int BATCH = 8;
+
+    @Test
+    void theAverageFollowsTheWarmedUpRecurrenceAndCopiesRunningStatistics() {
+        try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
+            Map<String, double[]> expected = trainable(core.generatorBlock());
+            assertClose(trainable(core.emaGeneratorBlock()), expected, "the average starts at the generator");
+            Random data = new Random(4);
+            for (int t = 0; t < 4; t++) {
+                double d = Math.min(GanConfig.DEFAULT_EMA_DECAY, (1.0 + t) / (10.0 + t));
+                assertThat(core.currentEmaDecay()).isEqualTo(d);
+                core.trainStep(SyntheticImages.squares(data, BATCH, 1, 28), BATCH);
+                Map<String, double[]> weights = trainable(core.generatorBlock());
+                expected.replaceAll((name, avg) -> {
+                    double[] w = weights.get(name);
+                    double[] next = new double[avg.length];
+                    for (int i = 0; i < avg.length; i++) {
+                        next[i] = d * avg[i] + (1 - d) * w[i];
+                    }
+                    return next;
+                });
+                assertClose(trainable(core.emaGeneratorBlock()), expected, "after step " + (t + 1));
+                List<float[]> copied = buffers(core.emaGeneratorBlock());
+                List<float[]> live = buffers(core.generatorBlock());
+                assertThat(copied).hasSameSizeAs(live).isNotEmpty();
+                for (int i = 0; i < live.size(); i++) {
+                    assertThat(copied.get(i)).as("running statistic %d is copied", i).containsExactly(live.get(i));
+                }
+            }
+            assertThat(trainable(core.emaGeneratorBlock()).get(firstWeight(core)))
+                    .as("the average lags the live generator").isNotEqualTo(trainable(core.generatorBlock()).get(firstWeight(core)));
+        }
+    }
+
+    @Test
+    void samplesComeFromTheAverageAndTheDecayReachesTheConfiguredValue() {
+        try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
+            Random data = new Random(5);
+            for (int t = 0; t < 3; t++) {
+                core.trainStep(SyntheticImages.squares(data, BATCH, 1, 28), BATCH);
+            }
+            float[] noise = core.noise(3, 2);
+            assertThat(core.generate(noise, 2)).isNotEqualTo(core.generateLive(noise, 2));
+            TrainingState state = core.snapshot();
+            assertThat(state.emaUpdates()).isEqualTo(3);
+            assertThat(state.tensors().keySet()).anyMatch(n -> n.startsWith(TrainingState.EMA_GENERATOR + "/"));
+
+            core.restore(new TrainingState(state.step(), state.noise(), state.generatorUpdates(),
+                    state.discriminatorUpdates(), 100_000, state.tensors()));
+            assertThat(core.currentEmaDecay()).isEqualTo(GanConfig.DEFAULT_EMA_DECAY);
+        }
+    }
+
+    @Test
+    void decayZeroTurnsTheAverageOffAndARestoredStateWithoutOneStartsItFromTheGenerator() {
+        TrainingState withoutAverage;
+        float[] noise;
+        try (GanTrainingCore off = new GanTrainingCore(SMALL.withEmaDecay(0))) {
+            off.trainStep(SyntheticImages.squares(new Random(6), BATCH, 1, 28), BATCH);
+            noise = off.noise(8, 2);
+            assertThat(off.emaGeneratorBlock()).isNull();
+            assertThat(off.generate(noise, 2)).isEqualTo(off.generateLive(noise, 2));
+            withoutAverage = off.snapshot();
+            assertThat(withoutAverage.tensors().keySet()).noneMatch(n -> n.startsWith(TrainingState.EMA_GENERATOR));
+        }
+        try (GanTrainingCore on = new GanTrainingCore(SMALL)) {
+            on.restore(withoutAverage);
+            assertThat(on.generate(noise, 2)).isEqualTo(on.generateLive(noise, 2));
+            assertThat(on.currentEmaDecay()).as("warm-up restarts").isEqualTo(0.1);
+        }
+    }
+
+    private static String firstWeight(GanTrainingCore core) {
+        return core.generatorBlock().getParameters().keys().getFirst();
+    }
+
+    private static Map<String, double[]> trainable(SequentialBlock block) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                float[] v = p.getValue().getArray().toFloatArray();
+                double[] d = new double[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    d[i] = v[i];
+                }
+                out.put(p.getKey(), d);
+            }
+        }
+        return out;
+    }
+
+    private static List<float[]> buffers(SequentialBlock block) {
+        List<float[]> out = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (!p.getValue().requiresGradient()) {
+                out.add(p.getValue().getArray().toFloatArray());
+            }
+        }
+        return out;
+    }
+
+    private static void assertClose(Map<String, double[]> actual, Map<String, double[]> expected, String what) {
+        assertThat(actual.keySet()).as(what).isEqualTo(expected.keySet());
+        expected.forEach((name, e) -> {
+            double[] a = actual.get(name);
+            double worst = 0;
+            for (int i = 0; i < e.length; i++) {
+                worst = Math.max(worst, Math.abs(a[i] - e[i]));
+            }
+            assertThat(worst).as("%s: max |actual - expected| of %s", what, name).isCloseTo(0, within(2e-6));
+        });
+    }
+}
