@@ -40,6 +40,25 @@ public final class TopicSetup {
     }
 
     /**
+     * Waits until every partition of the new topics has a leader: an idempotent producer that writes to a partition
+     * whose leader is still being elected can fail for good with an out-of-order sequence error.
+     */
+    private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            boolean ready = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .allMatch(d -> !d.partitions().isEmpty() && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("The partitions of " + names + " got no leader within 60 s.");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
      * Creates every missing topic of the catalog; existing topics are left as they are.
      *
      * @return the names created by this call
@@ -52,6 +71,7 @@ public final class TopicSetup {
                     .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+                awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
                 LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
             }
             return Set.copyOf(missing.stream().map(NewTopic::name).toList());
