@@ -69,7 +69,6 @@ public record IngestConfig(
         boolean serve) {
 
     /** Options that are switches: {@code --serve} alone means {@code --serve=true}. */
-    static final List<String> SWITCHES = List.of("serve", "dry-run", "dedup");
 
     public IngestConfig {
         Objects.requireNonNull(kafka, "kafka");
@@ -125,21 +124,21 @@ public record IngestConfig(
                 .add("max-upload-bytes", Integer.toString(UploadPolicy.DEFAULT_MAX_UPLOAD_BYTES),
                         "Bytes one multipart upload may have in all (each image also within --max-bytes); more get 413. "
                                 + "Uploads are held in memory: --max-uploads x this is the worst case.")
-                .add("dedup", "false", "Hold back images whose image id (hash of the canonical pixels) was already accepted within "
+                .flag("dedup", "Hold back images whose image id (hash of the canonical pixels) was already accepted within "
                         + "--dedup-window; they are counted as gan_ingest_images_total{outcome=\"duplicate\"}.")
                 .add("dedup-window", DedupSettings.DEFAULT_WINDOW.toHours() + "h", "How long the duplicate filter remembers an image id "
                         + "(record time). Memory: 150 to 320 bytes of heap per distinct image seen within the window (see docs/ingest.md).")
                 .optional("limit", "Publish at most this many images (over all PATHs).")
                 .optional("rate", "Publish at most this many images per second.")
-                .add("dry-run", "false", "Read and validate the PATHs with the normaliser, print what would be rejected, produce nothing.")
+                .flag("dry-run", "Read and validate the PATHs with the normaliser, print what would be rejected, produce nothing.")
                 .add("progress", "auto", "How publishing shows progress on stderr: bar (redrawn in place), lines (one every few "
                         + "seconds, for logs), off, or auto (bar on a terminal, lines otherwise). A summary follows in every case.")
-                .add("serve", "false", "Run the service even though PATHs are given (after publishing them).");
+                .flag("serve", "Run the service even though PATHs are given (after publishing them).");
     }
 
     /** Parses arguments against {@link #spec()} with the given environment; bare switches are accepted. */
     public static ConfigValues values(List<String> args, Map<String, String> env) {
-        return ConfigValues.parse(spec(), Switches.expand(args, SWITCHES), env);
+        return ConfigValues.parse(spec(), args, env);
     }
 
     /** The config from arguments and an environment (positional arguments are ignored here). */

@@ -58,7 +58,7 @@ public final class ConfigValues {
                     value = arg.substring(eq + 1);
                 } else if (setting.isSwitch()) {
                     // A switch takes an explicit true/false after it, and means true alone.
-                    boolean explicit = i + 1 < args.size() && args.get(i + 1).matches("(?i)true|false|yes|no|on|off");
+                    boolean explicit = i + 1 < args.size() && args.get(i + 1).matches("(?i)true|false|yes|no|on|off|1|0");
                     value = explicit ? args.get(++i) : "true";
                 } else if (i + 1 < args.size()) {
                     value = args.get(++i);
