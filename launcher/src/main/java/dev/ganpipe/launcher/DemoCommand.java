@@ -48,6 +48,9 @@ final class DemoCommand {
                 .add("data", SampleData.FASHION_MNIST, "Images to train on: an IDX images file, a folder holding one (e.g. ../shared/datasets/fashion-mnist), "
                         + "a folder of images or a tar archive; default: the bundled 500-image Fashion-MNIST sample.")
                 .optional("limit", "Ingest at most this many images.")
+                .optional("quality-data", "Labelled real images the trainer scores its generator against (classifier FID, precision, "
+                        + "recall, coverage) and gates publishing on; 'off' turns it off. Default: the bundled sample when --data is the "
+                        + "sample, else off.")
                 .add("work-dir", ".gan/demo", "Where the broker's data, models and sample grids go.")
                 .flag("keep", "Keep the work directory of an earlier run (broker data, models) instead of starting fresh.")
                 .add("kafka-port", "9092", "Port of the embedded broker.")
@@ -107,7 +110,7 @@ final class DemoCommand {
         IngestService ingest = IngestService.start(ingestConfig, MeterRegistries.prometheus("ingest"));
         started.add(ingest);
 
-        TrainerConfig trainerConfig = TrainerConfig.from(ConfigValues.parse(TrainerConfig.spec(), List.of(
+        List<String> trainerArgs = new ArrayList<>(List.of(
                 "--bootstrap-servers", bootstrap,
                 "--models-dir", work.resolve("models").toString(),
                 "--samples-dir", work.resolve("samples").toString(),
@@ -115,7 +118,13 @@ final class DemoCommand {
                 "--export-every", v.string("export-every"),
                 "--export-every-steps", v.string("export-every-steps"),
                 "--sample-every-steps", v.string("sample-every-steps"),
-                "--threads", v.string("threads")), env));
+                "--threads", v.string("threads")));
+        String qualityData = v.optional("quality-data")
+                .orElse(v.string("data").equals(SampleData.FASHION_MNIST) ? SampleData.FASHION_MNIST : "off");
+        if (!qualityData.equals("off")) {
+            trainerArgs.addAll(List.of("--quality-data", qualityData, "--quality-dir", work.resolve("quality").toString()));
+        }
+        TrainerConfig trainerConfig = TrainerConfig.from(ConfigValues.parse(TrainerConfig.spec(), trainerArgs, env));
         TrainerService trainer = TrainerService.start(trainerConfig, MeterRegistries.prometheus("trainer"));
         started.add(trainer);
 
@@ -152,13 +161,16 @@ final class DemoCommand {
                    ingest              http://localhost:%d/metrics        publishing %s
                    trainer             http://localhost:%d/v1/status       sample grids in %s
                                        http://localhost:%d/v1/samples/latest.png
+                                       %s
                    generator service   http://localhost:%d/readyz         models in %s
                 %s The first generator is published about %s after training starts; then open
                    http://localhost:%d/v1/generate?count=16&seed=1
                 ================================================================================
 
                 """, bootstrap, work.resolve("kafka"), ingest.port(), data, trainer.port(), work.resolve("samples"),
-                trainer.port(), generator.port(), work.resolve("models"), prometheusLine, v.string("export-every"), generator.port());
+                trainer.port(), qualityData.equals("off") ? "quality off (--quality-data)"
+                        : "http://localhost:" + trainer.port() + "/v1/quality/chart.png  (quality, from the first export)",
+                generator.port(), work.resolve("models"), prometheusLine, v.string("export-every"), generator.port());
     }
 
     private static void publish(IngestConfig config, String data) {

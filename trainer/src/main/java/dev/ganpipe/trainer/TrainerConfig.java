@@ -12,9 +12,14 @@ import dev.ganpipe.trainer.checkpoint.CheckpointStore;
 import dev.ganpipe.trainer.data.BatchAssembler.IdlePolicy;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.loop.Schedule;
+import dev.ganpipe.trainer.quality.QualityGate;
+import dev.ganpipe.trainer.quality.QualitySettings;
+import dev.ganpipe.quality.EvaluationOptions;
+import dev.ganpipe.quality.QualityMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Every knob of the trainer, typed and validated; {@link #spec()} is the one list {@code --help} prints.
@@ -38,6 +43,7 @@ import java.util.Locale;
  * @param checkpoints where and when checkpoints are written, and what start-up does with an unusable one
  * @param conditional whether to train a conditional GAN on the records' {@code gan.label} headers
  * @param classes number of labels of a conditional GAN
+ * @param quality in-training quality measurements and the publish gate
  */
 public record TrainerConfig(
         KafkaSettings kafka,
@@ -58,7 +64,8 @@ public record TrainerConfig(
         Path samplesDir,
         CheckpointPolicy checkpoints,
         Conditional conditional,
-        int classes) {
+        int classes,
+        QualitySettings quality) {
 
     /** Whether the GAN is conditional on the {@code gan.label} header. */
     public enum Conditional {
@@ -113,7 +120,36 @@ public record TrainerConfig(
                         "How many of the newest checkpoints the directory keeps.")
                 .add("checkpoint-on-mismatch", "fail", "When the newest checkpoint is unreadable or of another "
                         + "architecture: 'fail' stops start-up and changes nothing, 'ignore' moves it to rejected/ and "
-                        + "resumes from an older one or starts fresh.");
+                        + "resumes from an older one or starts fresh.")
+                .optional("quality-data", "Labelled real images to measure the generator against (any form 'gan evaluate --real' "
+                        + "takes, e.g. an IDX folder or sample:fashion-mnist). Turns on in-training quality: classifier FID, KID, "
+                        + "precision, recall and coverage every --quality-every-steps, and the publish gate. Off when absent.")
+                .optional("quality-held-out", "A separate held-out set for quality; by default the one --quality-data carries "
+                        + "(t10k-* beside train-*), else a seeded 20% of it.")
+                .add("quality-every-steps", "1000", "Measure quality every this many steps (and at every export while the gate is on).")
+                .add("quality-count", "1000", "Generated images per measurement, compared with as many held-out images "
+                        + "(capped at the held-out set's size). Fewer is cheaper and noisier.")
+                .add("quality-gate", QualityMetrics.FID, "Publish an export only if it is not worse than the live model on this "
+                        + "metric (fid, kid, precision, recall or coverage) by more than --quality-gate-margin; 'off' publishes "
+                        + "every export. The first model always publishes.")
+                .add("quality-gate-margin", "0.1", "How much worse than the live model an export may be, as a fraction of the "
+                        + "live model's score (0.1 = 10%).")
+                .add("quality-dir", "quality", "Folder of the quality history: quality-history.csv, quality-history.json and "
+                        + "quality-chart.png.")
+                .add("quality-cache-dir", EvaluationOptions.DEFAULT_CACHE_DIR.toString(), "Where the evaluator's trained "
+                        + "classifiers are kept, keyed by the data set's hash (shared with 'gan evaluate').");
+    }
+
+    private static QualitySettings quality(ConfigValues v) {
+        Optional<QualityGate> gate;
+        String metric = v.string("quality-gate").strip().toLowerCase(Locale.ROOT);
+        try {
+            gate = metric.equals("off") ? Optional.empty() : Optional.of(new QualityGate(metric, v.decimal("quality-gate-margin")));
+            return new QualitySettings(v.optional("quality-data"), v.optional("quality-held-out"), v.integer("quality-every-steps"),
+                    v.integer("quality-count"), gate, v.path("quality-dir"), v.path("quality-cache-dir"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid quality settings: " + e.getMessage(), e);
+        }
     }
 
     /** Reads and validates the values. */
@@ -168,14 +204,14 @@ public record TrainerConfig(
                 v.integer("port"), shape, gan, batch, v.integer("replay-capacity"), v.decimal("replay-ratio"), idle,
                 new Schedule(v.integer("export-every-steps"), exportEvery, v.integer("sample-every-steps"), v.longValue("max-steps")),
                 v.string("model-name"), v.path("models-dir"), v.integer("keep-models"), v.path("samples-dir"),
-                checkpoints, conditional, classes);
+                checkpoints, conditional, classes, quality(v));
     }
 
     /** A copy training {@code resolved} (e.g. after {@code --conditional auto} was decided). */
     public TrainerConfig withGan(GanConfig resolved) {
         return new TrainerConfig(kafka, topics, groupId, host, port, shape, resolved, batchSize, replayCapacity,
                 replayRatio, idlePolicy, schedule, modelName, modelsDir, keepModels, samplesDir, checkpoints,
-                conditional, classes);
+                conditional, classes, quality);
     }
 
     /** The defaults, with overrides as {@code --flag value} pairs (for tests and the demo). */

@@ -4,6 +4,7 @@ import dev.ganpipe.common.Service;
 import dev.ganpipe.common.http.HttpService;
 import dev.ganpipe.common.kafka.GanHeaders;
 import dev.ganpipe.common.model.ModelDirectory;
+import dev.ganpipe.common.model.ModelManifest;
 import dev.ganpipe.trainer.data.BatchAssembler;
 import dev.ganpipe.trainer.data.ReplayBuffer;
 import dev.ganpipe.trainer.checkpoint.Architecture;
@@ -22,6 +23,8 @@ import dev.ganpipe.trainer.loop.TrainerStatus;
 import dev.ganpipe.trainer.loop.TrainingLoop;
 import dev.ganpipe.trainer.publish.ModelPublisher;
 import dev.ganpipe.trainer.publish.PublishedVersions;
+import dev.ganpipe.trainer.quality.QualityGate;
+import dev.ganpipe.trainer.quality.QualityMonitor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,10 +45,12 @@ public final class TrainerService implements Service {
     private final TrainingLoop loop;
     private final Thread thread;
     private final HttpService http;
+    private final Optional<QualityMonitor> quality;
     private volatile boolean closed;
 
     private TrainerService(GanTrainingCore core, TrainingFeed feed, ModelPublisher publisher, TrainingLoop loop,
-            Thread thread, HttpService http) {
+            Thread thread, HttpService http, Optional<QualityMonitor> quality) {
+        this.quality = quality;
         this.core = core;
         this.feed = feed;
         this.publisher = publisher;
@@ -68,9 +73,8 @@ public final class TrainerService implements Service {
         Architecture architecture = Architecture.of(config.gan());
         Optional<Checkpoint> resume = store.loadForResume(architecture);
         ModelDirectory models = new ModelDirectory(config.modelsDir());
-        long published = Math.max(
-                PublishedVersions.latest(config.modelName(), models, config.kafka(), config.topics().models()),
-                resume.map(Checkpoint::modelVersion).orElse(0L));
+        Optional<ModelManifest> live = PublishedVersions.newest(config.modelName(), models, config.kafka(), config.topics().models());
+        long published = Math.max(live.map(ModelManifest::version).orElse(0L), resume.map(Checkpoint::modelVersion).orElse(0L));
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             GanTrainingCore core = new GanTrainingCore(config.gan());
@@ -87,14 +91,21 @@ public final class TrainerService implements Service {
             opened.push(publisher);
             SampleGrids samples = new SampleGrids(config.samplesDir(), config.shape());
             TrainerMetrics metrics = new TrainerMetrics(registry, replay::size, feed::lag);
+            Optional<QualityMonitor> quality = Optional.empty();
+            if (config.quality().enabled()) {
+                QualityMonitor monitor = QualityMonitor.open(config.quality(), config.shape(),
+                        live.map(m -> QualityGate.fromManifest(m.metrics())), metrics::quality, clock);
+                opened.push(monitor);
+                quality = Optional.of(monitor);
+            }
             Checkpointer checkpointer = new Checkpointer(store, config.checkpoints(), architecture, feed::commit,
                     new CheckpointMetrics(registry), clock, resume);
             TrainingLoop loop = new TrainingLoop(core, batches, feed, publisher, samples, metrics, config.schedule(),
                     config.shape(), core.device().toString(), clock, checkpointer,
-                    resume.map(Checkpoint::imagesSeen).orElse(0L));
+                    resume.map(Checkpoint::imagesSeen).orElse(0L), quality);
             Thread thread = Thread.ofPlatform().name("trainer-loop").unstarted(loop);
             HttpService http = HttpService.start("trainer", config.host(), config.port(),
-                    TrainerRoutes.routes(loop, samples, registry), registry, "gan.trainer.http");
+                    TrainerRoutes.routes(loop, samples, quality, registry), registry, "gan.trainer.http");
             feed.start();
             thread.start();
             LOG.info("Trainer started: {} on {}, batch {}, {}, exports every {} steps or {}, checkpoints every {} "
@@ -103,7 +114,7 @@ public final class TrainerService implements Service {
                     resume.map(c -> "resumed at step " + c.step()).orElse("fresh start"),
                     config.schedule().exportEverySteps(), config.schedule().exportEvery(),
                     config.checkpoints().everySteps(), config.checkpoints().every(), store.directory(), published + 1);
-            return new TrainerService(core, feed, publisher, loop, thread, http);
+            return new TrainerService(core, feed, publisher, loop, thread, http, quality);
         } catch (RuntimeException e) {
             while (!opened.isEmpty()) {
                 try {
@@ -201,6 +212,7 @@ public final class TrainerService implements Service {
         http.close();
         feed.close();
         publisher.close();
+        quality.ifPresent(QualityMonitor::close);
         core.close();
     }
 }

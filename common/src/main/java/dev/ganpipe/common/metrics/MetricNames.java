@@ -38,6 +38,8 @@ public final class MetricNames {
     public static final String TRAINER_RECORDS_REJECTED = "gan.trainer.records.rejected";
     /** {@code gan_trainer_quality_gate_refusals_total}: exports the quality gate kept from publishing. */
     public static final String TRAINER_QUALITY_GATE_REFUSALS = "gan.trainer.quality.gate.refusals";
+    /** {@code gan_trainer_quality_failures_total}: in-training quality measurements that failed. */
+    public static final String TRAINER_QUALITY_FAILURES = "gan.trainer.quality.failures";
     /** {@code gan_trainer_replay_buffer_images}. */
     public static final String TRAINER_REPLAY_BUFFER = "gan.trainer.replay.buffer.images";
     /** {@code gan_trainer_checkpoints_total{outcome="written|failed"}}: checkpoint writes. */

@@ -1,6 +1,7 @@
 package dev.ganpipe.trainer.loop;
 
 import dev.ganpipe.common.metrics.MetricNames;
+import dev.ganpipe.quality.QualityMetrics;
 import dev.ganpipe.trainer.gan.StepResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -24,10 +25,12 @@ public final class TrainerMetrics {
     private final AtomicReference<StepResult> last = new AtomicReference<>();
 
     /** Quality metrics the evaluator reports; NaN until the first evaluation so dashboards show "not measured yet". */
-    public static final List<String> QUALITY_METRICS = List.of("fid", "kid", "precision", "recall", "coverage");
+    public static final List<String> QUALITY_METRICS = List.of(QualityMetrics.FID, QualityMetrics.KID, QualityMetrics.PRECISION,
+            QualityMetrics.RECALL, QualityMetrics.COVERAGE, QualityMetrics.CLASSES_COVERED);
 
     private final Map<String, AtomicReference<Double>> quality = new LinkedHashMap<>();
     private final Counter gateRefusals;
+    private final Counter qualityFailures;
 
     public TrainerMetrics(MeterRegistry registry, IntSupplier replayBufferImages, LongSupplier lagImages) {
         steps = Counter.builder(MetricNames.TRAINER_STEPS).description("Adversarial training steps").register(registry);
@@ -56,6 +59,8 @@ public final class TrainerMetrics {
         }
         gateRefusals = Counter.builder(MetricNames.TRAINER_QUALITY_GATE_REFUSALS)
                 .description("Exports the quality gate kept from publishing").register(registry);
+        qualityFailures = Counter.builder(MetricNames.TRAINER_QUALITY_FAILURES)
+                .description("Quality measurements that failed (the export they judged was not published)").register(registry);
     }
 
     /** Records one finished step. */
@@ -80,6 +85,11 @@ public final class TrainerMetrics {
     /** Counts an export the quality gate refused. */
     public void gateRefused() {
         gateRefusals.increment();
+    }
+
+    /** Counts a quality measurement that failed. */
+    public void qualityFailed() {
+        qualityFailures.increment();
     }
 
     /** Records a wait that produced no batch. */

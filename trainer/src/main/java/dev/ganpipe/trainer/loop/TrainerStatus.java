@@ -1,5 +1,7 @@
 package dev.ganpipe.trainer.loop;
 
+import dev.ganpipe.trainer.quality.QualityRecord;
+
 /**
  * The trainer's state as {@code GET /v1/status} reports it.
  *
@@ -22,6 +24,7 @@ package dev.ganpipe.trainer.loop;
  * @param lastCheckpointStep step of the newest checkpoint; consumer offsets are committed up to the images it covers
  * @param lastCheckpointTime ISO time of that checkpoint, or null
  * @param checkpointError why the last checkpoint write failed, or null
+ * @param quality the newest quality measurement, or null when quality is off or not measured yet
  */
 public record TrainerStatus(
         String state,
@@ -42,5 +45,6 @@ public record TrainerStatus(
         long resumedFromStep,
         long lastCheckpointStep,
         String lastCheckpointTime,
-        String checkpointError) {
+        String checkpointError,
+        QualityRecord quality) {
 }

@@ -9,6 +9,8 @@ import dev.ganpipe.trainer.data.TrainingFeed;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
 import dev.ganpipe.trainer.gan.StepResult;
 import dev.ganpipe.trainer.publish.ModelPublisher;
+import dev.ganpipe.trainer.quality.QualityMonitor;
+import dev.ganpipe.trainer.quality.QualityRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +46,7 @@ public final class TrainingLoop implements Runnable {
     private final float[] sampleNoise;
     private final long[] sampleLabels; // null for an unconditional GAN
     private final Checkpointer checkpointer;
+    private final QualityMonitor quality; // null when quality is off
 
     private volatile String state = "starting";
     private volatile String error;
@@ -56,11 +59,13 @@ public final class TrainingLoop implements Runnable {
     /**
      * @param checkpointer writes checkpoints on schedule and when the loop stops
      * @param imagesSeen fresh images trained on before this run (from the checkpoint it resumed from)
+     * @param quality measures the generator and gates exports; empty when quality is off
      */
     public TrainingLoop(GanTrainingCore core, BatchAssembler batches, TrainingFeed feed, ModelPublisher publisher,
             SampleGrids samples, TrainerMetrics metrics, Schedule schedule, ImageShape shape, String device, Clock clock,
-            Checkpointer checkpointer, long imagesSeen) {
+            Checkpointer checkpointer, long imagesSeen, Optional<QualityMonitor> quality) {
         this.core = core;
+        this.quality = quality.orElse(null);
         this.checkpointer = checkpointer;
         this.imagesSeen = imagesSeen;
         this.batches = batches;
@@ -86,6 +91,11 @@ public final class TrainingLoop implements Runnable {
         long windowStart = System.nanoTime();
         long windowSteps = 0;
         try {
+            if (quality != null) {
+                // Trains or loads the evaluator's classifier here, before the first step: DJL records one gradient at a time.
+                state = "preparing_evaluator";
+                quality.prepare();
+            }
             while (running.get() && (schedule.maxSteps() == 0 || core.step() < schedule.maxSteps())) {
                 long t0 = System.nanoTime();
                 Optional<TrainingBatch> next = batches.next(Duration.ofMillis(500));
@@ -124,15 +134,20 @@ public final class TrainingLoop implements Runnable {
                 if (result.step() == 1 || result.step() % schedule.sampleEverySteps() == 0) {
                     writeSamples(result.step());
                 }
-                if (exportDue(result.step())) {
-                    export(result);
+                boolean exported = false;
+                boolean lastStep = schedule.maxSteps() > 0 && result.step() >= schedule.maxSteps();
+                if (lastStep || exportDue(result.step())) { // a bounded run ends with its final generator judged and published
+                    exported = export(result);
+                }
+                if (quality != null && !exported && quality.due(result.step())) {
+                    measureQuality(result.step());
                 }
                 if (checkpointer.due(result.step())) {
                     checkpointer.write(core, publisher.version(), imagesSeen);
                 }
             }
             if (last != null && last.step() > lastExportStep) {
-                export(last); // a bounded run ends with its final generator published
+                export(last); // a stopped run publishes the generator it trained since the last export
             }
             if (core.step() > checkpointer.lastStep()) {
                 checkpointer.write(core, publisher.version(), imagesSeen); // a clean stop loses no step
@@ -153,7 +168,12 @@ public final class TrainingLoop implements Runnable {
                 || Duration.between(lastExportTime, clock.instant()).compareTo(schedule.exportEvery()) >= 0;
     }
 
-    private void export(StepResult result) {
+    /**
+     * Exports and publishes the generator unless the quality gate refuses it.
+     *
+     * @return whether quality was measured on the way (so a scheduled measurement at the same step is not repeated)
+     */
+    private boolean export(StepResult result) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("step", Long.toString(result.step()));
         props.put("image_shape", shape.toString());
@@ -167,12 +187,46 @@ public final class TrainingLoop implements Runnable {
         scores.put("d_fake", (double) result.dFakeMean());
         lastExportStep = result.step();
         lastExportTime = clock.instant();
+        QualityMonitor.Verdict verdict = null;
+        if (quality != null && quality.gating()) {
+            try {
+                verdict = quality.judge(core);
+            } catch (RuntimeException e) {
+                // An evaluator that cannot measure must not stop training; the export waits for the next one.
+                LOG.error("Measuring quality at step {} failed, so nothing was published: {}", result.step(), e.getMessage(), e);
+                metrics.qualityFailed();
+                return true;
+            }
+            if (!verdict.publish()) {
+                metrics.gateRefused();
+                LOG.warn("The quality gate kept the generator of step {} from publishing: {}. The live model stays; "
+                        + "training goes on and the next export is judged again.", result.step(), verdict.reason());
+                return true;
+            }
+            scores.putAll(verdict.manifestScores());
+        }
         try {
             byte[] onnx = core.exportGeneratorOnnx(props);
             publisher.publish(onnx, result.step(), shape.toString(), core.config().noiseDim(), scores);
+            if (verdict != null) {
+                quality.published(verdict);
+                LOG.info("The quality gate published the generator of step {}: {}.", result.step(), verdict.reason());
+            }
         } catch (RuntimeException e) {
             // Publishing is retried at the next export; training goes on meanwhile.
             LOG.error("Export at step {} failed: {}", result.step(), e.getMessage(), e);
+        }
+        return verdict != null;
+    }
+
+    private void measureQuality(long step) {
+        try {
+            QualityRecord record = quality.measure(core);
+            LOG.info("Quality at step {}: {}", step, record.scores());
+        } catch (RuntimeException e) {
+            metrics.qualityFailed();
+            LOG.error("Measuring quality at step {} failed; training goes on and measures again at the next interval: {}",
+                    step, e.getMessage(), e);
         }
     }
 
@@ -199,7 +253,7 @@ public final class TrainingLoop implements Runnable {
                 stepsPerSecond, device, m == null ? 0 : m.version(), m == null ? 0 : m.step(),
                 m == null ? null : m.createdAt().toString(), error, checkpointer.resumedFromStep(),
                 checkpointer.lastStep(), checkpointer.lastTime() == null ? null : checkpointer.lastTime().toString(),
-                checkpointer.error());
+                checkpointer.error(), quality == null ? null : quality.latest());
     }
 
     /** Labels of the sample grid of a conditional GAN: 0, 1, 2 ... in turn, so every class shows. */

@@ -8,6 +8,7 @@ import dev.ganpipe.common.model.ModelManifest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -24,11 +25,23 @@ public final class PublishedVersions {
 
     /** The highest version of {@code name} found in either place, or 0 when none was published. */
     public static long latest(String name, ModelDirectory directory, KafkaSettings kafka, Topic<String, byte[]> topic) {
-        long fromDir = directory.latest(name).map(ModelManifest::version).orElse(0L);
-        return Math.max(fromDir, latestOnTopic(name, kafka, topic));
+        return newest(name, directory, kafka, topic).map(ModelManifest::version).orElse(0L);
     }
 
-    static long latestOnTopic(String name, KafkaSettings kafka, Topic<String, byte[]> topic) {
+    /** The manifest of the highest version of {@code name} in either place (the live model), empty when none was published. */
+    public static Optional<ModelManifest> newest(String name, ModelDirectory directory, KafkaSettings kafka, Topic<String, byte[]> topic) {
+        Optional<ModelManifest> fromDir = directory.latest(name);
+        Optional<ModelManifest> fromTopic = newestOnTopic(name, kafka, topic);
+        if (fromDir.isEmpty()) {
+            return fromTopic;
+        }
+        if (fromTopic.isEmpty()) {
+            return fromDir;
+        }
+        return fromTopic.get().version() > fromDir.get().version() ? fromTopic : fromDir;
+    }
+
+    private static Optional<ModelManifest> newestOnTopic(String name, KafkaSettings kafka, Topic<String, byte[]> topic) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.groupless("gan-trainer-versions"),
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30));
@@ -39,7 +52,7 @@ public final class PublishedVersions {
             List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            long latest = 0;
+            ModelManifest newest = null;
             for (TopicPartition tp : partitions) {
                 long end = ends.get(tp);
                 // The compacted topic is small in records (one per version at most); read it whole.
@@ -47,12 +60,15 @@ public final class PublishedVersions {
                 while (consumer.position(tp, Duration.ofSeconds(30)) < end) {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500)).records(tp)) {
                         if (name.equals(r.key())) {
-                            latest = Math.max(latest, ModelHeaders.read(r.key(), r.headers()).version());
+                            ModelManifest manifest = ModelHeaders.read(r.key(), r.headers());
+                            if (newest == null || manifest.version() > newest.version()) {
+                                newest = manifest;
+                            }
                         }
                     }
                 }
             }
-            return latest;
+            return Optional.ofNullable(newest);
         }
     }
 }

@@ -1,0 +1,47 @@
+package dev.ganpipe.trainer.quality;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How the trainer measures its generator.
+ *
+ * @param data labelled real images the evaluator's classifier learns from and the generator is compared with
+ *     (any form {@code gan evaluate --real} takes); empty turns in-training quality and the gate off
+ * @param heldOut a separate held-out set; empty uses the one {@code data} carries, else a seeded 20% of it
+ * @param everySteps measure every this many steps (and at every export while the gate is on)
+ * @param count generated images per measurement, compared with as many held-out images
+ * @param gate the publish gate, empty when off
+ * @param directory where the history (CSV, JSON, chart) is written
+ * @param cacheDir where trained classifiers are cached
+ */
+public record QualitySettings(Optional<String> data, Optional<String> heldOut, int everySteps, int count, Optional<QualityGate> gate,
+        Path directory, Path cacheDir) {
+
+    public QualitySettings {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(heldOut, "heldOut");
+        Objects.requireNonNull(gate, "gate");
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        if (everySteps < 1) {
+            throw new IllegalArgumentException("Quality is measured every N steps with N at least 1, but N was " + everySteps + ".");
+        }
+        if (count < 50 || count > 50_000) {
+            throw new IllegalArgumentException("A quality measurement compares between 50 and 50000 images (1000 is the in-training "
+                    + "default), but the count was " + count + ".");
+        }
+    }
+
+    /** Whether the trainer measures quality at all. */
+    public boolean enabled() {
+        return data.isPresent();
+    }
+
+    /** Quality off: no measurements, no gate. */
+    public static QualitySettings off() {
+        return new QualitySettings(Optional.empty(), Optional.empty(), 1000, 1000, Optional.empty(), Path.of("quality"),
+                Path.of(".gan", "quality"));
+    }
+}
