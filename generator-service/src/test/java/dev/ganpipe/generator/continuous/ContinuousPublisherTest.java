@@ -10,6 +10,7 @@ import dev.ganpipe.common.image.Png;
 import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
 import dev.ganpipe.common.metrics.MetricNames;
+import dev.ganpipe.common.time.ManualClock;
 import dev.ganpipe.generator.ConditionalTestModel;
 import dev.ganpipe.generator.TestModels;
 import dev.ganpipe.generator.batch.MicroBatcher;
@@ -37,7 +38,7 @@ class ContinuousPublisherTest {
     private static OrtSessionFactory ort;
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final FakeClock clock = new FakeClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final RecordingSink sink = new RecordingSink();
     private ModelRegistry registry;
     private MicroBatcher batcher;
@@ -71,7 +72,7 @@ class ContinuousPublisherTest {
     }
 
     /** Runs steps as the publishing thread would, sleeping on the fake clock, until {@code until}. */
-    private static void runUntil(ContinuousPublisher publisher, FakeClock clock, Instant until) {
+    private static void runUntil(ContinuousPublisher publisher, ManualClock clock, Instant until) {
         while (!clock.instant().isAfter(until)) {
             Duration wait = publisher.step();
             clock.advance(wait.isZero() ? Duration.ofMillis(1) : wait);

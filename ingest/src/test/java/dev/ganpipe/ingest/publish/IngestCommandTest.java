@@ -3,8 +3,9 @@ package dev.ganpipe.ingest.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+
+import dev.ganpipe.common.time.ManualClock;
 import dev.ganpipe.ingest.RecordingSink;
-import dev.ganpipe.ingest.TestClock;
 import dev.ganpipe.ingest.TestImages;
 import dev.ganpipe.ingest.normalize.ClassList;
 import dev.ganpipe.ingest.normalize.ImageNormalizer;
@@ -35,7 +36,7 @@ class IngestCommandTest {
     @TempDir
     Path dir;
 
-    private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final List<Duration> sleeps = new ArrayList<>();
     private final Sleeper sleeper = d -> {
         sleeps.add(d);

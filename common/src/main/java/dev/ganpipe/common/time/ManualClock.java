@@ -1,4 +1,4 @@
-package dev.ganpipe.ingest;
+package dev.ganpipe.common.time;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,19 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when told to. */
-public final class TestClock extends Clock {
+/**
+ * A UTC clock that moves only when told to, so code that takes a {@link Clock} can be tested without sleeping.
+ * Safe to read from other threads while one thread advances it.
+ */
+public final class ManualClock extends Clock {
 
     private volatile Instant now;
 
-    public TestClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = start;
     }
 
+    /** Moves the clock forward (or back, for a negative duration). */
     public void advance(Duration duration) {
         now = now.plus(duration);
     }
@@ -31,6 +35,6 @@ public final class TestClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("The test clock is always UTC.");
+        throw new UnsupportedOperationException("The manual clock has one zone, UTC; convert instants with atZone instead.");
     }
 }
