@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganpipe.common.kafka.GanHeaders;
 import dev.ganpipe.common.kafka.TopicCatalog;
-import dev.ganpipe.common.metrics.MetricNames;
-import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.TestImages;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,12 +13,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,16 +32,15 @@ class DedupTopologyTest {
     @TempDir
     Path stateDir;
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private TopologyTestDriver driver;
+    private NormalizerDriver normalizer;
     private TestInputTopic<byte[], byte[]> raw;
     private TestOutputTopic<String, byte[]> train;
     private TestOutputTopic<byte[], byte[]> dlq;
 
     @AfterEach
     void stop() {
-        if (driver != null) {
-            driver.close();
+        if (normalizer != null) {
+            normalizer.close();
         }
     }
 
@@ -124,29 +118,26 @@ class DedupTopologyTest {
     @Test
     void theFilterRepartitionsByImageIdSoEveryCopyMeetsTheSameStore() {
         start("--dedup");
-        assertThat(driver.producedTopicNames()).isEmpty();
+        assertThat(normalizer.driver.producedTopicNames()).isEmpty();
         send("a", TestImages.goodPng(), T0);
-        assertThat(driver.producedTopicNames()).contains("test-ingest-images-by-id-repartition",
+        assertThat(normalizer.driver.producedTopicNames()).contains("test-ingest-images-by-id-repartition",
                 "test-ingest-dedup-image-ids-changelog", TOPICS.imagesTrain());
     }
 
     private void start(String... flags) {
-        List<String> args = new ArrayList<>(List.of("--state-dir", stateDir.toString(), "--application-id", "test-ingest"));
+        List<String> args = new ArrayList<>(List.of("--application-id", "test-ingest"));
         args.addAll(List.of(flags));
-        IngestConfig config = IngestConfig.parse(args, Map.of());
-        IngestMetrics metrics = new IngestMetrics(registry);
-        driver = new TopologyTestDriver(NormalizerTopology.buildTopology(config, metrics, CLOCK),
-                NormalizerTopology.streamsConfig(config, metrics, CLOCK));
-        raw = driver.createInputTopic(TOPICS.imagesRaw(), TOPICS.raw().keySerde().serializer(), TOPICS.raw().valueSerde().serializer());
-        train = driver.createOutputTopic(TOPICS.imagesTrain(), TOPICS.train().keySerde().deserializer(), TOPICS.train().valueSerde().deserializer());
-        dlq = driver.createOutputTopic(TOPICS.imagesDlq(), TOPICS.dlq().keySerde().deserializer(), TOPICS.dlq().valueSerde().deserializer());
+        normalizer = new NormalizerDriver(stateDir, CLOCK, args.toArray(String[]::new));
+        raw = normalizer.raw;
+        train = normalizer.train;
+        dlq = normalizer.dlq;
     }
 
     private void send(String key, byte[] value, Instant time) {
-        raw.pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), value, new RecordHeaders(), time));
+        normalizer.send(key, value, new RecordHeaders(), time);
     }
 
     private double count(String outcome, String reason) {
-        return registry.get(MetricNames.INGEST_IMAGES).tag(IngestMetrics.OUTCOME, outcome).tag(IngestMetrics.REASON, reason).counter().count();
+        return normalizer.count(outcome, reason);
     }
 }

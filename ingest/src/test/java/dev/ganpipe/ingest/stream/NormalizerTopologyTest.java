@@ -8,7 +8,6 @@ import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MetricNames;
-import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.TestImages;
 import dev.ganpipe.ingest.normalize.ImageNormalizer;
 import dev.ganpipe.ingest.normalize.NormalizerSettings;
@@ -25,9 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,26 +39,22 @@ class NormalizerTopologyTest {
     @TempDir
     Path stateDir;
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private TopologyTestDriver driver;
-    private TestInputTopic<byte[], byte[]> raw;
+    private NormalizerDriver normalizer;
+    private SimpleMeterRegistry registry;
     private TestOutputTopic<String, byte[]> train;
     private TestOutputTopic<byte[], byte[]> dlq;
 
     @BeforeEach
     void start() {
-        IngestConfig config = IngestConfig.parse(List.of("--state-dir", stateDir.toString()), Map.of());
-        IngestMetrics metrics = new IngestMetrics(registry);
-        driver = new TopologyTestDriver(NormalizerTopology.buildTopology(config, metrics, CLOCK),
-                NormalizerTopology.streamsConfig(config, metrics, CLOCK));
-        raw = driver.createInputTopic(TOPICS.imagesRaw(), TOPICS.raw().keySerde().serializer(), TOPICS.raw().valueSerde().serializer());
-        train = driver.createOutputTopic(TOPICS.imagesTrain(), TOPICS.train().keySerde().deserializer(), TOPICS.train().valueSerde().deserializer());
-        dlq = driver.createOutputTopic(TOPICS.imagesDlq(), TOPICS.dlq().keySerde().deserializer(), TOPICS.dlq().valueSerde().deserializer());
+        normalizer = new NormalizerDriver(stateDir, CLOCK);
+        registry = normalizer.registry;
+        train = normalizer.train;
+        dlq = normalizer.dlq;
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        normalizer.close();
     }
 
     @Test
@@ -162,11 +155,11 @@ class NormalizerTopologyTest {
     private void send(String key, byte[] value, Optional<String> label) {
         Headers headers = new RecordHeaders();
         label.ifPresent(l -> GanHeaders.put(headers, GanHeaders.LABEL, l));
-        raw.pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), value, headers, Instant.parse("2026-01-01T00:00:00Z")));
+        normalizer.send(key, value, headers, Instant.parse("2026-01-01T00:00:00Z"));
     }
 
     private double count(String outcome, String reason) {
-        return registry.get(MetricNames.INGEST_IMAGES).tag(IngestMetrics.OUTCOME, outcome).tag(IngestMetrics.REASON, reason).counter().count();
+        return normalizer.count(outcome, reason);
     }
 
     private static String text(Headers headers, String name) {
