@@ -83,7 +83,9 @@ public final class TrainerService implements Service {
             TrainingFeed feed = new TrainingFeed(config.kafka(), config.groupId(), config.topics().train(),
                     config.shape(), config.gan().classes(), Math.max(4 * config.batchSize(), 1024), registry);
             opened.push(feed);
-            ReplayBuffer replay = new ReplayBuffer(config.replayCapacity(), config.gan().seed());
+            ReplayBuffer replay = resume.flatMap(Checkpoint::replay)
+                    .map(saved -> ReplayBuffer.restore(saved, config.replayCapacity()))
+                    .orElseGet(() -> new ReplayBuffer(config.replayCapacity(), config.gan().seed()));
             BatchAssembler batches = new BatchAssembler(feed, replay, config.batchSize(), config.shape().values(),
                     config.replayRatio(), config.idlePolicy(), config.batchSize());
             ModelPublisher publisher = new ModelPublisher(config.modelName(), models, config.keepModels(),
@@ -98,7 +100,7 @@ public final class TrainerService implements Service {
                 opened.push(monitor);
                 quality = Optional.of(monitor);
             }
-            Checkpointer checkpointer = new Checkpointer(store, config.checkpoints(), architecture, feed::commit,
+            Checkpointer checkpointer = new Checkpointer(store, config.checkpoints(), architecture, replay, feed::commit,
                     new CheckpointMetrics(registry), clock, resume);
             TrainingLoop loop = new TrainingLoop(core, batches, feed, publisher, samples, metrics, config.schedule(),
                     config.shape(), core.device().toString(), clock, checkpointer,

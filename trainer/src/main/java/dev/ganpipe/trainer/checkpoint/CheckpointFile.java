@@ -3,6 +3,7 @@ package dev.ganpipe.trainer.checkpoint;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ganpipe.trainer.data.ReplayBuffer;
 import dev.ganpipe.trainer.gan.NoiseRandom;
 import dev.ganpipe.trainer.gan.TrainingState;
 import java.io.BufferedInputStream;
@@ -19,12 +20,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -35,14 +38,24 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <pre>
  *   8 bytes   magic "GANCKPT\n"
- *   int32     format version (1)
+ *   int32     format version (2; version 1 files are read too)
  *   int32     header length H, then H bytes of UTF-8 JSON: step, createdAt, architecture, modelVersion,
- *             imagesSeen, positions [{topic, partition, offset}], noise state, Adam and EMA update counts
+ *             imagesSeen, positions [{topic, partition, offset}], noise state, Adam and EMA update counts, and
+ *             (version 2) replay: null, or {capacity, offered, random, count, imageValues, encoding}
  *   int32     tensor count T, then T times:
  *               modified-UTF-8 name (int16 length + bytes, as DataOutput.writeUTF),
  *               uint8 rank R, R x int64 dimensions, product(dimensions) x float32
+ *   replay    (version 2, when the header's replay is not null) count x int32 labels, then the images one after
+ *             another, count x imageValues values: uint8 when encoding is "uint8" (the canonical 8-bit pixel b
+ *             of the model value b / 127.5 - 1), float32 when it is "float32"
  *   int64     CRC-32C of every byte before it
  * </pre>
+ *
+ * <p>Version 1 is version 2 without the replay buffer; such a checkpoint resumes with an empty buffer.
+ *
+ * <p>The replay buffer is written as bytes whenever every value is exactly a canonical pixel, which is always the
+ * case for images decoded from the stream: 784 bytes per 28x28 gray image instead of 3,136, and read back to the
+ * identical floats. Anything else is kept exactly as float32.
  *
  * <p>A reader checks the magic, the version, every length against the file size (a damaged length cannot make it
  * allocate more than the file holds) and the checksum, so a truncated or damaged file is reported, never loaded.
@@ -50,7 +63,13 @@ import org.apache.kafka.common.TopicPartition;
 public final class CheckpointFile {
 
     /** The format version this trainer writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** The first format version, without the replay buffer; still read. */
+    public static final int FORMAT_VERSION_WITHOUT_REPLAY = 1;
+    /** Replay images stored as canonical 8-bit pixels. */
+    static final String REPLAY_UINT8 = "uint8";
+    /** Replay images stored as float32, for values that are not canonical pixels. */
+    static final String REPLAY_FLOAT32 = "float32";
 
     private static final byte[] MAGIC = "GANCKPT\n".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_HEADER_BYTES = 16 << 20;
@@ -65,7 +84,12 @@ public final class CheckpointFile {
 
     /** The JSON header. */
     record Header(long step, String createdAt, Architecture architecture, long modelVersion, long imagesSeen,
-            List<Position> positions, Noise noise, long generatorUpdates, long discriminatorUpdates, long emaUpdates) {
+            List<Position> positions, Noise noise, long generatorUpdates, long discriminatorUpdates, long emaUpdates,
+            Replay replay) {
+    }
+
+    /** What the replay section holds; null in version 1 files. */
+    record Replay(int capacity, long offered, Noise random, int count, int imageValues, String encoding) {
     }
 
     /** One partition's position. */
@@ -82,11 +106,27 @@ public final class CheckpointFile {
      * @throws IOException when {@code out} fails (disk full, read-only file system ...)
      */
     public static void write(Checkpoint checkpoint, OutputStream out) throws IOException {
+        write(checkpoint, out, FORMAT_VERSION);
+    }
+
+    /**
+     * Writes {@code checkpoint} in format {@code version}: {@link #FORMAT_VERSION}, or {@link
+     * #FORMAT_VERSION_WITHOUT_REPLAY} (which leaves out the replay buffer), to test that old files still load.
+     */
+    static void write(Checkpoint checkpoint, OutputStream out, int version) throws IOException {
+        if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITHOUT_REPLAY) {
+            throw new IllegalArgumentException("Checkpoints can be written in format version " + FORMAT_VERSION
+                    + " or " + FORMAT_VERSION_WITHOUT_REPLAY + ", not " + version + ".");
+        }
+        Optional<ReplayBuffer.Snapshot> replay = version == FORMAT_VERSION ? checkpoint.replay() : Optional.empty();
+        String encoding = replay.map(r -> canonicalPixels(r) ? REPLAY_UINT8 : REPLAY_FLOAT32).orElse(null);
         CheckedOutputStream checked = new CheckedOutputStream(out, new CRC32C());
         DataOutputStream data = new DataOutputStream(checked); // unbuffered: every byte is in the checksum on return
         data.write(MAGIC);
-        data.writeInt(FORMAT_VERSION);
-        byte[] header = JSON.writeValueAsBytes(headerOf(checkpoint));
+        data.writeInt(version);
+        byte[] header = version == FORMAT_VERSION
+                ? JSON.writeValueAsBytes(headerOf(checkpoint, replay.map(r -> replayOf(r, encoding)).orElse(null)))
+                : JSON.writeValueAsBytes(headerV1Of(headerOf(checkpoint, null)));
         data.writeInt(header.length);
         data.write(header);
         Map<String, TrainingState.Tensor> tensors = checkpoint.state().tensors();
@@ -106,6 +146,9 @@ public final class CheckpointFile {
                 chunk.asFloatBuffer().put(values, off, n);
                 data.write(chunk.array(), 0, n * Float.BYTES);
             }
+        }
+        if (replay.isPresent()) {
+            writeReplay(replay.get(), encoding, data);
         }
         data.flush();
         new DataOutputStream(out).writeLong(checked.getChecksum().getValue());
@@ -135,9 +178,9 @@ public final class CheckpointFile {
             }
             stage = "format version";
             int version = in.readInt();
-            if (version != FORMAT_VERSION) {
+            if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITHOUT_REPLAY) {
                 throw new CheckpointException("Checkpoint " + file + " has format version " + version + ", but this trainer "
-                        + "reads format version " + FORMAT_VERSION + " only.");
+                        + "reads format versions " + FORMAT_VERSION_WITHOUT_REPLAY + " and " + FORMAT_VERSION + " only.");
             }
             stage = "header";
             int headerLength = in.readInt();
@@ -172,6 +215,11 @@ public final class CheckpointFile {
                     throw new CheckpointException("Checkpoint " + file + " is damaged: it holds tensor " + name + " twice.");
                 }
             }
+            Optional<ReplayBuffer.Snapshot> replay = Optional.empty();
+            if (version == FORMAT_VERSION && header.replay() != null) {
+                stage = "replay buffer";
+                replay = Optional.of(readReplay(file, header.replay(), in, size));
+            }
             stage = "checksum";
             long computed = checked.getChecksum().getValue();
             long stored = new DataInputStream(raw).readLong(); // the checksum is not part of what it sums
@@ -182,7 +230,7 @@ public final class CheckpointFile {
             if (raw.read() != -1) {
                 throw new CheckpointException("Checkpoint " + file + " is damaged: it has bytes after its checksum.");
             }
-            return checkpointOf(file, header, tensors);
+            return checkpointOf(file, header, tensors, replay);
         } catch (EOFException e) {
             throw new CheckpointException("Checkpoint " + file + " is truncated: it ends after " + size
                     + " bytes, in its " + stage + ".", e);
@@ -221,20 +269,111 @@ public final class CheckpointFile {
         }
     }
 
-    private static Header headerOf(Checkpoint c) {
+    /** True when every value is {@code b / 127.5f - 1f} for a byte {@code b}, so uint8 storage is exact. */
+    private static boolean canonicalPixels(ReplayBuffer.Snapshot replay) {
+        for (float[] image : replay.images()) {
+            for (float v : image) {
+                int b = Math.round((v + 1f) * 127.5f);
+                if (b < 0 || b > 255 || Float.floatToRawIntBits(b / 127.5f - 1f) != Float.floatToRawIntBits(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static Replay replayOf(ReplayBuffer.Snapshot r, String encoding) {
+        NoiseRandom.State n = r.random();
+        return new Replay(r.capacity(), r.offered(), noiseOf(n), r.size(), r.imageValues(), encoding);
+    }
+
+    private static void writeReplay(ReplayBuffer.Snapshot replay, String encoding, DataOutputStream data) throws IOException {
+        ByteBuffer labels = ByteBuffer.allocate(replay.size() * Integer.BYTES);
+        labels.asIntBuffer().put(replay.labels());
+        data.write(labels.array());
+        boolean bytes = REPLAY_UINT8.equals(encoding);
+        ByteBuffer image = ByteBuffer.allocate(replay.imageValues() * (bytes ? 1 : Float.BYTES));
+        for (float[] values : replay.images()) {
+            image.clear();
+            if (bytes) {
+                for (float v : values) {
+                    image.put((byte) Math.round((v + 1f) * 127.5f));
+                }
+            } else {
+                image.asFloatBuffer().put(values);
+            }
+            data.write(image.array());
+        }
+    }
+
+    private static ReplayBuffer.Snapshot readReplay(Path file, Replay r, DataInputStream in, long size) throws IOException {
+        if (r.random() == null || r.encoding() == null) {
+            throw new CheckpointException("Checkpoint " + file + " is damaged: its replay header lacks the random state "
+                    + "or the encoding.");
+        }
+        boolean bytes = switch (r.encoding()) {
+            case REPLAY_UINT8 -> true;
+            case REPLAY_FLOAT32 -> false;
+            default -> throw new CheckpointException("Checkpoint " + file + " is damaged: its replay images have the "
+                    + "unknown encoding '" + r.encoding() + "'.");
+        };
+        requireRange(file, "the replay buffer's capacity", r.capacity(), 1, Integer.MAX_VALUE);
+        requireRange(file, "the replay buffer's image count", r.count(), 0, Math.min(r.capacity(), size / Integer.BYTES));
+        requireRange(file, "the replay buffer's image size", r.imageValues(), r.count() == 0 ? 0 : 1, size);
+        requireRange(file, "the replay buffer's size in bytes", (long) r.count() * r.imageValues() * (bytes ? 1 : Float.BYTES), 0, size);
+        requireRange(file, "the replay buffer's offered count", r.offered(), r.count(), Long.MAX_VALUE);
+        byte[] labelBytes = new byte[r.count() * Integer.BYTES];
+        in.readFully(labelBytes);
+        int[] labels = new int[r.count()];
+        ByteBuffer.wrap(labelBytes).asIntBuffer().get(labels);
+        byte[] raw = new byte[r.imageValues() * (bytes ? 1 : Float.BYTES)];
+        List<float[]> images = new ArrayList<>(r.count());
+        for (int i = 0; i < r.count(); i++) {
+            in.readFully(raw);
+            float[] values = new float[r.imageValues()];
+            if (bytes) {
+                for (int v = 0; v < values.length; v++) {
+                    values[v] = (raw[v] & 0xff) / 127.5f - 1f; // as ModelPixels decodes a canonical image
+                }
+            } else {
+                ByteBuffer.wrap(raw).asFloatBuffer().get(values);
+            }
+            images.add(values);
+        }
+        return new ReplayBuffer.Snapshot(r.capacity(), r.offered(), noiseStateOf(r.random()), images, labels);
+    }
+
+    private static Noise noiseOf(NoiseRandom.State n) {
+        return new Noise(n.seed(), n.haveNextNextGaussian(), Double.doubleToRawLongBits(n.nextNextGaussian()));
+    }
+
+    private static NoiseRandom.State noiseStateOf(Noise n) {
+        return new NoiseRandom.State(n.seed(), n.haveNextNextGaussian(), Double.longBitsToDouble(n.nextNextGaussianBits()));
+    }
+
+    /** The version 1 header: the version 2 one without the replay field. */
+    private record HeaderV1(long step, String createdAt, Architecture architecture, long modelVersion, long imagesSeen,
+            List<Position> positions, Noise noise, long generatorUpdates, long discriminatorUpdates, long emaUpdates) {
+    }
+
+    private static HeaderV1 headerV1Of(Header h) {
+        return new HeaderV1(h.step(), h.createdAt(), h.architecture(), h.modelVersion(), h.imagesSeen(), h.positions(),
+                h.noise(), h.generatorUpdates(), h.discriminatorUpdates(), h.emaUpdates());
+    }
+
+    private static Header headerOf(Checkpoint c, Replay replay) {
         TrainingState s = c.state();
         List<Position> positions = c.positions().entrySet().stream()
                 .sorted(Comparator.comparing((Map.Entry<TopicPartition, Long> e) -> e.getKey().topic())
                         .thenComparingInt(e -> e.getKey().partition()))
                 .map(e -> new Position(e.getKey().topic(), e.getKey().partition(), e.getValue()))
                 .toList();
-        NoiseRandom.State n = s.noise();
         return new Header(s.step(), c.createdAt().toString(), c.architecture(), c.modelVersion(), c.imagesSeen(),
-                positions, new Noise(n.seed(), n.haveNextNextGaussian(), Double.doubleToRawLongBits(n.nextNextGaussian())),
-                s.generatorUpdates(), s.discriminatorUpdates(), s.emaUpdates());
+                positions, noiseOf(s.noise()), s.generatorUpdates(), s.discriminatorUpdates(), s.emaUpdates(), replay);
     }
 
-    private static Checkpoint checkpointOf(Path file, Header h, Map<String, TrainingState.Tensor> tensors) {
+    private static Checkpoint checkpointOf(Path file, Header h, Map<String, TrainingState.Tensor> tensors,
+            Optional<ReplayBuffer.Snapshot> replay) {
         Map<TopicPartition, Long> positions = new HashMap<>();
         for (Position p : h.positions()) {
             positions.put(new TopicPartition(p.topic(), p.partition()), p.offset());
@@ -246,10 +385,8 @@ public final class CheckpointFile {
             throw new CheckpointException("Checkpoint " + file + " is damaged: its creation time '" + h.createdAt()
                     + "' is not an ISO-8601 instant.", e);
         }
-        NoiseRandom.State noise = new NoiseRandom.State(h.noise().seed(), h.noise().haveNextNextGaussian(),
-                Double.longBitsToDouble(h.noise().nextNextGaussianBits()));
-        TrainingState state = new TrainingState(h.step(), noise, h.generatorUpdates(), h.discriminatorUpdates(),
-                h.emaUpdates(), tensors);
-        return new Checkpoint(h.architecture(), state, h.modelVersion(), h.imagesSeen(), positions, createdAt);
+        TrainingState state = new TrainingState(h.step(), noiseStateOf(h.noise()), h.generatorUpdates(),
+                h.discriminatorUpdates(), h.emaUpdates(), tensors);
+        return new Checkpoint(h.architecture(), state, h.modelVersion(), h.imagesSeen(), positions, createdAt, replay);
     }
 }

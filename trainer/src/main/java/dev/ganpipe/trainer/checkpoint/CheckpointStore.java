@@ -153,8 +153,9 @@ public final class CheckpointStore {
                 Checkpoint c = CheckpointFile.read(file);
                 List<String> differences = c.architecture().differencesFrom(configured);
                 if (differences.isEmpty()) {
-                    LOG.info("Resuming from {} (step {}, model version {}, {} images seen).", file, c.step(),
-                            c.modelVersion(), c.imagesSeen());
+                    LOG.info("Resuming from {} (step {}, model version {}, {} images seen, {}).", file, c.step(),
+                            c.modelVersion(), c.imagesSeen(), c.replay().map(r -> "replay buffer of " + r.size()
+                                    + " images").orElse("no replay buffer: written by an older trainer"));
                     return Optional.of(c);
                 }
                 problem = "Checkpoint " + file + " was written for another architecture: "

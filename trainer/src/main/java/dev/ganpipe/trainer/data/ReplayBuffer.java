@@ -1,30 +1,86 @@
 package dev.ganpipe.trainer.data;
 
+import dev.ganpipe.trainer.gan.NoiseRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
+import java.util.Objects;
 
 /**
  * A fixed-size uniform sample of every image seen so far (reservoir sampling, Vitter's algorithm R), so batches
  * can mix in older images and the generator does not forget classes that stopped arriving. Used by the training
  * thread only: not thread-safe.
+ *
+ * <p>Its whole state (images, labels, the reservoir counter and the random generator) goes into every checkpoint
+ * ({@link #snapshot()}, {@link #restore}), so a restarted trainer still remembers classes that stopped arriving
+ * before the crash. The generator is {@link NoiseRandom}, which draws exactly what {@code java.util.Random} would
+ * but exposes its state.
  */
 public final class ReplayBuffer {
 
     private final int capacity;
     private final List<float[]> images;
     private final List<Integer> labels;
-    private final Random random;
+    private final NoiseRandom random;
     private long offered;
 
     public ReplayBuffer(int capacity, long seed) {
+        this(capacity, new NoiseRandom(seed), 0);
+    }
+
+    private ReplayBuffer(int capacity, NoiseRandom random, long offered) {
         if (capacity < 1) {
             throw new IllegalArgumentException("The replay buffer needs room for at least one image, but capacity was " + capacity + ".");
         }
         this.capacity = capacity;
         this.images = new ArrayList<>(Math.min(capacity, 1 << 16));
         this.labels = new ArrayList<>(Math.min(capacity, 1 << 16));
-        this.random = new Random(seed);
+        this.random = random;
+        this.offered = offered;
+    }
+
+    /**
+     * A buffer that continues exactly where {@code snapshot} was: the same images in the same slots, the same
+     * counter and random stream, so it replaces and samples as the original would have.
+     *
+     * <p>With a smaller {@code capacity} than the snapshot holds, a uniformly random subset of it is kept (still a
+     * uniform sample of the stream); with a larger one, the buffer fills up with the next images offered.
+     *
+     * @param capacity the capacity configured now
+     */
+    public static ReplayBuffer restore(Snapshot snapshot, int capacity) {
+        ReplayBuffer buffer = new ReplayBuffer(capacity, NoiseRandom.restore(snapshot.random()), snapshot.offered());
+        int size = snapshot.size();
+        int[] order = new int[size];
+        Arrays.setAll(order, i -> i);
+        if (size > capacity) {
+            // A partial Fisher-Yates shuffle picks which slots survive, then they keep their original order.
+            for (int i = 0; i < capacity; i++) {
+                int j = i + buffer.random.nextInt(size - i);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            order = Arrays.copyOf(order, capacity);
+            Arrays.sort(order);
+        }
+        for (int slot : order) {
+            buffer.images.add(snapshot.images().get(slot));
+            buffer.labels.add(snapshot.labels()[slot]);
+        }
+        return buffer;
+    }
+
+    /**
+     * The buffer's state, for a checkpoint. The image arrays are shared, not copied: nothing writes to an image
+     * once it was offered, and offering replaces a slot's array rather than changing it.
+     */
+    public Snapshot snapshot() {
+        int[] labelArray = new int[labels.size()];
+        for (int i = 0; i < labelArray.length; i++) {
+            labelArray[i] = labels.get(i);
+        }
+        return new Snapshot(capacity, offered, random.state(), List.copyOf(images), labelArray);
     }
 
     /** Offers one image without a label; see {@link #offer(float[], int)}. */
@@ -34,6 +90,10 @@ public final class ReplayBuffer {
 
     /** Offers one image and its label; it replaces a random slot with probability capacity / seen once full. */
     public void offer(float[] image, int label) {
+        if (!images.isEmpty() && image.length != images.getFirst().length) {
+            throw new IllegalArgumentException("Every image in the replay buffer must have the same size, but one of "
+                    + image.length + " values was offered to a buffer of images of " + images.getFirst().length + ".");
+        }
         offered++;
         if (images.size() < capacity) {
             images.add(image);
@@ -81,5 +141,74 @@ public final class ReplayBuffer {
     /** How many images were ever offered. */
     public long offered() {
         return offered;
+    }
+
+    /**
+     * A replay buffer's complete state.
+     *
+     * @param capacity the capacity it had
+     * @param offered how many images were ever offered to it (the reservoir counter)
+     * @param random the state of its random generator
+     * @param images the stored images by slot, each of the same length
+     * @param labels the label of each slot, {@link DecodedImage#NO_LABEL} for none
+     */
+    public record Snapshot(int capacity, long offered, NoiseRandom.State random, List<float[]> images, int[] labels) {
+
+        /** Checks that the parts fit together. */
+        public Snapshot {
+            Objects.requireNonNull(random, "random is null; take the state from NoiseRandom.state().");
+            images = List.copyOf(images);
+            if (capacity < 1 || images.size() > capacity || labels.length != images.size() || offered < images.size()) {
+                throw new IllegalArgumentException("A replay buffer snapshot needs 1 <= capacity, as many labels as "
+                        + "images, at most capacity images and at least as many offered, but had capacity " + capacity
+                        + ", " + images.size() + " images, " + labels.length + " labels and " + offered + " offered.");
+            }
+            int values = images.isEmpty() ? 0 : images.getFirst().length;
+            for (float[] image : images) {
+                if (image.length != values) {
+                    throw new IllegalArgumentException("Every image of a replay buffer snapshot must have the same "
+                            + "size, but it holds images of " + values + " and of " + image.length + " values.");
+                }
+            }
+        }
+
+        /** The stored images. */
+        public int size() {
+            return images.size();
+        }
+
+        /** Values per image (channels x height x width), 0 when empty. */
+        public int imageValues() {
+            return images.isEmpty() ? 0 : images.getFirst().length;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Snapshot s) || capacity != s.capacity || offered != s.offered || !random.equals(s.random)
+                    || !Arrays.equals(labels, s.labels) || images.size() != s.images.size()) {
+                return false;
+            }
+            for (int i = 0; i < images.size(); i++) {
+                if (!Arrays.equals(images.get(i), s.images.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = Objects.hash(capacity, offered, random) * 31 + Arrays.hashCode(labels);
+            for (float[] image : images) {
+                h = 31 * h + Arrays.hashCode(image);
+            }
+            return h;
+        }
+
+        @Override
+        public String toString() {
+            return "ReplayBuffer.Snapshot[capacity " + capacity + ", " + images.size() + " images of " + imageValues()
+                    + " values, " + offered + " offered]";
+        }
     }
 }

@@ -89,13 +89,28 @@ final class DcganOp extends AbstractBlock {
                     case RELU -> Activation.relu(x);
                     case LEAKY_RELU -> Activation.leakyRelu(x, slope);
                     case TANH -> Activation.tanh(x);
-                    // repeat() is torch.repeat_interleave: [a, b] -> [a, a, b, b], i.e. nearest upsampling,
-                    // and differentiable (DJL's PyTorch engine has no transposed convolution).
-                    case UPSAMPLE_NEAREST -> x.repeat(2, factor).repeat(3, factor);
+                    case UPSAMPLE_NEAREST -> upsampleNearest(x, factor);
                     case RESHAPE -> x.reshape(new Shape(x.getShape().get(0)).addAll(new Shape(perSampleShape)));
                     case FLATTEN -> x.reshape(x.getShape().get(0), -1);
                 };
         return new NDList(y);
+    }
+
+    /**
+     * Nearest-neighbour upsampling (DJL's PyTorch engine has no transposed convolution and no upsampling layer).
+     * While a graph is recorded, libtorch's {@code upsample_nearest2d}: its backward is one kernel, where the
+     * repeat's backward reduces an expanded gradient with {@code aten::sum}, 1.5-4x slower (docs/bench-trainer.md).
+     * Without a graph (fakes for the discriminator half, samples, the EMA generator) the repeat's forward is the
+     * faster one. Both give identical values and gradients ({@code DcganOpTest}); the ONNX export reads the kind,
+     * not the implementation, and writes a {@code Resize} either way.
+     */
+    static NDArray upsampleNearest(NDArray x, int factor) {
+        return TorchRuntime.recordingGradients() ? TorchRuntime.upsampleNearest2d(x, factor) : upsampleByRepeat(x, factor);
+    }
+
+    /** repeat() is torch.repeat_interleave: [a, b] -> [a, a, b, b] on each axis, i.e. nearest upsampling. */
+    static NDArray upsampleByRepeat(NDArray x, int factor) {
+        return x.repeat(2, factor).repeat(3, factor);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.ganpipe.trainer.gan;
 
 /**
- * The training-noise generator: exactly {@link java.util.Random}'s specified algorithm (the 48-bit linear
+ * The training-noise generator (and the replay buffer's): exactly {@link java.util.Random}'s specified algorithm (the 48-bit linear
  * congruential generator and the polar method of {@code nextGaussian}), with its whole state readable and
  * restorable, so a checkpoint can continue the noise stream where it stopped. {@code java.util.Random} hides its
  * state; reproducing its documented algorithm keeps the stream identical to the one the trainer used before.
@@ -59,6 +59,22 @@ public final class NoiseRandom {
     /** As {@link java.util.Random#nextDouble()}. */
     public double nextDouble() {
         return (((long) next(26) << 27) + next(27)) * DOUBLE_UNIT;
+    }
+
+    /** As {@link java.util.Random#nextInt(int)}: uniform in {@code [0, bound)}, by the same rejection rule. */
+    public int nextInt(int bound) {
+        if (bound <= 0) {
+            throw new IllegalArgumentException("The bound of nextInt must be positive, but was " + bound + ".");
+        }
+        int r = next(31);
+        int m = bound - 1;
+        if ((bound & m) == 0) {
+            return (int) ((bound * (long) r) >> 31);
+        }
+        for (int u = r; u - (r = u % bound) + m < 0; u = next(31)) {
+            // rejected: u fell in the incomplete last block of bound values
+        }
+        return r;
     }
 
     /** As {@link java.util.Random#nextGaussian()}. */

@@ -32,6 +32,22 @@ final class TorchRuntime {
         JniUtils.setGradMode(false);
     }
 
+    /** Whether PyTorch records a graph on this thread now (inside a {@code GradientCollector}). */
+    static boolean recordingGradients() {
+        return JniUtils.isGradMode();
+    }
+
+    /**
+     * Nearest-neighbour upsampling of axes 2 and 3 of an NCHW array by an integer factor with libtorch's
+     * {@code upsample_nearest2d} ({@code F.interpolate(x, size, mode="nearest")}), whose backward is one dedicated
+     * kernel. For an integer factor it picks source pixel {@code floor(i / factor)}, exactly what repeating each
+     * pixel does.
+     */
+    static NDArray upsampleNearest2d(NDArray x, int factor) {
+        long[] size = {x.getShape().get(2) * factor, x.getShape().get(3) * factor};
+        return JniUtils.interpolate(asTorch(x), size, 0, false); // mode 0: nearest; align_corners is ignored for it
+    }
+
     /** Zeroes the accumulated gradient of a parameter, if it has one ({@code grad.zero_()}). */
     static void zeroGradient(NDArray parameter) {
         JniUtils.zeroGrad(asTorch(parameter));

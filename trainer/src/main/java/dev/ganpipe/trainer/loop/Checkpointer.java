@@ -5,6 +5,7 @@ import dev.ganpipe.trainer.checkpoint.Checkpoint;
 import dev.ganpipe.trainer.checkpoint.CheckpointException;
 import dev.ganpipe.trainer.checkpoint.CheckpointPolicy;
 import dev.ganpipe.trainer.checkpoint.CheckpointStore;
+import dev.ganpipe.trainer.data.ReplayBuffer;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,6 +33,7 @@ public final class Checkpointer {
     private final CheckpointStore store;
     private final CheckpointPolicy policy;
     private final Architecture architecture;
+    private final ReplayBuffer replay;
     private final Consumer<Map<TopicPartition, Long>> commit;
     private final CheckpointMetrics metrics;
     private final Clock clock;
@@ -47,17 +49,19 @@ public final class Checkpointer {
      * @param store where checkpoints go
      * @param policy when they are written
      * @param architecture the networks' architecture, recorded in every checkpoint
+     * @param replay the replay buffer, saved in every checkpoint with the networks
      * @param commit receives a checkpoint's positions once it is durable (the consumer commits them)
      * @param metrics checkpoint meters
      * @param clock time source of the time-based schedule
      * @param resumedFrom the checkpoint this run resumed from, if any
      */
-    public Checkpointer(CheckpointStore store, CheckpointPolicy policy, Architecture architecture,
+    public Checkpointer(CheckpointStore store, CheckpointPolicy policy, Architecture architecture, ReplayBuffer replay,
             Consumer<Map<TopicPartition, Long>> commit, CheckpointMetrics metrics, Clock clock,
             Optional<Checkpoint> resumedFrom) {
         this.store = store;
         this.policy = policy;
         this.architecture = architecture;
+        this.replay = replay;
         this.commit = commit;
         this.metrics = metrics;
         this.clock = clock;
@@ -81,7 +85,9 @@ public final class Checkpointer {
     }
 
     /**
-     * Writes a checkpoint of {@code core} now, then asks for its positions to be committed.
+     * Writes a checkpoint of {@code core} and the replay buffer now, then asks for its positions to be committed.
+     * Called on the training thread between steps, so the buffer holds exactly the fresh images the positions
+     * cover.
      *
      * @param modelVersion the newest published model version
      * @param imagesSeen fresh images trained on so far
@@ -95,7 +101,8 @@ public final class Checkpointer {
         lastAttemptTime = now;
         Map<TopicPartition, Long> positions = Map.copyOf(covered);
         try {
-            Checkpoint checkpoint = new Checkpoint(architecture, core.snapshot(), modelVersion, imagesSeen, positions, now);
+            Checkpoint checkpoint = new Checkpoint(architecture, core.snapshot(), modelVersion, imagesSeen, positions, now,
+                    Optional.of(replay.snapshot()));
             Path file = store.write(checkpoint);
             commit.accept(positions);
             lastStep = step;

@@ -89,10 +89,10 @@ class CheckpointStoreTest {
         CheckpointStore store = new CheckpointStore(dir, 5, CheckpointStore.OnMismatch.FAIL);
         Path file = store.write(checkpoint(5, ARCH));
         byte[] bytes = Files.readAllBytes(file);
-        ByteBuffer.wrap(bytes).putInt(8, 2); // the format version follows the 8-byte magic
+        ByteBuffer.wrap(bytes).putInt(8, 3); // the format version follows the 8-byte magic
         Files.write(file, bytes);
         assertThatThrownBy(() -> CheckpointFile.read(file))
-                .hasMessage("Checkpoint " + file + " has format version 2, but this trainer reads format version 1 only.");
+                .hasMessage("Checkpoint " + file + " has format version 3, but this trainer reads format versions 1 and 2 only.");
 
         Path damaged = store.write(checkpoint(6, ARCH));
         byte[] good = Files.readAllBytes(damaged);

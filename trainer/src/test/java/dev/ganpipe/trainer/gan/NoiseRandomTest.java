@@ -24,6 +24,21 @@ class NoiseRandomTest {
     }
 
     @Test
+    void nextIntIsJavaUtilRandomsNextIntForPowersOfTwoAndOtherBounds() {
+        // The replay buffer draws its slots with nextInt, and replaced java.util.Random with this generator so its
+        // state can be checkpointed: the slots it draws must not change.
+        Random reference = new Random(11);
+        NoiseRandom ours = new NoiseRandom(11);
+        int[] bounds = {1, 2, 64, 10_000, 1_000_003, Integer.MAX_VALUE, (1 << 30) + 1};
+        for (int i = 0; i < 20_000; i++) {
+            int bound = bounds[i % bounds.length];
+            assertThat(ours.nextInt(bound)).as("draw %d, bound %d", i, bound).isEqualTo(reference.nextInt(bound));
+        }
+        assertThatThrownBy(() -> ours.nextInt(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be positive");
+    }
+
+    @Test
     void aRestoredStateContinuesTheStreamEvenWithAGaussianPending() {
         NoiseRandom original = new NoiseRandom(9);
         original.nextGaussian(); // leaves the polar method's second value pending
