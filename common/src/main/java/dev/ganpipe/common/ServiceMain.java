@@ -3,7 +3,10 @@ package dev.ganpipe.common;
 import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.config.KafkaOptions;
+import dev.ganpipe.common.kafka.KafkaAccessException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -30,7 +33,7 @@ public final class ServiceMain {
      * @return the process exit code
      */
     public static int run(ConfigSpec spec, List<String> args, Function<ConfigValues, Service> starter) {
-        ConfigValues values;
+        ConfigValues values = null;
         Service service;
         try {
             values = ConfigValues.parse(spec, args, System.getenv());
@@ -41,6 +44,17 @@ public final class ServiceMain {
             service = starter.apply(values);
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("gan: " + e.getMessage());
+            return USAGE_ERROR;
+        } catch (RuntimeException e) {
+            // Wrong credentials or a missing ACL is a configuration error too: say so in a sentence, not a stack trace.
+            Optional<KafkaAccessException> denied = values != null && spec.setting("bootstrap-servers").isPresent()
+                    ? KafkaAccessException.of(e, KafkaOptions.kafka(values))
+                    : KafkaAccessException.of(e);
+            if (denied.isEmpty()) {
+                throw e;
+            }
+            LOG.debug("The broker refused {} at start-up.", spec.command(), e);
+            System.err.println("gan: " + denied.get().getMessage());
             return USAGE_ERROR;
         }
         awaitShutdown(List.of(service));

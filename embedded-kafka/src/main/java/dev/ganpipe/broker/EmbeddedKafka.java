@@ -9,14 +9,31 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
@@ -27,31 +44,136 @@ import org.slf4j.LoggerFactory;
 /**
  * A single-node KRaft broker in this JVM. Its data directory survives a restart: starting again on the same
  * directory keeps every topic and offset (the storage is formatted only once), which the fault tests rely on.
+ *
+ * <p>{@link #start(Path, int)} gives a plaintext broker anyone may use. {@link #builder(Path)} can instead secure the
+ * client listener with SASL/SCRAM-SHA-512 (users created in the storage at format time, as
+ * {@code kafka-storage format --add-scram} does) and switch on KRaft's {@code StandardAuthorizer}, so that a client
+ * needs both the right password and the right ACLs, as on a production cluster.
  */
 public final class EmbeddedKafka implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final int NODE_ID = 1;
+    /** The SCRAM mechanism of the secured listener. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+    /** KRaft's authorizer: ACLs live in the metadata log. */
+    static final String STANDARD_AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
+    private static final String CLIENT_LISTENER = "CLIENT";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     private final KafkaRaftServer server;
     private final int port;
     private final Path dataDir;
+    private final Optional<Credentials> superUser;
     private volatile boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, int port, Path dataDir) {
+    private EmbeddedKafka(KafkaRaftServer server, int port, Path dataDir, Optional<Credentials> superUser) {
         this.server = server;
         this.port = port;
         this.dataDir = dataDir;
+        this.superUser = superUser;
     }
 
     /**
-     * Formats {@code dataDir} if it is new, starts the broker on {@code port} (0 picks a free one), and returns once
-     * clients can use it.
+     * Formats {@code dataDir} if it is new, starts a plaintext broker on {@code port} (0 picks a free one), and
+     * returns once clients can use it.
      *
      * @throws IllegalStateException when the broker cannot start; the message says why and what to do
      */
     public static EmbeddedKafka start(Path dataDir, int port) {
-        int brokerPort = port == 0 ? freePort() : port;
+        return builder(dataDir).port(port).start();
+    }
+
+    /** A broker on {@code dataDir} to configure: plaintext on a free port unless told otherwise. */
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    /** A user name and its password. */
+    public record Credentials(String user, String password) {
+        public Credentials {
+            Objects.requireNonNull(user, "A SCRAM user name is required.");
+            Objects.requireNonNull(password, "A SCRAM password is required.");
+            // The storage formatter's --add-scram syntax and JAAS quoting both break on these characters.
+            if (!user.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("The SCRAM user name '" + user + "' may only contain letters, digits, '.', '_' and '-'.");
+            }
+            if (password.length() < 1 || password.matches(".*[\",\\[\\]=\\\\].*")) {
+                throw new IllegalArgumentException("The password of SCRAM user '" + user
+                        + "' must not be empty nor contain '\"', ',', '[', ']', '=' or '\\'; choose another one.");
+            }
+        }
+    }
+
+    /** Options of a broker to start; {@code setX} style as in DJL's builders. */
+    public static final class Builder {
+        private final Path dataDir;
+        private int port;
+        private Credentials superUser;
+        private final Map<String, Credentials> users = new LinkedHashMap<>();
+        private boolean authorizer;
+        private final List<AclBinding> acls = new ArrayList<>();
+
+        private Builder(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "The broker's data directory is required.");
+        }
+
+        /** The client port; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("The broker port must be between 0 and 65535, not " + port + ".");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Secures the client listener with SASL_PLAINTEXT and SCRAM-SHA-512, with {@code user} as the broker's own
+         * identity (inter-broker and controller connections) and, with {@link #authorizer()}, the only super user.
+         */
+        public Builder scram(String user, String password) {
+            this.superUser = new Credentials(user, password);
+            return this;
+        }
+
+        /** Adds a SCRAM user (needs {@link #scram}); on an existing data directory its password is updated. */
+        public Builder user(String user, String password) {
+            users.put(user, new Credentials(user, password));
+            return this;
+        }
+
+        /** Switches on the StandardAuthorizer: every client but the super user needs ACLs (no ACL means denied). */
+        public Builder authorizer() {
+            this.authorizer = true;
+            return this;
+        }
+
+        /** ACLs created (as the super user) once the broker is up; needs {@link #authorizer()}. */
+        public Builder acls(Collection<AclBinding> bindings) {
+            acls.addAll(bindings);
+            return this;
+        }
+
+        /**
+         * Formats the data directory if it is new, starts the broker and returns once clients can use it.
+         *
+         * @throws IllegalStateException when the broker cannot start; the message says why and what to do
+         */
+        public EmbeddedKafka start() {
+            if (superUser == null && (!users.isEmpty() || authorizer)) {
+                throw new IllegalStateException("Users and the authorizer need a SASL/SCRAM listener; call scram(user, password) "
+                        + "with the broker's own super user first.");
+            }
+            if (!authorizer && !acls.isEmpty()) {
+                throw new IllegalStateException("ACLs were given but the authorizer is off; call authorizer() as well.");
+            }
+            return EmbeddedKafka.start(this);
+        }
+    }
+
+    private static EmbeddedKafka start(Builder options) {
+        Path dataDir = options.dataDir;
+        int brokerPort = options.port == 0 ? freePort() : options.port;
         int controllerPort = freePort();
         Path logDir = dataDir.toAbsolutePath().resolve("kraft-logs");
         try {
@@ -59,9 +181,10 @@ public final class EmbeddedKafka implements Service {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the broker's data directory " + logDir + "; check permissions and disk space.", e);
         }
-        Properties props = brokerProperties(logDir, brokerPort, controllerPort);
+        Optional<Credentials> superUser = Optional.ofNullable(options.superUser);
+        Properties props = brokerProperties(logDir, brokerPort, controllerPort, superUser, options.authorizer);
         KafkaConfig config = KafkaConfig.fromProps(props);
-        format(logDir);
+        boolean formatted = format(logDir, superUser);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         try {
             server.startup();
@@ -69,9 +192,17 @@ public final class EmbeddedKafka implements Service {
             throw new IllegalStateException("The embedded Kafka broker could not start on port " + brokerPort
                     + "; if another Kafka already listens there, stop it or choose another port.", e);
         }
-        EmbeddedKafka kafka = new EmbeddedKafka(server, brokerPort, dataDir);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, brokerPort, dataDir, superUser);
         kafka.awaitReady(Duration.ofSeconds(60));
-        LOG.info("Embedded Kafka broker (KRaft) ready at {} with data in {}", kafka.bootstrapServers(), logDir);
+        try {
+            kafka.addUsersAndAcls(options.users.values(), options.acls);
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+        LOG.info("Embedded Kafka broker (KRaft) ready at {} ({}{}) with data in {}{}", kafka.bootstrapServers(),
+                superUser.isPresent() ? "SASL_PLAINTEXT, " + SCRAM_MECHANISM : "PLAINTEXT",
+                options.authorizer ? ", ACLs enforced" : "", logDir, formatted ? "" : " (existing)");
         return kafka;
     }
 
@@ -90,6 +221,31 @@ public final class EmbeddedKafka implements Service {
         return dataDir;
     }
 
+    /** Whether the client listener requires SASL/SCRAM. */
+    public boolean secured() {
+        return superUser.isPresent();
+    }
+
+    /**
+     * The client properties that log in as {@code user} with {@code password} ({@code security.protocol},
+     * {@code sasl.mechanism}, {@code sasl.jaas.config}): what a {@code --kafka-config} file holds. Empty on a
+     * plaintext broker.
+     */
+    public Map<String, String> clientProperties(String user, String password) {
+        if (superUser.isEmpty()) {
+            return Map.of();
+        }
+        return Map.of(
+                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name,
+                SaslConfigs.SASL_MECHANISM, SCRAM_MECHANISM,
+                SaslConfigs.SASL_JAAS_CONFIG, scramJaas(user, password));
+    }
+
+    /** {@link #clientProperties} of the super user given to {@link Builder#scram}; empty on a plaintext broker. */
+    public Map<String, String> superUserProperties() {
+        return superUser.map(c -> clientProperties(c.user(), c.password())).orElse(Map.of());
+    }
+
     @Override
     public String name() {
         return "kafka";
@@ -106,16 +262,46 @@ public final class EmbeddedKafka implements Service {
         LOG.info("Embedded Kafka broker at {} stopped", bootstrapServers());
     }
 
-    private static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+    private static String scramJaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
+    }
+
+    static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort, Optional<Credentials> superUser, boolean authorizer) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
-        p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("controller.listener.names", CONTROLLER_LISTENER);
+        if (superUser.isEmpty()) {
+            p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + "," + CONTROLLER_LISTENER + "://localhost:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        } else {
+            Credentials admin = superUser.get();
+            p.put("listeners", CLIENT_LISTENER + "://localhost:" + brokerPort + "," + CONTROLLER_LISTENER + "://localhost:" + controllerPort);
+            p.put("advertised.listeners", CLIENT_LISTENER + "://localhost:" + brokerPort);
+            p.put("listener.security.protocol.map", CLIENT_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":SASL_PLAINTEXT");
+            // Clients, and the broker itself (inter-broker), log in with SCRAM; the credentials are in the metadata log.
+            p.put("inter.broker.listener.name", CLIENT_LISTENER);
+            p.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
+            p.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+            String client = "listener.name." + CLIENT_LISTENER.toLowerCase(Locale.ROOT) + ".";
+            p.put(client + "sasl.enabled.mechanisms", SCRAM_MECHANISM);
+            p.put(client + SCRAM_MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config", scramJaas(admin.user(), admin.password()));
+            // The controller cannot use SCRAM (its credentials live in the very metadata it serves), so the broker
+            // logs in to it with PLAIN as the same super user; that listener is bound to localhost only.
+            String controller = "listener.name." + CONTROLLER_LISTENER.toLowerCase(Locale.ROOT) + ".";
+            p.put("sasl.mechanism.controller.protocol", "PLAIN");
+            p.put(controller + "sasl.enabled.mechanisms", "PLAIN");
+            p.put(controller + "plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                    + admin.user() + "\" password=\"" + admin.password() + "\" user_" + admin.user() + "=\"" + admin.password() + "\";");
+            if (authorizer) {
+                p.put("authorizer.class.name", STANDARD_AUTHORIZER);
+                p.put("super.users", "User:" + admin.user());
+                p.put("allow.everyone.if.no.acl.found", "false");
+            }
+        }
         p.put("log.dirs", logDir.toString());
         p.put("metadata.log.dir", logDir.toString());
         // One node: every internal topic has one replica.
@@ -140,12 +326,13 @@ public final class EmbeddedKafka implements Service {
         return p;
     }
 
-    private static void format(Path logDir) {
+    /** Formats the storage unless it was formatted before (the data is then kept); returns whether it formatted. */
+    private static boolean format(Path logDir, Optional<Credentials> superUser) {
         if (Files.exists(logDir.resolve("meta.properties"))) {
-            return; // formatted before: keep the data
+            return false;
         }
         try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
-            new Formatter()
+            Formatter formatter = new Formatter()
                     .setPrintStream(quiet)
                     .setNodeId(NODE_ID)
                     .setClusterId(Uuid.randomUuid().toString())
@@ -153,26 +340,73 @@ public final class EmbeddedKafka implements Service {
                     .setMetadataLogDirectory(logDir.toString())
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .setControllerListenerName("CONTROLLER")
-                    .setIgnoreFormatted(true)
-                    .run();
+                    .setControllerListenerName(CONTROLLER_LISTENER)
+                    .setIgnoreFormatted(true);
+            // The super user must exist before the broker starts: it is the broker's own inter-broker login.
+            superUser.ifPresent(c -> formatter.setScramArguments(List.of(
+                    SCRAM_MECHANISM + "=[name=" + c.user() + ",password=" + c.password() + "]")));
+            formatter.run();
+            return true;
         } catch (Exception e) {
             throw new IllegalStateException("Cannot format the broker's storage in " + logDir
                     + "; delete the directory if it holds data from another Kafka version, then start again.", e);
         }
     }
 
-    private void awaitReady(Duration timeout) {
+    private Properties adminProperties() {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.putAll(superUserProperties());
+        return props;
+    }
+
+    /** Creates or updates the users' SCRAM credentials and creates the ACLs, as the super user. */
+    private void addUsersAndAcls(Collection<Credentials> users, List<AclBinding> acls) {
+        if (users.isEmpty() && acls.isEmpty()) {
+            return;
+        }
+        try (Admin admin = Admin.create(adminProperties())) {
+            if (!users.isEmpty()) {
+                List<UserScramCredentialAlteration> upserts = users.stream()
+                        .<UserScramCredentialAlteration>map(c -> new UserScramCredentialUpsertion(
+                                c.user(), new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), c.password()))
+                        .toList();
+                admin.alterUserScramCredentials(upserts).all().get(30, TimeUnit.SECONDS);
+                awaitUsers(admin, users);
+            }
+            if (!acls.isEmpty()) {
+                admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while adding users and ACLs to the embedded broker.", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("The embedded broker refused the SCRAM users or ACLs it was given: " + e.getMessage()
+                    + " Check the user names and ACL bindings passed to EmbeddedKafka.builder().", e);
+        }
+    }
+
+    /** SCRAM credentials reach the broker's authenticator through the metadata log, a moment after the controller accepts them. */
+    private static void awaitUsers(Admin admin, Collection<Credentials> users) throws InterruptedException, ExecutionException, TimeoutException {
+        List<String> names = users.stream().map(Credentials::user).toList();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (admin.describeUserScramCredentials(names).all().get(30, TimeUnit.SECONDS).size() < names.size()) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("The SCRAM credentials of " + names + " did not reach the broker within 30 s.");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = Admin.create(adminProperties())) {
             while (true) {
                 try {
                     if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
                         return;
                     }
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                } catch (ExecutionException | TimeoutException e) {
                     if (System.nanoTime() > deadline) {
                         close();
                         throw new IllegalStateException("The embedded Kafka broker did not become ready within " + timeout.toSeconds() + " s.", e);

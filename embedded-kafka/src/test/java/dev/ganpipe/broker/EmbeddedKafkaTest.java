@@ -1,6 +1,7 @@
 package dev.ganpipe.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
@@ -11,13 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -56,6 +61,30 @@ class EmbeddedKafkaTest {
             }
             assertThat(seen).extracting(ConsumerRecord::value).containsExactly("{\"count\":1}");
             assertThat(Map.of("port", again.port())).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aSecuredBrokerLetsInOnlyItsScramUsersAndKeepsThemAcrossARestart() throws Exception {
+        Path data = dir.resolve("secured");
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder(data).scram("admin", "admin-secret").user("alice", "alice-secret").start()) {
+            assertThat(kafka.secured()).isTrue();
+            try (Admin admin = Admin.create(new KafkaSettings(kafka.bootstrapServers(), kafka.clientProperties("alice", "alice-secret")).admin("alice"))) {
+                assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+            }
+            try (Admin admin = Admin.create(new KafkaSettings(kafka.bootstrapServers(), kafka.clientProperties("alice", "wrong")).admin("mallory"))) {
+                assertThatThrownBy(() -> admin.describeCluster().nodes().get(30, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(SaslAuthenticationException.class);
+            }
+            try (Admin admin = Admin.create(KafkaSettings.of(kafka.bootstrapServers()).admin("plaintext"))) {
+                // A plaintext client cannot even speak to a SASL listener: it times out rather than being refused.
+                assertThatThrownBy(() -> admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000)).nodes().get(30, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class);
+            }
+        }
+        try (EmbeddedKafka again = EmbeddedKafka.builder(data).scram("admin", "admin-secret").start();
+             Admin admin = Admin.create(new KafkaSettings(again.bootstrapServers(), again.clientProperties("alice", "alice-secret")).admin("alice"))) {
+            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
         }
     }
 }

@@ -103,7 +103,7 @@ public record GeneratorConfig(
                 .add("ort-threads", "0", "Threads per forward pass (ONNX Runtime intra-op threads); 0 lets ONNX Runtime choose.")
                 .add("ort-optimization", "all", "ONNX Runtime graph optimisation level: all, extended, basic or none.")
                 .optional("api-key", "Bearer key for /v1/generate and GET /v1/models; without it they are open.")
-                .optional("admin-key", "Bearer key for POST /v1/models/{version}/activate; without it activation is open.")
+                .optional("admin-key", "Bearer key for POST /v1/models/{version}/activate; without it the --api-key guards activation too (open only without either).")
                 .add("requests-stream", "true", "Answer synthetic.requests records with images on synthetic.images (a Kafka Streams app; "
                         + "/readyz waits for it). false serves HTTP only, without a broker (true|false).")
                 .add("requests-app-id", "gan-generator-requests", "Kafka Streams application id of the request stream (its consumer group).")

@@ -1,7 +1,9 @@
 package dev.ganpipe.generator;
 
 import dev.ganpipe.common.Service;
+import dev.ganpipe.common.http.HttpError;
 import dev.ganpipe.common.http.HttpService;
+import dev.ganpipe.common.kafka.BrokerWatch;
 import dev.ganpipe.generator.batch.MicroBatcher;
 import dev.ganpipe.generator.continuous.ContinuousPublisher;
 import dev.ganpipe.generator.continuous.KafkaImageSink;
@@ -74,8 +76,12 @@ public final class GeneratorService implements Service {
             Generation generation = new Generation(registry, batcher, meters);
             // Set once the request stream exists; readiness reads it on every /readyz.
             AtomicReference<RequestStream> stream = new AtomicReference<>();
+            boolean usesKafka = config.modelsFromTopic() || config.requestsStream() || config.continuous().enabled();
+            Optional<BrokerWatch> broker = usesKafka ? Optional.of(BrokerWatch.start(config.kafka(), "generator")) : Optional.empty();
+            broker.ifPresent(resources::push);
             HttpService http = HttpService.start("generator", config.host(), config.port(),
-                    GeneratorApi.routes(generation, config.api(), meters, () -> ready(registry, config.requestsStream(), stream.get())),
+                    GeneratorApi.routes(generation, config.api(), meters,
+                            () -> readyOrSayWhy(registry, config.requestsStream(), stream.get(), broker)),
                     meters, "gan.generator");
             resources.push(http);
             ModelSources sources = ModelSources.start(
@@ -111,6 +117,22 @@ public final class GeneratorService implements Service {
             closeAll(resources, e);
             throw e;
         }
+    }
+
+    /**
+     * What {@code /readyz} reports. When the service is not ready and the broker is unreachable, this throws the 503
+     * itself, so that the answer names that cause rather than the generic sentence. A live model with the request
+     * stream off needs no broker, so an outage alone never makes the service unready.
+     */
+    private static boolean readyOrSayWhy(ModelRegistry registry, boolean streamWanted, RequestStream stream, Optional<BrokerWatch> broker) {
+        if (ready(registry, streamWanted, stream)) {
+            return true;
+        }
+        Optional<String> problem = broker.flatMap(BrokerWatch::problem);
+        if (problem.isPresent()) {
+            throw HttpError.notReady(problem.get());
+        }
+        return false;
     }
 
     private static boolean ready(ModelRegistry registry, boolean streamWanted, RequestStream stream) {

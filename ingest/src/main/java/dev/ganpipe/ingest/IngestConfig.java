@@ -44,6 +44,7 @@ import java.util.function.Function;
  * @param sendTimeout how long an upload waits for the broker's acknowledgement
  * @param maxUploadParts parts one multipart upload may have
  * @param maxUploadBytes bytes one multipart upload may have in all
+ * @param apiKey bearer key uploads must carry; empty means uploads are open
  * @param dedup the normaliser's optional duplicate filter
  * @param publish limit, rate, dry-run and progress display of {@code gan ingest PATH...}
  * @param serve whether to run the service (also when paths are given)
@@ -64,6 +65,7 @@ public record IngestConfig(
         Duration sendTimeout,
         int maxUploadParts,
         int maxUploadBytes,
+        Optional<String> apiKey,
         DedupSettings dedup,
         PublishOptions publish,
         boolean serve) {
@@ -75,6 +77,7 @@ public record IngestConfig(
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(normalizer, "normalizer");
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(apiKey, "apiKey");
         Objects.requireNonNull(dedup, "dedup");
         Objects.requireNonNull(publish, "publish");
         if (port < 0 || port > 65535) {
@@ -124,6 +127,7 @@ public record IngestConfig(
                 .add("max-upload-bytes", Integer.toString(UploadPolicy.DEFAULT_MAX_UPLOAD_BYTES),
                         "Bytes one multipart upload may have in all (each image also within --max-bytes); more get 413. "
                                 + "Uploads are held in memory: --max-uploads x this is the worst case.")
+                .optional("api-key", "Bearer key POST /v1/images requires (Authorization: Bearer <key>); without it uploads are open.")
                 .flag("dedup", "Hold back images whose image id (hash of the canonical pixels) was already accepted within "
                         + "--dedup-window; they are counted as gan_ingest_images_total{outcome=\"duplicate\"}.")
                 .add("dedup-window", DedupSettings.DEFAULT_WINDOW.toHours() + "h", "How long the duplicate filter remembers an image id "
@@ -198,6 +202,7 @@ public record IngestConfig(
                 v.duration("send-timeout"),
                 v.integer("max-upload-parts"),
                 v.integer("max-upload-bytes"),
+                v.optional("api-key"),
                 dedup,
                 publish,
                 v.bool("serve"));
@@ -210,7 +215,7 @@ public record IngestConfig(
 
     /** What the upload API needs from this config. */
     public UploadPolicy uploadPolicy() {
-        return new UploadPolicy(normalizer.maxBytes(), normalizer.classes(), maxUploads, sendTimeout, maxUploadParts, maxUploadBytes);
+        return new UploadPolicy(normalizer.maxBytes(), normalizer.classes(), maxUploads, sendTimeout, maxUploadParts, maxUploadBytes, apiKey);
     }
 
     private static <T> T convert(ConfigValues v, String name, Function<String, T> parser) {

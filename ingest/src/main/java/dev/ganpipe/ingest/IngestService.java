@@ -1,10 +1,15 @@
 package dev.ganpipe.ingest;
 
 import dev.ganpipe.common.Service;
+import dev.ganpipe.common.http.HttpError;
+import dev.ganpipe.common.http.HttpLimits;
 import dev.ganpipe.common.http.HttpService;
+import dev.ganpipe.common.kafka.BrokerWatch;
+import dev.ganpipe.common.kafka.KafkaAccessException;
 import dev.ganpipe.common.kafka.TopicSetup;
 import dev.ganpipe.ingest.http.IngestRoutes;
 import dev.ganpipe.ingest.publish.KafkaRawSink;
+import dev.ganpipe.ingest.stream.DeadLetterLimit;
 import dev.ganpipe.ingest.stream.IngestMetrics;
 import dev.ganpipe.ingest.stream.NormalizerTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -14,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,9 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running ingest service: the Kafka Streams normaliser and the HTTP upload API on one registry. Ready
- * ({@code /readyz} 200) while the Streams app is RUNNING. An exception that escapes the topology's own error
- * handling stops the Streams client (readiness then stays false and the log says why) rather than retrying the
- * same record forever.
+ * ({@code /readyz} 200) while the Streams app is RUNNING; before that {@code /readyz} answers 503 with the reason, e.g.
+ * that the broker is unreachable (the service starts without it, waits, and becomes ready once it answers). An
+ * exception that escapes the topology's own error handling stops the Streams client (readiness then stays false and
+ * the log says why) rather than retrying the same record forever.
  */
 public final class IngestService implements Service {
 
@@ -59,20 +66,28 @@ public final class IngestService implements Service {
     public static IngestService start(IngestConfig config, PrometheusMeterRegistry registry, Clock clock) {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
-            if (config.createTopics()) {
-                try (Admin admin = Admin.create(config.kafka().admin(config.applicationId() + "-admin"))) {
-                    TopicSetup.ensure(admin, config.topics(), config.topicPartitions(), config.topicReplication());
-                }
-            }
+            BrokerWatch broker = BrokerWatch.start(config.kafka(), "ingest");
+            resources.push(broker);
             IngestMetrics metrics = new IngestMetrics(registry);
-            KafkaStreams streams = new KafkaStreams(NormalizerTopology.buildTopology(config, metrics, clock),
-                    NormalizerTopology.streamsConfig(config, metrics, clock));
+            DeadLetterLimit dlqLimit = DeadLetterLimit.kafkaDefault();
+            KafkaStreams streams = new KafkaStreams(NormalizerTopology.buildTopology(config, metrics, clock, dlqLimit),
+                    NormalizerTopology.streamsConfig(config, metrics, clock, dlqLimit));
             AtomicReference<KafkaStreams.State> state = new AtomicReference<>(streams.state());
+            AtomicReference<String> failure = new AtomicReference<>();
             streams.setStateListener((now, before) -> {
                 state.set(now);
                 LOG.info("Ingest normaliser: {} -> {}", before, now);
             });
             streams.setUncaughtExceptionHandler(e -> {
+                // A refused login or a missing ACL (e.g. on the transactional ids) is said as such, in one sentence.
+                Optional<KafkaAccessException> denied = KafkaAccessException.of(e, config.kafka());
+                if (denied.isPresent()) {
+                    failure.set("The ingest normaliser stopped: " + denied.get().getMessage());
+                    LOG.error("The ingest normaliser stopped: {} /readyz reports not ready until the service is restarted.",
+                            denied.get().getMessage(), e);
+                    return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                }
+                failure.set("The ingest normaliser stopped on an unexpected error (" + e + "); restart the service, and see its log.");
                 LOG.error("The ingest normaliser stopped on an unexpected error; /readyz reports not ready until it is restarted.", e);
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
@@ -91,16 +106,90 @@ public final class IngestService implements Service {
             producerMetrics.bindTo(registry);
             resources.push(producerMetrics);
 
-            streams.start();
             HttpService http = HttpService.start("ingest", config.httpHost(), config.port(),
-                    IngestRoutes.routes(sink, config.uploadPolicy(), registry, () -> state.get() == KafkaStreams.State.RUNNING),
-                    registry, "gan.ingest.http");
+                    IngestRoutes.routes(sink, config.uploadPolicy(), registry, () -> ready(state, broker, failure)),
+                    registry, "gan.ingest.http",
+                    // The server-wide body cap follows ingest's own upload limits, whichever is larger.
+                    HttpLimits.defaults().withMaxBodyBytes(Math.max(config.maxUploadBytes(), config.normalizer().maxBytes())));
             resources.push(http);
+            // The broker may not be up yet: topics and the Streams app wait for it off the caller's thread, so that
+            // /readyz answers (503, saying why) meanwhile and the service becomes ready by itself once it is.
+            Thread starter = Thread.ofPlatform().name("ingest-start").daemon(true)
+                    .start(() -> startWhenBrokerAnswers(config, broker, streams, dlqLimit, failure));
+            resources.push(() -> {
+                starter.interrupt();
+                starter.join(CLOSE_TIMEOUT.toMillis());
+            });
             return new IngestService(http, state, resources);
         } catch (RuntimeException e) {
             closeAll(resources, e);
             throw e;
         }
+    }
+
+    /**
+     * Waits for the broker, creates missing topics when configured, learns the dead-letter topic's size limit, then
+     * starts the Streams app.
+     */
+    private static void startWhenBrokerAnswers(IngestConfig config, BrokerWatch broker, KafkaStreams streams, DeadLetterLimit dlqLimit,
+            AtomicReference<String> failure) {
+        try {
+            if (!broker.awaitReachable()) {
+                return;
+            }
+            prepareTopics(config, dlqLimit, failure);
+            streams.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure.set("The ingest normaliser could not start: " + e.getMessage() + " Fix that, then restart the service.");
+            LOG.error("The ingest normaliser could not start; /readyz reports not ready until the service is restarted.", e);
+        }
+    }
+
+    /**
+     * Creates missing topics (when configured) and learns the dead-letter topic's limit, retrying every
+     * {@link BrokerWatch#RETRY_EVERY} until that works (a broker that has just started, a permission being granted),
+     * with one log line for the first failure and the reason on {@code /readyz} meanwhile.
+     */
+    private static void prepareTopics(IngestConfig config, DeadLetterLimit dlqLimit, AtomicReference<String> failure)
+            throws InterruptedException {
+        boolean logged = false;
+        while (true) {
+            try (Admin admin = Admin.create(config.kafka().admin(config.applicationId() + "-admin"))) {
+                if (config.createTopics()) {
+                    TopicSetup.ensure(admin, config.topics(), config.topicPartitions(), config.topicReplication());
+                }
+                dlqLimit.learn(admin, config.topics().imagesDlq());
+                failure.set(null);
+                return;
+            } catch (RuntimeException e) {
+                failure.set("The ingest normaliser waits for its topics: " + e.getMessage() + " It retries every "
+                        + BrokerWatch.RETRY_EVERY.toSeconds() + " s.");
+                if (!logged) {
+                    logged = true;
+                    LOG.warn("Preparing the ingest topics failed; retrying every {} s without logging each try.",
+                            BrokerWatch.RETRY_EVERY.toSeconds(), e);
+                }
+            }
+            Thread.sleep(BrokerWatch.RETRY_EVERY.toMillis());
+        }
+    }
+
+    /** True when the normaliser runs; otherwise throws the 503 with the most useful reason for {@code /readyz}. */
+    private static boolean ready(AtomicReference<KafkaStreams.State> state, BrokerWatch broker, AtomicReference<String> failure) {
+        if (state.get() == KafkaStreams.State.RUNNING) {
+            return true;
+        }
+        String reason = failure.get();
+        if (reason == null) {
+            reason = broker.problem().orElse(null);
+        }
+        if (reason != null) {
+            // The standard route's own sentence is generic; this one says what is wrong.
+            throw HttpError.notReady(reason);
+        }
+        return false;
     }
 
     @Override

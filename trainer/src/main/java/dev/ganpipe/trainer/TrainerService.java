@@ -1,7 +1,10 @@
 package dev.ganpipe.trainer;
 
 import dev.ganpipe.common.Service;
+import dev.ganpipe.common.http.HttpError;
 import dev.ganpipe.common.http.HttpService;
+import dev.ganpipe.common.http.Routes;
+import dev.ganpipe.common.kafka.BrokerWatch;
 import dev.ganpipe.common.kafka.GanHeaders;
 import dev.ganpipe.common.model.ModelDirectory;
 import dev.ganpipe.common.model.ModelManifest;
@@ -31,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class TrainerService implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+    // How long the broker may take to answer before the trainer serves /readyz 503 while it waits.
+    private static final Duration BROKER_GRACE = Duration.ofSeconds(5);
 
     private final GanTrainingCore core;
     private final TrainingFeed feed;
@@ -69,9 +75,17 @@ public final class TrainerService implements Service {
         Clock clock = Clock.systemUTC();
         CheckpointStore store = requested.checkpoints().store();
         store.prepare();
+        // A checkpoint on disk is checked before anything waits on Kafka, so a wrong one fails at once.
+        boolean checkpointed = store.newestArchitecture().isPresent();
+        if (!checkpointed) {
+            awaitBroker(requested, registry); // --conditional auto then asks the training topic
+        }
         TrainerConfig config = requested.withGan(resolveConditional(requested, store));
         Architecture architecture = Architecture.of(config.gan());
         Optional<Checkpoint> resume = store.loadForResume(architecture);
+        if (checkpointed) {
+            awaitBroker(requested, registry);
+        }
         ModelDirectory models = new ModelDirectory(config.modelsDir());
         Optional<ModelManifest> live = PublishedVersions.newest(config.modelName(), models, config.kafka(), config.topics().models());
         long published = Math.max(live.map(ModelManifest::version).orElse(0L), resume.map(Checkpoint::modelVersion).orElse(0L));
@@ -126,6 +140,35 @@ public final class TrainerService implements Service {
                 }
             }
             throw e;
+        }
+    }
+
+    /**
+     * Returns once the broker answers and the training and models topics exist: what follows reads them. Until then the trainer's
+     * port serves only {@code /healthz}, {@code /readyz} (503, saying the broker is unreachable) and {@code /metrics},
+     * and one log line says what it waits for; the full API takes the port over once the broker answers.
+     */
+    private static void awaitBroker(TrainerConfig config, PrometheusMeterRegistry registry) {
+        try (BrokerWatch broker = BrokerWatch.start(config.kafka(), "trainer",
+                Set.of(config.topics().imagesTrain(), config.topics().modelsGenerator()))) {
+            if (broker.awaitReachable(BROKER_GRACE)) {
+                return;
+            }
+            Routes waiting = new Routes().standard(registry, () -> {
+                throw HttpError.notReady(broker.problem().orElse("The trainer is starting: the broker has just answered."));
+            }, "The trainer waits for the broker.");
+            HttpService http = HttpService.start("trainer", config.host(), config.port(), waiting, registry, "gan.trainer.http");
+            try {
+                if (!broker.awaitReachable()) {
+                    throw new IllegalStateException("The trainer stopped waiting for the broker before it answered.");
+                }
+            } finally {
+                http.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the broker at " + config.kafka().bootstrapServers()
+                    + "; start the trainer again once the broker runs.", e);
         }
     }
 

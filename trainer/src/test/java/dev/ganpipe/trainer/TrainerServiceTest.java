@@ -21,16 +21,21 @@ import dev.ganpipe.common.model.ModelManifest;
 import dev.ganpipe.trainer.checkpoint.Checkpoint;
 import dev.ganpipe.trainer.checkpoint.CheckpointFile;
 import dev.ganpipe.trainer.checkpoint.CheckpointStore;
+import dev.ganpipe.trainer.publish.PublishedVersions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -141,6 +146,37 @@ class TrainerServiceTest {
         assertThat(GanHeaders.text(first.headers(), GanHeaders.MODEL_SHA256)).contains(Hashes.sha256(first.value()));
         assertThat(GanHeaders.text(first.headers(), "ce_type")).contains("gan.model.generator.v1");
         assertThat(GanHeaders.text(first.headers(), GanHeaders.CONTENT_TYPE)).contains("application/onnx");
+    }
+
+    @Test
+    void theNewestPublishedVersionIgnoresTombstonesAndRecordsWithoutAManifest() throws Exception {
+        TopicCatalog d = TopicCatalog.defaults();
+        TopicCatalog topics = new TopicCatalog("versions." + d.imagesRaw(), "versions." + d.imagesTrain(),
+                "versions." + d.imagesDlq(), "versions." + d.modelsGenerator(), "versions." + d.syntheticRequests(),
+                "versions." + d.syntheticImages());
+        KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+        try (Admin admin = Admin.create(settings.admin("test"))) {
+            TopicSetup.ensure(admin, topics, 1, (short) 1);
+        }
+        ModelManifest good = new ModelManifest("m", 3, Hashes.sha256(new byte[] {1}), 30, Instant.parse("2026-11-25T00:00:00Z"),
+                "28x28x1", 100, Map.of());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producer("test"),
+                topics.models().keySerde().serializer(), topics.models().valueSerde().serializer())) {
+            ProducerRecord<String, byte[]> valid = new ProducerRecord<>(topics.modelsGenerator(), "m", new byte[] {1});
+            ModelHeaders.write(good, valid.headers());
+            producer.send(valid);
+            producer.send(new ProducerRecord<>(topics.modelsGenerator(), "m", new byte[] {2})); // no headers at all
+            ProducerRecord<String, byte[]> badTime = new ProducerRecord<>(topics.modelsGenerator(), "m", new byte[] {3});
+            ModelHeaders.write(new ModelManifest("m", 9, Hashes.sha256(new byte[] {3}), 90, good.createdAt(), "28x28x1", 100, null),
+                    badTime.headers());
+            badTime.headers().remove("gan.model.created").add("gan.model.created", "yesterday".getBytes(StandardCharsets.UTF_8));
+            producer.send(badTime);
+            producer.send(new ProducerRecord<>(topics.modelsGenerator(), "m", null)); // a tombstone
+            producer.flush();
+        }
+        Optional<ModelManifest> newest = PublishedVersions.newest("m",
+                new ModelDirectory(dir.resolve("versions-models")), settings, topics.models());
+        assertThat(newest).map(ModelManifest::version).contains(3L);
     }
 
     @Test

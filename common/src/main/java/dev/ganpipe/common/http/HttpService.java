@@ -18,13 +18,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a {@link Routes} table on the JDK's HTTP server, one virtual thread per request. Every response is
- * counted as {@code <metricPrefix>.requests{endpoint,status}} and timed as {@code <metricPrefix>.request}, where
- * endpoint is the route pattern (bounded cardinality), never the raw path.
+ * Serves a {@link Routes} table on the JDK's HTTP server, one virtual thread per request, within {@link HttpLimits}.
+ * Every response is counted as {@code <metricPrefix>.requests{endpoint,status}} and timed as
+ * {@code <metricPrefix>.request}, where endpoint is the route pattern (bounded cardinality), never the raw path.
+ * Every response carries an {@value #REQUEST_ID_HEADER}; a handler failure that is not an {@link HttpError} is logged
+ * with that id and answered with a generic 500 that names the id and nothing else, so no stack trace, class name or
+ * file path reaches a client.
  */
 public final class HttpService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpService.class);
+
+    /** Response header: the id under which the service logs this request's failure, if it fails. */
+    public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
     private final String name;
     private final HttpServer server;
@@ -32,15 +38,22 @@ public final class HttpService implements AutoCloseable {
     private final Routes routes;
     private final MeterRegistry registry;
     private final String metricPrefix;
+    private final HttpLimits limits;
 
     private HttpService(String name, HttpServer server, ExecutorService executor, Routes routes,
-            MeterRegistry registry, String metricPrefix) {
+            MeterRegistry registry, String metricPrefix, HttpLimits limits) {
+        this.limits = limits;
         this.name = name;
         this.server = server;
         this.executor = executor;
         this.routes = routes;
         this.registry = registry;
         this.metricPrefix = metricPrefix;
+    }
+
+    /** Binds and starts serving within {@link HttpLimits#defaults()}; see {@link #start(String, String, int, Routes, MeterRegistry, String, HttpLimits)}. */
+    public static HttpService start(String name, String host, int port, Routes routes, MeterRegistry registry, String metricPrefix) {
+        return start(name, host, port, routes, registry, metricPrefix, HttpLimits.defaults());
     }
 
     /**
@@ -50,9 +63,12 @@ public final class HttpService implements AutoCloseable {
      * @param host address to bind, e.g. {@code 0.0.0.0}
      * @param port port to bind, 0 for a free one
      * @param metricPrefix e.g. {@code gan.generator}
+     * @param limits body, header and time limits (the JDK-enforced ones are JVM-wide, see {@link HttpLimits})
      * @throws UncheckedIOException when the port cannot be bound
      */
-    public static HttpService start(String name, String host, int port, Routes routes, MeterRegistry registry, String metricPrefix) {
+    public static HttpService start(String name, String host, int port, Routes routes, MeterRegistry registry, String metricPrefix,
+            HttpLimits limits) {
+        Map<String, String> jdkLimits = limits.applyToJdkServer();
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 128);
@@ -62,10 +78,11 @@ public final class HttpService implements AutoCloseable {
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
-        HttpService service = new HttpService(name, server, executor, routes, registry, metricPrefix);
+        HttpService service = new HttpService(name, server, executor, routes, registry, metricPrefix, limits);
         server.createContext("/", service::dispatch);
         server.start();
-        LOG.info("{} serves HTTP on http://{}:{}/", name, host.equals("0.0.0.0") ? "localhost" : host, service.port());
+        LOG.info("{} serves HTTP on http://{}:{}/ (bodies up to {} bytes; JDK server limits {})", name,
+                host.equals("0.0.0.0") ? "localhost" : host, service.port(), limits.maxBodyBytes(), jdkLimits);
         return service;
     }
 
@@ -76,6 +93,7 @@ public final class HttpService implements AutoCloseable {
 
     private void dispatch(HttpExchange exchange) {
         long start = System.nanoTime();
+        String requestId = UUID.randomUUID().toString();
         String endpoint = "unmatched";
         Response response;
         try {
@@ -87,32 +105,67 @@ public final class HttpService implements AutoCloseable {
                         : Response.error(404, "not_found", "No endpoint at " + path + "; see the README for the API.");
             } else {
                 endpoint = match.get().route().pattern();
+                checkDeclaredLength(exchange);
                 Request request = new Request(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(),
-                        match.get().pathParams(), exchange.getRequestHeaders(), exchange.getRequestBody());
+                        match.get().pathParams(), exchange.getRequestHeaders(), new BoundedBody(exchange.getRequestBody(), limits.maxBodyBytes()));
                 response = match.get().route().handler().handle(request);
             }
         } catch (HttpError e) {
             response = Response.error(e.status(), e.code(), e.getMessage());
         } catch (Exception e) {
-            String id = UUID.randomUUID().toString();
-            LOG.error("{}: request {} {} failed (error id {})", name, exchange.getRequestMethod(), exchange.getRequestURI().getPath(), id, e);
-            response = Response.error(500, "internal", "The service could not answer this request; the operator can find error id " + id + " in its log.");
+            response = internalError(exchange, requestId, e);
+        } catch (Error e) {
+            // A stack overflow or an out-of-memory in a handler still gets its 500, so the client is not left waiting
+            // on an open connection; then it goes on up, since the JVM may be in no state to carry on as if nothing happened.
+            send(exchange, internalError(exchange, requestId, e), requestId);
+            record(endpoint, 500, start);
+            throw e;
         }
-        send(exchange, response);
-        String status = Integer.toString(response.status());
-        Counter.builder(metricPrefix + ".requests").tag("endpoint", endpoint).tag("status", status)
+        send(exchange, response, requestId);
+        record(endpoint, response.status(), start);
+    }
+
+    /** A declared body over the limit is refused before the handler runs and before a byte of it is read. */
+    private void checkDeclaredLength(HttpExchange exchange) {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared == null) {
+            return;
+        }
+        long length;
+        try {
+            length = Long.parseLong(declared.trim());
+        } catch (NumberFormatException e) {
+            // The JDK server rejects a malformed Content-Length before dispatch; this is a second line only.
+            throw HttpError.badRequest("The Content-Length header is not a number; send the body's length in bytes.");
+        }
+        if (length > limits.maxBodyBytes()) {
+            throw BoundedBody.tooLarge(limits.maxBodyBytes());
+        }
+    }
+
+    private Response internalError(HttpExchange exchange, String requestId, Throwable e) {
+        LOG.error("{}: request {} {} failed (request id {})", name, exchange.getRequestMethod(), exchange.getRequestURI().getPath(), requestId, e);
+        return Response.error(500, "internal", "The service could not answer this request; the operator can find request id " + requestId
+                + " in its log.");
+    }
+
+    private void record(String endpoint, int status, long start) {
+        Counter.builder(metricPrefix + ".requests").tag("endpoint", endpoint).tag("status", Integer.toString(status))
                 .description("HTTP requests by endpoint and status").register(registry).increment();
         Timer.builder(metricPrefix + ".request").tag("endpoint", endpoint).publishPercentileHistogram()
                 .description("HTTP request latency").register(registry).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
-    private void send(HttpExchange exchange, Response response) {
+    private void send(HttpExchange exchange, Response response, String requestId) {
         try (exchange) {
             for (Map.Entry<String, String> header : response.headers().entrySet()) {
                 exchange.getResponseHeaders().set(header.getKey(), header.getValue());
             }
             exchange.getResponseHeaders().set("Content-Type", response.contentType());
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            // Error bodies echo parts of the request; a browser must never sniff them into something executable.
+            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            exchange.getResponseHeaders().set(REQUEST_ID_HEADER, requestId);
             boolean head = exchange.getRequestMethod().equals("HEAD");
             exchange.sendResponseHeaders(response.status(), head || response.body().length == 0 ? -1 : response.body().length);
             if (!head && response.body().length > 0) {

@@ -21,6 +21,9 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
     /** Models are far larger than Kafka's 1 MiB default; topic, producer and consumer limits are raised to this. */
     public static final int MAX_MODEL_BYTES = 64 * 1024 * 1024;
 
+    /** {@code StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG}, deprecated in Kafka 4.4. */
+    static final String PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED = "processing.exception.handler.global.enabled";
+
     public KafkaSettings {
         Objects.requireNonNull(bootstrapServers, "Kafka bootstrap servers are required, e.g. localhost:9092.");
         if (bootstrapServers.isBlank()) {
@@ -91,6 +94,12 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // Streams prefixes: the pass-through client properties above already apply to its inner clients.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(MAX_MODEL_BYTES));
+        // Use the processing exception handler for global stores too (the default, and the option gone, from Kafka 5.0;
+        // hence the literal rather than the deprecated constant). Streams 4.4 warns at start-up whenever it reads this
+        // as false, and it reads it twice: from these properties, and again in the partition assignor, from the main
+        // consumer's configs, which carry only consumer settings and "main.consumer."-prefixed ones. Hence both.
+        props.put(PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED, "true");
+        props.put(StreamsConfig.mainConsumerPrefix(PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED), "true");
         return props;
     }
 }

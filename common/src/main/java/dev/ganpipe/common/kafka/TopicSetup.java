@@ -4,12 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +49,17 @@ public final class TopicSetup {
     private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
-            boolean ready = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                    .allMatch(d -> !d.partitions().isEmpty() && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            boolean ready;
+            try {
+                ready = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                        .allMatch(d -> !d.partitions().isEmpty() && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            } catch (ExecutionException e) {
+                // A broker that has just started may not know a topic created a moment ago yet: not ready, ask again.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                ready = false;
+            }
             if (ready) {
                 return;
             }
@@ -55,6 +67,20 @@ public final class TopicSetup {
                 throw new TimeoutException("The partitions of " + names + " got no leader within 60 s.");
             }
             Thread.sleep(100);
+        }
+    }
+
+    /** Creates the topics; a refusal names them (the broker's own exception does not). */
+    private static void createOrExplain(Admin admin, List<NewTopic> topics) throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicAuthorizationException denied && denied.unauthorizedTopics().isEmpty()) {
+                Set<String> names = new TreeSet<>(topics.stream().map(NewTopic::name).toList());
+                throw new ExecutionException(new TopicAuthorizationException("Not authorized to create the topic(s) " + names
+                        + " (the principal needs Create and Describe on them, or the topics must exist).", names));
+            }
+            throw e;
         }
     }
 
@@ -70,7 +96,7 @@ public final class TopicSetup {
                     .filter(topic -> !existing.contains(topic.name()))
                     .toList();
             if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+                createOrExplain(admin, missing);
                 awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
                 LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
             }
@@ -79,8 +105,10 @@ public final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating the pipeline's topics.", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Could not create the pipeline's topics; check that the broker at the "
-                    + "configured bootstrap servers is up and that this client may create topics.", e);
+            // Wrong credentials or a missing ACL would otherwise read as "is the broker up?".
+            throw KafkaAccessException.of(e).<RuntimeException>map(denied -> denied).orElseGet(() -> new IllegalStateException(
+                    "Could not create the pipeline's topics; check that the broker at the configured bootstrap servers is up "
+                    + "and that this client may create topics.", e));
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.ganpipe.common.Json;
 import dev.ganpipe.common.kafka.GanHeaders;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 
@@ -39,7 +40,7 @@ public final class ModelHeaders {
         String sha = GanHeaders.text(headers, GanHeaders.MODEL_SHA256).orElseThrow(() -> missing(GanHeaders.MODEL_SHA256));
         long step = GanHeaders.number(headers, GanHeaders.MODEL_STEP).orElse(0L);
         String shape = GanHeaders.text(headers, GanHeaders.IMAGE_SHAPE).orElseThrow(() -> missing(GanHeaders.IMAGE_SHAPE));
-        Instant created = GanHeaders.text(headers, CREATED).map(Instant::parse).orElse(Instant.EPOCH);
+        Instant created = GanHeaders.text(headers, CREATED).map(ModelHeaders::instant).orElse(Instant.EPOCH);
         int noiseDim = GanHeaders.number(headers, NOISE_DIM).map(Long::intValue).orElse(100);
         Map<String, Double> metrics = GanHeaders.text(headers, GanHeaders.MODEL_METRICS).map(ModelHeaders::metrics).orElse(Map.of());
         return new ModelManifest(key, version, sha, step, created, shape, noiseDim, metrics);
@@ -50,6 +51,16 @@ public final class ModelHeaders {
             return Json.mapper().readValue(json, new TypeReference<Map<String, Double>>() { });
         } catch (IOException e) {
             throw new IllegalArgumentException("Header " + GanHeaders.MODEL_METRICS + " must be a JSON object of numbers.", e);
+        }
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            // Readers catch IllegalArgumentException for a malformed record; a bad date is one like any other.
+            throw new IllegalArgumentException("Header " + CREATED + " must be an ISO-8601 instant, e.g. 2025-01-01T00:00:00Z, but was '"
+                    + text + "'.", e);
         }
     }
 

@@ -8,7 +8,8 @@ import java.util.Optional;
  *
  * @param maxCount most images one {@code /v1/generate} call may ask for
  * @param apiKey bearer key for {@code /v1/generate} and {@code GET /v1/models}; empty means open
- * @param adminKey bearer key for activating models; empty means open
+ * @param adminKey bearer key for activating models; empty means the API key guards activation too, which is open
+ *     only when neither key is set
  */
 public record ApiSettings(int maxCount, Optional<String> apiKey, Optional<String> adminKey) {
 
@@ -26,5 +27,12 @@ public record ApiSettings(int maxCount, Optional<String> apiKey, Optional<String
     /** Open endpoints with the given count limit. */
     public static ApiSettings open(int maxCount) {
         return new ApiSettings(maxCount, Optional.empty(), Optional.empty());
+    }
+
+    /** Says whether keys are set, never the keys: settings end up in logs. */
+    @Override
+    public String toString() {
+        return "ApiSettings[maxCount=" + maxCount + ", apiKey=" + (apiKey.isPresent() ? "(set)" : "(none)") + ", adminKey="
+                + (adminKey.isPresent() ? "(set)" : "(none)") + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.ganpipe.generator.http;
 
+import dev.ganpipe.common.http.BearerAuth;
 import dev.ganpipe.common.http.HttpError;
 import dev.ganpipe.common.http.Request;
 import dev.ganpipe.common.http.Response;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 /** The generator service's HTTP API (DESIGN.md, "Ports and endpoints"), built in {@link #routes}. */
@@ -73,24 +73,12 @@ public final class GeneratorApi {
 
     private Response generate(Request request) {
         BearerAuth.require(request, List.of(settings.apiKey(), settings.adminKey()), "Generating images", "--api-key");
-        ImageFormat format = ImageFormat.parse(request.query("format").orElse(ImageFormat.GRID.parameter()));
-        int defaultCount = format == ImageFormat.PNG ? 1 : Math.min(ApiSettings.DEFAULT_COUNT, settings.maxCount());
-        int count = request.intParam("count", defaultCount, 1, settings.maxCount());
-        if (format == ImageFormat.PNG && count != 1) {
-            throw HttpError.badRequest("format=png returns one image, but count was " + count + "; use format=grid or format=zip for more.");
-        }
-        long seed = request.query("seed").isPresent()
-                ? request.longParam("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE)
-                : ThreadLocalRandom.current().nextLong(RANDOM_SEED_BOUND);
-        OptionalLong label = request.query("label").isPresent()
-                ? OptionalLong.of(request.longParam("label", 0, 0, Integer.MAX_VALUE))
-                : OptionalLong.empty();
-        OptionalInt columns = request.query("columns").isPresent()
-                ? OptionalInt.of(request.intParam("columns", 1, 1, count))
-                : OptionalInt.empty();
-        if (columns.isPresent() && format != ImageFormat.GRID) {
-            throw HttpError.badRequest("Query parameter 'columns' lays out a grid; it needs format=grid, but format was " + format.parameter() + ".");
-        }
+        GenerateQuery query = GenerateQuery.parse(request, settings.maxCount());
+        ImageFormat format = query.format();
+        int count = query.count();
+        long seed = query.seed();
+        OptionalLong label = query.label();
+        OptionalInt columns = query.columns();
         try (ModelLease lease = generation.acquire().orElseThrow(() -> HttpError.notReady(
                 "No generator model is live yet; the service loads one as soon as the trainer publishes it. Retry shortly."))) {
             LoadedModel model = lease.model();
@@ -129,13 +117,13 @@ public final class GeneratorApi {
     }
 
     private Response activateLatest(Request request) {
-        BearerAuth.require(request, List.of(settings.adminKey()), "Activating models", "--admin-key");
+        requireAdmin(request);
         Optional<ModelInfo> live = registry.unpin();
         return activation(live.orElse(null));
     }
 
     private Response activate(Request request) {
-        BearerAuth.require(request, List.of(settings.adminKey()), "Activating models", "--admin-key");
+        requireAdmin(request);
         String raw = request.pathParam("version");
         long version;
         try {
@@ -149,6 +137,15 @@ public final class GeneratorApi {
         } catch (UnavailableModelException e) {
             throw e.known() ? new HttpError(409, "conflict", e.getMessage()) : HttpError.notFound(e.getMessage());
         }
+    }
+
+    /**
+     * Activation changes what every client gets, so it takes the admin key, or the API key when no admin key is set:
+     * an operator who set only {@code --api-key} must not find activation open to anyone.
+     */
+    private void requireAdmin(Request request) {
+        BearerAuth.require(request, List.of(settings.adminKey().or(settings::apiKey)), "Activating models",
+                settings.adminKey().isPresent() ? "--admin-key" : "--api-key");
     }
 
     private Response activation(ModelInfo live) {

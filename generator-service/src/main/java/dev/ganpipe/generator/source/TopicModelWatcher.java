@@ -122,6 +122,7 @@ public final class TopicModelWatcher implements AutoCloseable {
                         consumer.assign(all);
                         consumer.seekToBeginning(all);
                         assigned = true;
+                        unreachable = false;
                         LOG.info("Reading models from topic '{}' ({} partition(s)) from the beginning.", topic, all.size());
                     }
                     ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
@@ -133,8 +134,13 @@ public final class TopicModelWatcher implements AutoCloseable {
                     }
                 } catch (KafkaException e) {
                     errors.increment();
-                    LOG.warn("Reading models from topic '{}' failed ({}); the service keeps serving its current model and retries in {} s.",
-                            topic, e.toString(), RETRY.toSeconds());
+                    // Once per outage, not once per retry: the retries are counted in the source-errors metric.
+                    if (!unreachable) {
+                        unreachable = true;
+                        LOG.warn("Reading models from topic '{}' failed ({}); the service keeps serving its current model and retries "
+                                + "every {} s, counting further failures in {} without logging each.", topic, e.toString(), RETRY.toSeconds(),
+                                ModelSources.SOURCE_ERRORS);
+                    }
                     pause();
                 } catch (RuntimeException e) {
                     errors.increment();

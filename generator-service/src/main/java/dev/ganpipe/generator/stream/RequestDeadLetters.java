@@ -18,6 +18,12 @@ final class RequestDeadLetters {
 
     /** The CloudEvents type of a dead-lettered request. */
     static final String TYPE_REQUEST_REJECTED = "gan.request.rejected.v1";
+    /**
+     * The most original bytes a dead letter keeps. A request may have {@link SyntheticRequest#MAX_BYTES} at most, so
+     * a larger one holds nothing worth keeping whole, and one near the topic's {@code max.message.bytes} would make a
+     * dead letter the broker refuses, which under exactly-once fails the transaction and stops the stream for good.
+     */
+    static final int MAX_KEPT_BYTES = 64 * 1024;
     private static final String JSON = "application/json";
 
     private final String topic;
@@ -44,6 +50,22 @@ final class RequestDeadLetters {
     /** A complete dead letter, for the Streams error handler, which hands records to Streams to produce. */
     ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, Headers original, RejectReason reason, String detail,
             String sourceTopic, int sourcePartition, long sourceOffset) {
-        return new ProducerRecord<>(topic, null, key, value, headers(original, reason, detail, sourceTopic, sourcePartition, sourceOffset));
+        Headers headers = headers(original, reason, detail, sourceTopic, sourcePartition, sourceOffset);
+        return new ProducerRecord<>(topic, null, key, keptValue(value, headers), headers);
+    }
+
+    /**
+     * The value of a dead letter with these headers: the original bytes up to {@link #MAX_KEPT_BYTES}, else none, with
+     * a sentence added to {@code gan.error.detail} saying so (the original stays on its source topic).
+     */
+    byte[] keptValue(byte[] value, Headers headers) {
+        if (value == null || value.length <= MAX_KEPT_BYTES) {
+            return value;
+        }
+        String detail = GanHeaders.text(headers, GanHeaders.ERROR_DETAIL).orElse("");
+        GanHeaders.set(headers, GanHeaders.ERROR_DETAIL, detail + " The original " + value.length + " bytes are left out of this dead "
+                + "letter (more than " + MAX_KEPT_BYTES + "); they stay on the source topic at the partition and offset in the "
+                + GanHeaders.SOURCE_TOPIC + " headers.");
+        return null;
     }
 }

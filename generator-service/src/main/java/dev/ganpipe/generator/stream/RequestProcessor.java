@@ -60,7 +60,7 @@ final class RequestProcessor implements Processor<byte[], byte[], Object, byte[]
         } catch (RequestRejectedException rejected) {
             Headers headers = deadLetters.headers(record.headers(), rejected.reason(), rejected.getMessage(),
                     source.topic(), source.partition(), source.offset());
-            context.forward(record.withHeaders(headers), RequestTopology.DLQ_SINK);
+            context.forward(record.withValue(deadLetters.keptValue(record.value(), headers)).withHeaders(headers), RequestTopology.DLQ_SINK);
             metrics.rejected(rejected.reason());
         }
     }

@@ -1,5 +1,6 @@
 package dev.ganpipe.generator.stream;
 
+import dev.ganpipe.common.kafka.KafkaAccessException;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.generator.images.Generation;
@@ -7,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.MissingSourceTopicException;
@@ -56,6 +58,13 @@ public final class RequestStream implements AutoCloseable {
                 LOG.warn("The requests topic '{}' does not exist yet; waiting for it (create it, e.g. with 'gan broker', which creates "
                         + "every pipeline topic). Until then /readyz reports not ready.", topics.syntheticRequests());
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+            Optional<KafkaAccessException> denied = KafkaAccessException.of(e, kafka);
+            if (denied.isPresent()) {
+                // A refused login or a missing ACL (e.g. on the transactional ids) is said as such, in one sentence.
+                LOG.error("The request stream stopped: {} /readyz reports not ready until the service is restarted.",
+                        denied.get().getMessage(), e);
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
             LOG.error("The request stream stopped on an unexpected error; /readyz reports not ready until the service is restarted.", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

@@ -67,8 +67,7 @@ public final class RequestTopology {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RequestErrorHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RequestErrorHandler.class.getName());
-        // No global stores today; enabled so that one added later is covered too (the default from Kafka 5.0).
-        props.put("processing.exception.handler.global.enabled", "true");
+        // processing.exception.handler.global.enabled comes with the shared settings (KafkaSettings.streams).
         props.put(HandlerContext.CONFIG_KEY, new HandlerContext(metrics,
                 new RequestDeadLetters(topics.imagesDlq(), new CloudEvents(EVENT_SOURCE, clock))));
         return props;

@@ -1,5 +1,6 @@
 package dev.ganpipe.ingest.http;
 
+import dev.ganpipe.common.http.BearerAuth;
 import dev.ganpipe.common.http.HttpError;
 import dev.ganpipe.common.http.Request;
 import dev.ganpipe.common.http.Response;
@@ -32,7 +33,8 @@ import java.util.function.BooleanSupplier;
  * parts after it, and {@code ?label=} (class index or name) those with no such field. Every image goes onto
  * {@code images.raw} under a fresh UUID key, and the answer, {@code 202 {"ids":[...]}} in upload order, comes once the
  * broker acknowledged them all. The images themselves are judged later by the normaliser; only what can be checked
- * without decoding is checked here, and a request with any bad part stores none of its images.
+ * without decoding is checked here, and a request with any bad part stores none of its images. With
+ * {@code --api-key} set, an upload must carry {@code Authorization: Bearer <key>} (401 without, 403 with another).
  */
 public final class IngestRoutes {
 
@@ -58,6 +60,7 @@ public final class IngestRoutes {
     }
 
     private static Response upload(Request request, RawSink sink, UploadPolicy policy, Semaphore slots) throws IOException, InterruptedException {
+        BearerAuth.require(request, List.of(policy.apiKey()), "Uploading images", "--api-key");
         String header = request.header("Content-Type").orElseThrow(() -> unsupported("The request has no Content-Type"));
         boolean multipart = Multipart.isMultipart(header);
         Optional<String> boundary = multipart ? Optional.of(Multipart.boundary(header)) : Optional.empty();

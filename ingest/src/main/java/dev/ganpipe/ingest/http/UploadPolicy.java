@@ -3,6 +3,7 @@ package dev.ganpipe.ingest.http;
 import dev.ganpipe.ingest.normalize.ClassList;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The limits on uploads.
@@ -13,8 +14,10 @@ import java.util.Objects;
  * @param sendTimeout how long to wait for the broker's acknowledgement before answering 503
  * @param maxParts parts (images and label fields) one multipart body may have; more get 413
  * @param maxUploadBytes bytes one multipart body may have in all; more get 413
+ * @param apiKey bearer key an upload must carry; empty means uploads are open
  */
-public record UploadPolicy(int maxBytes, ClassList classes, int maxConcurrent, Duration sendTimeout, int maxParts, int maxUploadBytes) {
+public record UploadPolicy(int maxBytes, ClassList classes, int maxConcurrent, Duration sendTimeout, int maxParts, int maxUploadBytes,
+        Optional<String> apiKey) {
 
     /** Default part limit: a generous batch of images per request. */
     public static final int DEFAULT_MAX_PARTS = 256;
@@ -24,6 +27,7 @@ public record UploadPolicy(int maxBytes, ClassList classes, int maxConcurrent, D
     public UploadPolicy {
         Objects.requireNonNull(classes, "classes");
         Objects.requireNonNull(sendTimeout, "sendTimeout");
+        Objects.requireNonNull(apiKey, "apiKey");
         if (maxBytes < 1 || maxConcurrent < 1 || !sendTimeout.isPositive() || maxParts < 1 || maxUploadBytes < 1) {
             throw new IllegalArgumentException("Upload limits must be positive, but got max bytes " + maxBytes + ", max concurrent uploads "
                     + maxConcurrent + ", send timeout " + sendTimeout + ", max parts " + maxParts + " and max upload bytes "
@@ -31,8 +35,26 @@ public record UploadPolicy(int maxBytes, ClassList classes, int maxConcurrent, D
         }
     }
 
-    /** A policy with the default multipart limits. */
+    /** An open policy (no key). */
+    public UploadPolicy(int maxBytes, ClassList classes, int maxConcurrent, Duration sendTimeout, int maxParts, int maxUploadBytes) {
+        this(maxBytes, classes, maxConcurrent, sendTimeout, maxParts, maxUploadBytes, Optional.empty());
+    }
+
+    /** An open policy with the default multipart limits. */
     public UploadPolicy(int maxBytes, ClassList classes, int maxConcurrent, Duration sendTimeout) {
         this(maxBytes, classes, maxConcurrent, sendTimeout, DEFAULT_MAX_PARTS, DEFAULT_MAX_UPLOAD_BYTES);
+    }
+
+    /** A copy that requires the bearer key. */
+    public UploadPolicy withApiKey(Optional<String> key) {
+        return new UploadPolicy(maxBytes, classes, maxConcurrent, sendTimeout, maxParts, maxUploadBytes, key);
+    }
+
+    /** Says whether a key is set, never the key: policies end up in logs. */
+    @Override
+    public String toString() {
+        return "UploadPolicy[maxBytes=" + maxBytes + ", classes=" + classes + ", maxConcurrent=" + maxConcurrent + ", sendTimeout="
+                + sendTimeout + ", maxParts=" + maxParts + ", maxUploadBytes=" + maxUploadBytes + ", apiKey="
+                + (apiKey.isPresent() ? "(set)" : "(none)") + "]";
     }
 }

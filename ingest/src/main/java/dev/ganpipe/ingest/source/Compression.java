@@ -1,6 +1,7 @@
 package dev.ganpipe.ingest.source;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,15 +16,27 @@ final class Compression {
     private Compression() {
     }
 
-    /** The decompressed content when {@code in} starts with the gzip magic, else {@code in} itself (buffered). */
-    static InputStream maybeGunzip(InputStream in) throws IOException {
+    /**
+     * The decompressed content when {@code in} starts with the gzip magic, else {@code in} itself (buffered).
+     *
+     * @param name names the content in the message of a corrupt gzip header
+     * @throws IOException saying so when the content starts like gzip but its header is truncated or corrupt
+     */
+    static InputStream maybeGunzip(InputStream in, String name) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(in, BUFFER);
         buffered.mark(2);
         int b0 = buffered.read();
         int b1 = buffered.read();
         buffered.reset();
         if (b0 == 0x1f && b1 == 0x8b) {
-            return new BufferedInputStream(new GZIPInputStream(buffered, BUFFER), BUFFER);
+            try {
+                return new BufferedInputStream(new GZIPInputStream(buffered, BUFFER), BUFFER);
+            } catch (IOException e) {
+                // GZIPInputStream reads the header at once and reports a short one as an EOFException with no message.
+                throw new IOException(name + " starts like a gzip file, but its gzip header is "
+                        + (e instanceof EOFException ? "truncated" : "corrupt (" + e.getMessage() + ")")
+                        + "; the file is damaged: download or compress it again.", e);
+            }
         }
         return buffered;
     }
@@ -32,7 +45,7 @@ final class Compression {
     static InputStream open(Path file) throws IOException {
         InputStream raw = Files.newInputStream(file);
         try {
-            return maybeGunzip(raw);
+            return maybeGunzip(raw, file.toString());
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;

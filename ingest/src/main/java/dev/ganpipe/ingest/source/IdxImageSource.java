@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.zip.ZipException;
 
 /**
  * Reads an IDX images file (magic 0x00000803: unsigned bytes, three dimensions: count, rows, columns), gzipped or
@@ -68,9 +69,9 @@ public final class IdxImageSource implements ImageSource {
      * @throws IOException when a header is not an IDX header of the right kind, or the two files disagree
      */
     public static IdxImageSource of(String name, InputStream imagesIn, Optional<InputStream> labelsIn) throws IOException {
-        DataInputStream images = new DataInputStream(Compression.maybeGunzip(imagesIn));
+        DataInputStream images = new DataInputStream(Compression.maybeGunzip(imagesIn, name));
         Optional<DataInputStream> labels = labelsIn.isPresent()
-                ? Optional.of(new DataInputStream(Compression.maybeGunzip(labelsIn.get())))
+                ? Optional.of(new DataInputStream(Compression.maybeGunzip(labelsIn.get(), "The labels file beside " + name)))
                 : Optional.empty();
         int magic = readHeaderInt(images, name);
         if (magic != IMAGES_MAGIC) {
@@ -132,6 +133,9 @@ public final class IdxImageSource implements ImageSource {
         } catch (EOFException e) {
             throw new IOException(name + " ends after " + index + " of the " + count + " images its header declares; the file "
                     + "(or its labels file) is truncated. Download it again.", e);
+        } catch (ZipException e) {
+            throw new IOException(name + " (or its labels file) is gzipped, but its compressed data is corrupt after " + index
+                    + " images (" + e.getMessage() + "); download it again.", e);
         }
         String id = name + "#" + index;
         index++;

@@ -20,14 +20,27 @@ public final class DeadLetters {
 
     private final String topic;
     private final CloudEvents events;
+    private final DeadLetterLimit limit;
 
     /**
+     * Dead letters with no size limit (for the topology test driver).
+     *
      * @param topic the dead-letter topic
      * @param events stamps the CloudEvents headers
      */
     public DeadLetters(String topic, CloudEvents events) {
+        this(topic, events, DeadLetterLimit.unlimited());
+    }
+
+    /**
+     * @param topic the dead-letter topic
+     * @param events stamps the CloudEvents headers
+     * @param limit the largest record the dead-letter topic accepts
+     */
+    public DeadLetters(String topic, CloudEvents events, DeadLetterLimit limit) {
         this.topic = topic;
         this.events = events;
+        this.limit = limit;
     }
 
     /** The dead-letter topic. */
@@ -54,7 +67,22 @@ public final class DeadLetters {
     /** A complete dead letter for the Streams error handlers, which hand records to Streams to produce. */
     public ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, Headers original, RejectReason reason, String detail,
             String sourceTopic, int sourcePartition, long sourceOffset) {
-        return new ProducerRecord<>(topic, null, key, value,
-                headers(original, value, reason, detail, sourceTopic, sourcePartition, sourceOffset));
+        Headers headers = headers(original, value, reason, detail, sourceTopic, sourcePartition, sourceOffset);
+        return new ProducerRecord<>(topic, null, key, keptValue(key, value, headers), headers);
+    }
+
+    /**
+     * The value of a dead letter with these headers: the original bytes when they fit on the dead-letter topic, else
+     * none, with a sentence added to {@code gan.error.detail} saying so (the original stays on its source topic).
+     */
+    public byte[] keptValue(byte[] key, byte[] value, Headers headers) {
+        if (value == null || limit.fits(key, value, headers)) {
+            return value;
+        }
+        String detail = GanHeaders.text(headers, GanHeaders.ERROR_DETAIL).orElse("");
+        GanHeaders.set(headers, GanHeaders.ERROR_DETAIL, detail + " The original " + value.length + " bytes are left out of this dead "
+                + "letter: with them it would exceed the dead-letter topic's max.message.bytes (" + limit.maxBytes() + "); they stay on "
+                + "the source topic at the partition and offset in the " + GanHeaders.SOURCE_TOPIC + " headers.");
+        return null;
     }
 }

@@ -71,7 +71,8 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, byte
                         "The normaliser got a record without source metadata; it must only be fed from " + NormalizerTopology.SOURCE + "."));
                 Headers headers = deadLetters.headers(record.headers(), value, rejected.reason(), rejected.detail(),
                         source.topic(), source.partition(), source.offset());
-                context.forward(record.withHeaders(headers), NormalizerTopology.REJECTED);
+                byte[] kept = deadLetters.keptValue(record.key(), value, headers);
+                context.forward(record.withValue(kept).withHeaders(headers), NormalizerTopology.REJECTED);
                 metrics.rejected(rejected.reason());
             }
         }

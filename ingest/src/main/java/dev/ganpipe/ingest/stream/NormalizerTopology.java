@@ -52,13 +52,18 @@ public final class NormalizerTopology {
      * @param clock time of the {@code ce_time} headers
      */
     public static Topology buildTopology(IngestConfig config, IngestMetrics metrics, Clock clock) {
+        return buildTopology(config, metrics, clock, DeadLetterLimit.unlimited());
+    }
+
+    /** As {@link #buildTopology(IngestConfig, IngestMetrics, Clock)}, with dead letters kept under {@code limit}. */
+    public static Topology buildTopology(IngestConfig config, IngestMetrics metrics, Clock clock, DeadLetterLimit limit) {
         TopicCatalog topics = config.topics();
         Topic<byte[], byte[]> raw = topics.raw();
         Topic<String, byte[]> train = topics.train();
         Topic<byte[], byte[]> dlq = topics.dlq();
         ImageNormalizer normalizer = new ImageNormalizer(config.normalizer());
         CloudEvents events = new CloudEvents(EVENT_SOURCE, clock);
-        DeadLetters deadLetters = new DeadLetters(dlq.name(), events);
+        DeadLetters deadLetters = new DeadLetters(dlq.name(), events, limit);
         DedupSettings dedup = config.dedup();
 
         StreamsBuilder builder = new StreamsBuilder();
@@ -82,17 +87,20 @@ public final class NormalizerTopology {
      * and error handlers that send unprocessable records to the dead-letter topic instead of stopping the stream.
      */
     public static Properties streamsConfig(IngestConfig config, IngestMetrics metrics, Clock clock) {
+        return streamsConfig(config, metrics, clock, DeadLetterLimit.unlimited());
+    }
+
+    /** As {@link #streamsConfig(IngestConfig, IngestMetrics, Clock)}, with dead letters kept under {@code limit}. */
+    public static Properties streamsConfig(IngestConfig config, IngestMetrics metrics, Clock clock, DeadLetterLimit limit) {
         Properties props = config.kafka().streams(config.applicationId());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.streamThreads()));
         config.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, UnprocessableRecordHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, UnprocessableRecordHandler.class.getName());
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionFailureHandler.class.getName());
-        // No global stores today; enabled so that one added later is covered too. It becomes the default (and the
-        // option goes away, hence its deprecated constant) in Kafka 5.0; until then Streams warns when it is unset.
-        props.put("processing.exception.handler.global.enabled", "true");
+        // processing.exception.handler.global.enabled comes with the shared settings (KafkaSettings.streams).
         props.put(StreamsHandlerContext.CONFIG_KEY, new StreamsHandlerContext(metrics,
-                new DeadLetters(config.topics().imagesDlq(), new CloudEvents(EVENT_SOURCE, clock))));
+                new DeadLetters(config.topics().imagesDlq(), new CloudEvents(EVENT_SOURCE, clock), limit)));
         return props;
     }
 }

@@ -93,6 +93,16 @@ class IdxImageSourceTest {
     }
 
     @Test
+    void aLabelsFileWithATruncatedGzipHeaderIsRefusedWithASentenceNotANullMessage() throws IOException {
+        // Found by IdxImageSourceFuzzTest: GZIPInputStream reports a short header as an EOFException without a message.
+        Path images = IdxTestFiles.write(dir.resolve("train-images-idx3-ubyte"), IdxTestFiles.images(2, 3, 3), false);
+        Path labels = Files.write(dir.resolve("train-labels-idx1-ubyte.gz"), new byte[] {0x1f, (byte) 0x8b, 8, (byte) 0xff, 0});
+        assertThatThrownBy(() -> IdxImageSource.open(images, Optional.of(labels))).isInstanceOf(IOException.class)
+                .hasMessageContaining("train-labels-idx1-ubyte.gz starts like a gzip file, but its gzip header is truncated")
+                .hasMessageEndingWith("download or compress it again.");
+    }
+
+    @Test
     void theBundledSampleHoldsFiveHundredLabelledFashionMnistImages() throws IOException {
         List<SourceImage> read = readAll(SampleData.fashionMnist());
         assertThat(read).hasSize(SampleData.FASHION_MNIST_COUNT);

@@ -13,12 +13,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the newest version already published under a model name, in the models directory and on the models
  * topic, so a restarted trainer keeps versions monotonic.
  */
 public final class PublishedVersions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PublishedVersions.class);
 
     private PublishedVersions() {
     }
@@ -59,11 +63,20 @@ public final class PublishedVersions {
                 consumer.seekToBeginning(List.of(tp));
                 while (consumer.position(tp, Duration.ofSeconds(30)) < end) {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500)).records(tp)) {
-                        if (name.equals(r.key())) {
-                            ModelManifest manifest = ModelHeaders.read(r.key(), r.headers());
-                            if (newest == null || manifest.version() > newest.version()) {
-                                newest = manifest;
-                            }
+                        if (!name.equals(r.key()) || r.value() == null) {
+                            continue; // another model, or a tombstone: neither is a version of this one
+                        }
+                        ModelManifest manifest;
+                        try {
+                            manifest = ModelHeaders.read(r.key(), r.headers());
+                        } catch (IllegalArgumentException e) {
+                            // A record no consumer could load is not a published version; it must not stop the trainer.
+                            LOG.warn("Skipping the record at {}-{} offset {} on {}: its model headers are unusable ({}).",
+                                    tp.topic(), tp.partition(), r.offset(), topic.name(), e.getMessage());
+                            continue;
+                        }
+                        if (newest == null || manifest.version() > newest.version()) {
+                            newest = manifest;
                         }
                     }
                 }

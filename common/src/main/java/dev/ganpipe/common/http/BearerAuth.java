@@ -1,15 +1,17 @@
-package dev.ganpipe.generator.http;
+package dev.ganpipe.common.http;
 
-import dev.ganpipe.common.http.HttpError;
-import dev.ganpipe.common.http.Request;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
 
-/** Checks {@code Authorization: Bearer <key>} against configured keys in constant time. */
-final class BearerAuth {
+/**
+ * Checks {@code Authorization: Bearer <key>} against configured keys in constant time: the given key and each
+ * accepted key are hashed to SHA-256 and the digests compared with {@link MessageDigest#isEqual}, so neither the
+ * position of the first differing byte nor the keys' lengths show in the time an answer takes.
+ */
+public final class BearerAuth {
 
     private static final String PREFIX = "Bearer ";
 
@@ -17,17 +19,18 @@ final class BearerAuth {
     }
 
     /**
-     * Passes when no key is configured or the request carries one of {@code keys}.
+     * Passes when the first of {@code keys} is not configured (the endpoint is open), or the request carries one of
+     * the configured {@code keys}.
      *
      * @param what the protected thing, for the error message, e.g. {@code "Activating models"}
      * @param flag the option that sets the key, e.g. {@code --admin-key}
      * @throws HttpError 401 without a bearer token, 403 with a wrong one
      */
-    static void require(Request request, List<Optional<String>> keys, String what, String flag) {
-        List<String> accepted = keys.stream().flatMap(Optional::stream).toList();
-        if (keys.getFirst().isEmpty()) {
+    public static void require(Request request, List<Optional<String>> keys, String what, String flag) {
+        if (keys.isEmpty() || keys.getFirst().isEmpty()) {
             return;
         }
+        List<String> accepted = keys.stream().flatMap(Optional::stream).toList();
         String header = request.header("Authorization").orElse("");
         if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             throw new HttpError(401, "unauthorized", what + " needs the header 'Authorization: Bearer <key>' with the key set by " + flag + ".");
@@ -35,7 +38,7 @@ final class BearerAuth {
         byte[] given = digest(header.substring(PREFIX.length()).trim());
         boolean ok = false;
         for (String key : accepted) {
-            // Comparing digests of equal length keeps the comparison constant-time whatever the key lengths.
+            // Every key is compared, with no early exit, so the time does not tell which one (if any) matched.
             ok |= MessageDigest.isEqual(given, digest(key));
         }
         if (!ok) {

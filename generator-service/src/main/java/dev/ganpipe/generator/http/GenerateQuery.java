@@ -1,0 +1,48 @@
+package dev.ganpipe.generator.http;
+
+import dev.ganpipe.common.http.HttpError;
+import dev.ganpipe.common.http.Request;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The query of {@code GET /v1/generate}, parsed and checked before any model is touched: {@code format},
+ * {@code count}, {@code seed}, {@code label} and {@code columns}.
+ *
+ * @param format the response format
+ * @param count images to generate, 1 to the service's {@code --max-count} (exactly 1 for {@code format=png})
+ * @param seed the noise seed (a random one below 2^53 when the query gives none)
+ * @param label the class for a conditional model, 0 or more
+ * @param columns grid columns, 1 to {@code count}, only with {@code format=grid}
+ */
+record GenerateQuery(ImageFormat format, int count, long seed, OptionalLong label, OptionalInt columns) {
+
+    /**
+     * Parses the query of a request.
+     *
+     * @param maxCount the most images one request may ask for
+     * @throws HttpError 400 {@code bad_parameter} saying which parameter is wrong and what it may be
+     */
+    static GenerateQuery parse(Request request, int maxCount) {
+        ImageFormat format = ImageFormat.parse(request.query("format").orElse(ImageFormat.GRID.parameter()));
+        int defaultCount = format == ImageFormat.PNG ? 1 : Math.min(ApiSettings.DEFAULT_COUNT, maxCount);
+        int count = request.intParam("count", defaultCount, 1, maxCount);
+        if (format == ImageFormat.PNG && count != 1) {
+            throw HttpError.badRequest("format=png returns one image, but count was " + count + "; use format=grid or format=zip for more.");
+        }
+        long seed = request.query("seed").isPresent()
+                ? request.longParam("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE)
+                : ThreadLocalRandom.current().nextLong(GeneratorApi.RANDOM_SEED_BOUND);
+        OptionalLong label = request.query("label").isPresent()
+                ? OptionalLong.of(request.longParam("label", 0, 0, Integer.MAX_VALUE))
+                : OptionalLong.empty();
+        OptionalInt columns = request.query("columns").isPresent()
+                ? OptionalInt.of(request.intParam("columns", 1, 1, count))
+                : OptionalInt.empty();
+        if (columns.isPresent() && format != ImageFormat.GRID) {
+            throw HttpError.badRequest("Query parameter 'columns' lays out a grid; it needs format=grid, but format was " + format.parameter() + ".");
+        }
+        return new GenerateQuery(format, count, seed, label, columns);
+    }
+}

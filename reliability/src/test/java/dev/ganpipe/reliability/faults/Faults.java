@@ -1,0 +1,218 @@
+package dev.ganpipe.reliability.faults;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.ganpipe.common.image.Hashes;
+import dev.ganpipe.common.kafka.KafkaSettings;
+import dev.ganpipe.common.kafka.TopicCatalog;
+import dev.ganpipe.common.kafka.TopicSetup;
+import dev.ganpipe.common.model.ModelHeaders;
+import dev.ganpipe.common.model.ModelManifest;
+import dev.ganpipe.trainer.gan.GanConfig;
+import dev.ganpipe.trainer.gan.GanTrainingCore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** What the fault tests share: topics of their own, reading a topic whole, HTTP calls, real models and IDX files. */
+final class Faults {
+
+    static final String MODEL_NAME = "fashion-dcgan28";
+
+    private Faults() {
+    }
+
+    /** The pipeline's topics under a prefix, created with {@code partitions} partitions and writable. */
+    static TopicCatalog createTopics(String bootstrapServers, String prefix, int partitions) {
+        TopicCatalog d = TopicCatalog.defaults();
+        TopicCatalog topics = new TopicCatalog(prefix + "." + d.imagesRaw(), prefix + "." + d.imagesTrain(), prefix + "." + d.imagesDlq(),
+                prefix + "." + d.modelsGenerator(), prefix + "." + d.syntheticRequests(), prefix + "." + d.syntheticImages());
+        try (Admin admin = Admin.create(KafkaSettings.of(bootstrapServers).admin("faults-admin"))) {
+            TopicSetup.ensure(admin, topics, partitions, (short) 1);
+            // Created is not yet writable (see IngestServiceIntegrationTest): wait until the broker holds every log.
+            Set<String> names = Set.of(topics.imagesRaw(), topics.imagesTrain(), topics.imagesDlq(), topics.syntheticRequests(),
+                    topics.syntheticImages());
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.describeLogDirs(List.of(1)).allDescriptions().get().values().stream()
+                    .flatMap(dirs -> dirs.values().stream())
+                    .flatMap(dir -> dir.replicaInfos().keySet().stream())
+                    .filter(tp -> names.contains(tp.topic()))
+                    .count() == (long) names.size() * partitions);
+        }
+        return topics;
+    }
+
+    /** A consumer outside any group, read_committed, on every partition of {@code topic} from the beginning. */
+    static KafkaConsumer<byte[], byte[]> reader(String bootstrapServers, String topic) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaSettings.of(bootstrapServers).groupless("faults-" + topic),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    /** Polls once into {@code into}; for Awaitility conditions. */
+    static int pollInto(KafkaConsumer<byte[], byte[]> consumer, List<ConsumerRecord<byte[], byte[]>> into, Duration poll) {
+        consumer.poll(poll).forEach(into::add);
+        return into.size();
+    }
+
+    static String text(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** A byte-array producer, idempotent like the services'. */
+    static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
+        return new KafkaProducer<>(KafkaSettings.of(bootstrapServers).producer("faults-producer"), new ByteArraySerializer(),
+                new ByteArraySerializer());
+    }
+
+    /** Sends and waits for the acknowledgement. */
+    static void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
+        try {
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Sending a test record to " + record.topic() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** GET on 127.0.0.1. */
+    static HttpResponse<String> get(HttpClient http, int port, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A port that was free a moment ago, for a broker (or service) that must start later on a known port. */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free local port for the test; free some ports and run again.", e);
+        }
+    }
+
+    /**
+     * Writes an IDX images file (and its labels file) of {@code count} distinct 28x28 noise images, as the MNIST
+     * releases are laid out, and returns the folder.
+     */
+    static Path idxFolder(Path folder, int count, long seed) throws IOException {
+        Files.createDirectories(folder);
+        Random random = new Random(seed);
+        ByteBuffer images = ByteBuffer.allocate(16 + count * 28 * 28).putInt(0x00000803).putInt(count).putInt(28).putInt(28);
+        byte[] pixels = new byte[28 * 28];
+        ByteBuffer labels = ByteBuffer.allocate(8 + count).putInt(0x00000801).putInt(count);
+        for (int i = 0; i < count; i++) {
+            random.nextBytes(pixels);
+            images.put(pixels);
+            labels.put((byte) (i % 10));
+        }
+        Files.write(folder.resolve("train-images-idx3-ubyte"), images.array());
+        Files.write(folder.resolve("train-labels-idx1-ubyte"), labels.array());
+        return folder;
+    }
+
+    /** A real generator: a 28x28 DCGAN trained for two steps from {@code seed} and exported by the trainer's own code. */
+    record Model(byte[] onnx, ModelManifest manifest) {
+
+        static Model train(long seed, long version) {
+            GanConfig config = GanConfig.dcgan28().withSeed(seed);
+            try (GanTrainingCore core = new GanTrainingCore(config)) {
+                Random random = new Random(seed);
+                float[] real = new float[8 * config.imageElements()];
+                for (int step = 0; step < 2; step++) {
+                    for (int i = 0; i < real.length; i++) {
+                        real[i] = random.nextFloat() * 2f - 1f;
+                    }
+                    core.trainStep(real, 8);
+                }
+                byte[] onnx = core.exportGeneratorOnnx(Map.of("step", Long.toString(core.step()), "dataset", "reliability-test"));
+                return new Model(onnx, new ModelManifest(MODEL_NAME, version, Hashes.sha256(onnx), core.step(),
+                        Instant.parse("2025-01-01T00:00:00Z").plusSeconds(version), "28x28x1", config.noiseDim(), Map.of()));
+            }
+        }
+
+        /** The same bytes published as another version. */
+        Model asVersion(long version) {
+            return new Model(onnx, new ModelManifest(MODEL_NAME, version, manifest.sha256(), manifest.step(),
+                    manifest.createdAt().plusSeconds(version), manifest.imageShape(), manifest.noiseDim(), Map.of()));
+        }
+
+        /** The record the trainer would publish. */
+        ProducerRecord<byte[], byte[]> record(String topic) {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, MODEL_NAME.getBytes(StandardCharsets.UTF_8), onnx);
+            ModelHeaders.write(manifest, record.headers());
+            return record;
+        }
+    }
+
+    /**
+     * Everything the JVM logs to stderr (slf4j-simple) while it is open, also passed on to the real stderr; for
+     * tests that count log lines.
+     */
+    static final class CapturedLog implements AutoCloseable {
+        private final PrintStream original = System.err;
+        private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+
+        CapturedLog() {
+            OutputStream tee = new OutputStream() {
+                @Override
+                public void write(int b) {
+                    synchronized (captured) {
+                        captured.write(b);
+                    }
+                    original.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    synchronized (captured) {
+                        captured.write(b, off, len);
+                    }
+                    original.write(b, off, len);
+                }
+            };
+            System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
+        }
+
+        /** The lines logged so far. */
+        List<String> lines() {
+            synchronized (captured) {
+                return new ArrayList<>(List.of(captured.toString(StandardCharsets.UTF_8).split("\n")));
+            }
+        }
+
+        @Override
+        public void close() {
+            System.setErr(original);
+        }
+    }
+}
