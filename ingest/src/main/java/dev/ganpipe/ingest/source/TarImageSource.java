@@ -1,6 +1,7 @@
 package dev.ganpipe.ingest.source;
 
 import dev.ganpipe.ingest.normalize.ImageFormat;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -48,7 +50,7 @@ public final class TarImageSource implements ImageSource {
         List<String> csvNames = new ArrayList<>();
         List<String> csvTexts = new ArrayList<>();
         try (TarArchiveInputStream tar = new TarArchiveInputStream(Compression.open(archive))) {
-            for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+            for (TarArchiveEntry entry = nextEntry(tar, archive); entry != null; entry = nextEntry(tar, archive)) {
                 String name = clean(entry.getName());
                 if (!entry.isFile() || hidden(name)) {
                     continue;
@@ -57,7 +59,7 @@ public final class TarImageSource implements ImageSource {
                     images.add(name);
                 } else if (name.equals(FolderLabels.LABELS_CSV) || name.endsWith("/" + FolderLabels.LABELS_CSV)) {
                     csvNames.add(name);
-                    csvTexts.add(new String(tar.readNBytes(MAX_CSV_BYTES), StandardCharsets.UTF_8));
+                    csvTexts.add(new String(readEntry(tar, MAX_CSV_BYTES, archive), StandardCharsets.UTF_8));
                 }
             }
         }
@@ -86,10 +88,10 @@ public final class TarImageSource implements ImageSource {
 
     @Override
     public Optional<SourceImage> next() throws IOException {
-        for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+        for (TarArchiveEntry entry = nextEntry(tar, archive); entry != null; entry = nextEntry(tar, archive)) {
             String name = clean(entry.getName());
             if (entry.isFile() && !hidden(name) && isImage(name)) {
-                byte[] bytes = tar.readNBytes(options.maxBytes() + 1);
+                byte[] bytes = readEntry(tar, options.maxBytes() + 1, archive);
                 String relative = name.substring(prefix.length());
                 return Optional.of(new SourceImage(archive.getFileName() + "!/" + name, bytes, labels.labelFor(relative)));
             }
@@ -100,6 +102,32 @@ public final class TarImageSource implements ImageSource {
     @Override
     public void close() throws IOException {
         tar.close();
+    }
+
+    /**
+     * The next entry, with a sentence instead of the bare {@code EOFException} or {@code ZipException} a truncated
+     * or corrupt (gzipped) archive raises (found by {@code TarImageSourceFuzzTest}).
+     */
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, Path archive) throws IOException {
+        try {
+            return tar.getNextEntry();
+        } catch (EOFException | ZipException e) {
+            throw damaged(archive, e);
+        }
+    }
+
+    /** Up to {@code max} bytes of the current entry, with the same sentence for a damaged archive. */
+    private static byte[] readEntry(TarArchiveInputStream tar, int max, Path archive) throws IOException {
+        try {
+            return tar.readNBytes(max);
+        } catch (EOFException | ZipException e) {
+            throw damaged(archive, e);
+        }
+    }
+
+    private static IOException damaged(Path archive, IOException e) {
+        return new IOException(archive + " is damaged: it ends early or its compressed data is corrupt (" + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); download or pack it again.", e);
     }
 
     /** The single top-level folder every image sits in (with its slash), or "" when there is none. */

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,6 +96,20 @@ class FolderAndTarSourceTest {
                 Map.entry("fashion.tgz!/fashion/Trouser/a.png", Optional.of("1")),
                 Map.entry("fashion.tgz!/fashion/6/b.png", Optional.of("6")));
         assertThat(read.getFirst().encodedBytes()).containsExactly(TestImages.goodPng());
+    }
+
+    @Test
+    void aTruncatedTarGzIsRefusedWithASentenceNotANullMessage() throws IOException {
+        // Found by TarImageSourceFuzzTest: a gzip stream cut inside its trailer surfaces as an EOFException without a message.
+        Path whole = dir.resolve("whole.tgz");
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(Files.newOutputStream(whole)))) {
+            entry(tar, "a.png", TestImages.goodPng());
+        }
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = Files.write(dir.resolve("cut.tgz"), Arrays.copyOf(bytes, bytes.length - 3));
+        assertThatThrownBy(() -> readAll(ImageSources.open(cut.toString(), OPTIONS))).isInstanceOf(IOException.class)
+                .hasMessageContaining("cut.tgz is damaged: it ends early or its compressed data is corrupt")
+                .hasMessageEndingWith("download or pack it again.");
     }
 
     @Test
