@@ -32,6 +32,10 @@ public final class TrainerMetrics {
     private final Counter gateRefusals;
     private final Counter qualityFailures;
 
+    /**
+     * @param replayBufferImages and {@code lagImages} are usually method references nothing else holds: their gauges
+     *     keep them strongly, as Micrometer holds gauge objects weakly and would otherwise report NaN after a GC
+     */
     public TrainerMetrics(MeterRegistry registry, IntSupplier replayBufferImages, LongSupplier lagImages) {
         steps = Counter.builder(MetricNames.TRAINER_STEPS).description("Adversarial training steps").register(registry);
         images = Counter.builder(MetricNames.TRAINER_IMAGES).description("Fresh stream images trained on").register(registry);
@@ -48,9 +52,9 @@ public final class TrainerMetrics {
         Gauge.builder(MetricNames.TRAINER_D_OUTPUT, last, r -> r.get() == null ? Double.NaN : r.get().dFakeMean()).tag("on", "fake")
                 .description("Mean discriminator output (probability real)").register(registry);
         Gauge.builder(MetricNames.TRAINER_REPLAY_BUFFER, replayBufferImages, s -> s.getAsInt())
-                .description("Images held in the replay buffer").register(registry);
+                .description("Images held in the replay buffer").strongReference(true).register(registry);
         Gauge.builder(MetricNames.TRAINER_LAG, lagImages, s -> s.getAsLong())
-                .description("Images on the training topic not trained on yet").register(registry);
+                .description("Images on the training topic not trained on yet").strongReference(true).register(registry);
         for (String metric : QUALITY_METRICS) {
             AtomicReference<Double> value = new AtomicReference<>(Double.NaN);
             quality.put(metric, value);
