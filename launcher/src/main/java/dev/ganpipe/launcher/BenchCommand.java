@@ -16,6 +16,8 @@ final class BenchCommand {
         b.put("trainer", dev.ganpipe.trainer.bench.TrainerBench::run);
         b.put("generator", dev.ganpipe.generator.bench.GeneratorBench::run);
         b.put("ingest", dev.ganpipe.ingest.bench.IngestBench::run);
+        b.put("quality", dev.ganpipe.trainer.study.QualityStudy::run);
+        b.put("endurance", dev.ganpipe.launcher.endurance.EnduranceBench::run);
         return b;
     }
 

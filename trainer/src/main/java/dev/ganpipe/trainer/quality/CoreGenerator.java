@@ -3,21 +3,27 @@ package dev.ganpipe.trainer.quality;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.quality.Generator;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
+import java.util.Arrays;
 
 /**
- * The trainer's published generator (the weight average when EMA is on) as the evaluator sees it: the same
- * network an export would write, measured without exporting. Call only from the training thread.
+ * A training core's published generator (the weight average when EMA is on), as the evaluator sees it: the same
+ * network an export would write, measured without exporting. Call only from the thread that trains the core.
  */
-final class CoreGenerator implements Generator {
+public final class CoreGenerator implements Generator {
 
     private final GanTrainingCore core;
     private final ImageShape shape;
-    private final long step;
+    private final String description;
 
-    CoreGenerator(GanTrainingCore core, ImageShape shape) {
+    /** Described by the core's current training step. */
+    public CoreGenerator(GanTrainingCore core, ImageShape shape) {
+        this(core, shape, "the trainer's generator at step " + core.step());
+    }
+
+    public CoreGenerator(GanTrainingCore core, ImageShape shape, String description) {
         this.core = core;
         this.shape = shape;
-        this.step = core.step();
+        this.description = description;
     }
 
     @Override
@@ -42,15 +48,11 @@ final class CoreGenerator implements Generator {
 
     @Override
     public float[] generate(float[] z, int[] labels, int count) {
-        long[] wide = new long[labels.length];
-        for (int i = 0; i < labels.length; i++) {
-            wide[i] = labels[i];
-        }
-        return core.generate(z, wide, count);
+        return core.generate(z, Arrays.stream(labels).asLongStream().toArray(), count);
     }
 
     @Override
     public String description() {
-        return "the trainer's generator at step " + step;
+        return description;
     }
 }

@@ -1,0 +1,181 @@
+package dev.ganpipe.trainer.study;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ganpipe.common.Json;
+import dev.ganpipe.quality.data.RealData;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Trains the bench's PyTorch eager DCGAN on the study's images in the study's order, in a child Python process, and
+ * leaves its published generator as an ONNX file. The script {@code study/pytorch_quality_study.py} imports the
+ * bench's {@code bench/pytorch_dcgan_reference.py}, so the networks, the step and the weight average are the ones
+ * {@code ./gan bench trainer} times; both are extracted into one temporary folder that {@link #close()} deletes.
+ */
+final class PyTorchStudyRun implements AutoCloseable {
+
+    static final String BENCH_SCRIPT = "/bench/pytorch_dcgan_reference.py";
+    static final String STUDY_SCRIPT = "/study/pytorch_quality_study.py";
+    private static final Duration PROBE_TIMEOUT = Duration.ofMinutes(1);
+
+    /**
+     * What the script reports.
+     *
+     * @param seconds wall time of the training steps, measured by the script
+     * @param torchVersion {@code torch.__version__}
+     * @param threads the intra-op threads torch used
+     * @param onnx the exported published generator
+     */
+    record Outcome(double seconds, String torchVersion, int threads, Path onnx) {
+    }
+
+    private final Path folder;
+
+    private PyTorchStudyRun(Path folder) {
+        this.folder = folder;
+    }
+
+    /** Extracts the scripts into a new temporary folder. */
+    static PyTorchStudyRun prepare() throws IOException {
+        Path folder = Files.createTempDirectory("gan-quality-study-");
+        PyTorchStudyRun run = new PyTorchStudyRun(folder);
+        try {
+            run.extract(BENCH_SCRIPT);
+            run.extract(STUDY_SCRIPT);
+            return run;
+        } catch (IOException | RuntimeException e) {
+            run.closeAfter(e);
+            throw e;
+        }
+    }
+
+    /**
+     * Writes the images and order, runs the script to the end (its progress lines go to {@code log}) and returns what
+     * it reports.
+     *
+     * @throws IllegalStateException when the script fails or prints no result; its messages went to {@code log}
+     */
+    Outcome train(String python, StudyData data, int usable, int steps, int batch, int threads, int width, int noiseDim,
+            double emaDecay, long seed, int progressEvery, PrintStream log) throws IOException, InterruptedException {
+        Path images = folder.resolve("images.u8");
+        Path order = folder.resolve("order.i32");
+        Path onnx = folder.resolve("generator.onnx");
+        writeImages(data.train(), usable, images);
+        writeOrder(data.order(), steps * batch, order);
+        List<String> command = List.of(python, folder.resolve(Path.of(STUDY_SCRIPT).getFileName()).toString(),
+                "--images", images.toString(), "--count", Integer.toString(usable), "--order", order.toString(),
+                "--steps", Integer.toString(steps), "--batch", Integer.toString(batch), "--threads", Integer.toString(threads),
+                "--width", Integer.toString(width), "--noise-dim", Integer.toString(noiseDim), "--ema-decay", Double.toString(emaDecay),
+                "--seed", Long.toString(seed), "--onnx", onnx.toString(), "--progress-every", Integer.toString(progressEvery));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + python + "; pass --python with an interpreter that imports torch "
+                    + "(Debian's python3-torch installs it for /usr/bin/python3).", e);
+        }
+        Thread errors = pump(process.getErrorStream(), log);
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                lines.add(line);
+            }
+            process.waitFor();
+            errors.join(PROBE_TIMEOUT);
+        } catch (IOException | InterruptedException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("The PyTorch reference exited with code " + process.exitValue()
+                    + "; its messages are above. Run it by hand to investigate: " + String.join(" ", command));
+        }
+        String json = lines.reversed().stream().filter(l -> l.startsWith("{")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("The PyTorch reference printed no JSON result line; its output was: " + lines));
+        JsonNode result = Json.mapper().readTree(json);
+        return new Outcome(result.path("seconds").asDouble(Double.NaN), result.path("torch").asText("unknown"),
+                result.path("threads").asInt(0), onnx);
+    }
+
+    /** Deletes the temporary folder and everything in it. */
+    @Override
+    public void close() throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(folder);
+    }
+
+    private void closeAfter(Exception primary) {
+        try {
+            close();
+        } catch (IOException closing) {
+            primary.addSuppressed(closing);
+        }
+    }
+
+    private void extract(String resource) throws IOException {
+        try (InputStream in = PyTorchStudyRun.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("The resource " + resource + " is missing from the trainer jar; rebuild the trainer.");
+            }
+            Files.copy(in, folder.resolve(Path.of(resource).getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The first {@code count} images' 8-bit pixels, one image after another (HWC; CHW too for one channel). */
+    static void writeImages(RealData train, int count, Path file) throws IOException {
+        if (train.shape().channels() != 1) {
+            throw new IllegalArgumentException("The PyTorch reference of the study handles grey images only, but the data is "
+                    + train.shape() + "; leave 'pytorch' out of --recipes.");
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < count; i++) {
+                out.write(train.image(i).pixels());
+            }
+        }
+    }
+
+    /** The first {@code length} indices as little-endian int32. */
+    static void writeOrder(int[] order, int length, Path file) throws IOException {
+        if (length > order.length) {
+            throw new IllegalArgumentException("The order holds " + order.length + " indices but " + length + " are needed.");
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(length * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < length; i++) {
+            buffer.putInt(order[i]);
+        }
+        Files.write(file, buffer.array());
+    }
+
+    private static Thread pump(InputStream stream, PrintStream log) {
+        return Thread.ofPlatform().name("study-pytorch-output").daemon(true).start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    log.println("  | " + line);
+                }
+            } catch (IOException e) {
+                log.println("  | (the child's output could not be read further: " + e.getMessage() + ")");
+            }
+        });
+    }
+}
