@@ -24,6 +24,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -205,6 +207,12 @@ public final class TrainingFeed implements ImageSource, AutoCloseable {
         try {
             consumer.commitSync(commit);
             LOG.debug("Committed {}", positions);
+        } catch (RebalanceInProgressException | RetriableException e) {
+            // E.g. a restarted trainer whose killed predecessor has not left the group yet: the commit succeeds once
+            // the next poll completes the rebalance, so keep the positions and try again then.
+            commit(positions);
+            LOG.info("Committing {} waits for the consumer group to settle ({}); retrying after the next poll.", positions,
+                    e.getClass().getSimpleName());
         } catch (RuntimeException e) {
             commit(positions); // not committed: keep them for the next attempt
             throw e;
