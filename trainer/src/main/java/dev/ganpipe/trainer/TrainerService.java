@@ -76,11 +76,12 @@ public final class TrainerService implements Service {
         CheckpointStore store = requested.checkpoints().store();
         store.prepare();
         // A checkpoint on disk is checked before anything waits on Kafka, so a wrong one fails at once.
-        boolean checkpointed = store.newestArchitecture().isPresent();
+        Optional<Architecture> savedArchitecture = store.newestArchitecture();
+        boolean checkpointed = savedArchitecture.isPresent();
         if (!checkpointed) {
             awaitBroker(requested, registry); // --conditional auto then asks the training topic
         }
-        TrainerConfig config = requested.withGan(resolveConditional(requested, store));
+        TrainerConfig config = requested.withGan(resolveConditional(requested, savedArchitecture));
         Architecture architecture = Architecture.of(config.gan());
         Optional<Checkpoint> resume = store.loadForResume(architecture);
         if (checkpointed) {
@@ -177,7 +178,7 @@ public final class TrainerService implements Service {
      * (so a restart never changes architecture), else conditional when the training topic's earliest record has a
      * {@code gan.label} header.
      */
-    private static GanConfig resolveConditional(TrainerConfig config, CheckpointStore store) {
+    private static GanConfig resolveConditional(TrainerConfig config, Optional<Architecture> saved) {
         GanConfig gan = config.gan();
         switch (config.conditional()) {
             case TRUE -> {
@@ -187,7 +188,6 @@ public final class TrainerService implements Service {
                 return gan.withClasses(0);
             }
             case AUTO -> {
-                Optional<Architecture> saved = store.newestArchitecture();
                 if (saved.isPresent()) {
                     LOG.info("--conditional auto: the newest checkpoint is {}, so this run is too.",
                             saved.get().classes() > 0 ? "conditional (" + saved.get().classes() + " classes)" : "unconditional");

@@ -29,9 +29,4 @@ record MachineInfo(int cores, String cpuModel, String memory, String os, String 
                 Runtime.version() + " (" + System.getProperty("java.vm.name") + ", " + System.getProperty("java.vendor") + ")",
                 Engine.getDjlVersion(), engine.getVersion());
     }
-
-    /** The 1, 5 and 15 minute load averages, to show how busy the machine was; "unknown" without /proc. */
-    static String loadAverage() {
-        return Host.loadAverage();
-    }
 }

@@ -3,6 +3,7 @@ package dev.ganpipe.trainer.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.host.Host;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
@@ -120,7 +121,7 @@ public final class TrainerBench {
 
     private int execute() throws InterruptedException {
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        String loadBefore = MachineInfo.loadAverage();
+        String loadBefore = Host.loadAverage();
         MachineInfo machine = MachineInfo.describe();
         log.printf("Trainer bench: %d s per measurement, %d warm-up steps, batch %d, %d threads, on %d cores.%n",
                 config.measure().toSeconds(), config.warmupSteps(), config.batch(), config.threads(), machine.cores());
@@ -189,7 +190,7 @@ public final class TrainerBench {
         Throughput java28 = java28Row.result().orElseThrow();
         Throughput java64 = java64Row.result().orElseThrow();
 
-        String loadAfter = MachineInfo.loadAverage();
+        String loadAfter = Host.loadAverage();
         double ratio28 = ratio(Optional.of(java28), py28.result());
         double ratio64 = ratio(Optional.of(java64), py64.result());
         double ratioKafka = ratio(kafkaRow.result(), Optional.of(java28));

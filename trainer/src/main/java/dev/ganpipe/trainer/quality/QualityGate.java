@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Decides whether an exported generator may replace the live one: it may unless its score on the gate's metric is
@@ -74,7 +75,7 @@ public record QualityGate(String metric, double margin) {
     public static Map<String, Double> fromManifest(Map<String, Double> manifestMetrics) {
         return manifestMetrics.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(MANIFEST_PREFIX))
-                .collect(java.util.stream.Collectors.toUnmodifiableMap(e -> e.getKey().substring(MANIFEST_PREFIX.length()),
+                .collect(Collectors.toUnmodifiableMap(e -> e.getKey().substring(MANIFEST_PREFIX.length()),
                         Map.Entry::getValue));
     }
 }

@@ -11,10 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,16 +112,8 @@ public final class QualityHistory {
     }
 
     /** Scores without NaN values (JSON has no NaN). */
-    static java.util.Map<String, Double> finite(java.util.Map<String, Double> scores) {
+    static Map<String, Double> finite(Map<String, Double> scores) {
         return scores.entrySet().stream().filter(e -> e.getValue() != null && !e.getValue().isNaN())
-                .collect(Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue, (a, b) -> a,
-                        java.util.LinkedHashMap::new));
-    }
-
-    /** For tests: the lines of the CSV. */
-    static List<String> csvLines(Path directory) throws IOException {
-        try (Stream<String> lines = Files.lines(directory.resolve(CSV))) {
-            return lines.toList();
-        }
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
     }
 }

@@ -106,7 +106,7 @@ public final class QualityStudy {
 
     private void execute() throws IOException, InterruptedException {
         String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        String loadBefore = loadAverage();
+        String loadBefore = Host.loadAverage();
         Files.createDirectories(config.out().resolve("samples"));
         Files.createDirectories(config.out().resolve("reports"));
         EvaluationOptions options = EvaluationOptions.full().withCacheDir(config.cacheDir()).withProgress(line -> log.println("  quality: " + line));
@@ -123,7 +123,7 @@ public final class QualityStudy {
                         config.recipes().size());
                 StudyResult result = recipe.pytorch() ? runPyTorch(recipe, data, evaluator) : runTrainer(recipe, data, evaluator);
                 results.add(result);
-                StudyTable.Context context = new StudyTable.Context(startedAt, machine(), loadBefore, loadAverage(),
+                StudyTable.Context context = new StudyTable.Context(startedAt, machine(), loadBefore, Host.loadAverage(),
                         config.data() + " (held out: " + split.heldOutFrom() + ")", config.usableImages(), config.batch(), config.threads(),
                         evaluator.heldOutAccuracy(), options.count());
                 // Written after every recipe, so a study cut short keeps what it measured.
@@ -137,7 +137,7 @@ public final class QualityStudy {
             out.println();
             out.print(StudyTable.markdown(results, floor));
             out.printf(Locale.ROOT, "%nLoad average %s at the start, %s at the end. Wrote results.md, results.json, samples/ and reports/ to %s.%n",
-                    loadBefore, loadAverage(), config.out().toAbsolutePath());
+                    loadBefore, Host.loadAverage(), config.out().toAbsolutePath());
         }
     }
 
@@ -224,9 +224,5 @@ public final class QualityStudy {
 
     private static String machine() {
         return Runtime.getRuntime().availableProcessors() + " cores (" + Host.cpuModel() + ")";
-    }
-
-    static String loadAverage() {
-        return Host.loadAverage();
     }
 }

@@ -24,7 +24,7 @@ class QualityHistoryTest {
         history.add(new QualityRecord(200, "2026-11-25T12:01:00Z", QualityRecord.REFUSED,
                 Map.of("fid", 120.0, "precision", 0.1, "recall", 0.05, "coverage", 0.3), 1.5));
 
-        assertThat(QualityHistory.csvLines(dir)).containsExactly(
+        assertThat(Files.readAllLines(dir.resolve(QualityHistory.CSV))).containsExactly(
                 "step,time,outcome,fid,kid,kid_std,precision,recall,coverage,classes_covered,conditional_accuracy,floor_fid",
                 "100,2026-11-25T12:00:00Z,evaluated,80.0000,,,0.200000,0.100000,0.500000,,,1.50000",
                 "200,2026-11-25T12:01:00Z,refused,120.000,,,0.100000,0.0500000,0.300000,,,1.50000");
@@ -38,7 +38,7 @@ class QualityHistoryTest {
         assertThat(restarted.records()).extracting(QualityRecord::step).containsExactly(100L, 200L);
         restarted.add(new QualityRecord(300, "2026-11-25T12:02:00Z", QualityRecord.PUBLISHED, Map.of("fid", 60.0), 1.5));
         assertThat(restarted.records()).hasSize(3);
-        assertThat(QualityHistory.csvLines(dir)).hasSize(4);
+        assertThat(Files.readAllLines(dir.resolve(QualityHistory.CSV))).hasSize(4);
     }
 
     @Test
