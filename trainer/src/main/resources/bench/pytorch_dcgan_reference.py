@@ -6,6 +6,8 @@ It mirrors dev.ganpipe.trainer.gan.DcganModels and GanTrainingCore.trainStep exa
   generator      Linear(noise -> w0*s*s, no bias) -> reshape -> BN -> ReLU
                  then per stage: nearest upsample x2 -> 3x3 conv (no bias) -> BN -> ReLU
                  then nearest upsample x2 -> 3x3 conv to C (bias) -> Tanh
+                 (the Java side computes each upsample + conv pair as four 2x2 convolutions of the small map,
+                 the same function; '--upsample phase' does that here too, the default is the idiomatic pair)
                  dcgan28: s=7, widths 2w, w;  dcgan64: s=4, widths 8w, 4w, 2w, w
   discriminator  4x4 stride-2 convs (bias only on the first, BN on all but the first), LeakyReLU(0.2),
                  flatten, Linear(-> 1, bias)
@@ -61,6 +63,47 @@ class Upsample(nn.Module):
         return F.interpolate(x, scale_factor=2, mode="nearest")
 
 
+class ResizeConv(nn.Module):
+    """Nearest upsample x2 then a 3x3 conv (stride 1, padding 1), computed as the Java side computes it
+    (ResizeConvolution): four 2x2 convolutions of the small map, one per output phase, with taps summed from the
+    3x3 weight, interleaved afterwards. The same function with 4/9 of the multiply-adds; '--upsample phase'."""
+
+    # TAPS[a][k]: the 3x3 rows (or columns) that add up to tap k of phase a
+    TAPS = ((0,), (1, 2)), ((0, 1), (2,))
+
+    def __init__(self, conv):
+        super().__init__()
+        self.conv = conv
+        m = torch.zeros(9, 16)
+        for r in range(3):
+            for c in range(3):
+                for a in range(2):
+                    for b in range(2):
+                        for ky in range(2):
+                            for kx in range(2):
+                                if r in self.TAPS[a][ky] and c in self.TAPS[b][kx]:
+                                    m[3 * r + c, 8 * a + 4 * b + 2 * ky + kx] = 1.0
+        self.register_buffer("tap_sums", m, persistent=False)
+
+    def forward(self, x):
+        out, inp = self.conv.weight.shape[0], self.conv.weight.shape[1]
+        n, _, h, w = x.shape
+        taps = (self.conv.weight.reshape(out * inp, 9) @ self.tap_sums).reshape(out, inp, 2, 2, 2, 2)
+        weight = taps.permute(2, 3, 0, 1, 4, 5).reshape(4 * out, inp, 2, 2)
+        bias = None if self.conv.bias is None else self.conv.bias.repeat(4)
+        phases = F.conv2d(x, weight, bias, 1, 1)
+        rows = [torch.stack([phases[:, (2 * a + b) * out:(2 * a + b + 1) * out, a:a + h, b:b + w] for b in range(2)], 4)
+                for a in range(2)]
+        return torch.stack(rows, 3).reshape(n, out, 2 * h, 2 * w)
+
+
+def resize_conv(upsample, conv):
+    """The generator's upsample + 3x3 conv pair, as the chosen --upsample computes it."""
+    if upsample == "phase":
+        return [ResizeConv(conv)]
+    return [Upsample(upsample), conv]
+
+
 class Reshape(nn.Module):
     def __init__(self, *shape):
         super().__init__()
@@ -83,9 +126,9 @@ def generator(arch, width, noise_dim, upsample):
     layers = [nn.Linear(noise_dim, widths[0] * start * start, bias=False), Reshape(widths[0], start, start),
               nn.BatchNorm2d(widths[0], eps=BN_EPS, momentum=BN_MOMENTUM), nn.ReLU()]
     for i in range(1, len(widths)):
-        layers += [Upsample(upsample), nn.Conv2d(widths[i - 1], widths[i], 3, 1, 1, bias=False),
-                   nn.BatchNorm2d(widths[i], eps=BN_EPS, momentum=BN_MOMENTUM), nn.ReLU()]
-    layers += [Upsample(upsample), nn.Conv2d(widths[-1], channels, 3, 1, 1, bias=True), nn.Tanh()]
+        layers += resize_conv(upsample, nn.Conv2d(widths[i - 1], widths[i], 3, 1, 1, bias=False))
+        layers += [nn.BatchNorm2d(widths[i], eps=BN_EPS, momentum=BN_MOMENTUM), nn.ReLU()]
+    layers += resize_conv(upsample, nn.Conv2d(widths[-1], channels, 3, 1, 1, bias=True)) + [nn.Tanh()]
     return nn.Sequential(*layers)
 
 
@@ -226,7 +269,9 @@ def main():
     p.add_argument("--warmup", type=int, default=5, help="untimed steps before timing")
     p.add_argument("--width", type=int, default=64, help="base width of both networks")
     p.add_argument("--noise-dim", type=int, default=100)
-    p.add_argument("--upsample", choices=["nearest", "repeat"], default="nearest")
+    p.add_argument("--upsample", choices=["nearest", "repeat", "phase"], default="nearest",
+                   help="nearest: F.interpolate then conv (idiomatic); repeat: repeat_interleave then conv; "
+                        "phase: the trainer's four 2x2 convolutions per resize-convolution")
     p.add_argument("--ema-decay", type=float, default=0.999,
                    help="decay of the generator's weight average updated after every step; 0 turns it off")
     p.add_argument("--seed", type=int, default=42)

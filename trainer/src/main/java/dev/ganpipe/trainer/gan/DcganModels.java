@@ -17,7 +17,8 @@ import java.util.Random;
  *
  * <p>DJL's PyTorch engine has no transposed convolution, so the generator upsamples with
  * nearest-neighbour repetition followed by a 3x3 convolution ("resize-convolution"), which also
- * avoids checkerboard artefacts. Convolutions and linear layers that feed a BatchNorm have no bias
+ * avoids checkerboard artefacts. {@link DcganGenerator} computes each such pair without materialising the upsampled
+ * map ({@link ResizeConvolution}). Convolutions and linear layers that feed a BatchNorm have no bias
  * (BatchNorm's beta takes its place), as in the DCGAN reference code.
  */
 public final class DcganModels {
@@ -44,7 +45,7 @@ public final class DcganModels {
      */
     public static SequentialBlock generator(GanConfig config) {
         int gw = config.generatorWidth();
-        SequentialBlock g = new SequentialBlock();
+        SequentialBlock g = new DcganGenerator(); // computes each upsample + conv pair as one ResizeConvolution
         if (config.conditional()) {
             g.add(new LabelConcat(config.classes(), LABEL_EMBEDDING_DIM));
         }

@@ -16,6 +16,10 @@
  * from the heap for checkpoints; {@link dev.ganpipe.trainer.gan.NoiseRandom} makes the noise stream
  * restorable.
  *
+ * <p>Speed: the generator ({@code DcganGenerator}) computes each "upsample x2, then 3x3 convolution" stage as four
+ * 2x2 convolutions of the small map ({@code ResizeConvolution}): the same function and parameters with 4/9 of the
+ * multiply-adds and no upsampled copy, worth a third of a dcgan64 step (docs/bench-trainer.md).
+ *
  * <p>Engine notes that shape this code (verified against DJL 0.36 / PyTorch 2.7.1):
  *
  * <ul>
