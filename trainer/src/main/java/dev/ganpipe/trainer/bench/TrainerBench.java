@@ -38,6 +38,11 @@ public final class TrainerBench {
     public static final String RATIO_DCGAN28 = "trainer_vs_pytorch_dcgan28";
     public static final String RATIO_DCGAN64 = "trainer_vs_pytorch_dcgan64";
     public static final String RATIO_KAFKA = "kafka_vs_memory";
+    /** Against PyTorch computing each resize-convolution as the trainer does (four 2x2 convolutions): same arithmetic. */
+    public static final String RATIO_PHASE_DCGAN28 = "trainer_vs_pytorch_phase_dcgan28";
+    public static final String RATIO_PHASE_DCGAN64 = "trainer_vs_pytorch_phase_dcgan64";
+    /** The reference script's option for the trainer's resize-convolution; its default is the idiomatic interpolate + conv. */
+    static final List<String> PHASE = List.of("--upsample", "phase");
 
     /** Distinct in-memory batches each side cycles through. */
     static final int MEMORY_BATCHES = 4;
@@ -168,11 +173,15 @@ public final class TrainerBench {
                         ? new Row(model28, "trainer, Kafka-fed", Optional.empty(), noKafka.get())
                         : kafka(dcgan28, fashion, memoryRate.get(), model28)),
                 new Task("dcgan28, PyTorch eager reference",
-                        () -> pytorch(reference, pytorchMissing, "dcgan28", dcgan28, model28)),
+                        () -> pytorch(reference, pytorchMissing, "dcgan28", dcgan28, model28, List.of())),
+                new Task("dcgan28, PyTorch eager with the trainer's resize-convolution",
+                        () -> pytorch(reference, pytorchMissing, "dcgan28", dcgan28, model28, PHASE)),
                 new Task("dcgan64, trainer fed from memory",
                         () -> new Row(model64, "trainer, memory", Optional.of(memory(dcgan64, rgb64)), rgb64.source())),
                 new Task("dcgan64, PyTorch eager reference",
-                        () -> pytorch(reference, pytorchMissing, "dcgan64", dcgan64, model64)));
+                        () -> pytorch(reference, pytorchMissing, "dcgan64", dcgan64, model64, List.of())),
+                new Task("dcgan64, PyTorch eager with the trainer's resize-convolution",
+                        () -> pytorch(reference, pytorchMissing, "dcgan64", dcgan64, model64, PHASE)));
         tasks.forEach(t -> measured.add(new ArrayList<>()));
         for (int round = 0; round < config.rounds(); round++) {
             for (int k = 0; k < tasks.size(); k++) {
@@ -185,8 +194,10 @@ public final class TrainerBench {
         Row java28Row = rows.get(0);
         Row kafkaRow = rows.get(1);
         Row py28 = rows.get(2);
-        Row java64Row = rows.get(3);
-        Row py64 = rows.get(4);
+        Row py28Phase = rows.get(3);
+        Row java64Row = rows.get(4);
+        Row py64 = rows.get(5);
+        Row py64Phase = rows.get(6);
         Throughput java28 = java28Row.result().orElseThrow();
         Throughput java64 = java64Row.result().orElseThrow();
 
@@ -194,6 +205,8 @@ public final class TrainerBench {
         double ratio28 = ratio(Optional.of(java28), py28.result());
         double ratio64 = ratio(Optional.of(java64), py64.result());
         double ratioKafka = ratio(kafkaRow.result(), Optional.of(java28));
+        double ratioPhase28 = ratio(Optional.of(java28), py28Phase.result());
+        double ratioPhase64 = ratio(Optional.of(java64), py64Phase.result());
 
         printMachine(machine, reference, started, loadBefore, loadAfter);
         printTable(rows);
@@ -206,6 +219,10 @@ public final class TrainerBench {
                 times(cpuRatio(Optional.of(java64), py64.result())));
         out.printf(Locale.ROOT, "| Kafka-fed / memory, dcgan28 | %s | %s | >= 0.95x |%n", times(ratioKafka),
                 times(cpuRatio(kafkaRow.result(), Optional.of(java28))));
+        out.printf(Locale.ROOT, "| trainer / PyTorch with the trainer's resize-convolution, dcgan28 | %s | %s | (same arithmetic) |%n",
+                times(ratioPhase28), times(cpuRatio(Optional.of(java28), py28Phase.result())));
+        out.printf(Locale.ROOT, "| trainer / PyTorch with the trainer's resize-convolution, dcgan64 | %s | %s | (same arithmetic) |%n",
+                times(ratioPhase64), times(cpuRatio(Optional.of(java64), py64Phase.result())));
         out.println();
         out.println("Wall clock is what the ratio lines report. CPU time per image counts every thread of each process "
                 + "and varies less when other work shares the cores; the two agree on a quiet machine.");
@@ -225,8 +242,11 @@ public final class TrainerBench {
         out.println("ratio " + RATIO_DCGAN28 + " " + ratioText(ratio28));
         out.println("ratio " + RATIO_DCGAN64 + " " + ratioText(ratio64));
         out.println("ratio " + RATIO_KAFKA + " " + ratioText(ratioKafka));
+        out.println("ratio " + RATIO_PHASE_DCGAN28 + " " + ratioText(ratioPhase28));
+        out.println("ratio " + RATIO_PHASE_DCGAN64 + " " + ratioText(ratioPhase64));
         out.flush();
-        return Double.isNaN(ratio28) || Double.isNaN(ratio64) || Double.isNaN(ratioKafka) ? 1 : 0;
+        return Double.isNaN(ratio28) || Double.isNaN(ratio64) || Double.isNaN(ratioKafka) || Double.isNaN(ratioPhase28)
+                || Double.isNaN(ratioPhase64) ? 1 : 0;
     }
 
     /** The trainer's step fed from {@link #MEMORY_BATCHES} batches in memory, under {@link StepTimer}'s policy. */
@@ -256,21 +276,24 @@ public final class TrainerBench {
         return new Row(model, "trainer, Kafka-fed", Optional.of(r.throughput()), notes);
     }
 
-    private Row pytorch(Optional<PyTorchReference> reference, String missing, String arch, GanConfig gan, String model) {
+    /** The reference as the script's {@code extraArgs} run it: none for the idiomatic network, {@link #PHASE} for ours. */
+    private Row pytorch(Optional<PyTorchReference> reference, String missing, String arch, GanConfig gan, String model,
+            List<String> extraArgs) {
+        String how = extraArgs.equals(PHASE) ? " eager, trainer's resize-convolution" : " eager";
         if (reference.isEmpty()) {
-            return new Row(model, "PyTorch eager", Optional.empty(), missing);
+            return new Row(model, "PyTorch" + how, Optional.empty(), missing);
         }
         PyTorchReference ref = reference.get();
         try {
-            JsonNode r = ref.run(arch, config.batch(), config.threads(), gan, config.warmupSteps(), config.measure(), List.of(), log);
+            JsonNode r = ref.run(arch, config.batch(), config.threads(), gan, config.warmupSteps(), config.measure(), extraArgs, log);
             Throughput t = new Throughput(r.path("steps").asInt(), config.batch(), r.path("seconds").asDouble(),
                     r.path("cpu_seconds").asDouble(Double.NaN), r.path("step_ms_median").asDouble());
             String notes = String.format(Locale.ROOT, "torch %s, %d threads; D half %.0f ms, G half %.0f ms",
                     r.path("torch").asText(), r.path("threads").asInt(), r.path("d_ms_median").asDouble(), r.path("g_ms_median").asDouble());
-            return new Row(model, "PyTorch " + ref.torchVersion() + " eager", Optional.of(t), notes);
+            return new Row(model, "PyTorch " + ref.torchVersion() + how, Optional.of(t), notes);
         } catch (RuntimeException e) {
-            log.println("The PyTorch reference for " + arch + " failed: " + e.getMessage());
-            return new Row(model, "PyTorch eager", Optional.empty(), "failed: " + e.getMessage());
+            log.println("The PyTorch reference for " + arch + " " + String.join(" ", extraArgs) + " failed: " + e.getMessage());
+            return new Row(model, "PyTorch" + how, Optional.empty(), "failed: " + e.getMessage());
         }
     }
 

@@ -3,10 +3,7 @@ package dev.ganpipe.trainer.bench;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
@@ -21,19 +18,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
  * {@code --profile}: where a training step's time goes on our side and on the PyTorch side, measured by PyTorch's
- * own profiler on both, plus two measurements that explain the difference: the fixed cost of one op through each
- * framework, and nearest-neighbour upsampling done as the trainer does it ({@code repeat_interleave} twice) versus
- * libtorch's {@code upsample_nearest2d} kernel, both through DJL.
+ * own profiler on both, plus the fixed cost of one op through each framework. (The upsampling micro-benchmark that
+ * used to follow is gone with the upsampling itself: the generator computes each upsample + convolution pair as
+ * four 2x2 convolutions, and the table's rows show what that costs.)
  */
 final class TrainerProfile {
 
     /** Steps recorded by the profiler on each side. */
     static final int PROFILED_STEPS = 3;
-    private static final int MICRO_REPEATS = 8;
     private static final int TINY_OPS = 20_000;
     private static final int TOP_OPS = 8;
 
@@ -58,7 +53,6 @@ final class TrainerProfile {
             OpProfile ours = profileOurs(t.gan(), t.images());
             Optional<ReferenceProfile> theirs = reference.flatMap(r -> profileReference(r, t));
             printProfile(t, ours, theirs.map(ReferenceProfile::ops), tinyOurs, theirs.map(ReferenceProfile::tinyOpMicros), reference);
-            printUpsample(t);
         }
     }
 
@@ -179,121 +173,5 @@ final class TrainerProfile {
                     e.getValue().selfMs(), e.getValue().calls()));
         }
         return String.join(", ", parts);
-    }
-
-    /**
-     * Upsampling per step as the trainer computes it and with libtorch's kernel: every generator upsample runs once
-     * without a graph (the fakes of the D half) and once with forward and backward (the G half).
-     */
-    private void printUpsample(Target t) {
-        List<long[]> inputs = upsampleInputs(t.gan(), config.batch());
-        JniUtils.setNumThreads(config.threads());
-        out.printf(Locale.ROOT, "Upsampling in %s through DJL, ms, best of %d: the trainer's repeat_interleave on H then W "
-                + "versus libtorch's upsample_nearest2d kernel (JniUtils.interpolate, mode 0)%n%n", t.arch(), MICRO_REPEATS);
-        out.println("| input | repeat, forward without graph | repeat, forward+backward | nearest2d, forward without graph "
-                + "| nearest2d, forward+backward | same values and gradients |");
-        out.println("|---|---:|---:|---:|---:|---|");
-        double repeatTotal = 0;
-        double nearestTotal = 0;
-        double mixedTotal = 0;
-        for (long[] shape : inputs) {
-            UnaryOperator<NDArray> repeat = x -> x.repeat(2, 2).repeat(3, 2);
-            UnaryOperator<NDArray> nearest = x -> JniUtils.interpolate((PtNDArray) x, new long[] {shape[2] * 2, shape[3] * 2}, 0, false);
-            double[] r = timeUpsample(shape, repeat);
-            double[] n = timeUpsample(shape, nearest);
-            boolean same = sameResults(shape, repeat, nearest);
-            repeatTotal += r[0] + r[1];
-            nearestTotal += n[0] + n[1];
-            mixedTotal += Math.min(r[0], n[0]) + Math.min(r[1], n[1]);
-            out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %s |%n", new Shape(shape), r[0], r[1], n[0], n[1], same ? "yes" : "NO");
-        }
-        double saving = repeatTotal - mixedTotal;
-        double step = t.memory().medianStepMs();
-        double projected = config.batch() / (Math.max(1, step - saving) / 1000);
-        out.printf(Locale.ROOT, "%nPer step every upsample runs once without a graph (the D half's fakes) and once forward+backward "
-                + "(the G half): %.0f ms as the trainer does it, %.0f ms with upsample_nearest2d throughout, %.0f ms taking the "
-                + "faster of the two for each use. That saves %.0f ms of the %.0f ms median step (%.0f%%): about %.0f images/s "
-                + "instead of %.1f", repeatTotal, nearestTotal, mixedTotal, saving, step, 100 * saving / step, projected,
-                t.memory().imagesPerSecond());
-        t.pytorch().ifPresent(p -> out.printf(Locale.ROOT, ", %.2fx PyTorch instead of %.2fx", projected / p.imagesPerSecond(),
-                t.memory().imagesPerSecond() / p.imagesPerSecond()));
-        out.println(" (micro-benchmarks on a busy machine: read the direction, not the digits).");
-        out.println();
-    }
-
-    /** Best {fwd without graph, fwd+bwd} in ms; the backward gets a gradient of ones, as the loss's chain would give. */
-    private static double[] timeUpsample(long[] shape, UnaryOperator<NDArray> op) {
-        Engine engine = Engine.getEngine(MachineInfo.ENGINE);
-        JniUtils.setGradMode(false);
-        double fwd = Double.MAX_VALUE;
-        double both = Double.MAX_VALUE;
-        try (NDManager manager = NDManager.newBaseManager(MachineInfo.ENGINE)) {
-            NDArray x = manager.randomNormal(new Shape(shape));
-            x.setRequiresGradient(true);
-            for (int i = 0; i <= MICRO_REPEATS; i++) { // the first round warms up
-                try (NDManager scope = manager.newSubManager()) {
-                    long t0 = System.nanoTime();
-                    NDArray y = op.apply(x);
-                    y.attach(scope);
-                    y.getFloat(0, 0, 0, 0);
-                    long t1 = System.nanoTime();
-                    try (GradientCollector collector = engine.newGradientCollector()) {
-                        NDArray z = op.apply(x);
-                        z.attach(scope);
-                        collector.backward(z);
-                    }
-                    try (NDArray grad = x.getGradient()) {
-                        grad.getFloat(0, 0, 0, 0);
-                    }
-                    long t2 = System.nanoTime();
-                    JniUtils.zeroGrad((PtNDArray) x);
-                    if (i > 0) {
-                        fwd = Math.min(fwd, (t1 - t0) / 1e6);
-                        both = Math.min(both, (t2 - t1) / 1e6);
-                    }
-                }
-            }
-        }
-        return new double[] {fwd, both};
-    }
-
-    /** Whether both ways give the same output and the same input gradient for a random upstream gradient. */
-    private static boolean sameResults(long[] shape, UnaryOperator<NDArray> a, UnaryOperator<NDArray> b) {
-        Engine engine = Engine.getEngine(MachineInfo.ENGINE);
-        JniUtils.setGradMode(false);
-        try (NDManager manager = NDManager.newBaseManager(MachineInfo.ENGINE)) {
-            NDArray x = manager.randomNormal(new Shape(shape));
-            NDArray upstream = manager.randomNormal(new Shape(shape[0], shape[1], shape[2] * 2, shape[3] * 2));
-            x.setRequiresGradient(true);
-            NDArray ya;
-            NDArray ga;
-            try (GradientCollector collector = engine.newGradientCollector()) {
-                ya = a.apply(x);
-                collector.backward(ya.mul(upstream).sum());
-            }
-            ga = x.getGradient().duplicate();
-            JniUtils.zeroGrad((PtNDArray) x);
-            NDArray yb;
-            try (GradientCollector collector = engine.newGradientCollector()) {
-                yb = b.apply(x);
-                collector.backward(yb.mul(upstream).sum());
-            }
-            NDArray gb = x.getGradient();
-            return ya.eq(yb).all().getBoolean() && ga.sub(gb).abs().max().getFloat() <= 1e-5f;
-        }
-    }
-
-    /** Shapes entering the generator's upsampling layers (see DcganModels.generator). */
-    static List<long[]> upsampleInputs(GanConfig gan, int batch) {
-        int w = gan.generatorWidth();
-        int start = gan.imageSize() == 28 ? 7 : 4;
-        int[] widths = gan.imageSize() == 28 ? new int[] {2 * w, w} : new int[] {8 * w, 4 * w, 2 * w, w};
-        List<long[]> shapes = new ArrayList<>();
-        int size = start;
-        for (int width : widths) {
-            shapes.add(new long[] {batch, width, size, size});
-            size *= 2;
-        }
-        return shapes;
     }
 }

@@ -1,8 +1,6 @@
 package dev.ganpipe.trainer.gan;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -67,26 +65,24 @@ final class ResizeConvolution {
         NDArray phaseBias = bias == null ? null : inScope(bias.tile(4), scope);
         // Padding 1 on every side gives (H + 1) x (W + 1) windows; phase (a, b) uses those starting at (a, b).
         NDArray phases = Conv2d.conv2d(x, phaseWeight, phaseBias, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow();
-        NDList rows = new NDList(2);
-        for (int a = 0; a < 2; a++) {
-            NDList row = new NDList(2);
-            for (int b = 0; b < 2; b++) {
-                long first = (2L * a + b) * out;
-                row.add(phases.get(new NDIndex(":, {}:{}, {}:{}, {}:{}", first, first + out, a, a + h, b, b + w)));
-            }
-            rows.add(NDArrays.stack(row, 4)); // [N, out, H, W, 2]: b varies fastest along W
-        }
-        // [N, out, H, 2, W, 2]: a varies fastest along H; the reshape interleaves both without another copy.
-        return NDArrays.stack(rows, 3).reshape(n, out, FACTOR * h, FACTOR * w);
+        // Interleaving the (H + 1) x (W + 1) windows of all four phases (a pixel shuffle: one copy) and dropping the
+        // first and last row and column puts every phase where it belongs: output row 2i + a is interleaved row
+        // 2i + a + 1 = 2(i + a) + (1 - a), i.e. window i + a of phase a at sub-row 1 - a; columns likewise. That is
+        // why the blocks are ordered by (1 - a, 1 - b). One crop instead of four per-phase slices also keeps the
+        // backward to one zero-filled gradient instead of four.
+        NDArray shuffled = phases.reshape(n, 2, 2, out, h + 1, w + 1).transpose(0, 3, 4, 1, 5, 2)
+                .reshape(n, out, FACTOR * (h + 1), FACTOR * (w + 1));
+        return shuffled.get(new NDIndex(":, :, 1:{}, 1:{}", FACTOR * h + 1, FACTOR * w + 1));
     }
 
     /**
      * The four phases' 2x2 kernels as one {@code [4 * out, in, 2, 2]} weight, phase {@code (a, b)} at rows {@code
-     * (2a + b) * out}: one matrix product of the 3x3 taps with a fixed 0/1 matrix, so gradients flow back to them.
+     * (2(1 - a) + (1 - b)) * out}: one matrix product of the 3x3 taps with a fixed 0/1 matrix, so gradients flow back
+     * to them.
      */
     private static NDArray phaseWeights(NDArray weight, long out, long in, NDManager scope) {
         NDArray taps = inScope(weight.reshape(out * in, 9), scope).matMul(scope.create(TAP_SUMS, new Shape(9, 16)));
-        // [out, in, a, b, ky, kx] -> [a, b, out, in, ky, kx]
+        // [out, in, 1 - a, 1 - b, ky, kx] -> [1 - a, 1 - b, out, in, ky, kx]
         return taps.reshape(out, in, 2, 2, 2, 2).transpose(2, 3, 0, 1, 4, 5).reshape(4 * out, in, 2, 2);
     }
 
@@ -96,8 +92,8 @@ final class ResizeConvolution {
     }
 
     /**
-     * The fixed {@code [9, 16]} matrix: entry {@code (3r + c, 8a + 4b + 2ky + kx)} is 1 when 3x3 tap {@code (r, c)}
-     * adds to tap {@code (ky, kx)} of phase {@code (a, b)}.
+     * The fixed {@code [9, 16]} matrix: entry {@code (3r + c, 8(1 - a) + 4(1 - b) + 2ky + kx)} is 1 when 3x3 tap
+     * {@code (r, c)} adds to tap {@code (ky, kx)} of phase {@code (a, b)}.
      */
     private static float[] tapSums() {
         float[] m = new float[9 * 16];
@@ -108,7 +104,7 @@ final class ResizeConvolution {
                         for (int ky = 0; ky < 2; ky++) {
                             for (int kx = 0; kx < 2; kx++) {
                                 boolean adds = (PHASE_TAPS[a][ky] & (1 << r)) != 0 && (PHASE_TAPS[b][kx] & (1 << c)) != 0;
-                                m[(3 * r + c) * 16 + 8 * a + 4 * b + 2 * ky + kx] = adds ? 1f : 0f;
+                                m[(3 * r + c) * 16 + 8 * (1 - a) + 4 * (1 - b) + 2 * ky + kx] = adds ? 1f : 0f;
                             }
                         }
                     }
