@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,7 @@ final class ChildTrainer implements AutoCloseable {
     private final Path log;
     private final HttpClient http = HttpClient.newHttpClient();
     private volatile int port;
+    private volatile String lastStatusProblem = "not asked yet";
 
     /** One training step as the child logged it. */
     record LoggedStep(long step, double dLoss, double gLoss, int fresh, Set<Long> offsets0, Set<Long> offsets1) {
@@ -75,21 +77,34 @@ final class ChildTrainer implements AutoCloseable {
         return port;
     }
 
-    /** {@code GET /v1/status}, or null while the server is not up. */
+    /** {@code GET /v1/status}, or null while the server is not up ({@link #lastStatusProblem} says why). */
     JsonNode status() {
         if (port() == 0) {
+            lastStatusProblem = "no 'trainer serves HTTP' line in the log yet";
             return null;
         }
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/status"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+            if (r.statusCode() != 200) {
+                lastStatusProblem = "HTTP " + r.statusCode() + ": " + r.body();
+                return null;
+            }
+            return JSON.readTree(r.body());
         } catch (IOException e) {
-            return null; // not listening yet, or just died: the caller's wait decides
+            lastStatusProblem = e.toString(); // not listening yet, or just died: the caller's wait decides
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** Why the last {@link #status} call returned null, and the end of the child's log: for failure messages. */
+    String statusDiagnosis() {
+        String[] lines = logText().split("\n");
+        return "last /v1/status problem: " + lastStatusProblem + "; alive: " + process.isAlive() + "; log tail:\n"
+                + String.join("\n", Arrays.asList(lines).subList(Math.max(0, lines.length - 15), lines.length));
     }
 
     /** The steps logged so far, in order. */

@@ -36,6 +36,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -47,6 +48,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,7 +130,14 @@ class TrainerCrashSafetyTest {
         try (ChildTrainer second = ChildTrainer.start(work.resolve("run2.log"), args, env)) {
             await("run 2 trained every image").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                     .until(() -> covered(trained1, second.trainedOffsets(), keysByOffset));
-            status = second.status();
+            // Its HTTP status can lag behind its log on a loaded machine (port not yet logged, or a slow answer).
+            try {
+                status = await("run 2's /v1/status").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                        .until(second::status, Objects::nonNull);
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("Run 2 trained every image but its /v1/status never answered; "
+                        + second.statusDiagnosis(), e);
+            }
             assertThat(second.terminate(Duration.ofMinutes(1))).as("SIGTERM stops the trainer").isTrue();
             run2 = second.steps();
             Map<Integer, Set<Long>> trained2 = second.trainedOffsets();
