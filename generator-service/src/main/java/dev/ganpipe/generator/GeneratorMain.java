@@ -1,9 +1,7 @@
 package dev.ganpipe.generator;
 
 import dev.ganpipe.common.ServiceMain;
-import dev.ganpipe.common.config.ConfigException;
-import dev.ganpipe.common.config.ConfigSpec;
-import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.config.CommandLine;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -42,19 +40,12 @@ public final class GeneratorMain {
      * @return the process exit status: 0, {@link #EXIT_USAGE} or {@link #EXIT_FAILED}
      */
     public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-        ConfigSpec spec = GeneratorConfig.spec();
-        GeneratorConfig config;
-        try {
-            ConfigValues values = ConfigValues.parse(spec, args, env);
-            if (values.helpRequested()) {
-                out.print(spec.helpText());
-                return 0;
-            }
-            config = GeneratorConfig.from(values);
-        } catch (ConfigException e) {
-            err.println("gan generator: " + e.getMessage());
-            return EXIT_USAGE;
+        CommandLine.Parsed<GeneratorConfig> parsed = CommandLine.of(GeneratorConfig.spec(), "gan generator", EXIT_USAGE)
+                .parse(args, env, out, err, GeneratorConfig::from);
+        if (parsed.done()) {
+            return parsed.exitCode();
         }
+        GeneratorConfig config = parsed.value();
         GeneratorService service;
         try {
             service = GeneratorService.start(config, MeterRegistries.prometheus("generator"));

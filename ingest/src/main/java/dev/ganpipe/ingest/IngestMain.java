@@ -1,8 +1,7 @@
 package dev.ganpipe.ingest;
 
 import dev.ganpipe.common.ServiceMain;
-import dev.ganpipe.common.config.ConfigException;
-import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.config.CommandLine;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.ingest.publish.IngestCommand;
 import dev.ganpipe.ingest.publish.PublishException;
@@ -41,20 +40,13 @@ public final class IngestMain {
 
     /** Runs with the given arguments, environment and streams (help to {@code out}; progress and errors to {@code err}). */
     static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-        ConfigValues values;
-        IngestConfig config;
-        try {
-            values = IngestConfig.values(args, env);
-            if (values.helpRequested()) {
-                out.print(IngestConfig.spec().helpText());
-                return 0;
-            }
-            config = IngestConfig.from(values, env);
-        } catch (ConfigException | IllegalArgumentException e) {
-            err.println("gan ingest: " + e.getMessage());
-            return EXIT_USAGE;
+        CommandLine.Parsed<IngestConfig> parsed = CommandLine.of(IngestConfig.spec(), "gan ingest", EXIT_USAGE)
+                .withIllegalArgumentsAsUsageErrors().parse(args, env, out, err, values -> IngestConfig.from(values, env));
+        if (parsed.done()) {
+            return parsed.exitCode();
         }
-        List<String> paths = values.positional();
+        IngestConfig config = parsed.value();
+        List<String> paths = parsed.values().positional();
         if (!paths.isEmpty() && !config.serve()) {
             return publish(config, paths, err);
         }

@@ -1,6 +1,7 @@
 package dev.ganpipe.ingest;
 
 import dev.ganpipe.common.Service;
+import dev.ganpipe.common.StartedParts;
 import dev.ganpipe.common.http.HttpError;
 import dev.ganpipe.common.http.HttpLimits;
 import dev.ganpipe.common.http.HttpService;
@@ -17,10 +18,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
@@ -43,10 +41,9 @@ public final class IngestService implements Service {
 
     private final HttpService http;
     private final AtomicReference<KafkaStreams.State> state;
-    private final Deque<AutoCloseable> resources;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final StartedParts resources;
 
-    private IngestService(HttpService http, AtomicReference<KafkaStreams.State> state, Deque<AutoCloseable> resources) {
+    private IngestService(HttpService http, AtomicReference<KafkaStreams.State> state, StartedParts resources) {
         this.http = http;
         this.state = state;
         this.resources = resources;
@@ -64,7 +61,7 @@ public final class IngestService implements Service {
 
     /** As {@link #start(IngestConfig, PrometheusMeterRegistry)}, with the clock of the {@code ce_time} headers. */
     public static IngestService start(IngestConfig config, PrometheusMeterRegistry registry, Clock clock) {
-        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        StartedParts resources = new StartedParts();
         try {
             BrokerWatch broker = BrokerWatch.start(config.kafka(), "ingest");
             resources.push(broker);
@@ -122,7 +119,7 @@ public final class IngestService implements Service {
             });
             return new IngestService(http, state, resources);
         } catch (RuntimeException e) {
-            closeAll(resources, e);
+            resources.closeAfterFailedStart(e);
             throw e;
         }
     }
@@ -214,24 +211,8 @@ public final class IngestService implements Service {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            RuntimeException failure = new IllegalStateException("Closing the ingest service failed; see the suppressed exceptions.");
-            closeAll(resources, failure);
-            if (failure.getSuppressed().length > 0) {
-                throw failure;
-            }
+        if (resources.closeOnce("Closing the ingest service failed; see the suppressed exceptions.")) {
             LOG.info("Ingest service stopped");
-        }
-    }
-
-    /** Closes in reverse start order, adding failures to {@code failure} as suppressed exceptions. */
-    private static void closeAll(Deque<AutoCloseable> resources, Throwable failure) {
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                failure.addSuppressed(e);
-            }
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.ganpipe.launcher;
 import dev.ganpipe.broker.EmbeddedKafka;
 import dev.ganpipe.common.Service;
 import dev.ganpipe.common.ServiceMain;
-import dev.ganpipe.common.config.ConfigException;
+import dev.ganpipe.common.config.CommandLine;
 import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.kafka.TopicCatalog;
@@ -64,17 +64,12 @@ final class DemoCommand {
     }
 
     static int run(List<String> args) {
-        ConfigValues v;
-        try {
-            v = ConfigValues.parse(spec(), args, System.getenv());
-        } catch (ConfigException e) {
-            System.err.println("gan: " + e.getMessage());
-            return ServiceMain.USAGE_ERROR;
+        CommandLine.Parsed<ConfigValues> parsed = CommandLine.of(spec(), "gan", ServiceMain.USAGE_ERROR)
+                .parse(args, System.getenv(), System.out, System.err, values -> values);
+        if (parsed.done()) {
+            return parsed.exitCode();
         }
-        if (v.helpRequested()) {
-            System.out.print(spec().helpText());
-            return 0;
-        }
+        ConfigValues v = parsed.value();
         List<Service> started = new CopyOnWriteArrayList<>();
         CountDownLatch stopped = ServiceMain.closeOnShutdown(started);
         try {

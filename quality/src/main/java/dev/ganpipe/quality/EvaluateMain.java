@@ -1,5 +1,6 @@
 package dev.ganpipe.quality;
 
+import dev.ganpipe.common.config.CommandLine;
 import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
@@ -93,20 +94,13 @@ public final class EvaluateMain {
 
     /** Runs the command with the given environment and streams (for tests). */
     static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-        ConfigSpec spec = spec();
-        Request request;
-        try {
-            ConfigValues values = ConfigValues.parse(spec, args, env);
-            if (values.helpRequested()) {
-                out.print(spec.helpText());
-                return OK;
-            }
-            request = Request.from(values, err);
-        } catch (ConfigException | IllegalArgumentException e) {
-            err.println(COMMAND + ": " + e.getMessage());
-            err.println("Run '" + COMMAND + " --help' for the options.");
-            return USAGE;
+        CommandLine.Parsed<Request> parsed = CommandLine.of(spec(), COMMAND, USAGE).withIllegalArgumentsAsUsageErrors()
+                .withHint("Run '" + COMMAND + " --help' for the options.")
+                .parse(args, env, out, err, values -> Request.from(values, err));
+        if (parsed.done()) {
+            return parsed.exitCode();
         }
+        Request request = parsed.value();
         try {
             EvaluationReport report = evaluate(request);
             out.print(request.json() ? ReportJson.render(report) + "\n" : ReportTable.render(report));

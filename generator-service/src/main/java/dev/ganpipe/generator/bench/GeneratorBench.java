@@ -1,6 +1,6 @@
 package dev.ganpipe.generator.bench;
 
-import dev.ganpipe.common.config.ConfigException;
+import dev.ganpipe.common.config.CommandLine;
 import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.http.HttpService;
@@ -95,19 +95,12 @@ public final class GeneratorBench {
      * @return 0, {@link #EXIT_USAGE} (bad option, no model) or {@link #EXIT_FAILED}
      */
     public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-        ConfigSpec spec = spec();
-        Options options;
-        try {
-            ConfigValues values = ConfigValues.parse(spec, args, env);
-            if (values.helpRequested()) {
-                out.print(spec.helpText());
-                return 0;
-            }
-            options = Options.from(values);
-        } catch (ConfigException | IllegalArgumentException e) {
-            err.println("gan bench generator: " + e.getMessage());
-            return EXIT_USAGE;
+        CommandLine.Parsed<Options> parsed = CommandLine.of(spec(), "gan bench generator", EXIT_USAGE).withIllegalArgumentsAsUsageErrors()
+                .parse(args, env, out, err, Options::from);
+        if (parsed.done()) {
+            return parsed.exitCode();
         }
+        Options options = parsed.value();
         Optional<Path> model = options.model().isPresent() ? options.model() : newestModel(options.modelsDir());
         if (model.isEmpty()) {
             err.println("gan bench generator: no model to measure: " + options.modelsDir().toAbsolutePath() + " holds no .onnx file. "

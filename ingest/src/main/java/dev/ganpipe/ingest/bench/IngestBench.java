@@ -1,8 +1,7 @@
 package dev.ganpipe.ingest.bench;
 
 import dev.ganpipe.broker.EmbeddedKafka;
-import dev.ganpipe.common.config.ConfigException;
-import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.config.CommandLine;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.kafka.TopicSetup;
@@ -78,18 +77,12 @@ public final class IngestBench {
     }
 
     static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-        BenchConfig config;
-        try {
-            ConfigValues values = BenchConfig.values(args, env);
-            if (values.helpRequested()) {
-                out.print(BenchConfig.spec().helpText());
-                return 0;
-            }
-            config = BenchConfig.from(values);
-        } catch (ConfigException e) {
-            err.println("gan bench ingest: " + e.getMessage());
-            return 2;
+        CommandLine.Parsed<BenchConfig> parsed = CommandLine.of(BenchConfig.spec(), "gan bench ingest", 2)
+                .parse(args, env, out, err, BenchConfig::from);
+        if (parsed.done()) {
+            return parsed.exitCode();
         }
+        BenchConfig config = parsed.value();
         try {
             List<String> lines = measure(config, err);
             lines.forEach(out::println);

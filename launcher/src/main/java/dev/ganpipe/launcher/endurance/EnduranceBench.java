@@ -1,5 +1,6 @@
 package dev.ganpipe.launcher.endurance;
 
+import dev.ganpipe.common.config.CommandLine;
 import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
@@ -62,29 +63,13 @@ public final class EnduranceBench {
     }
 
     static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream log) {
-        ConfigValues v;
-        Set<String> parts;
-        try {
-            v = ConfigValues.parse(spec(), args, env);
-            if (v.helpRequested()) {
-                out.print(spec().helpText());
-                return 0;
-            }
-            if (!v.positional().isEmpty()) {
-                throw new ConfigException("'gan bench endurance' takes only options, but got " + v.positional() + "; run it with --help to list them.");
-            }
-            parts = parseParts(v.string("parts"));
-            if (parts.contains(TRAINER) && v.longValue("trainer-steps") < 2000) {
-                throw new ConfigException("--trainer-steps must be at least 2000 (memory is compared at step 1,000 and at the end), but was "
-                        + v.longValue("trainer-steps") + ".");
-            }
-            if (v.integer("seconds") < 1 || v.integer("clients") < 1 || v.integer("images") < 1 || v.integer("batch") < 1) {
-                throw new ConfigException("--seconds, --clients, --images and --batch must be at least 1.");
-            }
-        } catch (ConfigException | IllegalArgumentException e) {
-            log.println("gan bench endurance: " + e.getMessage());
-            return 2;
+        CommandLine.Parsed<Set<String>> parsed = CommandLine.of(spec(), "gan bench endurance", 2).withIllegalArgumentsAsUsageErrors()
+                .parse(args, env, out, log, EnduranceBench::checkedParts);
+        if (parsed.done()) {
+            return parsed.exitCode();
         }
+        ConfigValues v = parsed.values();
+        Set<String> parts = parsed.value();
         String loadBefore = Host.loadAverage();
         log.println("gan bench endurance: parts " + parts + ", load average " + loadBefore);
         Path work = v.path("work-dir").toAbsolutePath();
@@ -121,6 +106,22 @@ public final class EnduranceBench {
         out.println();
         ratios.forEach(out::println);
         return ok ? 0 : 1;
+    }
+
+    /** The parts to run, once the options are checked. */
+    private static Set<String> checkedParts(ConfigValues v) {
+        if (!v.positional().isEmpty()) {
+            throw new ConfigException("'gan bench endurance' takes only options, but got " + v.positional() + "; run it with --help to list them.");
+        }
+        Set<String> parts = parseParts(v.string("parts"));
+        if (parts.contains(TRAINER) && v.longValue("trainer-steps") < 2000) {
+            throw new ConfigException("--trainer-steps must be at least 2000 (memory is compared at step 1,000 and at the end), but was "
+                    + v.longValue("trainer-steps") + ".");
+        }
+        if (v.integer("seconds") < 1 || v.integer("clients") < 1 || v.integer("images") < 1 || v.integer("batch") < 1) {
+            throw new ConfigException("--seconds, --clients, --images and --batch must be at least 1.");
+        }
+        return parts;
     }
 
     static Set<String> parseParts(String text) {

@@ -3,8 +3,6 @@ package dev.ganpipe.reliability.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ganpipe.broker.EmbeddedKafka;
-import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.generator.GeneratorConfig;
@@ -13,10 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -26,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The broker stops while the generator service serves four concurrent HTTP clients: every request is answered with
@@ -37,14 +32,11 @@ class BrokerLostWhileServingTest {
 
     private static final int CLIENTS = 4;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    static final FaultBroker kafka = new FaultBroker();
 
     @Test
     void generateKeepsServingThroughABrokerOutageAndPicksUpAModelPublishedAfterIt() throws Exception {
-        Path brokerDir = dir.resolve("kafka");
-        EmbeddedKafka kafka = EmbeddedKafka.start(brokerDir, 0);
-        int port = kafka.port();
         String bootstrap = kafka.bootstrapServers();
         Faults.Model first = Faults.Model.train(1, 1);
         Faults.Model second = Faults.Model.train(2, 2);
@@ -57,11 +49,7 @@ class BrokerLostWhileServingTest {
             try (KafkaProducer<byte[], byte[]> producer = Faults.producer(bootstrap)) {
                 Faults.send(producer, first.record(topics.modelsGenerator()));
             }
-            GeneratorConfig config = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of("--bootstrap-servers", bootstrap,
-                    "--host", "127.0.0.1", "--port", "0", "--ort-provider", "cpu", "--requests-app-id", "faults-outage-requests",
-                    "--topic-images-raw", topics.imagesRaw(), "--topic-images-train", topics.imagesTrain(),
-                    "--topic-images-dlq", topics.imagesDlq(), "--topic-models", topics.modelsGenerator(),
-                    "--topic-synthetic-requests", topics.syntheticRequests(), "--topic-synthetic-images", topics.syntheticImages()), Map.of()));
+            GeneratorConfig config = Faults.generatorConfig(bootstrap, topics, "faults-outage-requests");
             try (GeneratorService generator = GeneratorService.start(config, MeterRegistries.prometheus("generator"));
                     HttpClient http = HttpClient.newHttpClient()) {
                 await().atMost(Duration.ofSeconds(90)).until(generator::ready);
@@ -87,14 +75,14 @@ class BrokerLostWhileServingTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> answered.get() >= 20);
 
                 long outageStart = System.nanoTime();
-                kafka.close();
+                kafka.stop();
                 long atOutage = answered.get();
                 // Serving on with the broker gone: at least 100 more answers, all with the model loaded before.
                 await().atMost(Duration.ofSeconds(60)).until(() -> answered.get() >= atOutage + 100);
                 long duringOutage = answered.get() - atOutage;
                 assertThat(generator.registry().liveVersion()).isEqualTo(OptionalLong.of(1));
 
-                kafka = EmbeddedKafka.start(brokerDir, port);
+                kafka.startAgain();
                 double outageSeconds = (System.nanoTime() - outageStart) / 1e9;
                 long atReturn = answered.get();
                 try (KafkaProducer<byte[], byte[]> producer = Faults.producer(bootstrap)) {
@@ -114,7 +102,6 @@ class BrokerLostWhileServingTest {
         } finally {
             stop.set(true);
             clients.shutdownNow();
-            kafka.close();
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.ganpipe.reliability.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ganpipe.broker.EmbeddedKafka;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.ingest.IngestConfig;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,67 +40,59 @@ class BrokerRestartDuringIngestTest {
 
     private static final int IMAGES = 3_000;
 
+    @RegisterExtension
+    static final FaultBroker kafka = new FaultBroker();
+
     @TempDir
     Path dir;
 
     @Test
     void everyImageReachesTheTrainingTopicExactlyOnceAcrossABrokerRestart() throws Exception {
-        Path brokerDir = dir.resolve("kafka");
-        EmbeddedKafka kafka = EmbeddedKafka.start(brokerDir, 0);
-        int port = kafka.port();
         String bootstrap = kafka.bootstrapServers();
-        try {
-            TopicCatalog topics = Faults.createTopics(bootstrap, "restart", 2);
-            Path idx = Faults.idxFolder(dir.resolve("idx"), IMAGES, 42);
-            // Throttled so that publishing (about 10 s) is still going on when the broker goes away.
-            IngestConfig config = IngestConfig.parse(List.of("--bootstrap-servers", bootstrap, "--port", "0", "--http-host", "127.0.0.1",
-                    "--state-dir", dir.resolve("streams").toString(), "--application-id", "faults-restart", "--create-topics", "false",
-                    "--rate", "300", "--progress", "off",
-                    "--topic-images-raw", topics.imagesRaw(), "--topic-images-train", topics.imagesTrain(),
-                    "--topic-images-dlq", topics.imagesDlq(), "--topic-models", topics.modelsGenerator(),
-                    "--topic-synthetic-requests", topics.syntheticRequests(), "--topic-synthetic-images", topics.syntheticImages()), Map.of());
-            Set<String> expected = expectedIds(config, idx);
-            assertThat(expected).as("the input holds %d distinct images", IMAGES).hasSize(IMAGES);
+        TopicCatalog topics = Faults.createTopics(bootstrap, "restart", 2);
+        Path idx = Faults.idxFolder(dir.resolve("idx"), IMAGES, 42);
+        // Throttled so that publishing (about 10 s) is still going on when the broker goes away.
+        IngestConfig config = Faults.ingestConfig(bootstrap, topics, dir.resolve("streams"), "faults-restart", "--rate", "300",
+                "--progress", "off");
+        Set<String> expected = expectedIds(config, idx);
+        assertThat(expected).as("the input holds %d distinct images", IMAGES).hasSize(IMAGES);
 
-            List<String> trainKeys = new ArrayList<>();
-            int beforeRestart;
-            try (IngestService ingest = IngestService.start(config, MeterRegistries.prometheus("ingest"))) {
-                await().atMost(Duration.ofSeconds(60)).until(ingest::ready);
-                CompletableFuture<IngestSummary> publishing = CompletableFuture.supplyAsync(() -> publish(config, idx));
-                try (KafkaConsumer<byte[], byte[]> train = Faults.reader(bootstrap, topics.imagesTrain())) {
-                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
-                        train.poll(Duration.ofMillis(100)).forEach(r -> trainKeys.add(Faults.text(r.key())));
-                        return trainKeys.size() >= 300;
-                    });
-                    beforeRestart = trainKeys.size();
+        List<String> trainKeys = new ArrayList<>();
+        int beforeRestart;
+        try (IngestService ingest = IngestService.start(config, MeterRegistries.prometheus("ingest"))) {
+            await().atMost(Duration.ofSeconds(60)).until(ingest::ready);
+            CompletableFuture<IngestSummary> publishing = CompletableFuture.supplyAsync(() -> publish(config, idx));
+            try (KafkaConsumer<byte[], byte[]> train = Faults.reader(bootstrap, topics.imagesTrain())) {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
+                    train.poll(Duration.ofMillis(100)).forEach(r -> trainKeys.add(Faults.text(r.key())));
+                    return trainKeys.size() >= 300;
+                });
+                beforeRestart = trainKeys.size();
 
-                    kafka.close();
-                    kafka = EmbeddedKafka.start(brokerDir, port);
+                kafka.stop();
+                kafka.startAgain();
 
-                    IngestSummary summary = publishing.get(180, TimeUnit.SECONDS);
-                    assertThat(summary.sent()).as("every image was acknowledged by the broker").isEqualTo(IMAGES);
-                    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(10)).until(() -> {
-                        train.poll(Duration.ofMillis(200)).forEach(r -> trainKeys.add(Faults.text(r.key())));
-                        return trainKeys.size() >= IMAGES;
-                    });
-                    // A duplicate from a replayed transaction would arrive now.
-                    train.poll(Duration.ofSeconds(3)).forEach(r -> trainKeys.add(Faults.text(r.key())));
-                }
-                await().atMost(Duration.ofSeconds(60)).until(ingest::ready);
+                IngestSummary summary = publishing.get(180, TimeUnit.SECONDS);
+                assertThat(summary.sent()).as("every image was acknowledged by the broker").isEqualTo(IMAGES);
+                await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(10)).until(() -> {
+                    train.poll(Duration.ofMillis(200)).forEach(r -> trainKeys.add(Faults.text(r.key())));
+                    return trainKeys.size() >= IMAGES;
+                });
+                // A duplicate from a replayed transaction would arrive now.
+                train.poll(Duration.ofSeconds(3)).forEach(r -> trainKeys.add(Faults.text(r.key())));
             }
-            List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-            try (KafkaConsumer<byte[], byte[]> dlq = Faults.reader(bootstrap, topics.imagesDlq())) {
-                Faults.pollInto(dlq, dead, Duration.ofSeconds(2));
-            }
-            System.out.printf("broker restart during ingest: %d sent, %d on %s before the restart, %d after (%d distinct), %d in the DLQ%n",
-                    IMAGES, beforeRestart, topics.imagesTrain(), trainKeys.size(), new HashSet<>(trainKeys).size(), dead.size());
-            assertThat(beforeRestart).as("the broker restarted in the middle of the ingest").isLessThan(IMAGES);
-            assertThat(trainKeys).as("no image lost, none twice").hasSize(IMAGES).doesNotHaveDuplicates();
-            assertThat(new HashSet<>(trainKeys)).isEqualTo(expected);
-            assertThat(dead).as("nothing dead-lettered").isEmpty();
-        } finally {
-            kafka.close();
+            await().atMost(Duration.ofSeconds(60)).until(ingest::ready);
         }
+        List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> dlq = Faults.reader(bootstrap, topics.imagesDlq())) {
+            Faults.pollInto(dlq, dead, Duration.ofSeconds(2));
+        }
+        System.out.printf("broker restart during ingest: %d sent, %d on %s before the restart, %d after (%d distinct), %d in the DLQ%n",
+                IMAGES, beforeRestart, topics.imagesTrain(), trainKeys.size(), new HashSet<>(trainKeys).size(), dead.size());
+        assertThat(beforeRestart).as("the broker restarted in the middle of the ingest").isLessThan(IMAGES);
+        assertThat(trainKeys).as("no image lost, none twice").hasSize(IMAGES).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(trainKeys)).isEqualTo(expected);
+        assertThat(dead).as("nothing dead-lettered").isEmpty();
     }
 
     /** The ids (sha-256 of the canonical pixels) the input normalises to, computed here without Kafka. */

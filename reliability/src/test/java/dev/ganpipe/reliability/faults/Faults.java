@@ -2,12 +2,15 @@ package dev.ganpipe.reliability.faults;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.image.Hashes;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.kafka.TopicSetup;
 import dev.ganpipe.common.model.ModelHeaders;
 import dev.ganpipe.common.model.ModelManifest;
+import dev.ganpipe.generator.GeneratorConfig;
+import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
 import java.io.ByteArrayOutputStream;
@@ -41,7 +44,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** What the fault tests share: topics of their own, reading a topic whole, HTTP calls, real models and IDX files. */
+/**
+ * What the fault tests share: topics of their own and the services' configuration on them, reading a topic whole,
+ * HTTP calls, real models and IDX files.
+ */
 final class Faults {
 
     static final String MODEL_NAME = "fashion-dcgan28";
@@ -66,6 +72,38 @@ final class Faults {
                     .count() == (long) names.size() * partitions);
         }
         return topics;
+    }
+
+    /** The flags that point a service at these topics. */
+    static List<String> topicFlags(TopicCatalog topics) {
+        return List.of("--topic-images-raw", topics.imagesRaw(), "--topic-images-train", topics.imagesTrain(),
+                "--topic-images-dlq", topics.imagesDlq(), "--topic-models", topics.modelsGenerator(),
+                "--topic-synthetic-requests", topics.syntheticRequests(), "--topic-synthetic-images", topics.syntheticImages());
+    }
+
+    /**
+     * Ingest on these topics (already created, see {@link #createTopics}), with HTTP on a free local port and its own
+     * application id and state directory; {@code more} flags come last.
+     */
+    static IngestConfig ingestConfig(String bootstrapServers, TopicCatalog topics, Path stateDir, String applicationId, String... more) {
+        return IngestConfig.parse(flags(List.of("--bootstrap-servers", bootstrapServers, "--port", "0", "--http-host", "127.0.0.1",
+                "--state-dir", stateDir.toString(), "--application-id", applicationId, "--create-topics", "false"), topics, more), Map.of());
+    }
+
+    /**
+     * The generator service on these topics, with HTTP on a free local port, ONNX Runtime on the CPU and its own
+     * request-stream application id; {@code more} flags come last.
+     */
+    static GeneratorConfig generatorConfig(String bootstrapServers, TopicCatalog topics, String requestsAppId, String... more) {
+        return GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), flags(List.of("--bootstrap-servers", bootstrapServers,
+                "--host", "127.0.0.1", "--port", "0", "--ort-provider", "cpu", "--requests-app-id", requestsAppId), topics, more), Map.of()));
+    }
+
+    private static List<String> flags(List<String> service, TopicCatalog topics, String... more) {
+        List<String> all = new ArrayList<>(service);
+        all.addAll(topicFlags(topics));
+        all.addAll(List.of(more));
+        return all;
     }
 
     /** A consumer outside any group, read_committed, on every partition of {@code topic} from the beginning. */

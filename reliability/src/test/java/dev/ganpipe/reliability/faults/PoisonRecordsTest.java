@@ -3,8 +3,6 @@ package dev.ganpipe.reliability.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ganpipe.broker.EmbeddedKafka;
-import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.Hashes;
 import dev.ganpipe.common.image.ImageShape;
@@ -35,9 +33,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,34 +46,16 @@ class PoisonRecordsTest {
     /** The broker's default {@code max.message.bytes}, which the pipeline's data topics keep. */
     private static final int MAX_MESSAGE_BYTES = 1_048_588;
 
-    @TempDir
-    static Path brokerDir;
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final FaultBroker kafka = new FaultBroker();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start(brokerDir.resolve("kafka"), 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
     @Test
     void ingestDeadLettersPoisonOnTheRawTopicWithAReasonAndGoesOn() throws Exception {
         TopicCatalog topics = Faults.createTopics(kafka.bootstrapServers(), "poison-raw", 1);
-        IngestConfig config = IngestConfig.parse(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--port", "0",
-                "--http-host", "127.0.0.1", "--state-dir", dir.resolve("streams").toString(), "--application-id", "faults-poison-raw",
-                "--create-topics", "false",
-                "--topic-images-raw", topics.imagesRaw(), "--topic-images-train", topics.imagesTrain(),
-                "--topic-images-dlq", topics.imagesDlq(), "--topic-models", topics.modelsGenerator(),
-                "--topic-synthetic-requests", topics.syntheticRequests(), "--topic-synthetic-images", topics.syntheticImages()), Map.of());
+        IngestConfig config = Faults.ingestConfig(kafka.bootstrapServers(), topics, dir.resolve("streams"), "faults-poison-raw");
         Random random = new Random(7);
         try (IngestService ingest = IngestService.start(config, MeterRegistries.prometheus("ingest"));
                 KafkaProducer<byte[], byte[]> producer = Faults.producer(kafka.bootstrapServers())) {
@@ -276,11 +255,7 @@ class PoisonRecordsTest {
     }
 
     private static GeneratorConfig generatorConfig(TopicCatalog topics, String appId) {
-        return GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of("--bootstrap-servers", kafka.bootstrapServers(),
-                "--host", "127.0.0.1", "--port", "0", "--ort-provider", "cpu", "--requests-app-id", appId, "--max-count", "64",
-                "--topic-images-raw", topics.imagesRaw(), "--topic-images-train", topics.imagesTrain(),
-                "--topic-images-dlq", topics.imagesDlq(), "--topic-models", topics.modelsGenerator(),
-                "--topic-synthetic-requests", topics.syntheticRequests(), "--topic-synthetic-images", topics.syntheticImages()), Map.of()));
+        return Faults.generatorConfig(kafka.bootstrapServers(), topics, appId, "--max-count", "64");
     }
 
     private static ProducerRecord<byte[], byte[]> labelled(String topic, String key, byte[] value, String label) {

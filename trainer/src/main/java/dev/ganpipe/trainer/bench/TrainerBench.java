@@ -1,8 +1,8 @@
 package dev.ganpipe.trainer.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ganpipe.common.config.CommandLine;
 import dev.ganpipe.common.config.ConfigException;
-import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.host.Host;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.trainer.gan.GanConfig;
@@ -70,22 +70,17 @@ public final class TrainerBench {
     }
 
     static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream log) {
-        BenchConfig config;
-        try {
-            ConfigValues values = ConfigValues.parse(BenchConfig.spec(), args, env);
-            if (values.helpRequested()) {
-                out.print(BenchConfig.spec().helpText());
-                return 0;
-            }
+        CommandLine.Parsed<BenchConfig> parsed = CommandLine.of(BenchConfig.spec(), "gan", 2).parse(args, env, out, log, values -> {
             if (!values.positional().isEmpty()) {
                 throw new ConfigException("'gan bench trainer' takes no arguments besides options, but got " + values.positional()
                         + "; run it with --help to list the options.");
             }
-            config = BenchConfig.from(values, Runtime.getRuntime().availableProcessors(), env);
-        } catch (ConfigException e) {
-            log.println("gan: " + e.getMessage());
-            return 2;
+            return BenchConfig.from(values, Runtime.getRuntime().availableProcessors(), env);
+        });
+        if (parsed.done()) {
+            return parsed.exitCode();
         }
+        BenchConfig config = parsed.value();
         try {
             return new TrainerBench(config, out, log).execute();
         } catch (InterruptedException e) {

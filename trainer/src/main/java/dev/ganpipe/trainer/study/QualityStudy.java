@@ -1,7 +1,6 @@
 package dev.ganpipe.trainer.study;
 
-import dev.ganpipe.common.config.ConfigException;
-import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.config.CommandLine;
 import dev.ganpipe.common.host.Host;
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.ImageGrid;
@@ -78,18 +77,11 @@ public final class QualityStudy {
     }
 
     static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream log) {
-        StudyConfig config;
-        try {
-            ConfigValues values = ConfigValues.parse(StudyConfig.spec(), args, env);
-            if (values.helpRequested()) {
-                out.print(StudyConfig.spec().helpText());
-                return 0;
-            }
-            config = StudyConfig.from(values);
-        } catch (ConfigException e) {
-            log.println("gan: " + e.getMessage());
-            return 2;
+        CommandLine.Parsed<StudyConfig> parsed = CommandLine.of(StudyConfig.spec(), "gan", 2).parse(args, env, out, log, StudyConfig::from);
+        if (parsed.done()) {
+            return parsed.exitCode();
         }
+        StudyConfig config = parsed.value();
         try {
             new QualityStudy(config, out, log).execute();
             return 0;

@@ -1,0 +1,71 @@
+package dev.ganpipe.reliability.faults;
+
+import dev.ganpipe.broker.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real broker for the fault tests of one class: started before the first test on a free port, in a data directory
+ * of its own, and closed, its data deleted, after the last. A test may {@link #stop()} it and {@link #startAgain()}
+ * on the same port and data, which is what a broker outage looks like to the services.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final FaultBroker kafka = new FaultBroker();
+ * }</pre>
+ */
+final class FaultBroker implements BeforeAllCallback, AfterAllCallback {
+
+    private Path dataDir;
+    private int port;
+    private EmbeddedKafka kafka;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        dataDir = Files.createTempDirectory("faults-kafka");
+        kafka = EmbeddedKafka.start(dataDir, 0);
+        port = kafka.port();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (dataDir != null) {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    /** {@code localhost:<port>}; the same after {@link #startAgain()}. */
+    String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** Stops the broker, as a crash or an outage would; clients see it gone. */
+    void stop() {
+        kafka.close();
+    }
+
+    /** Starts the broker again on the same port and data, after {@link #stop()}. */
+    void startAgain() {
+        kafka = EmbeddedKafka.start(dataDir, port);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path path : paths) {
+            Files.delete(path);
+        }
+    }
+}
