@@ -1,6 +1,7 @@
 package dev.ganpipe.generator;
 
 import dev.ganpipe.common.Service;
+import dev.ganpipe.common.StartedParts;
 import dev.ganpipe.common.http.HttpError;
 import dev.ganpipe.common.http.HttpService;
 import dev.ganpipe.common.kafka.BrokerWatch;
@@ -17,11 +18,8 @@ import dev.ganpipe.generator.source.ModelSources;
 import dev.ganpipe.generator.stream.RequestStream;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The running generator service: model registry, micro-batcher, the HTTP server, the model sources, the Kafka
  * request stream and continuous mode, started by {@link #start} and stopped together, in reverse order, by
  * {@link #close}. Ready ({@code /readyz} 200) once a model is live and, when it is enabled, the request stream is
- * RUNNING.
+ * RUNNING. A request stream that has stopped for good (e.g. a missing ACL) makes {@code /readyz} 503 with the
+ * stream's sentence until the service is restarted, while HTTP generation keeps serving.
  */
 public final class GeneratorService implements Service {
 
@@ -39,10 +38,9 @@ public final class GeneratorService implements Service {
     private final ModelRegistry registry;
     private final HttpService http;
     private final Optional<RequestStream> requests;
-    private final Deque<AutoCloseable> resources;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final StartedParts resources;
 
-    private GeneratorService(ModelRegistry registry, HttpService http, Optional<RequestStream> requests, Deque<AutoCloseable> resources) {
+    private GeneratorService(ModelRegistry registry, HttpService http, Optional<RequestStream> requests, StartedParts resources) {
         this.registry = registry;
         this.http = http;
         this.requests = requests;
@@ -68,7 +66,7 @@ public final class GeneratorService implements Service {
         JdkHttpServerTuning.apply();
         OrtSessionFactory ort = new OrtSessionFactory(config.ort());
         ModelRegistry registry = new ModelRegistry(ModelRegistry.onnxLoader(ort), config.keepVersions(), config.modelName(), meters, clock);
-        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        StartedParts resources = new StartedParts();
         resources.push(registry);
         try {
             MicroBatcher batcher = new MicroBatcher(config.maxBatch(), config.maxWait(), meters);
@@ -114,21 +112,23 @@ public final class GeneratorService implements Service {
             }
             return new GeneratorService(registry, http, Optional.ofNullable(stream.get()), resources);
         } catch (RuntimeException e) {
-            closeAll(resources, e);
+            resources.closeAfterFailedStart(e);
             throw e;
         }
     }
 
     /**
-     * What {@code /readyz} reports. When the service is not ready and the broker is unreachable, this throws the 503
-     * itself, so that the answer names that cause rather than the generic sentence. A live model with the request
-     * stream off needs no broker, so an outage alone never makes the service unready.
+     * What {@code /readyz} reports. When the service is not ready, this throws the 503 itself with the most useful
+     * sentence: the request stream's, once it has stopped for good (it needs a restart; HTTP generation goes on), else
+     * the broker's while it is unreachable or refuses this client, else {@link GeneratorApi#NOT_READY_REASON}. A live
+     * model with the request stream off needs no broker, so an outage alone never makes the service unready.
      */
     private static boolean readyOrSayWhy(ModelRegistry registry, boolean streamWanted, RequestStream stream, Optional<BrokerWatch> broker) {
         if (ready(registry, streamWanted, stream)) {
             return true;
         }
-        Optional<String> problem = broker.flatMap(BrokerWatch::problem);
+        Optional<String> problem = Optional.ofNullable(stream).flatMap(RequestStream::problem)
+                .or(() -> broker.flatMap(BrokerWatch::problem));
         if (problem.isPresent()) {
             throw HttpError.notReady(problem.get());
         }
@@ -167,23 +167,6 @@ public final class GeneratorService implements Service {
     /** Stops continuous mode, the request stream, the sources, HTTP and the batcher, then unloads the models; safe to call twice. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            RuntimeException failure = new IllegalStateException("Stopping the generator service failed; see the suppressed exceptions.");
-            closeAll(resources, failure);
-            if (failure.getSuppressed().length > 0) {
-                throw failure;
-            }
-        }
-    }
-
-    /** Closes in reverse start order, adding failures to {@code failure} as suppressed exceptions. */
-    private static void closeAll(Deque<AutoCloseable> resources, Throwable failure) {
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                failure.addSuppressed(e);
-            }
-        }
+        resources.closeOnce("Stopping the generator service failed; see the suppressed exceptions.");
     }
 }

@@ -48,7 +48,7 @@ public final class KafkaAccessException extends IllegalStateException {
      */
     public static Optional<KafkaAccessException> of(Throwable error, KafkaSettings kafka) {
         return of(error, kafka.bootstrapServers(), kafka.clientProperties().getOrDefault(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT"),
-                kafka.clientProperties().get(SaslConfigs.SASL_MECHANISM), user(kafka));
+                kafka.clientProperties().get(SaslConfigs.SASL_MECHANISM), user(kafka).orElse(null));
     }
 
     /** As {@link #of(Throwable, KafkaSettings)} when the settings are not at hand: the message names no user. */
@@ -64,7 +64,7 @@ public final class KafkaAccessException extends IllegalStateException {
             String broker = servers == null ? "Kafka" : "Kafka at " + servers;
             String who = user != null ? "user '" + user + "'" : "this client";
             if (t instanceof SslAuthenticationException) {
-                return Optional.of(new KafkaAccessException("The TLS handshake with " + broker + " failed (" + t.getMessage()
+                return Optional.of(new KafkaAccessException("The TLS handshake with " + broker + " failed (" + tlsReason(t)
                         + "). Check ssl.truststore.location and ssl.truststore.password (the broker's CA), and for mutual TLS "
                         + "ssl.keystore.*, in the --kafka-config file or GAN_KAFKA_CLIENT_SSL_* variables.", error, true));
             }
@@ -84,6 +84,26 @@ public final class KafkaAccessException extends IllegalStateException {
         return Optional.empty();
     }
 
+    /**
+     * Why a TLS handshake failed: Kafka's own message is only "SSL handshake failed"; the JDK's innermost one says what
+     * was wrong (an untrusted certificate, a host name the certificate does not name, a missing client certificate).
+     */
+    private static String tlsReason(Throwable ssl) {
+        String reason = ssl.getMessage();
+        for (Throwable c = ssl.getCause(); c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                reason = c.getMessage();
+            }
+        }
+        if (reason != null && reason.contains("unable to find valid certification path")) {
+            return "the broker's certificate is not signed by a CA this client trusts: " + reason;
+        }
+        if (reason != null && reason.contains("certificate_required")) {
+            return "the broker requires a client certificate (mutual TLS) and this client sent none: " + reason;
+        }
+        return reason;
+    }
+
     private static String denied(Throwable t) {
         return switch (t) {
             case TopicAuthorizationException topics -> topics.unauthorizedTopics().isEmpty()
@@ -98,14 +118,17 @@ public final class KafkaAccessException extends IllegalStateException {
         };
     }
 
-    /** The SASL user name in {@code sasl.jaas.config}, if any (never the password). */
-    static String user(KafkaSettings kafka) {
+    /**
+     * The SASL user name in {@code sasl.jaas.config}, if any (never the password): the principal {@code User:<name>}
+     * that ACLs are granted to.
+     */
+    public static Optional<String> user(KafkaSettings kafka) {
         String jaas = kafka.clientProperties().get(SaslConfigs.SASL_JAAS_CONFIG);
         if (jaas == null) {
-            return null;
+            return Optional.empty();
         }
         Matcher m = JAAS_USER.matcher(jaas);
-        return m.find() ? m.group(1) : null;
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     /** The topics named by a topic authorization failure in the chain, for tests and callers that act on them. */

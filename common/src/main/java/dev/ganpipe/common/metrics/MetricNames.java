@@ -65,6 +65,11 @@ public final class MetricNames {
     public static final String GENERATOR_MODEL_SWAPS = "gan.generator.model.swaps";
     /** {@code gan_generator_stream_requests_total{outcome="accepted|rejected",reason}}: {@code synthetic.requests} records. */
     public static final String GENERATOR_STREAM_REQUESTS = "gan.generator.stream.requests";
+    /**
+     * {@code gan_generator_stream_stopped}: 1 once the {@code synthetic.requests} stream has stopped for good (a missing
+     * ACL, a refused login, an unexpected error; the service needs a restart), else 0.
+     */
+    public static final String GENERATOR_STREAM_STOPPED = "gan.generator.stream.stopped";
     /** {@code gan_generator_continuous_images_total}: images continuous mode published. */
     public static final String GENERATOR_CONTINUOUS_IMAGES = "gan.generator.continuous.images";
     /** {@code gan_generator_continuous_failures_total{reason}}: continuous-mode images not published, by reason. */

@@ -1,6 +1,5 @@
 package dev.ganpipe.generator.stream;
 
-import dev.ganpipe.common.kafka.KafkaAccessException;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.generator.images.Generation;
@@ -9,18 +8,17 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.MissingSourceTopicException;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running request stream: the {@link RequestTopology} in a {@link KafkaStreams} client, its state for
  * readiness and its client metrics. A missing {@code synthetic.requests} topic is waited for (the stream thread is
- * replaced until it appears); any other error that escapes the topology's own handling stops the client, and
- * readiness stays false with the reason in the log, rather than retrying the same record forever.
+ * replaced until it appears); any other error that escapes the topology's own handling (a missing ACL, a refused
+ * login, a bug) stops the client rather than retrying the same record forever: {@link #problem()} then says why and
+ * what to do, in the sentence {@code /readyz} answers and the one ERROR line logged when it stopped, and
+ * {@code gan_generator_stream_stopped} is 1. A stopped client cannot start again; the service needs a restart.
  */
 public final class RequestStream implements AutoCloseable {
 
@@ -29,12 +27,12 @@ public final class RequestStream implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
-    private final AtomicReference<KafkaStreams.State> state;
+    private final RequestStreamHealth health;
 
-    private RequestStream(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, AtomicReference<KafkaStreams.State> state) {
+    private RequestStream(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, RequestStreamHealth health) {
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
-        this.state = state;
+        this.health = health;
     }
 
     /**
@@ -48,52 +46,44 @@ public final class RequestStream implements AutoCloseable {
         RequestMetrics metrics = new RequestMetrics(meters);
         KafkaStreams streams = new KafkaStreams(RequestTopology.buildTopology(topics, generation, maxCount, metrics, clock),
                 RequestTopology.streamsConfig(kafka, applicationId, topics, metrics, clock));
-        AtomicReference<KafkaStreams.State> state = new AtomicReference<>(streams.state());
-        streams.setStateListener((now, before) -> {
-            state.set(now);
-            LOG.info("Request stream ({} -> {}): {} -> {}", topics.syntheticRequests(), topics.syntheticImages(), before, now);
-        });
-        streams.setUncaughtExceptionHandler(e -> {
-            if (e instanceof MissingSourceTopicException || e.getCause() instanceof MissingSourceTopicException) {
-                LOG.warn("The requests topic '{}' does not exist yet; waiting for it (create it, e.g. with 'gan broker', which creates "
-                        + "every pipeline topic). Until then /readyz reports not ready.", topics.syntheticRequests());
-                return StreamThreadExceptionResponse.REPLACE_THREAD;
-            }
-            Optional<KafkaAccessException> denied = KafkaAccessException.of(e, kafka);
-            if (denied.isPresent()) {
-                // A refused login or a missing ACL (e.g. on the transactional ids) is said as such, in one sentence.
-                LOG.error("The request stream stopped: {} /readyz reports not ready until the service is restarted.",
-                        denied.get().getMessage(), e);
-                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            }
-            LOG.error("The request stream stopped on an unexpected error; /readyz reports not ready until the service is restarted.", e);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        RequestStreamHealth health = new RequestStreamHealth(kafka, applicationId, topics, streams.state(), meters);
+        streams.setStateListener(health::onStateChange);
+        streams.setUncaughtExceptionHandler(health::onUncaughtException);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         try {
             streamsMetrics.bindTo(meters);
             streams.start();
         } catch (RuntimeException e) {
+            health.closing();
             streamsMetrics.close();
             streams.close(CLOSE_TIMEOUT);
             throw e;
         }
-        return new RequestStream(streams, streamsMetrics, state);
+        return new RequestStream(streams, streamsMetrics, health);
     }
 
     /** Whether the stream is RUNNING (partitions assigned, processing). */
     public boolean running() {
-        return state.get() == KafkaStreams.State.RUNNING;
+        return health.running();
     }
 
     /** The Streams client's state. */
     public KafkaStreams.State state() {
-        return state.get();
+        return health.state();
+    }
+
+    /**
+     * Why the stream has stopped for good, as one sentence naming the cause and what to do (for a missing ACL: which
+     * one, and the {@code kafka-acls} line that grants it); empty while it runs, starts or rebalances.
+     */
+    public Optional<String> problem() {
+        return health.problem();
     }
 
     /** Stops the Streams client (committing what it processed); safe to call twice. */
     @Override
     public void close() {
+        health.closing();
         try {
             streamsMetrics.close();
         } finally {
