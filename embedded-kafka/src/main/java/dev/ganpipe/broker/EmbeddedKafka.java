@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start(Path, int)} gives a plaintext broker anyone may use. {@link #builder(Path)} can instead secure the
  * client listener with SASL/SCRAM-SHA-512 (users created in the storage at format time, as
  * {@code kafka-storage format --add-scram} does) and switch on KRaft's {@code StandardAuthorizer}, so that a client
- * needs both the right password and the right ACLs, as on a production cluster.
+ * needs both the right password and the right ACLs, as on a production cluster. {@link Builder#tls} encrypts the
+ * listeners with a certificate of {@link Certificates} (SSL, or SASL_SSL with SCRAM), and
+ * {@link Builder#requireClientCertificates()} makes it mutual TLS, where a client's certificate subject is its principal.
  */
 public final class EmbeddedKafka implements Service {
 
@@ -62,16 +64,23 @@ public final class EmbeddedKafka implements Service {
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     private final KafkaRaftServer server;
+    private final DataDirLock dataDirLock;
     private final int port;
     private final Path dataDir;
     private final Optional<Credentials> superUser;
+    private final Optional<Certificates> tls;
+    private final boolean clientCertificates;
     private volatile boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, int port, Path dataDir, Optional<Credentials> superUser) {
+    private EmbeddedKafka(KafkaRaftServer server, DataDirLock dataDirLock, int port, Path dataDir, Optional<Credentials> superUser,
+            Optional<Certificates> tls, boolean clientCertificates) {
         this.server = server;
+        this.dataDirLock = dataDirLock;
         this.port = port;
         this.dataDir = dataDir;
         this.superUser = superUser;
+        this.tls = tls;
+        this.clientCertificates = clientCertificates;
     }
 
     /**
@@ -79,6 +88,7 @@ public final class EmbeddedKafka implements Service {
      * returns once clients can use it.
      *
      * @throws IllegalStateException when the broker cannot start; the message says why and what to do
+     * @throws dev.ganpipe.common.config.ConfigException when another broker uses the data directory
      */
     public static EmbeddedKafka start(Path dataDir, int port) {
         return builder(dataDir).port(port).start();
@@ -113,6 +123,8 @@ public final class EmbeddedKafka implements Service {
         private final Map<String, Credentials> users = new LinkedHashMap<>();
         private boolean authorizer;
         private final List<AclBinding> acls = new ArrayList<>();
+        private Certificates tls;
+        private boolean clientCertificates;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "The broker's data directory is required.");
@@ -142,7 +154,30 @@ public final class EmbeddedKafka implements Service {
             return this;
         }
 
-        /** Switches on the StandardAuthorizer: every client but the super user needs ACLs (no ACL means denied). */
+        /**
+         * Encrypts the listeners with TLS, the broker presenting {@link Certificates#brokerKeystore()}: the client
+         * listener speaks SSL, or SASL_SSL with {@link #scram}. Clients need {@link EmbeddedKafka#clientProperties()}
+         * (the truststore of {@code certificates}). Without SCRAM the controller listener uses SSL as well.
+         */
+        public Builder tls(Certificates certificates) {
+            this.tls = Objects.requireNonNull(certificates, "The broker's certificates are required; make them with Certificates.create(dir).");
+            return this;
+        }
+
+        /**
+         * Mutual TLS ({@code ssl.client.auth=required}, needs {@link #tls}): clients must present a certificate the CA
+         * signed. Without SCRAM, a client's principal is then {@code User:} and its certificate's subject, e.g.
+         * {@code User:CN=ingest,OU=gan}, and the broker's own ({@code User:}{@value Certificates#BROKER_DN}) is the super user.
+         */
+        public Builder requireClientCertificates() {
+            this.clientCertificates = true;
+            return this;
+        }
+
+        /**
+         * Switches on the StandardAuthorizer: every client but the super user needs ACLs (no ACL means denied). Needs
+         * identities: {@link #scram}, or {@link #tls} with {@link #requireClientCertificates()}.
+         */
         public Builder authorizer() {
             this.authorizer = true;
             return this;
@@ -158,11 +193,16 @@ public final class EmbeddedKafka implements Service {
          * Formats the data directory if it is new, starts the broker and returns once clients can use it.
          *
          * @throws IllegalStateException when the broker cannot start; the message says why and what to do
+         * @throws dev.ganpipe.common.config.ConfigException when another broker uses the data directory
          */
         public EmbeddedKafka start() {
-            if (superUser == null && (!users.isEmpty() || authorizer)) {
-                throw new IllegalStateException("Users and the authorizer need a SASL/SCRAM listener; call scram(user, password) "
-                        + "with the broker's own super user first.");
+            if (clientCertificates && tls == null) {
+                throw new IllegalStateException("Client certificates need a TLS listener; call tls(Certificates.create(dir)) as well.");
+            }
+            boolean certificateIdentities = tls != null && clientCertificates;
+            if (superUser == null && (!users.isEmpty() || (authorizer && !certificateIdentities))) {
+                throw new IllegalStateException("Users and the authorizer need a SASL/SCRAM listener (or, for the authorizer, mutual "
+                        + "TLS: tls(...) and requireClientCertificates()); call scram(user, password) with the broker's own super user first.");
             }
             if (!authorizer && !acls.isEmpty()) {
                 throw new IllegalStateException("ACLs were given but the authorizer is off; call authorizer() as well.");
@@ -172,6 +212,20 @@ public final class EmbeddedKafka implements Service {
     }
 
     private static EmbeddedKafka start(Builder options) {
+        DataDirLock lock = DataDirLock.acquire(options.dataDir); // before anything in the directory is touched
+        try {
+            return start(options, lock);
+        } catch (RuntimeException e) {
+            try {
+                lock.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static EmbeddedKafka start(Builder options, DataDirLock lock) {
         Path dataDir = options.dataDir;
         int brokerPort = options.port == 0 ? freePort() : options.port;
         int controllerPort = freePort();
@@ -182,7 +236,8 @@ public final class EmbeddedKafka implements Service {
             throw new UncheckedIOException("Cannot create the broker's data directory " + logDir + "; check permissions and disk space.", e);
         }
         Optional<Credentials> superUser = Optional.ofNullable(options.superUser);
-        Properties props = brokerProperties(logDir, brokerPort, controllerPort, superUser, options.authorizer);
+        Optional<Certificates> tls = Optional.ofNullable(options.tls);
+        Properties props = brokerProperties(logDir, brokerPort, controllerPort, superUser, options.authorizer, tls, options.clientCertificates);
         KafkaConfig config = KafkaConfig.fromProps(props);
         boolean formatted = format(logDir, superUser);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
@@ -192,16 +247,17 @@ public final class EmbeddedKafka implements Service {
             throw new IllegalStateException("The embedded Kafka broker could not start on port " + brokerPort
                     + "; if another Kafka already listens there, stop it or choose another port.", e);
         }
-        EmbeddedKafka kafka = new EmbeddedKafka(server, brokerPort, dataDir, superUser);
-        kafka.awaitReady(Duration.ofSeconds(60));
+        EmbeddedKafka kafka = new EmbeddedKafka(server, lock, brokerPort, dataDir, superUser, tls, options.clientCertificates);
         try {
+            kafka.awaitReady(Duration.ofSeconds(60));
             kafka.addUsersAndAcls(options.users.values(), options.acls);
         } catch (RuntimeException e) {
             kafka.close();
             throw e;
         }
-        LOG.info("Embedded Kafka broker (KRaft) ready at {} ({}{}) with data in {}{}", kafka.bootstrapServers(),
-                superUser.isPresent() ? "SASL_PLAINTEXT, " + SCRAM_MECHANISM : "PLAINTEXT",
+        LOG.info("Embedded Kafka broker (KRaft) ready at {} ({}{}{}{}) with data in {}{}", kafka.bootstrapServers(),
+                kafka.securityProtocol().name, superUser.isPresent() ? ", " + SCRAM_MECHANISM : "",
+                options.clientCertificates ? ", client certificates required" : "",
                 options.authorizer ? ", ACLs enforced" : "", logDir, formatted ? "" : " (existing)");
         return kafka;
     }
@@ -226,24 +282,58 @@ public final class EmbeddedKafka implements Service {
         return superUser.isPresent();
     }
 
+    /** The client listener's protocol: PLAINTEXT, SASL_PLAINTEXT, SSL or SASL_SSL. */
+    public SecurityProtocol securityProtocol() {
+        if (superUser.isPresent()) {
+            return tls.isPresent() ? SecurityProtocol.SASL_SSL : SecurityProtocol.SASL_PLAINTEXT;
+        }
+        return tls.isPresent() ? SecurityProtocol.SSL : SecurityProtocol.PLAINTEXT;
+    }
+
+    /**
+     * What every client of this broker needs besides a login: {@code security.protocol} and, with TLS, the truststore
+     * ({@code ssl.truststore.location}, {@code .type}, {@code .password}). Empty on a plaintext broker. With
+     * {@link Builder#requireClientCertificates()}, add a client certificate ({@link Certificates#keystoreProperties}).
+     */
+    public Map<String, String> clientProperties() {
+        if (securityProtocol() == SecurityProtocol.PLAINTEXT) {
+            return Map.of();
+        }
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, securityProtocol().name);
+        tls.ifPresent(certificates -> props.putAll(certificates.truststoreProperties()));
+        return Map.copyOf(props);
+    }
+
     /**
      * The client properties that log in as {@code user} with {@code password} ({@code security.protocol},
-     * {@code sasl.mechanism}, {@code sasl.jaas.config}): what a {@code --kafka-config} file holds. Empty on a
-     * plaintext broker.
+     * {@code sasl.mechanism}, {@code sasl.jaas.config}, and with TLS the truststore): what a {@code --kafka-config}
+     * file holds. Without SCRAM, {@link #clientProperties()} (the user is then ignored): empty on a plaintext broker.
      */
     public Map<String, String> clientProperties(String user, String password) {
         if (superUser.isEmpty()) {
-            return Map.of();
+            return clientProperties();
         }
-        return Map.of(
-                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name,
-                SaslConfigs.SASL_MECHANISM, SCRAM_MECHANISM,
-                SaslConfigs.SASL_JAAS_CONFIG, scramJaas(user, password));
+        Map<String, String> props = new LinkedHashMap<>(clientProperties());
+        props.put(SaslConfigs.SASL_MECHANISM, SCRAM_MECHANISM);
+        props.put(SaslConfigs.SASL_JAAS_CONFIG, scramJaas(user, password));
+        return Map.copyOf(props);
     }
 
-    /** {@link #clientProperties} of the super user given to {@link Builder#scram}; empty on a plaintext broker. */
+    /**
+     * The client properties of the super user: the one given to {@link Builder#scram}, or with mutual TLS and no SCRAM
+     * the broker's own certificate; otherwise {@link #clientProperties()}, empty on a plaintext broker.
+     */
     public Map<String, String> superUserProperties() {
-        return superUser.map(c -> clientProperties(c.user(), c.password())).orElse(Map.of());
+        if (superUser.isPresent()) {
+            return clientProperties(superUser.get().user(), superUser.get().password());
+        }
+        if (tls.isPresent() && clientCertificates) {
+            Map<String, String> props = new LinkedHashMap<>(clientProperties());
+            props.putAll(tls.get().keystoreProperties(tls.get().brokerKeystore()));
+            return Map.copyOf(props);
+        }
+        return clientProperties();
     }
 
     @Override
@@ -257,8 +347,12 @@ public final class EmbeddedKafka implements Service {
             return;
         }
         closed = true;
-        server.shutdown();
-        server.awaitShutdown();
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            dataDirLock.close(); // only once the broker has let go of its files
+        }
         LOG.info("Embedded Kafka broker at {} stopped", bootstrapServers());
     }
 
@@ -266,24 +360,29 @@ public final class EmbeddedKafka implements Service {
         return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
     }
 
-    static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort, Optional<Credentials> superUser, boolean authorizer) {
+    static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort, Optional<Credentials> superUser, boolean authorizer,
+            Optional<Certificates> tls, boolean clientCertificates) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        if (superUser.isEmpty()) {
+        if (superUser.isEmpty() && tls.isEmpty()) {
             p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + "," + CONTROLLER_LISTENER + "://localhost:" + controllerPort);
             p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
             p.put("inter.broker.listener.name", "PLAINTEXT");
             p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         } else {
-            Credentials admin = superUser.get();
             p.put("listeners", CLIENT_LISTENER + "://localhost:" + brokerPort + "," + CONTROLLER_LISTENER + "://localhost:" + controllerPort);
             p.put("advertised.listeners", CLIENT_LISTENER + "://localhost:" + brokerPort);
-            p.put("listener.security.protocol.map", CLIENT_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":SASL_PLAINTEXT");
-            // Clients, and the broker itself (inter-broker), log in with SCRAM; the credentials are in the metadata log.
+            // The broker talks to itself (inter-broker) on the client listener, as a client would.
             p.put("inter.broker.listener.name", CLIENT_LISTENER);
+        }
+        if (superUser.isPresent()) {
+            Credentials admin = superUser.get();
+            p.put("listener.security.protocol.map", CLIENT_LISTENER + ":" + (tls.isPresent() ? "SASL_SSL" : "SASL_PLAINTEXT") + ","
+                    + CONTROLLER_LISTENER + ":SASL_PLAINTEXT");
+            // Clients, and the broker itself (inter-broker), log in with SCRAM; the credentials are in the metadata log.
             p.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
             p.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
             String client = "listener.name." + CLIENT_LISTENER.toLowerCase(Locale.ROOT) + ".";
@@ -296,11 +395,22 @@ public final class EmbeddedKafka implements Service {
             p.put(controller + "sasl.enabled.mechanisms", "PLAIN");
             p.put(controller + "plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
                     + admin.user() + "\" password=\"" + admin.password() + "\" user_" + admin.user() + "=\"" + admin.password() + "\";");
-            if (authorizer) {
-                p.put("authorizer.class.name", STANDARD_AUTHORIZER);
-                p.put("super.users", "User:" + admin.user());
-                p.put("allow.everyone.if.no.acl.found", "false");
-            }
+        } else if (tls.isPresent()) {
+            // No SASL: the controller listener is encrypted too, and with client certificates the broker's own certificate
+            // is its identity there as well.
+            p.put("listener.security.protocol.map", CLIENT_LISTENER + ":SSL," + CONTROLLER_LISTENER + ":SSL");
+        }
+        tls.ifPresent(certificates -> {
+            // Defaults for every TLS listener and for the broker's own connections (inter-broker, controller), which
+            // verify the host name localhost against the certificate as any client does.
+            p.putAll(certificates.keystoreProperties(certificates.brokerKeystore()));
+            p.putAll(certificates.truststoreProperties());
+            p.put("ssl.client.auth", clientCertificates ? "required" : "none");
+        });
+        if (authorizer) {
+            p.put("authorizer.class.name", STANDARD_AUTHORIZER);
+            p.put("super.users", "User:" + superUser.map(Credentials::user).orElse(Certificates.BROKER_DN));
+            p.put("allow.everyone.if.no.acl.found", "false");
         }
         p.put("log.dirs", logDir.toString());
         p.put("metadata.log.dir", logDir.toString());

@@ -3,6 +3,7 @@ package dev.ganpipe.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.kafka.TopicSetup;
@@ -17,12 +18,15 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -64,6 +68,29 @@ class EmbeddedKafkaTest {
         }
     }
 
+    /**
+     * A second broker on a data directory in use used to corrupt the first one's metadata log (the first then failed
+     * fatally and spun); it must be refused before it touches anything, and the first must keep working.
+     */
+    @Test
+    void aSecondBrokerOnTheSameDataDirectoryIsRefusedAndTheFirstKeepsWorking() throws Exception {
+        try (EmbeddedKafka first = EmbeddedKafka.start(dir, 0)) {
+            assertThatThrownBy(() -> EmbeddedKafka.start(dir, 0))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("is in use by another embedded broker (pid " + ProcessHandle.current().pid())
+                    .hasMessageContaining("--data-dir");
+            try (Admin admin = Admin.create(KafkaSettings.of(first.bootstrapServers()).admin("test"))) {
+                admin.createTopics(List.of(new NewTopic("after.refusal", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("after.refusal");
+            }
+        }
+        try (EmbeddedKafka again = EmbeddedKafka.start(dir, 0);
+             Admin admin = Admin.create(KafkaSettings.of(again.bootstrapServers()).admin("test"))) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).as("the directory is free once the first stopped")
+                    .contains("after.refusal");
+        }
+    }
+
     @Test
     void aSecuredBrokerLetsInOnlyItsScramUsersAndKeepsThemAcrossARestart() throws Exception {
         Path data = dir.resolve("secured");
@@ -86,5 +113,31 @@ class EmbeddedKafkaTest {
              Admin admin = Admin.create(new KafkaSettings(again.bootstrapServers(), again.clientProperties("alice", "alice-secret")).admin("alice"))) {
             assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
         }
+    }
+
+    @Test
+    void aTlsBrokerServesClientsThatTrustItsCaAndFailsTheHandshakeOfOthers() throws Exception {
+        Certificates certificates = Certificates.create(dir.resolve("certificates"));
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder(dir.resolve("tls")).tls(certificates).start()) {
+            assertThat(kafka.securityProtocol()).isEqualTo(SecurityProtocol.SSL);
+            assertThat(kafka.clientProperties()).containsEntry("security.protocol", "SSL")
+                    .containsEntry("ssl.truststore.location", certificates.truststore().toString());
+            try (Admin admin = Admin.create(new KafkaSettings(kafka.bootstrapServers(), kafka.clientProperties()).admin("trusting"))) {
+                assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+            }
+            // The JDK's default truststore does not hold the throwaway CA.
+            try (Admin admin = Admin.create(new KafkaSettings(kafka.bootstrapServers(), Map.of("security.protocol", "SSL")).admin("untrusting"))) {
+                assertThatThrownBy(() -> admin.describeCluster().nodes().get(30, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(SslAuthenticationException.class);
+            }
+        }
+    }
+
+    @Test
+    void clientCertificatesNeedTlsAndTheAuthorizerNeedsIdentities() {
+        assertThatThrownBy(() -> EmbeddedKafka.builder(dir).requireClientCertificates().start())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("tls(Certificates.create(dir))");
+        assertThatThrownBy(() -> EmbeddedKafka.builder(dir).authorizer().start())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("requireClientCertificates()");
     }
 }
