@@ -2,6 +2,7 @@ package dev.ganpipe.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.kafka.KafkaSettings;
@@ -81,13 +82,15 @@ class EmbeddedKafkaTest {
                     .hasMessageContaining("--data-dir");
             try (Admin admin = Admin.create(KafkaSettings.of(first.bootstrapServers()).admin("test"))) {
                 admin.createTopics(List.of(new NewTopic("after.refusal", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("after.refusal");
+                // The broker's metadata cache learns of a new topic a moment after the controller created it.
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS).contains("after.refusal"));
             }
         }
         try (EmbeddedKafka again = EmbeddedKafka.start(dir, 0);
              Admin admin = Admin.create(KafkaSettings.of(again.bootstrapServers()).admin("test"))) {
-            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).as("the directory is free once the first stopped")
-                    .contains("after.refusal");
+            await("the directory is free once the first stopped, with its topic").atMost(Duration.ofSeconds(30))
+                    .until(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS).contains("after.refusal"));
         }
     }
 

@@ -261,25 +261,13 @@ public final class PngDecoder implements AutoCloseable {
                         int left = x >= bpp ? pixels[out + x - bpp] & 0xff : 0;
                         int above = y > 0 ? pixels[up + x] & 0xff : 0;
                         int upLeft = y > 0 && x >= bpp ? pixels[up + x - bpp] & 0xff : 0;
-                        pixels[out + x] = (byte) (raw[in + x] + paeth(left, above, upLeft));
+                        pixels[out + x] = (byte) (raw[in + x] + PngFilters.paeth(left, above, upLeft));
                     }
                 }
                 default -> throw new IllegalArgumentException("Row " + y + " of the PNG has filter type " + type
                         + ", but PNG defines filter types 0 to 4 only.");
             }
         }
-    }
-
-    /** The Paeth predictor: whichever of left, above and upper left is closest to left + above - upper left. */
-    private static int paeth(int a, int b, int c) {
-        int p = a + b - c;
-        int pa = Math.abs(p - a);
-        int pb = Math.abs(p - b);
-        int pc = Math.abs(p - c);
-        if (pa <= pb && pa <= pc) {
-            return a;
-        }
-        return pb <= pc ? b : c;
     }
 
     /** The buffer for the filtered rows: kept between images up to {@link #MAX_KEPT_ROWS} bytes. */

@@ -158,7 +158,7 @@ public final class PngEncoder implements AutoCloseable {
                         case 1 -> raw - left;
                         case 2 -> raw - up;
                         case 3 -> raw - ((left + up) >>> 1);
-                        default -> raw - paeth(left, up, upLeft);
+                        default -> raw - PngFilters.paeth(left, up, upLeft);
                     };
                     byte b = (byte) value;
                     candidate[x] = b;
@@ -172,17 +172,6 @@ public final class PngEncoder implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    private static int paeth(int a, int b, int c) {
-        int p = a + b - c;
-        int pa = Math.abs(p - a);
-        int pb = Math.abs(p - b);
-        int pc = Math.abs(p - c);
-        if (pa <= pb && pa <= pc) {
-            return a;
-        }
-        return pb <= pc ? b : c;
     }
 
     private void writeChunk(ByteArrayOutputStream out, String type, byte[] data, int length) {

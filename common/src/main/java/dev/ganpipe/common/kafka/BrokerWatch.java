@@ -1,6 +1,7 @@
 package dev.ganpipe.common.kafka;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -80,6 +81,17 @@ public final class BrokerWatch implements AutoCloseable {
         return state == State.REACHABLE;
     }
 
+    /**
+     * For a client without TLS: a TLS listener does not refuse a plaintext client, it just never answers, which
+     * looks exactly like a broker that is down (measured in TlsPipelineTest). Empty for a client configured for TLS.
+     */
+    private String tlsHint() {
+        String protocol = kafka.clientProperties().getOrDefault("security.protocol", "PLAINTEXT").trim().toUpperCase(Locale.ROOT);
+        return protocol.endsWith("SSL") ? ""
+                : " If its listener uses TLS, set security.protocol=SSL (or SASL_SSL) and ssl.truststore.location "
+                        + "(docs/security.md): a client on " + protocol + " gets no answer from a TLS listener.";
+    }
+
     /** Why the service cannot count on the broker now, as a sentence for {@code /readyz}; empty while it answers. */
     public Optional<String> problem() {
         return switch (state) {
@@ -88,7 +100,7 @@ public final class BrokerWatch implements AutoCloseable {
                     + " is still connecting.");
             case UNREACHABLE -> Optional.of("Kafka at " + bootstrapServers + " is unreachable (" + lastError + "); " + service
                     + " retries every " + RETRY_EVERY.toSeconds() + " s and becomes ready by itself once the broker answers. "
-                    + "Check that the broker runs and that --bootstrap-servers points at it.");
+                    + "Check that the broker runs and that --bootstrap-servers points at it." + tlsHint());
             case TOPICS_MISSING -> Optional.of("Kafka at " + bootstrapServers + " answers, but the topic(s) " + missing
                     + " do not exist yet; " + service + " waits for them. Create the pipeline's topics ('gan broker' or the "
                     + "compose topic-init service does it).");
@@ -211,8 +223,8 @@ public final class BrokerWatch implements AutoCloseable {
             lastError = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
             if (state != State.UNREACHABLE) {
                 LOG.warn("Kafka at {} is unreachable ({}); {} waits, retries every {} s without logging each try, and carries on "
-                        + "by itself once the broker answers. Check that the broker runs and that --bootstrap-servers points at it.",
-                        bootstrapServers, lastError, service, RETRY_EVERY.toSeconds());
+                        + "by itself once the broker answers. Check that the broker runs and that --bootstrap-servers points at it.{}",
+                        bootstrapServers, lastError, service, RETRY_EVERY.toSeconds(), tlsHint());
             }
             state = State.UNREACHABLE;
         }

@@ -42,17 +42,13 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -188,7 +184,8 @@ class RequestStreamAclTest {
                 producer.send(new ProducerRecord<>(TopicCatalog.defaults().syntheticRequests(), "req-after-grant", "{\"count\":2,\"seed\":5}"))
                         .get(30, TimeUnit.SECONDS);
             }
-            assertThat(readAll(TopicCatalog.defaults().syntheticImages(), "req-after-grant", 2)).hasSize(2);
+            assertThat(TopicReader.readAll(admin(), TopicCatalog.defaults().syntheticImages(),
+                    r -> r.key() != null && "req-after-grant".equals(new String(r.key(), StandardCharsets.UTF_8)), 2)).hasSize(2);
         }
         assertThat(stoppedLines()).as("the restarted stream did not stop").hasSize(1);
     }
@@ -291,27 +288,6 @@ class RequestStreamAclTest {
 
     private static KafkaSettings admin() {
         return new KafkaSettings(kafka.bootstrapServers(), kafka.superUserProperties());
-    }
-
-    /** Reads {@code topic} from the start as the super user until {@code count} records keyed {@code key} are there. */
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, String key, int count) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(admin().groupless("test-reader"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            await().atMost(WAIT).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (r.key() != null && key.equals(new String(r.key(), StandardCharsets.UTF_8))) {
-                        records.add(r);
-                    }
-                });
-                return records.size() >= count;
-            });
-        }
-        return records;
     }
 
     /** A real generator: a 28x28 DCGAN trained for two steps and exported by the trainer's own code. */

@@ -32,7 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,16 +40,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,7 +116,7 @@ class SecuredPipelineTest {
             IngestSummary sent = IngestCommand.run(ingestConfig, List.of(SampleData.FASHION_MNIST),
                     new PrintStream(progress, true, StandardCharsets.UTF_8));
             assertThat(sent.sent()).as(progress.toString(StandardCharsets.UTF_8)).isEqualTo(40);
-            assertThat(readAll(topics.imagesTrain(), 40)).hasSize(40);
+            assertThat(TopicReader.readAll(admin(), topics.imagesTrain(), 40)).hasSize(40);
         }
 
         // trainer: credentials from a --kafka-config file; trains on images.train and publishes to models.generator.
@@ -134,7 +129,7 @@ class SecuredPipelineTest {
         try (TrainerService trainer = TrainerService.start(trainerConfig, MeterRegistries.prometheus("trainer"))) {
             assertThat(trainer.awaitTermination(Duration.ofMinutes(5))).as("the trainer reaches --max-steps").isTrue();
         }
-        assertThat(readAll(topics.modelsGenerator(), 1)).isNotEmpty();
+        assertThat(TopicReader.readAll(admin(), topics.modelsGenerator(), 1)).isNotEmpty();
 
         // generator-service: credentials from a --kafka-config file; loads the model from the topic (its models
         // directory is empty) and answers a request on synthetic.requests.
@@ -149,7 +144,7 @@ class SecuredPipelineTest {
                 producer.send(new ProducerRecord<>(topics.syntheticRequests(), "req-1", "{\"count\":3,\"seed\":7,\"label\":2}"))
                         .get(30, TimeUnit.SECONDS);
             }
-            assertThat(readAll(topics.syntheticImages(), 3)).hasSize(3)
+            assertThat(TopicReader.readAll(admin(), topics.syntheticImages(), 3)).hasSize(3)
                     .allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("req-1"));
         }
     }
@@ -344,23 +339,6 @@ class SecuredPipelineTest {
 
     private static KafkaSettings admin() {
         return new KafkaSettings(kafka.bootstrapServers(), kafka.superUserProperties());
-    }
-
-    /** Reads {@code topic} from the start as the super user until {@code count} records (or more) are there. */
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int count) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(admin().groupless("test-reader"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            await().atMost(WAIT).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return records.size() >= count;
-            });
-        }
-        return records;
     }
 
     private static int freePort() {

@@ -39,11 +39,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -53,7 +51,6 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -112,7 +109,7 @@ class TlsPipelineTest {
                     new PrintStream(progress, true, StandardCharsets.UTF_8));
             assertThat(sent.sent()).as(progress.toString(StandardCharsets.UTF_8)).isEqualTo(10);
             // Through the normaliser (Kafka Streams, exactly-once, over TLS too) to the topic the trainer reads.
-            assertThat(readAll(superUser(), TopicCatalog.defaults().imagesTrain(), 10)).hasSizeGreaterThanOrEqualTo(10);
+            assertThat(TopicReader.readAll(superUser(), TopicCatalog.defaults().imagesTrain(), 10)).hasSizeGreaterThanOrEqualTo(10);
         }
     }
 
@@ -143,10 +140,13 @@ class TlsPipelineTest {
 
     @Test
     void aClientLeftOnPlaintextSeesTheTlsListenerAsUnreachableNotAsRefused() {
-        // No security.protocol: the client speaks plaintext, the broker drops the connection, nothing says "TLS".
+        // No security.protocol: the client speaks plaintext and the broker never answers, so the sentence must say
+        // what to set for TLS.
         try (BrokerWatch watch = BrokerWatch.start(KafkaSettings.of(kafka.bootstrapServers()), "tls-test")) {
             await().atMost(WAIT).until(() -> watch.problem().filter(p -> p.contains("is unreachable")).isPresent());
             assertThat(watch.reachable()).isFalse();
+            assertThat(watch.problem().orElseThrow()).contains("set security.protocol=SSL (or SASL_SSL) and ssl.truststore.location")
+                    .contains("a client on PLAINTEXT gets no answer from a TLS listener");
         }
     }
 
@@ -175,7 +175,7 @@ class TlsPipelineTest {
                     new StringSerializer())) {
                 producer.send(new ProducerRecord<>(topic, "k", "over mutual TLS")).get(30, TimeUnit.SECONDS);
             }
-            assertThat(readAll(ingest, topic, 1).stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList())
+            assertThat(TopicReader.readAll(ingest, topic, 1).stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList())
                     .containsExactly("over mutual TLS");
 
             // Another certificate of the same CA: logs in, but no ACL names its subject.
@@ -230,7 +230,8 @@ class TlsPipelineTest {
     private static void roundTrip(KafkaSettings settings, String topic) throws Exception {
         try (Admin admin = Admin.create(settings.admin("tls-admin"))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(topic);
+            // The broker's metadata cache learns of a new topic a moment after the controller created it.
+            await().atMost(WAIT).until(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic));
         }
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(settings.producer("tls-producer"), new StringSerializer(),
                 new StringSerializer())) {
@@ -275,23 +276,6 @@ class TlsPipelineTest {
 
     private static KafkaSettings superUser() {
         return new KafkaSettings(kafka.bootstrapServers(), kafka.superUserProperties());
-    }
-
-    /** Reads {@code topic} from the start, without a group, until {@code count} records (or more) are there. */
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaSettings settings, String topic, int count) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.groupless("test-reader"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            await().atMost(WAIT).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return records.size() >= count;
-            });
-        }
-        return records;
     }
 
     /** Polls {@code /readyz} until it answers 503 with a body containing {@code expected}; returns that body. */
