@@ -57,6 +57,14 @@ final class ImageDecoder {
             return refuse(RejectReason.UNSUPPORTED_FORMAT, "This is a " + format.name() + " image, which this service does not decode; "
                     + "convert it to PNG or JPEG.");
         }
+        if (format == ImageFormat.BMP) {
+            Optional<String> embedded = BmpHeader.embeddedFormat(bytes);
+            if (embedded.isPresent()) {
+                return refuse(RejectReason.UNSUPPORTED_FORMAT, "This BMP carries a whole " + embedded.get() + " file as its pixels "
+                        + "(compression BI_" + embedded.get() + "), whose size its header does not bound; send the "
+                        + embedded.get() + " itself, or a plain BMP.");
+            }
+        }
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
         if (!readers.hasNext()) {
             return refuse(RejectReason.UNSUPPORTED_FORMAT, "This JVM has no decoder for " + format.name() + "; convert the image to PNG.");

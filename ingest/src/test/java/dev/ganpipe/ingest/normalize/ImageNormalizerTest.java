@@ -206,6 +206,22 @@ class ImageNormalizerTest {
         assertThat(rejected(normalizer.normalize(tiff, Optional.empty()))).isEqualTo(RejectReason.UNSUPPORTED_FORMAT);
     }
 
+    /** Found by fuzzing: ImageIO decoded the JPEG inside this 67-byte BMP with no size limit and ran out of heap. */
+    @Test
+    void aBmpCarryingAnotherImageFileIsRefusedBeforeDecoding() throws Exception {
+        byte[] bmp;
+        try (var in = getClass().getResourceAsStream("ImageNormalizerFuzzTestInputs/"
+                + "everyInputIsAcceptedAsACanonicalImageOrRejectedWithAReason/crash-bmp-embedding-a-broken-jpeg")) {
+            assertThat(in).as("the kept fuzz finding").isNotNull();
+            bmp = in.readAllBytes();
+        }
+        Outcome outcome = normalizer.normalize(bmp, Optional.empty());
+        assertThat(rejected(outcome)).isEqualTo(RejectReason.UNSUPPORTED_FORMAT);
+        assertThat(((Outcome.Rejected) outcome).detail()).contains("carries a whole JPEG file").contains("BI_JPEG");
+        assertThat(BmpHeader.embeddedFormat(TestImages.encode(TestImages.gray(32, 32, (x, y) -> 1), "bmp")))
+                .as("a plain BMP").isEmpty();
+    }
+
     private static NormalizerSettings withBackground(Background background) {
         NormalizerSettings d = NormalizerSettings.defaults();
         return new NormalizerSettings(d.shape(), d.classes(), d.maxBytes(), d.maxPixels(), d.minSide(), background);
