@@ -155,7 +155,7 @@ class PoisonRecordsTest {
             assertThat(rejected).as("garbage bytes, no version header, bad date, wrong noise width, wrong image shape; the tombstone "
                     + "only logs that loaded versions stay").isEqualTo(5);
             assertThat(Faults.get(http, generator.port(), "/v1/generate?count=2&seed=1").statusCode()).isEqualTo(200);
-            assertThat(generator.ready()).isTrue();
+            await("the generator is ready").atMost(Duration.ofSeconds(60)).until(generator::ready);
         }
     }
 
@@ -205,7 +205,7 @@ class PoisonRecordsTest {
                     .containsEntry("huge-json", "malformed_request");
             assertThat(sizes).as("a dead letter keeps a small request whole, and leaves a huge one's bytes out")
                     .containsEntry("not-json", 12).containsEntry("huge-json", -1);
-            assertThat(generator.ready()).isTrue();
+            await("the generator is ready").atMost(Duration.ofSeconds(60)).until(generator::ready);
         }
     }
 
