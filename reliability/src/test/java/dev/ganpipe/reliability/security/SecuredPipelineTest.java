@@ -24,10 +24,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,7 +154,7 @@ class SecuredPipelineTest {
         IngestConfig ingestConfig = IngestConfig.from(IngestConfig.values(List.of("--bootstrap-servers", kafka.bootstrapServers(),
                 "--port", "0", "--http-host", "127.0.0.1", "--state-dir", dir.resolve("ingest-state").toString()), env), env);
         try (IngestService ingest = IngestService.start(ingestConfig, MeterRegistries.prometheus("ingest"))) {
-            assertThat(awaitNotReady(ingest.port(), expected)).contains(expected + "'ingest' with SCRAM-SHA-512 over SASL_PLAINTEXT", check);
+            assertThat(Readyz.awaitNotReady(ingest.port(), expected)).contains(expected + "'ingest' with SCRAM-SHA-512 over SASL_PLAINTEXT", check);
             assertThat(ingest.ready()).isFalse();
         }
 
@@ -168,7 +164,7 @@ class SecuredPipelineTest {
                 "--host", "127.0.0.1", "--models-dir", dir.resolve("models").toString(), "--samples-dir", dir.resolve("samples").toString(),
                 "--checkpoint-dir", dir.resolve("checkpoints").toString());
         try (BlockedStart trainer = BlockedStart.of(() -> TrainerService.start(trainerConfig, MeterRegistries.prometheus("trainer")))) {
-            assertThat(awaitNotReady(trainerPort, expected)).contains(expected + "'trainer'", check);
+            assertThat(Readyz.awaitNotReady(trainerPort, expected)).contains(expected + "'trainer'", check);
             assertThat(trainer.started()).as("the trainer waits for a broker that lets it in").isFalse();
         }
 
@@ -177,7 +173,7 @@ class SecuredPipelineTest {
                 "--host", "127.0.0.1", "--port", "0", "--models-dir", Files.createDirectories(dir.resolve("served")).toString(),
                 "--ort-provider", "cpu"), Map.of()));
         try (GeneratorService generator = GeneratorService.start(generatorConfig, MeterRegistries.prometheus("generator"))) {
-            assertThat(awaitNotReady(generator.port(), expected)).contains(expected + "'generator'", check);
+            assertThat(Readyz.awaitNotReady(generator.port(), expected)).contains(expected + "'generator'", check);
         }
     }
 
@@ -192,7 +188,7 @@ class SecuredPipelineTest {
                 "--host", "127.0.0.1", "--models-dir", dir.resolve("models").toString(), "--samples-dir", dir.resolve("samples").toString(),
                 "--checkpoint-dir", dir.resolve("checkpoints").toString());
         try (BlockedStart trainer = BlockedStart.of(() -> TrainerService.start(trainerConfig, MeterRegistries.prometheus("trainer")))) {
-            assertThat(awaitNotReady(trainerPort, expected)).contains(expected + "[images.train, models.generator]", fix);
+            assertThat(Readyz.awaitNotReady(trainerPort, expected)).contains(expected + "[images.train, models.generator]", fix);
             assertThat(trainer.started()).isFalse();
         }
 
@@ -201,7 +197,7 @@ class SecuredPipelineTest {
         IngestConfig ingestConfig = IngestConfig.from(IngestConfig.values(List.of("--bootstrap-servers", kafka.bootstrapServers(),
                 "--port", "0", "--http-host", "127.0.0.1", "--state-dir", dir.resolve("ingest-state").toString()), env), env);
         try (IngestService ingest = IngestService.start(ingestConfig, MeterRegistries.prometheus("ingest"))) {
-            assertThat(awaitNotReady(ingest.port(), "Authorization failed")).contains("Authorization failed: Kafka", "topic", fix);
+            assertThat(Readyz.awaitNotReady(ingest.port(), "Authorization failed")).contains("Authorization failed: Kafka", "topic", fix);
         }
     }
 
@@ -215,7 +211,7 @@ class SecuredPipelineTest {
                 "--port", "0", "--http-host", "127.0.0.1", "--state-dir", dir.resolve("ingest-state").toString(),
                 "--create-topics", "false", "--application-id", NO_TXN_APP_ID), env), env);
         try (IngestService ingest = IngestService.start(ingestConfig, MeterRegistries.prometheus("ingest"))) {
-            assertThat(awaitNotReady(ingest.port(), "Authorization failed")).contains(
+            assertThat(Readyz.awaitNotReady(ingest.port(), "Authorization failed")).contains(
                     "The ingest normaliser stopped: Authorization failed: Kafka at " + kafka.bootstrapServers()
                             + " denied user 'ingest-no-txn' a transactional id",
                     "Write and Describe on the transactional ids prefixed with its application id",
@@ -298,20 +294,6 @@ class SecuredPipelineTest {
                 service.get().close();
             }
         }
-    }
-
-    /** Polls {@code /readyz} until it answers 503 with a body containing {@code expected}; returns that body. */
-    private static String awaitNotReady(int port, String expected) {
-        AtomicReference<String> body = new AtomicReference<>("");
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                body.set(response.body());
-                return response.statusCode() == 503 && response.body().contains(expected);
-            });
-        }
-        return body.get();
     }
 
     /** The environment an operator would set instead of a file. */

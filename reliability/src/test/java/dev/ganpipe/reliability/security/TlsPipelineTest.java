@@ -21,10 +21,6 @@ import dev.ganpipe.ingest.source.SampleData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +32,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -131,7 +126,7 @@ class TlsPipelineTest {
                 "--port", "0", "--http-host", "127.0.0.1", "--state-dir", dir.resolve("ingest-state").toString()), env), env);
         String expected = "The TLS handshake with Kafka at " + kafka.bootstrapServers() + " failed (";
         try (IngestService ingest = IngestService.start(config, MeterRegistries.prometheus("ingest"))) {
-            String body = awaitNotReady(ingest.port(), expected);
+            String body = Readyz.awaitNotReady(ingest.port(), expected);
             assertThat(body).contains(expected + "the broker's certificate is not signed by a CA this client trusts",
                     "Check ssl.truststore.location and ssl.truststore.password");
             assertThat(ingest.ready()).isFalse();
@@ -276,19 +271,5 @@ class TlsPipelineTest {
 
     private static KafkaSettings superUser() {
         return new KafkaSettings(kafka.bootstrapServers(), kafka.superUserProperties());
-    }
-
-    /** Polls {@code /readyz} until it answers 503 with a body containing {@code expected}; returns that body. */
-    private static String awaitNotReady(int port, String expected) {
-        AtomicReference<String> body = new AtomicReference<>("");
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                body.set(response.body());
-                return response.statusCode() == 503 && response.body().contains(expected);
-            });
-        }
-        return body.get();
     }
 }
