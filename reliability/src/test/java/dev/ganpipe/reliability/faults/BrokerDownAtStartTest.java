@@ -11,6 +11,7 @@ import dev.ganpipe.generator.GeneratorConfig;
 import dev.ganpipe.generator.GeneratorService;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.IngestService;
+import dev.ganpipe.reliability.CapturedLog;
 import dev.ganpipe.trainer.TrainerConfig;
 import dev.ganpipe.trainer.TrainerService;
 import java.net.http.HttpClient;
@@ -51,7 +52,7 @@ class BrokerDownAtStartTest {
 
         EmbeddedKafka kafka = null;
         List<AutoCloseable> services = new ArrayList<>();
-        try (Faults.CapturedLog log = new Faults.CapturedLog(); HttpClient http = HttpClient.newHttpClient()) {
+        try (CapturedLog log = new CapturedLog(); HttpClient http = HttpClient.newHttpClient()) {
             // Ingest creates the pipeline's topics itself once the broker answers (--create-topics true, the default).
             IngestService ingest = IngestService.start(IngestConfig.parse(concat(topicArgs, "--port", "0", "--http-host", "127.0.0.1",
                     "--state-dir", dir.resolve("streams").toString(), "--application-id", "faults-down", "--topic-partitions", "1"),

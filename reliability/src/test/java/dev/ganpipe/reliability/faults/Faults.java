@@ -13,10 +13,7 @@ import dev.ganpipe.generator.GeneratorConfig;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -209,48 +206,6 @@ final class Faults {
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, MODEL_NAME.getBytes(StandardCharsets.UTF_8), onnx);
             ModelHeaders.write(manifest, record.headers());
             return record;
-        }
-    }
-
-    /**
-     * Everything the JVM logs to stderr (slf4j-simple) while it is open, also passed on to the real stderr; for
-     * tests that count log lines.
-     */
-    static final class CapturedLog implements AutoCloseable {
-        private final PrintStream original = System.err;
-        private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-
-        CapturedLog() {
-            OutputStream tee = new OutputStream() {
-                @Override
-                public void write(int b) {
-                    synchronized (captured) {
-                        captured.write(b);
-                    }
-                    original.write(b);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    synchronized (captured) {
-                        captured.write(b, off, len);
-                    }
-                    original.write(b, off, len);
-                }
-            };
-            System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
-        }
-
-        /** The lines logged so far. */
-        List<String> lines() {
-            synchronized (captured) {
-                return new ArrayList<>(List.of(captured.toString(StandardCharsets.UTF_8).split("\n")));
-            }
-        }
-
-        @Override
-        public void close() {
-            System.setErr(original);
         }
     }
 }

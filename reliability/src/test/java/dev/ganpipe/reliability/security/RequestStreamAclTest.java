@@ -16,12 +16,10 @@ import dev.ganpipe.common.model.ModelManifest;
 import dev.ganpipe.generator.GeneratorConfig;
 import dev.ganpipe.generator.GeneratorService;
 import dev.ganpipe.generator.http.GeneratorApi;
+import dev.ganpipe.reliability.CapturedLog;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -86,8 +84,7 @@ class RequestStreamAclTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
-    private PrintStream originalErr;
+    private CapturedLog log;
     private HttpClient http;
 
     @BeforeAll
@@ -115,31 +112,13 @@ class RequestStreamAclTest {
 
     @BeforeEach
     void captureLog() {
-        originalErr = System.err;
-        PrintStream original = originalErr;
-        System.setErr(new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                synchronized (log) {
-                    log.write(b);
-                }
-                original.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                synchronized (log) {
-                    log.write(b, off, len);
-                }
-                original.write(b, off, len);
-            }
-        }, true, StandardCharsets.UTF_8));
+        log = new CapturedLog();
         http = HttpClient.newHttpClient();
     }
 
     @AfterEach
     void restoreLog() {
-        System.setErr(originalErr);
+        log.close();
         http.close();
     }
 
@@ -281,9 +260,7 @@ class RequestStreamAclTest {
     }
 
     private List<String> stoppedLines() {
-        synchronized (log) {
-            return log.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("The request stream stopped")).toList();
-        }
+        return log.lines().stream().filter(line -> line.contains("The request stream stopped")).toList();
     }
 
     private static KafkaSettings admin() {

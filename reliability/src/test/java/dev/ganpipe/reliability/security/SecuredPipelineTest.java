@@ -17,6 +17,7 @@ import dev.ganpipe.ingest.IngestService;
 import dev.ganpipe.ingest.publish.IngestCommand;
 import dev.ganpipe.ingest.publish.IngestSummary;
 import dev.ganpipe.ingest.source.SampleData;
+import dev.ganpipe.reliability.CapturedLog;
 import dev.ganpipe.trainer.TrainerConfig;
 import dev.ganpipe.trainer.TrainerService;
 import java.io.ByteArrayOutputStream;
@@ -228,28 +229,15 @@ class SecuredPipelineTest {
                 "--bootstrap-servers", kafka.bootstrapServers(), "--kafka-config", clientFile("intruder").toString(),
                 "--host", "127.0.0.1", "--port", "0", "--models-dir", Files.createDirectories(dir.resolve("served")).toString(),
                 "--models-from-topic", "false", "--requests-app-id", "intruder-requests", "--ort-provider", "cpu"), Map.of()));
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        PrintStream original = System.err;
-        System.setErr(new PrintStream(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                synchronized (log) {
-                    log.write(b);
-                }
-                original.write(b);
+        String logged;
+        try (CapturedLog log = new CapturedLog()) {
+            try (GeneratorService generator = GeneratorService.start(config, MeterRegistries.prometheus("generator"))) {
+                await().atMost(WAIT).until(() -> log.text().contains("The request stream stopped: Authorization failed"));
+                assertThat(generator.ready()).isFalse();
             }
-        }, true, StandardCharsets.UTF_8));
-        try (GeneratorService generator = GeneratorService.start(config, MeterRegistries.prometheus("generator"))) {
-            await().atMost(WAIT).until(() -> {
-                synchronized (log) {
-                    return log.toString(StandardCharsets.UTF_8).contains("The request stream stopped: Authorization failed");
-                }
-            });
-            assertThat(generator.ready()).isFalse();
-        } finally {
-            System.setErr(original);
+            logged = log.text();
         }
-        assertThat(log.toString(StandardCharsets.UTF_8)).contains("denied user 'intruder'", "docs/security.md");
+        assertThat(logged).contains("denied user 'intruder'", "docs/security.md");
     }
 
     /** A service start that blocks (the trainer waits for the broker), run on its own thread and interrupted on close. */
