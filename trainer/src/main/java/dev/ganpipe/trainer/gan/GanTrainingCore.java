@@ -43,6 +43,9 @@ public final class GanTrainingCore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GanTrainingCore.class);
     /** Real images may overshoot [-1, 1] by this much (rounding in the caller's normalisation). */
     private static final float RANGE_TOLERANCE = 1e-3f;
+    /** Batches, and images per batch, over which the weight average's BatchNorm statistics are recomputed. */
+    static final int CALIBRATION_BATCHES = 8;
+    static final int CALIBRATION_BATCH_SIZE = 256;
 
     private final GanConfig config;
     private final Engine engine;
@@ -58,6 +61,7 @@ public final class GanTrainingCore implements AutoCloseable {
     private final GeneratorAverage average; // null when the EMA is off
     private NoiseRandom trainingNoise;
     private volatile long step; // written under the lock, read without it (status pages)
+    private long calibratedAtStep = -1; // the step the average's BatchNorm statistics were last recomputed at
     private boolean closed;
 
     /**
@@ -201,8 +205,40 @@ public final class GanTrainingCore implements AutoCloseable {
         }
     }
 
+    /** The generator samples and exports use: the weight average, its BatchNorm statistics recomputed for this step. */
     private SequentialBlock publishedGenerator() {
-        return average == null ? generator : average.block();
+        if (average == null) {
+            return generator;
+        }
+        calibrateAverage();
+        return average.block();
+    }
+
+    /**
+     * Recomputes the weight average's BatchNorm statistics unless they are current, from a fixed noise stream (and
+     * labels 0, 1, 2, ... in turn for a conditional GAN): they are a function of the weights alone, and the training
+     * noise is left untouched.
+     */
+    private void calibrateAverage() {
+        if (calibratedAtStep == step) {
+            return;
+        }
+        TorchRuntime.gradModeOffOnThisThread();
+        NoiseRandom calibrationNoise = new NoiseRandom(CALIBRATION_SEED);
+        long[] labels = config.conditional() ? new long[CALIBRATION_BATCH_SIZE] : null;
+        if (labels != null) {
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = i % config.classes();
+            }
+        }
+        average.recalibrate(CALIBRATION_BATCHES, () -> {
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray z = scope.create(calibrationNoise.gaussians(CALIBRATION_BATCH_SIZE * config.noiseDim()),
+                        noiseShape(CALIBRATION_BATCH_SIZE));
+                average.block().forward(parameterStore, inputs(z, labels, scope), true);
+            }
+        });
+        calibratedAtStep = step;
     }
 
     /**
@@ -255,7 +291,8 @@ public final class GanTrainingCore implements AutoCloseable {
         saveBlock(TrainingState.GENERATOR, generator, tensors);
         saveBlock(TrainingState.DISCRIMINATOR, discriminator, tensors);
         if (average != null) {
-            saveBlock(TrainingState.EMA_GENERATOR, average.block(), tensors);
+            // Recomputed for this step, so a checkpoint does not depend on when the average was last used.
+            saveBlock(TrainingState.EMA_GENERATOR, publishedGenerator(), tensors);
         }
         generatorOptimizer.saveMoments("adam." + TrainingState.GENERATOR, tensors);
         discriminatorOptimizer.saveMoments("adam." + TrainingState.DISCRIMINATOR, tensors);
@@ -288,6 +325,7 @@ public final class GanTrainingCore implements AutoCloseable {
         discriminatorOptimizer.restore("adam." + TrainingState.DISCRIMINATOR, tensors, state.discriminatorUpdates());
         trainingNoise = NoiseRandom.restore(state.noise());
         step = state.step();
+        calibratedAtStep = -1; // restored weights: recompute the average's statistics before it is next used
     }
 
     /** Frees every native array of this core. Further calls fail; closing twice is harmless. */
@@ -555,6 +593,12 @@ public final class GanTrainingCore implements AutoCloseable {
                 Device.cpu(), engine.getEngineName(), why, threads);
         return Device.cpu();
     }
+
+    /**
+     * Seed of the fixed noise the weight average's BatchNorm statistics are recomputed from: a constant, so the
+     * statistics are a function of the weights alone (a core resumed under another seed computes the same ones).
+     */
+    static final long CALIBRATION_SEED = 0x5EED_BA7C_400DL;
 
     /** SplitMix64 finaliser: independent, fixed sub-seeds for weights and noise from one seed. */
     private static long mix(long seed, long stream) {

@@ -16,10 +16,10 @@ import java.util.List;
  * generator gives smoother, usually better samples than the live one, which oscillates with the adversarial game;
  * samples and exports use it.
  *
- * <p>BatchNorm running statistics are <em>copied</em> from the live generator after each update rather than
- * averaged: they are already a moving average of batch statistics (momentum 0.1), and the average's weights stay
- * close to the live weights they follow. (Recomputing "standing statistics" under the averaged weights would be
- * the more exact alternative; it costs extra forward passes at every export.)
+ * <p>BatchNorm running statistics are <em>recomputed</em> under the averaged weights ({@link #recalibrate}) before the
+ * average is used, not copied from the live generator: the live statistics describe the live weights' activations,
+ * and the average's differ from those by a whole window of updates, so copied statistics normalise every layer with
+ * the wrong mean and variance (Yazici et al. 2019 recompute them for the same reason).
  *
  * <p>The decay warms up as {@code min(decay, (1 + t) / (10 + t))} over the first updates t (as TensorFlow's
  * {@code ExponentialMovingAverage} with {@code num_updates}), so a young average follows the generator instead of
@@ -60,7 +60,10 @@ final class GeneratorAverage {
         return average;
     }
 
-    /** Folds the live generator's current weights into the average; call after every generator update. */
+    /**
+     * Folds the live generator's current weights into the average; call after every generator update. The average's
+     * running statistics are stale afterwards until the next {@link #recalibrate}.
+     */
     void update() {
         float d = (float) currentDecay();
         for (int i = 0; i < averagedWeights.size(); i++) {
@@ -69,8 +72,42 @@ final class GeneratorAverage {
                 averagedWeights.get(i).muli(d).addi(share);
             }
         }
-        copy(liveBuffers, averagedBuffers);
         updates++;
+    }
+
+    /**
+     * Sets the average's BatchNorm running statistics to the mean over {@code batches} of its own batch statistics
+     * ("standing statistics"): each call of {@code trainingForward} must run the average once in training mode on a
+     * fresh batch, without recording gradients. A training-mode forward moves each running statistic to {@code m * old
+     * + (1 - m) * batch}; starting it from zero leaves {@code (1 - m) * batch}, so the batch statistic is read back
+     * exactly, layer by layer, with every layer seeing inputs normalised as in training.
+     */
+    void recalibrate(int batches, Runnable trainingForward) {
+        if (averagedBuffers.isEmpty()) {
+            return;
+        }
+        try (NDManager scope = averagedBuffers.getFirst().getManager().newSubManager()) {
+            List<NDArray> sums = new ArrayList<>(averagedBuffers.size());
+            List<NDArray> zeros = new ArrayList<>(averagedBuffers.size());
+            for (NDArray buffer : averagedBuffers) {
+                sums.add(scope.zeros(buffer.getShape(), buffer.getDataType()));
+                zeros.add(scope.zeros(buffer.getShape(), buffer.getDataType()));
+            }
+            for (int b = 0; b < batches; b++) {
+                for (int i = 0; i < averagedBuffers.size(); i++) {
+                    // From an array of the scope: a scalar fill would allocate in the buffer's long-lived manager.
+                    averagedBuffers.get(i).set(new NDIndex(":"), zeros.get(i));
+                }
+                trainingForward.run();
+                for (int i = 0; i < averagedBuffers.size(); i++) {
+                    sums.get(i).addi(averagedBuffers.get(i));
+                }
+            }
+            float scale = 1f / (batches * (1f - DcganModels.BATCH_NORM_MOMENTUM));
+            for (int i = 0; i < averagedBuffers.size(); i++) {
+                averagedBuffers.get(i).set(new NDIndex(":"), sums.get(i).muli(scale));
+            }
+        }
     }
 
     /** Makes the average equal to the live generator and restarts the warm-up. */
