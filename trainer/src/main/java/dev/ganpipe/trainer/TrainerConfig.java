@@ -10,6 +10,7 @@ import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.trainer.checkpoint.CheckpointPolicy;
 import dev.ganpipe.trainer.checkpoint.CheckpointStore;
 import dev.ganpipe.trainer.data.BatchAssembler.IdlePolicy;
+import dev.ganpipe.trainer.data.ReplayBuffer;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.loop.Schedule;
 import dev.ganpipe.trainer.quality.QualityGate;
@@ -100,7 +101,9 @@ public record TrainerConfig(
                 .add("spectral-norm", "false", "Spectrally normalise the discriminator's layers (power iteration; "
                         + "replaces its BatchNorm). Off until the quality measurements say otherwise.")
                 .add("batch-size", "64", "Images per training step.")
-                .add("replay-capacity", "10000", "Images kept in the reservoir replay buffer.")
+                .add("replay-capacity", "auto", "Images kept in the reservoir replay buffer (one byte per pixel value); 'auto' keeps as many as "
+                        + "fit in 256 MiB (342,392 of 28x28 gray, 21,845 of 64x64 RGB), so a dataset that fits is trained on whole "
+                        + "once its stream has been read.")
                 .add("replay-ratio", "0.5", "Share of each batch taken from the replay buffer while fresh images arrive.")
                 .add("idle-policy", "train", "When no fresh images arrive: 'train' keeps training on the replay buffer, 'pause' waits.")
                 .add("export-every-steps", "500", "Export and publish the generator every this many steps ...")
@@ -201,10 +204,25 @@ public record TrainerConfig(
                     + " Fix --checkpoint-every-steps, --checkpoint-every or --checkpoint-keep.", e);
         }
         return new TrainerConfig(KafkaOptions.kafka(v), KafkaOptions.topics(v), v.string("group-id"), v.string("host"),
-                v.integer("port"), shape, gan, batch, v.integer("replay-capacity"), v.decimal("replay-ratio"), idle,
+                v.integer("port"), shape, gan, batch, replayCapacity(v.string("replay-capacity"), shape), v.decimal("replay-ratio"), idle,
                 new Schedule(v.integer("export-every-steps"), exportEvery, v.integer("sample-every-steps"), v.longValue("max-steps")),
                 v.string("model-name"), v.path("models-dir"), v.integer("keep-models"), v.path("samples-dir"),
                 checkpoints, conditional, classes, quality(v));
+    }
+
+    private static int replayCapacity(String text, ImageShape shape) {
+        if (text.strip().equalsIgnoreCase("auto")) {
+            return ReplayBuffer.defaultCapacity(shape.values());
+        }
+        try {
+            int capacity = Integer.parseInt(text.strip().replace("_", ""));
+            if (capacity < 1) {
+                throw new ConfigException("--replay-capacity must be at least 1 image, or 'auto', but was " + capacity + ".");
+            }
+            return capacity;
+        } catch (NumberFormatException e) {
+            throw new ConfigException("--replay-capacity must be a number of images or 'auto', but was '" + text + "'.", e);
+        }
     }
 
     /** A copy training {@code resolved} (e.g. after {@code --conditional auto} was decided). */

@@ -21,6 +21,33 @@ public final class ModelPixels {
         }
     }
 
+    /**
+     * One image's canonical 8-bit values in the model's CHW order: what the trainer keeps until a batch is assembled
+     * (a quarter of the memory of floats), then converts with {@link #toModelInput(byte[], float[], int)}.
+     */
+    public static byte[] toModelBytes(CanonicalImage image) {
+        ImageShape s = image.shape();
+        int plane = s.width() * s.height();
+        byte[] px = image.pixels();
+        if (s.channels() == 1) {
+            return px.clone(); // HWC and CHW are the same order for one channel
+        }
+        byte[] out = new byte[px.length];
+        for (int p = 0; p < plane; p++) {
+            for (int c = 0; c < s.channels(); c++) {
+                out[c * plane + p] = px[p * s.channels() + c];
+            }
+        }
+        return out;
+    }
+
+    /** Writes CHW 8-bit values ({@link #toModelBytes}) as floats in [-1, 1] into {@code out} at {@code offset}. */
+    public static void toModelInput(byte[] chw, float[] out, int offset) {
+        for (int i = 0; i < chw.length; i++) {
+            out[offset + i] = (chw[i] & 0xff) / 127.5f - 1f;
+        }
+    }
+
     /** Reads one CHW image of model output at {@code offset} into a canonical image. */
     public static CanonicalImage fromModelOutput(float[] values, int offset, ImageShape shape) {
         int plane = shape.width() * shape.height();

@@ -39,7 +39,6 @@ final class KafkaFedRun {
 
     /** The trainer's defaults ({@code --replay-ratio}, {@code --replay-capacity}, {@code --idle-policy}). */
     static final double REPLAY_RATIO = 0.5;
-    static final int REPLAY_CAPACITY = 10_000;
     static final BatchAssembler.IdlePolicy IDLE_POLICY = BatchAssembler.IdlePolicy.TRAIN;
     /** Partitions of the bench topic, as {@code ./gan broker} creates {@code images.train}. */
     static final int PARTITIONS = 3;
@@ -117,7 +116,7 @@ final class KafkaFedRun {
             GanConfig config, int batch, int warmupSteps, Duration measure) throws InterruptedException {
         try (GanTrainingCore core = new GanTrainingCore(config);
                 TrainingFeed feed = new TrainingFeed(kafka, group, topic, shape, Math.max(4 * batch, 1024), new SimpleMeterRegistry())) {
-            ReplayBuffer replay = new ReplayBuffer(REPLAY_CAPACITY, config.seed());
+            ReplayBuffer replay = new ReplayBuffer(ReplayBuffer.defaultCapacity(shape.values()), config.seed());
             BatchAssembler batches = new BatchAssembler(feed, replay, batch, shape.values(), REPLAY_RATIO, IDLE_POLICY, batch);
             feed.start();
             long firstDeadline = System.nanoTime() + FIRST_BATCH_TIMEOUT.toNanos();

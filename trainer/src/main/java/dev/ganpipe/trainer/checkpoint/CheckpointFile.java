@@ -68,7 +68,7 @@ public final class CheckpointFile {
     public static final int FORMAT_VERSION_WITHOUT_REPLAY = 1;
     /** Replay images stored as canonical 8-bit pixels. */
     static final String REPLAY_UINT8 = "uint8";
-    /** Replay images stored as float32, for values that are not canonical pixels. */
+    /** Replay images stored as float32, by trainers before the replay buffer held bytes; read, never written. */
     static final String REPLAY_FLOAT32 = "float32";
 
     private static final byte[] MAGIC = "GANCKPT\n".getBytes(StandardCharsets.US_ASCII);
@@ -119,7 +119,7 @@ public final class CheckpointFile {
                     + " or " + FORMAT_VERSION_WITHOUT_REPLAY + ", not " + version + ".");
         }
         Optional<ReplayBuffer.Snapshot> replay = version == FORMAT_VERSION ? checkpoint.replay() : Optional.empty();
-        String encoding = replay.map(r -> canonicalPixels(r) ? REPLAY_UINT8 : REPLAY_FLOAT32).orElse(null);
+        String encoding = replay.map(r -> REPLAY_UINT8).orElse(null); // the buffer holds bytes; float32 is read only
         CheckedOutputStream checked = new CheckedOutputStream(out, new CRC32C());
         DataOutputStream data = new DataOutputStream(checked); // unbuffered: every byte is in the checksum on return
         data.write(MAGIC);
@@ -148,7 +148,7 @@ public final class CheckpointFile {
             }
         }
         if (replay.isPresent()) {
-            writeReplay(replay.get(), encoding, data);
+            writeReplay(replay.get(), data);
         }
         data.flush();
         new DataOutputStream(out).writeLong(checked.getChecksum().getValue());
@@ -269,40 +269,17 @@ public final class CheckpointFile {
         }
     }
 
-    /** True when every value is {@code b / 127.5f - 1f} for a byte {@code b}, so uint8 storage is exact. */
-    private static boolean canonicalPixels(ReplayBuffer.Snapshot replay) {
-        for (float[] image : replay.images()) {
-            for (float v : image) {
-                int b = Math.round((v + 1f) * 127.5f);
-                if (b < 0 || b > 255 || Float.floatToRawIntBits(b / 127.5f - 1f) != Float.floatToRawIntBits(v)) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
     private static Replay replayOf(ReplayBuffer.Snapshot r, String encoding) {
         NoiseRandom.State n = r.random();
         return new Replay(r.capacity(), r.offered(), noiseOf(n), r.size(), r.imageValues(), encoding);
     }
 
-    private static void writeReplay(ReplayBuffer.Snapshot replay, String encoding, DataOutputStream data) throws IOException {
+    private static void writeReplay(ReplayBuffer.Snapshot replay, DataOutputStream data) throws IOException {
         ByteBuffer labels = ByteBuffer.allocate(replay.size() * Integer.BYTES);
         labels.asIntBuffer().put(replay.labels());
         data.write(labels.array());
-        boolean bytes = REPLAY_UINT8.equals(encoding);
-        ByteBuffer image = ByteBuffer.allocate(replay.imageValues() * (bytes ? 1 : Float.BYTES));
-        for (float[] values : replay.images()) {
-            image.clear();
-            if (bytes) {
-                for (float v : values) {
-                    image.put((byte) Math.round((v + 1f) * 127.5f));
-                }
-            } else {
-                image.asFloatBuffer().put(values);
-            }
-            data.write(image.array());
+        for (byte[] values : replay.images()) {
+            data.write(values);
         }
     }
 
@@ -327,18 +304,21 @@ public final class CheckpointFile {
         int[] labels = new int[r.count()];
         ByteBuffer.wrap(labelBytes).asIntBuffer().get(labels);
         byte[] raw = new byte[r.imageValues() * (bytes ? 1 : Float.BYTES)];
-        List<float[]> images = new ArrayList<>(r.count());
+        List<byte[]> images = new ArrayList<>(r.count());
         for (int i = 0; i < r.count(); i++) {
             in.readFully(raw);
-            float[] values = new float[r.imageValues()];
             if (bytes) {
-                for (int v = 0; v < values.length; v++) {
-                    values[v] = (raw[v] & 0xff) / 127.5f - 1f; // as ModelPixels decodes a canonical image
-                }
+                images.add(raw.clone());
             } else {
+                // Older trainers kept floats v = b / 127.5 - 1 of canonical bytes b; rounding recovers b exactly.
+                float[] values = new float[r.imageValues()];
                 ByteBuffer.wrap(raw).asFloatBuffer().get(values);
+                byte[] image = new byte[values.length];
+                for (int v = 0; v < values.length; v++) {
+                    image[v] = (byte) Math.max(0, Math.min(255, Math.round((values[v] + 1f) * 127.5f)));
+                }
+                images.add(image);
             }
-            images.add(values);
         }
         return new ReplayBuffer.Snapshot(r.capacity(), r.offered(), noiseStateOf(r.random()), images, labels);
     }

@@ -1,5 +1,6 @@
 package dev.ganpipe.trainer.data;
 
+import dev.ganpipe.common.image.ModelPixels;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class BatchAssembler {
      * @param source fresh images
      * @param replay the replay buffer, filled by this assembler
      * @param batchSize images per batch
-     * @param imageValues floats per image
+     * @param imageValues values per image (C * H * W)
      * @param replayRatio share of replayed images in a batch while fresh images arrive, in [0, 1)
      * @param idlePolicy what to do when no fresh images arrive
      * @param minImages images the replay buffer must hold before replay-only batches are made
@@ -95,12 +96,12 @@ public final class BatchAssembler {
         int i = 0;
         for (DecodedImage image : fresh) {
             labels[i] = image.label();
-            System.arraycopy(image.pixels(), 0, pixels, i++ * imageValues, imageValues);
+            ModelPixels.toModelInput(image.pixels(), pixels, i++ * imageValues); // the one conversion to floats
         }
         while (i < batchSize) {
             int slot = replay.sampleSlot();
             labels[i] = replay.label(slot);
-            System.arraycopy(replay.image(slot), 0, pixels, i++ * imageValues, imageValues);
+            ModelPixels.toModelInput(replay.image(slot), pixels, i++ * imageValues);
         }
         for (DecodedImage image : fresh) {
             replay.offer(image.pixels(), image.label());

@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes {@code images.train} on its own thread and decodes each PNG into model floats, so the training thread
+ * Consumes {@code images.train} on its own thread and decodes each PNG into model-ordered bytes, so the training thread
  * only ever takes ready images from a bounded queue. When the queue is full the consumer thread blocks, which
  * is the back-pressure on Kafka. A record that is not a canonical PNG of the configured shape is skipped, logged
  * and counted in {@code gan.trainer.records.rejected}; it never stops training.
@@ -168,9 +168,7 @@ public final class TrainingFeed implements ImageSource, AutoCloseable {
             LOG.warn("Skipping {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
             return;
         }
-        float[] pixels = new float[shape.values()];
-        ModelPixels.toModelInput(image, pixels, 0);
-        DecodedImage decoded = new DecodedImage(pixels, new TopicPartition(record.topic(), record.partition()),
+        DecodedImage decoded = new DecodedImage(ModelPixels.toModelBytes(image), new TopicPartition(record.topic(), record.partition()),
                 record.offset(), label);
         while (running.get() && !ready.offer(decoded, 200, TimeUnit.MILLISECONDS)) {
             commitPending(); // keep committing while the trainer catches up

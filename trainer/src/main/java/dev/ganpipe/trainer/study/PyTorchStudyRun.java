@@ -19,6 +19,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -39,9 +42,10 @@ final class PyTorchStudyRun implements AutoCloseable {
      * @param seconds wall time of the training steps, measured by the script
      * @param torchVersion {@code torch.__version__}
      * @param threads the intra-op threads torch used
-     * @param onnx the exported published generator
+     * @param onnx the exported published generator after the last step
+     * @param exported the exported published generator after each step asked for, in step order
      */
-    record Outcome(double seconds, String torchVersion, int threads, Path onnx) {
+    record Outcome(double seconds, String torchVersion, int threads, Path onnx, SortedMap<Integer, Path> exported) {
     }
 
     private final Path folder;
@@ -72,6 +76,15 @@ final class PyTorchStudyRun implements AutoCloseable {
      */
     Outcome train(String python, StudyData data, int usable, int steps, int batch, int threads, int width, int noiseDim,
             double emaDecay, long seed, int progressEvery, PrintStream log) throws IOException, InterruptedException {
+        return train(python, data, usable, steps, List.of(steps), batch, threads, width, noiseDim, emaDecay, seed, progressEvery, log);
+    }
+
+    /**
+     * As {@link #train(String, StudyData, int, int, int, int, int, int, double, long, int, PrintStream)}, exporting the
+     * published generator after each of {@code exportAt} (steps in {@code 1..steps}).
+     */
+    Outcome train(String python, StudyData data, int usable, int steps, List<Integer> exportAt, int batch, int threads, int width,
+            int noiseDim, double emaDecay, long seed, int progressEvery, PrintStream log) throws IOException, InterruptedException {
         Path images = folder.resolve("images.u8");
         Path order = folder.resolve("order.i32");
         Path onnx = folder.resolve("generator.onnx");
@@ -81,7 +94,8 @@ final class PyTorchStudyRun implements AutoCloseable {
                 "--images", images.toString(), "--count", Integer.toString(usable), "--order", order.toString(),
                 "--steps", Integer.toString(steps), "--batch", Integer.toString(batch), "--threads", Integer.toString(threads),
                 "--width", Integer.toString(width), "--noise-dim", Integer.toString(noiseDim), "--ema-decay", Double.toString(emaDecay),
-                "--seed", Long.toString(seed), "--onnx", onnx.toString(), "--progress-every", Integer.toString(progressEvery));
+                "--seed", Long.toString(seed), "--onnx", onnx.toString(), "--progress-every", Integer.toString(progressEvery),
+                "--export-at", exportAt.stream().map(String::valueOf).collect(Collectors.joining(",")));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         Process process;
@@ -110,8 +124,10 @@ final class PyTorchStudyRun implements AutoCloseable {
         String json = lines.reversed().stream().filter(l -> l.startsWith("{")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("The PyTorch reference printed no JSON result line; its output was: " + lines));
         JsonNode result = Json.mapper().readTree(json);
+        SortedMap<Integer, Path> exported = new TreeMap<>();
+        result.path("exported").properties().forEach(e -> exported.put(Integer.parseInt(e.getKey()), Path.of(e.getValue().asText())));
         return new Outcome(result.path("seconds").asDouble(Double.NaN), result.path("torch").asText("unknown"),
-                result.path("threads").asInt(0), onnx);
+                result.path("threads").asInt(0), Path.of(result.path("onnx").asText(onnx.toString())), exported);
     }
 
     /** Deletes the temporary folder and everything in it. */

@@ -51,8 +51,7 @@ public final class QualityStudy {
 
     /** Images in a sample grid: 8 x 8. */
     static final int GRID_IMAGES = 64;
-    /** The trainer's default replay capacity ({@code --replay-capacity}). */
-    static final int REPLAY_CAPACITY = 10_000;
+
     /** A rough evaluation time on two busy cores, for the ETA only. */
     private static final double EVALUATION_SECONDS_GUESS = 90;
 
@@ -100,7 +99,9 @@ public final class QualityStudy {
         String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String loadBefore = Host.loadAverage();
         Files.createDirectories(config.out().resolve("samples"));
-        Files.createDirectories(config.out().resolve("reports"));
+        if (!config.equalSteps()) {
+            Files.createDirectories(config.out().resolve("reports"));
+        }
         EvaluationOptions options = EvaluationOptions.full().withCacheDir(config.cacheDir()).withProgress(line -> log.println("  quality: " + line));
         LoaderOptions loading = new LoaderOptions(ImageShape.FASHION_MNIST, Optional.empty(), LoaderOptions.DEFAULT_HELD_OUT_FRACTION,
                 options.seed());
@@ -108,6 +109,22 @@ public final class QualityStudy {
         log.printf(Locale.ROOT, "Training set %d images (the first %d trained on), held-out set %d images, classes %s; load average %s.%n",
                 split.train().count(), config.usableImages(), split.heldOut().count(), split.train().classNames(), loadBefore);
         StudyData data = StudyData.of(split.train(), config.usableImages(), Math.multiplyExact(config.steps(), config.batch()), config.seed());
+        if (config.evalCount() != options.count()) {
+            options = options.withCount(config.evalCount()).withKid(options.kidSubsets(), Math.min(options.kidSubsetSize(), config.evalCount() / 2));
+        }
+        if (config.equalSteps()) {
+            boolean beside = config.recipes().stream().anyMatch(Recipe::pytorch) && config.recipes().stream().anyMatch(r -> !r.pytorch());
+            int threads = EqualStepStudy.threadsBesidePyTorch(config.threads(), beside);
+            EqualStepStudy study = new EqualStepStudy(config, out, log);
+            // The PyTorch children start first: they train while the evaluator's classifier is trained or loaded.
+            var pytorch = study.startPyTorch(data, threads);
+            try (Evaluator evaluator = Evaluator.prepare(split.train(), split.heldOut(), options)) {
+                study.execute(data, evaluator, threads, pytorch);
+            }
+            out.printf(Locale.ROOT, "%nLoad average %s at the start, %s at the end; %d intra-op threads per engine. Wrote equal-steps.md and "
+                    + "equal-steps.json to %s.%n", loadBefore, Host.loadAverage(), threads, config.out().toAbsolutePath());
+            return;
+        }
         try (Evaluator evaluator = Evaluator.prepare(split.train(), split.heldOut(), options)) {
             QualityMetrics floor = evaluator.floor();
             for (Recipe recipe : config.recipes()) {
@@ -137,7 +154,7 @@ public final class QualityStudy {
         ImageShape shape = data.train().shape();
         GanConfig gan = recipe.configure(GanConfig.dcgan28().withSeed(config.seed()).withThreads(config.threads()), data.train().classCount());
         try (GanTrainingCore core = new GanTrainingCore(gan)) {
-            ReplayBuffer replay = new ReplayBuffer(REPLAY_CAPACITY, gan.seed());
+            ReplayBuffer replay = new ReplayBuffer(ReplayBuffer.defaultCapacity(shape.values()), gan.seed());
             BatchAssembler batches = new BatchAssembler(data.source(), replay, config.batch(), shape.values(), recipe.replayRatio(),
                     BatchAssembler.IdlePolicy.TRAIN, config.batch());
             long started = System.nanoTime();

@@ -24,8 +24,21 @@ enum Recipe {
     EMA_CONDITIONAL("ema-conditional", "+EMA+conditional", GanConfig.DEFAULT_EMA_DECAY, false, true, 0, false),
     /** The weight average and half of every batch replayed from the reservoir buffer. */
     EMA_REPLAY("ema-replay", "+EMA+replay 0.5", GanConfig.DEFAULT_EMA_DECAY, false, false, 0.5, false),
+    /**
+     * The trainer as {@code ./gan demo --data} runs it: the weight average, no labels, and the images fed as the pipeline
+     * feeds them: each arrives once, as from a training topic a dataset was ingested into, half of every batch is
+     * replayed while they arrive, and once the stream is dry the trainer trains on its replay buffer (idle policy
+     * 'train').
+     */
+    PIPELINE("pipeline", "trainer as the pipeline runs it (+EMA, replay 0.5, each image streamed once)", GanConfig.DEFAULT_EMA_DECAY,
+            false, false, 0.5, false),
+    /** As {@link #PIPELINE}, conditional on the images' labels (what {@code --conditional true} trains). */
+    PIPELINE_CONDITIONAL("pipeline-conditional", "trainer as the pipeline runs it, conditional", GanConfig.DEFAULT_EMA_DECAY, false,
+            true, 0.5, false),
     /** The bench's PyTorch eager DCGAN with the weight average, trained on the same images in the same order. */
-    PYTORCH("pytorch", "PyTorch reference (+EMA)", GanConfig.DEFAULT_EMA_DECAY, false, false, 0, true);
+    PYTORCH("pytorch", "PyTorch reference (+EMA)", GanConfig.DEFAULT_EMA_DECAY, false, false, 0, true),
+    /** The same PyTorch DCGAN as the plain seed recipe: no weight average, what a plain PyTorch DCGAN script trains. */
+    PYTORCH_SEED("pytorch-seed", "PyTorch seed recipe", 0, false, false, 0, true);
 
     private final String id;
     private final String title;
@@ -70,6 +83,11 @@ enum Recipe {
     /** Share of each batch replayed from the buffer (0: every image fresh). */
     double replayRatio() {
         return replayRatio;
+    }
+
+    /** Whether the images arrive once, as from a topic, rather than epoch after epoch. */
+    boolean streamedOnce() {
+        return this == PIPELINE || this == PIPELINE_CONDITIONAL;
     }
 
     /** Whether this recipe runs the PyTorch reference rather than the trainer. */

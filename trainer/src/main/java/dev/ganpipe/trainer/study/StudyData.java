@@ -1,5 +1,6 @@
 package dev.ganpipe.trainer.study;
 
+import dev.ganpipe.common.image.ModelPixels;
 import dev.ganpipe.quality.data.RealData;
 import dev.ganpipe.trainer.data.DecodedImage;
 import dev.ganpipe.trainer.data.ImageSource;
@@ -20,10 +21,12 @@ final class StudyData {
     static final TopicPartition PARTITION = new TopicPartition("quality-study", 0);
 
     private final RealData train;
+    private final int usable;
     private final int[] order;
 
-    private StudyData(RealData train, int[] order) {
+    private StudyData(RealData train, int usable, int[] order) {
         this.train = train;
+        this.usable = usable;
         this.order = order;
     }
 
@@ -33,7 +36,7 @@ final class StudyData {
             throw new IllegalArgumentException("--usable-images is " + usable + " but the training set holds only " + train.count()
                     + " images; pass at most " + train.count() + ".");
         }
-        return new StudyData(train, order(usable, length, seed));
+        return new StudyData(train, usable, order(usable, length, seed));
     }
 
     /** The order itself: {@code length} indices, each run of {@code usable} a permutation of {@code 0 .. usable - 1}. */
@@ -72,15 +75,27 @@ final class StudyData {
 
     /** A new source that delivers the images in order, each with its label, then runs dry. */
     ImageSource source() {
+        return source(order.length);
+    }
+
+    /**
+     * A new source that delivers the first epoch of the order only, each image once, then runs dry: what the trainer
+     * gets from a training topic that a dataset was ingested into once. The trainer then trains on its replay buffer.
+     */
+    ImageSource streamedOnce() {
+        return source(Math.min(order.length, usable));
+    }
+
+    private ImageSource source(int length) {
         return new ImageSource() {
             private int next;
 
             @Override
             public int drainTo(List<DecodedImage> into, int max, Duration timeout) {
                 int added = 0;
-                while (added < max && next < order.length) {
+                while (added < max && next < length) {
                     int index = order[next];
-                    into.add(new DecodedImage(train.modelInput(new int[] {index}), PARTITION, next, train.label(index)));
+                    into.add(new DecodedImage(ModelPixels.toModelBytes(train.image(index)), PARTITION, next, train.label(index)));
                     next++;
                     added++;
                 }

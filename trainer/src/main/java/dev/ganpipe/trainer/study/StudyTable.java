@@ -109,14 +109,14 @@ final class StudyTable {
         }
     }
 
-    private static Map<String, Object> metrics(QualityMetrics m) {
+    static Map<String, Object> metrics(QualityMetrics m) {
         Map<String, Object> out = new LinkedHashMap<>();
         m.asMap().forEach((k, v) -> out.put(k, finite(v)));
         out.put("class_counts", m.coverage().counts());
         return out;
     }
 
-    private static Double finite(double v) {
+    static Double finite(double v) {
         return Double.isFinite(v) ? v : null;
     }
 }

@@ -12,6 +12,8 @@ import dev.ganpipe.trainer.loop.CheckpointMetrics;
 import dev.ganpipe.trainer.loop.Checkpointer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -60,20 +62,41 @@ class CheckpointReplayTest {
     }
 
     @Test
-    void valuesThatAreNotCanonicalPixelsAreKeptExactlyAsFloats() throws IOException {
+    void aReplayBufferSavedAsFloatsByAnEarlierTrainerLoadsAsTheSameBytes() throws IOException {
         ReplayBuffer buffer = new ReplayBuffer(100, 1);
         Random random = new Random(5);
         for (int i = 0; i < 100; i++) {
-            float[] image = canonicalImage(random);
-            image[i] = 0.123456789f; // one value in each image between two pixel levels
-            buffer.offer(image, DecodedImage.NO_LABEL);
+            buffer.offer(canonicalImage(random), i % 10);
         }
         ReplayBuffer.Snapshot saved = buffer.snapshot();
-        Path with = write(dir.resolve("floats"), checkpoint(Optional.of(saved)));
-        Path without = write(dir.resolve("without"), checkpoint(Optional.empty()));
+        byte[] uint8 = Files.readAllBytes(write(dir.resolve("uint8"), checkpoint(Optional.of(saved))));
+        Path old = Files.createDirectories(dir.resolve("float32")).resolve("checkpoint-000000000012.ckpt");
+        Files.write(old, asFloat32(uint8, saved.size() * VALUES));
 
-        assertThat(CheckpointFile.read(with).replay()).contains(saved);
-        assertThat(Files.size(with) - Files.size(without)).isGreaterThanOrEqualTo(100L * (4 * VALUES + 4));
+        assertThat(CheckpointFile.read(old).replay()).contains(saved);
+    }
+
+    /**
+     * The file an earlier trainer wrote for the same content: the replay images as float32 {@code b / 127.5 - 1} (the
+     * images are the last bytes before the CRC-32C), the header's encoding {@code float32}, the checksum recomputed.
+     */
+    private static byte[] asFloat32(byte[] uint8, int imageBytes) {
+        ByteBuffer in = ByteBuffer.wrap(uint8);
+        int headerLength = in.getInt(12);
+        String header = new String(uint8, 16, headerLength, StandardCharsets.UTF_8);
+        assertThat(header).contains("\"uint8\"");
+        byte[] newHeader = header.replace("\"uint8\"", "\"float32\"").getBytes(StandardCharsets.UTF_8);
+        int imagesAt = uint8.length - Long.BYTES - imageBytes;
+        ByteBuffer out = ByteBuffer.allocate(uint8.length + newHeader.length - headerLength + 3 * imageBytes);
+        out.put(uint8, 0, 12).putInt(newHeader.length).put(newHeader);
+        out.put(uint8, 16 + headerLength, imagesAt - 16 - headerLength);
+        for (int i = 0; i < imageBytes; i++) {
+            out.putFloat((uint8[imagesAt + i] & 0xff) / 127.5f - 1f);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(out.array(), 0, out.position());
+        out.putLong(crc.getValue());
+        return out.array();
     }
 
     @Test
@@ -138,7 +161,7 @@ class CheckpointReplayTest {
 
         assertThat(restored.snapshot()).isEqualTo(buffer.snapshot());
         for (int i = 0; i < 200; i++) {
-            float[] next = canonicalImage(random);
+            byte[] next = canonicalImage(random);
             buffer.offer(next, 1);
             restored.offer(next, 1);
             assertThat(restored.sampleSlot()).isEqualTo(buffer.sampleSlot());
@@ -160,12 +183,10 @@ class CheckpointReplayTest {
                 Instant.parse("2026-11-25T12:00:00Z"), replay);
     }
 
-    /** As the feed decodes a canonical 8-bit image: b / 127.5 - 1. */
-    private static float[] canonicalImage(Random random) {
-        float[] v = new float[VALUES];
-        for (int i = 0; i < VALUES; i++) {
-            v[i] = random.nextInt(256) / 127.5f - 1f;
-        }
+    /** A canonical 8-bit image, as the feed decodes one. */
+    private static byte[] canonicalImage(Random random) {
+        byte[] v = new byte[VALUES];
+        random.nextBytes(v);
         return v;
     }
 }

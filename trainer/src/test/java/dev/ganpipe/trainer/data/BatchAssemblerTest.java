@@ -101,9 +101,16 @@ class BatchAssemblerTest {
     private static List<Integer> distinctImages(TrainingBatch batch) {
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
-            ids.add((int) batch.pixels()[i * VALUES]);
+            ids.add(idOf(batch.pixels(), i * VALUES));
         }
         return ids.stream().distinct().toList();
+    }
+
+    /** The id {@link StreamOfImages} wrote into an image's first two values, from the batch's floats. */
+    private static int idOf(float[] pixels, int offset) {
+        int high = Math.round((pixels[offset] + 1f) * 127.5f);
+        int low = Math.round((pixels[offset + 1] + 1f) * 127.5f);
+        return high << 8 | low;
     }
 
     /** An in-memory stream in arrival order that remembers how long it was asked to wait. */
@@ -113,8 +120,10 @@ class BatchAssemblerTest {
 
         void add(TopicPartition tp, long firstOffset, int count) {
             for (long o = firstOffset; o < firstOffset + count; o++) {
-                float[] pixels = new float[VALUES];
-                java.util.Arrays.fill(pixels, tp.partition() * 1000 + o);
+                int id = (int) (tp.partition() * 1000 + o);
+                byte[] pixels = new byte[VALUES];
+                pixels[0] = (byte) (id >> 8); // the id in the first two values, read back from the batch's floats
+                pixels[1] = (byte) id;
                 ready.add(new DecodedImage(pixels, tp, o));
             }
         }

@@ -27,7 +27,7 @@ class ReplayBufferTest {
 
         // The same future: the same slots replaced by the next images, the same slots sampled.
         for (int i = 180; i < 400; i++) {
-            float[] next = image(images, i);
+            byte[] next = image(images, i);
             original.offer(next, i % 10);
             restored.offer(next, i % 10);
             if (i % 3 == 0) {
@@ -67,7 +67,7 @@ class ReplayBufferTest {
     @Test
     void aSnapshotSharesTheImagesAndLaterOffersDoNotChangeIt() {
         ReplayBuffer buffer = new ReplayBuffer(2, 5);
-        float[] first = image(new Random(3), 0);
+        byte[] first = image(new Random(3), 0);
         buffer.offer(first, 1);
         ReplayBuffer.Snapshot before = buffer.snapshot();
         for (int i = 1; i < 50; i++) {
@@ -88,19 +88,17 @@ class ReplayBufferTest {
     @Test
     void refusesImagesOfAnotherSize() {
         ReplayBuffer buffer = new ReplayBuffer(4, 1);
-        buffer.offer(new float[VALUES]);
-        assertThatThrownBy(() -> buffer.offer(new float[VALUES + 1]))
+        buffer.offer(new byte[VALUES]);
+        assertThatThrownBy(() -> buffer.offer(new byte[VALUES + 1]))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("must have the same size");
     }
 
-    /** A canonical image: every value is b / 127.5 - 1 for a byte b, as the feed decodes them. */
-    static float[] image(Random random, int index) {
-        float[] v = new float[VALUES];
-        for (int i = 0; i < VALUES; i++) {
-            v[i] = random.nextInt(256) / 127.5f - 1f;
-        }
-        v[0] = (index % 256) / 127.5f - 1f;
+    /** A canonical image of 8-bit values, as the feed decodes them; the first value says which one it is. */
+    static byte[] image(Random random, int index) {
+        byte[] v = new byte[VALUES];
+        random.nextBytes(v);
+        v[0] = (byte) index;
         return v;
     }
 }

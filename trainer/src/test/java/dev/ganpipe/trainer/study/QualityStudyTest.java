@@ -7,7 +7,12 @@ import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.quality.QualityMetrics;
 import dev.ganpipe.quality.metrics.ClassCoverage;
+import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.quality.data.RealData;
+import dev.ganpipe.trainer.data.DecodedImage;
 import dev.ganpipe.trainer.gan.GanConfig;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -83,6 +88,55 @@ class QualityStudyTest {
         assertThat(StudyTable.json(context, results, floor)).contains("\"recipe\" : \"seed\"").contains("\"fid\" : 12.345")
                 .doesNotContain("NaN");
         assertThat(StudyTable.document(context, results, floor)).contains("Lowest FID: +EMA (9.50)").contains("(samples/ema.png)");
+    }
+
+    @Test
+    void theEqualStepModeTrainsToItsLastPointAndComparesOursWithPyTorch() {
+        StudyConfig config = StudyConfig.from(ConfigValues.parse(StudyConfig.spec(), "--at", "1000,3_000,7000"));
+        assertThat(config.equalSteps()).isTrue();
+        assertThat(config.at()).containsExactly(1000, 3000, 7000);
+        assertThat(config.steps()).isEqualTo(7000);
+        assertThat(config.recipes()).containsExactly(Recipe.PIPELINE, Recipe.SEED, Recipe.PYTORCH_SEED);
+        assertThat(Recipe.PIPELINE.streamedOnce()).isTrue();
+        assertThat(Recipe.PYTORCH_SEED.emaDecay()).isZero();
+        assertThatThrownBy(() -> StudyConfig.from(ConfigValues.parse(StudyConfig.spec(), "--at", "3000,1000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ascending");
+        assertThatThrownBy(() -> StudyConfig.from(ConfigValues.parse(StudyConfig.spec(), "--at", "1000,x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'x'");
+
+        List<EqualStepStudy.Point> points = List.of(
+                new EqualStepStudy.Point(Recipe.PIPELINE, 1000, metrics(30, 0.1)),
+                new EqualStepStudy.Point(Recipe.PIPELINE, 3000, metrics(20, 0.1)),
+                new EqualStepStudy.Point(Recipe.SEED, 1000, metrics(45, 0.1)),
+                new EqualStepStudy.Point(Recipe.PYTORCH_SEED, 1000, metrics(40, 0.1)),
+                new EqualStepStudy.Point(Recipe.PYTORCH_SEED, 3000, metrics(25, 0.1)));
+        assertThat(EqualStepTable.ratioLines(points, List.of(1000, 3000))).containsExactly(
+                "ratio fid_ours_vs_pytorch_at_1000 0.750",
+                "ratio fid_ours_vs_pytorch_at_3000 0.800",
+                "ratio fid_seed_vs_pytorch_seed_at_1000 1.125");
+        List<String> table = EqualStepTable.markdown(points, List.of(1000, 3000), metrics(0.5, 0)).lines().toList();
+        assertThat(table.get(0)).isEqualTo("| step | FID pipeline | FID seed | FID pytorch-seed | KID pipeline | KID seed | KID pytorch-seed |");
+        assertThat(table.get(2)).startsWith("| 1,000 | 30.00 | 45.00 | 40.00 |");
+        assertThat(table.get(3)).startsWith("| 3,000 | 20.00 | – | 25.00 |");
+        assertThat(EqualStepTable.json(points, java.util.Map.of(Recipe.PIPELINE, 12.5), null))
+                .contains("\"recipe\" : \"pytorch-seed\"").contains("\"train_seconds\" : 12.5").doesNotContain("NaN");
+    }
+
+    @Test
+    void thePipelineRecipeGetsEveryImageOnceThenNothingWhileTheOthersGetEpochAfterEpoch() throws InterruptedException {
+        byte[] pixels = new byte[10 * 28 * 28];
+        for (int i = 0; i < 10; i++) {
+            pixels[i * 28 * 28] = (byte) i; // each image says which one it is
+        }
+        RealData train = RealData.of("ten", ImageShape.FASHION_MNIST, pixels, IntStream.range(0, 10).toArray(),
+                IntStream.range(0, 10).mapToObj(Integer::toString).toList());
+        StudyData data = StudyData.of(train, 10, 30, 1);
+        List<DecodedImage> once = new ArrayList<>();
+        assertThat(data.streamedOnce().drainTo(once, 100, Duration.ZERO)).isEqualTo(10);
+        assertThat(once.stream().map(d -> (int) d.pixels()[0]).sorted().toList()).isEqualTo(IntStream.range(0, 10).boxed().toList());
+        assertThat(once).allSatisfy(d -> assertThat(d.label()).isEqualTo(d.pixels()[0]));
+        List<DecodedImage> epochs = new ArrayList<>();
+        assertThat(data.source().drainTo(epochs, 100, Duration.ZERO)).isEqualTo(30);
     }
 
     private static QualityMetrics metrics(double fid, double kid) {
