@@ -17,6 +17,7 @@ final class BenchCommand {
         b.put("generator", dev.ganpipe.generator.bench.GeneratorBench::run);
         b.put("ingest", dev.ganpipe.ingest.bench.IngestBench::run);
         b.put("quality", dev.ganpipe.trainer.study.QualityStudy::run);
+        b.put("step-parity", dev.ganpipe.trainer.study.StepParity::run);
         b.put("endurance", dev.ganpipe.launcher.endurance.EnduranceBench::run);
         return b;
     }

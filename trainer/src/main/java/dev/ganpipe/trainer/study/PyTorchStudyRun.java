@@ -34,6 +34,7 @@ final class PyTorchStudyRun implements AutoCloseable {
 
     static final String BENCH_SCRIPT = "/bench/pytorch_dcgan_reference.py";
     static final String STUDY_SCRIPT = "/study/pytorch_quality_study.py";
+    static final String PARITY_SCRIPT = "/study/pytorch_step_parity.py";
     private static final Duration PROBE_TIMEOUT = Duration.ofMinutes(1);
 
     /**
@@ -61,6 +62,7 @@ final class PyTorchStudyRun implements AutoCloseable {
         try {
             run.extract(BENCH_SCRIPT);
             run.extract(STUDY_SCRIPT);
+            run.extract(PARITY_SCRIPT);
             return run;
         } catch (IOException | RuntimeException e) {
             run.closeAfter(e);
@@ -96,6 +98,31 @@ final class PyTorchStudyRun implements AutoCloseable {
                 "--width", Integer.toString(width), "--noise-dim", Integer.toString(noiseDim), "--ema-decay", Double.toString(emaDecay),
                 "--seed", Long.toString(seed), "--onnx", onnx.toString(), "--progress-every", Integer.toString(progressEvery),
                 "--export-at", exportAt.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        JsonNode result = runScript(python, command, log);
+        SortedMap<Integer, Path> exported = new TreeMap<>();
+        result.path("exported").properties().forEach(e -> exported.put(Integer.parseInt(e.getKey()), Path.of(e.getValue().asText())));
+        return new Outcome(result.path("seconds").asDouble(Double.NaN), result.path("torch").asText("unknown"),
+                result.path("threads").asInt(0), Path.of(result.path("onnx").asText(onnx.toString())), exported);
+    }
+
+    /** The folder the scripts were extracted to; a caller's input files go there too, and are deleted with it. */
+    Path folder() {
+        return folder;
+    }
+
+    /** The command line that runs one of the extracted scripts ({@code BENCH_SCRIPT}, ...) with {@code args}. */
+    List<String> command(String python, String script, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(python, folder.resolve(Path.of(script).getFileName()).toString()));
+        command.addAll(args);
+        return command;
+    }
+
+    /**
+     * Runs {@code command} to the end, its stderr going to {@code log}, and returns the last JSON line it printed.
+     *
+     * @throws IllegalStateException when it fails or prints no JSON line; its messages went to {@code log}
+     */
+    static JsonNode runScript(String python, List<String> command, PrintStream log) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         Process process;
@@ -123,11 +150,7 @@ final class PyTorchStudyRun implements AutoCloseable {
         }
         String json = lines.reversed().stream().filter(l -> l.startsWith("{")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("The PyTorch reference printed no JSON result line; its output was: " + lines));
-        JsonNode result = Json.mapper().readTree(json);
-        SortedMap<Integer, Path> exported = new TreeMap<>();
-        result.path("exported").properties().forEach(e -> exported.put(Integer.parseInt(e.getKey()), Path.of(e.getValue().asText())));
-        return new Outcome(result.path("seconds").asDouble(Double.NaN), result.path("torch").asText("unknown"),
-                result.path("threads").asInt(0), Path.of(result.path("onnx").asText(onnx.toString())), exported);
+        return Json.mapper().readTree(json);
     }
 
     /** Deletes the temporary folder and everything in it. */

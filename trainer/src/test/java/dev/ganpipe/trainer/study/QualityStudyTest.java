@@ -3,6 +3,8 @@ package dev.ganpipe.trainer.study;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ganpipe.common.Json;
 import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.quality.QualityMetrics;
@@ -11,10 +13,15 @@ import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.quality.data.RealData;
 import dev.ganpipe.trainer.data.DecodedImage;
 import dev.ganpipe.trainer.gan.GanConfig;
+import dev.ganpipe.trainer.gan.StepResult;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -118,7 +125,7 @@ class QualityStudyTest {
         assertThat(table.get(0)).isEqualTo("| step | FID pipeline | FID seed | FID pytorch-seed | KID pipeline | KID seed | KID pytorch-seed |");
         assertThat(table.get(2)).startsWith("| 1,000 | 30.00 | 45.00 | 40.00 |");
         assertThat(table.get(3)).startsWith("| 3,000 | 20.00 | – | 25.00 |");
-        assertThat(EqualStepTable.json(points, java.util.Map.of(Recipe.PIPELINE, 12.5), null))
+        assertThat(EqualStepTable.json(points, Map.of(Recipe.PIPELINE, 12.5), null))
                 .contains("\"recipe\" : \"pytorch-seed\"").contains("\"train_seconds\" : 12.5").doesNotContain("NaN");
     }
 
@@ -137,6 +144,21 @@ class QualityStudyTest {
         assertThat(once).allSatisfy(d -> assertThat(d.label()).isEqualTo(d.pixels()[0]));
         List<DecodedImage> epochs = new ArrayList<>();
         assertThat(data.source().drainTo(epochs, 100, Duration.ZERO)).isEqualTo(30);
+    }
+
+    @Test
+    void stepParityReportsTheLargestRelativeDifferenceOfTheFirstStepsAndOfAll() throws Exception {
+        List<StepResult> ours = List.of(new StepResult(1, 1.0f, 0.5f, 0.4f, 0.6f),
+                new StepResult(2, 1.0f, 0.5f, 0.4f, 0.6f));
+        JsonNode theirs = Json.mapper().readTree("{\"torch\": \"1.13\", \"steps\": ["
+                + "{\"d_loss\": 1.0, \"g_loss\": 0.5, \"d_real\": 0.4, \"d_fake\": 0.6},"
+                + "{\"d_loss\": 1.1, \"g_loss\": 0.5, \"d_real\": 0.4, \"d_fake\": 0.6}]}");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        StepParity.report(ours, theirs, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("| 1 | 1.000000 | 1.000000 |").contains("| 2 | 1.000000 | 1.100000 |")
+                .contains("ratio step_parity_max_relative_difference_first_3_steps 9.09e-02")
+                .contains("ratio step_parity_max_relative_difference_all_2_steps 9.09e-02");
     }
 
     private static QualityMetrics metrics(double fid, double kid) {
