@@ -132,6 +132,10 @@ final class PyTorchStudyRun implements AutoCloseable {
             throw new UncheckedIOException("Cannot start " + python + "; pass --python with an interpreter that imports torch "
                     + "(Debian's python3-torch installs it for /usr/bin/python3).", e);
         }
+        // A bench stopped with Ctrl-C or kill must not leave an hour of PyTorch training running behind it.
+        Process child = process;
+        Thread reaper = new Thread(child::destroyForcibly, "study-pytorch-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
         Thread errors = pump(process.getErrorStream(), log);
         List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -143,6 +147,12 @@ final class PyTorchStudyRun implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             process.destroyForcibly();
             throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is already exiting: the hook runs and ends the child, as intended.
+            }
         }
         if (process.exitValue() != 0) {
             throw new IllegalStateException("The PyTorch reference exited with code " + process.exitValue()
