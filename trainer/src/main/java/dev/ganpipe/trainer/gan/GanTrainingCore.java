@@ -242,9 +242,8 @@ public final class GanTrainingCore implements AutoCloseable {
     }
 
     /**
-     * A deterministic standard-normal noise block for fixed sample grids: {@code count * noiseDim}
-     * values of {@code (float) new java.util.Random(seed).nextGaussian()}, in order, the same as
-     * {@link Noise#gaussian}. Java specifies that algorithm, so any JVM reproduces the block.
+     * A deterministic standard-normal noise block for fixed sample grids: {@code count * noiseDim} values, the same as
+     * {@link Noise#gaussian} (the pipeline-wide definition), so any JVM reproduces the block.
      */
     public float[] noise(long seed, int count) {
         requireCount(count);
