@@ -1,5 +1,6 @@
 package dev.ganpipe.ingest.publish;
 
+import dev.ganpipe.common.time.Sleeper;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.normalize.ImageFormat;
 import dev.ganpipe.ingest.normalize.ImageNormalizer;
