@@ -30,7 +30,7 @@ final class ImageDecoder {
     }
 
     /** The pixels of the crop, and the format they came in. */
-    record Decoded(BufferedImage image, ImageFormat format) implements Decoding {
+    record Decoded(BufferedImage image, InputImageFormat format) implements Decoding {
     }
 
     /** The input was refused. */
@@ -47,17 +47,17 @@ final class ImageDecoder {
     }
 
     Decoding decode(byte[] bytes) {
-        Optional<ImageFormat> sniffed = ImageFormat.sniff(bytes);
+        Optional<InputImageFormat> sniffed = InputImageFormat.sniff(bytes);
         if (sniffed.isEmpty()) {
             return refuse(RejectReason.UNDECODABLE, "The " + bytes.length + " bytes are not an image in any format this service "
                     + "knows (PNG, JPEG, GIF, BMP); send the image file itself, not a page, an archive or text.");
         }
-        ImageFormat format = sniffed.get();
+        InputImageFormat format = sniffed.get();
         if (!format.decodable()) {
             return refuse(RejectReason.UNSUPPORTED_FORMAT, "This is a " + format.name() + " image, which this service does not decode; "
                     + "convert it to PNG or JPEG.");
         }
-        if (format == ImageFormat.BMP) {
+        if (format == InputImageFormat.BMP) {
             Optional<String> embedded = BmpHeader.embeddedFormat(bytes);
             if (embedded.isPresent()) {
                 return refuse(RejectReason.UNSUPPORTED_FORMAT, "This BMP carries a whole " + embedded.get() + " file as its pixels "
@@ -113,7 +113,7 @@ final class ImageDecoder {
         }
     }
 
-    private Optional<Outcome.Rejected> checkDimensions(ImageFormat format, int width, int height) {
+    private Optional<Outcome.Rejected> checkDimensions(InputImageFormat format, int width, int height) {
         if (width < 1 || height < 1) {
             return Optional.of(new Outcome.Rejected(RejectReason.UNDECODABLE, "The " + format.name() + " header declares "
                     + width + "x" + height + " pixels, which is no image; the file is corrupt."));
@@ -131,7 +131,7 @@ final class ImageDecoder {
         return Optional.empty();
     }
 
-    private static Outcome.Rejected failure(ImageFormat format, byte[] bytes, Exception e, List<String> warnings) {
+    private static Outcome.Rejected failure(InputImageFormat format, byte[] bytes, Exception e, List<String> warnings) {
         String messages = messages(e);
         String lower = messages.toLowerCase(Locale.ROOT);
         if (lower.contains("unsupported jpeg process") || lower.contains("arithmetic coding") || lower.contains("unsupported image type")) {
@@ -152,7 +152,7 @@ final class ImageDecoder {
     }
 
     /** Whether the format's end marker is missing: evidence of truncation once decoding has failed. */
-    private static boolean endMissing(ImageFormat format, byte[] b) {
+    private static boolean endMissing(InputImageFormat format, byte[] b) {
         return switch (format) {
             case PNG -> indexOf(b, new byte[] {'I', 'E', 'N', 'D'}) < 0;
             case JPEG -> indexOf(b, new byte[] {(byte) 0xff, (byte) 0xd9}) < 0;

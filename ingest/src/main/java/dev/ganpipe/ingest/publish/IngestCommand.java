@@ -2,8 +2,8 @@ package dev.ganpipe.ingest.publish;
 
 import dev.ganpipe.common.time.Sleeper;
 import dev.ganpipe.ingest.IngestConfig;
-import dev.ganpipe.ingest.normalize.ImageFormat;
 import dev.ganpipe.ingest.normalize.ImageNormalizer;
+import dev.ganpipe.ingest.normalize.InputImageFormat;
 import dev.ganpipe.ingest.normalize.Outcome;
 import dev.ganpipe.ingest.normalize.RejectReason;
 import dev.ganpipe.ingest.source.ImageSource;
@@ -189,7 +189,7 @@ public final class IngestCommand {
 
     private static void send(RawSink sink, SourceImage image, AtomicLong acknowledged, AtomicReference<Failure> failure) {
         throwIfFailed(failure.get(), acknowledged.get());
-        String contentType = ImageFormat.sniff(image.encodedBytes()).map(ImageFormat::mediaType).orElse("application/octet-stream");
+        String contentType = InputImageFormat.sniff(image.encodedBytes()).map(InputImageFormat::mediaType).orElse("application/octet-stream");
         sink.send(new RawImage(image.sourceId(), image.encodedBytes(), image.label(), contentType)).whenComplete((ok, error) -> {
             if (error == null) {
                 acknowledged.incrementAndGet();

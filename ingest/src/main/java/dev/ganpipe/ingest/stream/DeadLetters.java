@@ -2,7 +2,7 @@ package dev.ganpipe.ingest.stream;
 
 import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
-import dev.ganpipe.ingest.normalize.ImageFormat;
+import dev.ganpipe.ingest.normalize.InputImageFormat;
 import dev.ganpipe.ingest.normalize.RejectReason;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -53,7 +53,7 @@ public final class DeadLetters {
             String sourceTopic, int sourcePartition, long sourceOffset) {
         Headers headers = new RecordHeaders(original == null ? new Header[0] : original.toArray());
         String contentType = GanHeaders.text(headers, GanHeaders.CONTENT_TYPE)
-                .or(() -> value == null ? Optional.empty() : ImageFormat.sniff(value).map(ImageFormat::mediaType))
+                .or(() -> value == null ? Optional.empty() : InputImageFormat.sniff(value).map(InputImageFormat::mediaType))
                 .orElse("application/octet-stream");
         events.stamp(headers, CloudEvents.TYPE_IMAGE_REJECTED, contentType);
         GanHeaders.set(headers, GanHeaders.ERROR_REASON, reason.code());
