@@ -2,6 +2,7 @@ package dev.ganpipe.generator;
 
 import dev.ganpipe.common.image.Hashes;
 import dev.ganpipe.common.model.ModelManifest;
+import dev.ganpipe.common.model.ModelMetadata;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,7 +30,7 @@ public final class ConditionalTestModel {
 
     /** The model with class names in its metadata. */
     public static byte[] onnx() {
-        return onnx(Map.of("class_names", "[\"circle\",\"square\",\"cross\"]"));
+        return onnx(Map.of(ModelMetadata.CLASS_NAMES, "[\"circle\",\"square\",\"cross\"]"));
     }
 
     /** The model with the given metadata (e.g. none, to see a conditional model without classes refused). */

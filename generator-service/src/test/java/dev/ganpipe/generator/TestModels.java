@@ -2,6 +2,7 @@ package dev.ganpipe.generator;
 
 import dev.ganpipe.common.image.Hashes;
 import dev.ganpipe.common.model.ModelManifest;
+import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
 import dev.ganpipe.trainer.gan.StepResult;
@@ -60,7 +61,7 @@ public final class TestModels {
                 }
                 last = core.trainStep(real, BATCH);
             }
-            byte[] onnx = core.exportGeneratorOnnx(Map.of("step", Long.toString(core.step()), "dataset", "random-noise-test"));
+            byte[] onnx = core.exportGeneratorOnnx(Map.of(ModelMetadata.STEP, Long.toString(core.step()), "dataset", "random-noise-test"));
             return new Trained(onnx, Map.of("loss_d", (double) last.dLoss(), "loss_g", (double) last.gLoss()), core.step());
         }
     }

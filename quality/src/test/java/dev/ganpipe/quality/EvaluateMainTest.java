@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.common.Json;
 import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.quality.onnx.TinyOnnx;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -72,7 +73,7 @@ class EvaluateMainTest {
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) random.nextGaussian();
         }
-        Path model = Files.write(dir.resolve("tiny.onnx"), TinyOnnx.linearTanh(GRAY, nz, w, new float[GRAY.values()], true, Map.of("step", "7")));
+        Path model = Files.write(dir.resolve("tiny.onnx"), TinyOnnx.linearTanh(GRAY, nz, w, new float[GRAY.values()], true, Map.of(ModelMetadata.STEP, "7")));
         Path out = dir.resolve("report");
         List<String> args = List.of("--model", model.toString(), "--real", dir.toString(), "--count", "60", "--kid-subsets", "4",
                 "--kid-subset-size", "30", "--epochs", "2", "--cache-dir", dir.resolve("cache").toString());

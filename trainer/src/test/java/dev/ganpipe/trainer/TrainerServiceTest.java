@@ -18,6 +18,7 @@ import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.common.model.ModelDirectory;
 import dev.ganpipe.common.model.ModelHeaders;
 import dev.ganpipe.common.model.ModelManifest;
+import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.trainer.checkpoint.Checkpoint;
 import dev.ganpipe.trainer.checkpoint.CheckpointFile;
 import dev.ganpipe.trainer.checkpoint.CheckpointStore;
@@ -220,7 +221,7 @@ class TrainerServiceTest {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(onnx, new OrtSession.SessionOptions())) {
             assertThat(session.getInputInfo()).containsOnlyKeys("z", "label");
-            assertThat(session.getMetadata().getCustomMetadata()).containsEntry("num_classes", "3");
+            assertThat(session.getMetadata().getCustomMetadata()).containsEntry(ModelMetadata.NUM_CLASSES, "3");
         }
         Checkpoint last = CheckpointFile.read(new CheckpointStore(dir.resolve("conditional/checkpoints"), 2,
                 CheckpointStore.OnMismatch.FAIL).list().getFirst());

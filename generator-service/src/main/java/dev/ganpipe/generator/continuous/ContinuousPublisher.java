@@ -6,6 +6,7 @@ import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
 import dev.ganpipe.common.metrics.MetricNames;
 import dev.ganpipe.common.model.Noise;
+import dev.ganpipe.common.time.Sleeper;
 import dev.ganpipe.generator.images.Generation;
 import dev.ganpipe.generator.model.LoadedModel;
 import dev.ganpipe.generator.model.ModelLease;

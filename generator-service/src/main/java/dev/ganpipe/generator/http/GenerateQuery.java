@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param label the class for a conditional model, 0 or more
  * @param columns grid columns, 1 to {@code count}, only with {@code format=grid}
  */
-record GenerateQuery(ImageFormat format, int count, long seed, OptionalLong label, OptionalInt columns) {
+record GenerateQuery(ResponseFormat format, int count, long seed, OptionalLong label, OptionalInt columns) {
 
     /**
      * Parses the query of a request.
@@ -25,10 +25,10 @@ record GenerateQuery(ImageFormat format, int count, long seed, OptionalLong labe
      * @throws HttpError 400 {@code bad_parameter} saying which parameter is wrong and what it may be
      */
     static GenerateQuery parse(Request request, int maxCount) {
-        ImageFormat format = ImageFormat.parse(request.query("format").orElse(ImageFormat.GRID.parameter()));
-        int defaultCount = format == ImageFormat.PNG ? 1 : Math.min(ApiSettings.DEFAULT_COUNT, maxCount);
+        ResponseFormat format = ResponseFormat.parse(request.query("format").orElse(ResponseFormat.GRID.parameter()));
+        int defaultCount = format == ResponseFormat.PNG ? 1 : Math.min(ApiSettings.DEFAULT_COUNT, maxCount);
         int count = request.intParam("count", defaultCount, 1, maxCount);
-        if (format == ImageFormat.PNG && count != 1) {
+        if (format == ResponseFormat.PNG && count != 1) {
             throw HttpError.badRequest("format=png returns one image, but count was " + count + "; use format=grid or format=zip for more.");
         }
         long seed = request.query("seed").isPresent()
@@ -40,7 +40,7 @@ record GenerateQuery(ImageFormat format, int count, long seed, OptionalLong labe
         OptionalInt columns = request.query("columns").isPresent()
                 ? OptionalInt.of(request.intParam("columns", 1, 1, count))
                 : OptionalInt.empty();
-        if (columns.isPresent() && format != ImageFormat.GRID) {
+        if (columns.isPresent() && format != ResponseFormat.GRID) {
             throw HttpError.badRequest("Query parameter 'columns' lays out a grid; it needs format=grid, but format was " + format.parameter() + ".");
         }
         return new GenerateQuery(format, count, seed, label, columns);

@@ -74,7 +74,7 @@ public final class GeneratorApi {
     private Response generate(Request request) {
         BearerAuth.require(request, List.of(settings.apiKey(), settings.adminKey()), "Generating images", "--api-key");
         GenerateQuery query = GenerateQuery.parse(request, settings.maxCount());
-        ImageFormat format = query.format();
+        ResponseFormat format = query.format();
         int count = query.count();
         long seed = query.seed();
         OptionalLong label = query.label();
@@ -89,8 +89,8 @@ public final class GeneratorApi {
                 throw HttpError.badRequest(e.getMessage());
             }
             List<CanonicalImage> generated = generation.images(model, seed, count, labels);
-            byte[] body = format == ImageFormat.GRID && columns.isPresent()
-                    ? ImageFormat.grid(generated, columns.getAsInt())
+            byte[] body = format == ResponseFormat.GRID && columns.isPresent()
+                    ? ResponseFormat.grid(generated, columns.getAsInt())
                     : format.encode(generated);
             Response response = Response.of(200, format.contentType(), body)
                     .withHeader(MODEL_VERSION_HEADER, Long.toString(model.version()))
@@ -98,7 +98,7 @@ public final class GeneratorApi {
             if (label.isPresent()) {
                 response = response.withHeader(LABEL_HEADER, Long.toString(label.getAsLong()));
             }
-            if (format == ImageFormat.ZIP || format == ImageFormat.NPY) {
+            if (format == ResponseFormat.ZIP || format == ResponseFormat.NPY) {
                 response = response.withHeader("Content-Disposition", "attachment; filename=\"generated-v" + model.version()
                         + "-seed" + seed + "." + format.extension() + "\"");
             }

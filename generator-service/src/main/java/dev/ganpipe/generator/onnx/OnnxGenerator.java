@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.ganpipe.common.Json;
 import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.common.model.Noise;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -25,8 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One generator model in an ONNX Runtime session: input {@code z} float32 {@code [N, nz]}, output {@code image}
  * float32 {@code [N, C, H, W]} in [-1, 1] (DESIGN.md, "Model file"). A conditional generator also takes
- * {@code label} int64 {@code [N]} and names its classes in the metadata property {@value #CLASS_NAMES_PROPERTY}
- * (a JSON array or a comma-separated list) or counts them in {@value #NUM_CLASSES_PROPERTY}. {@link #load}
+ * {@code label} int64 {@code [N]} and names its classes in the metadata property {@value ModelMetadata#CLASS_NAMES}
+ * (a JSON array or a comma-separated list) or counts them in {@value ModelMetadata#NUM_CLASSES}. {@link #load}
  * validates the model with a test forward pass before anyone is served from it. {@link #generate} is thread-safe;
  * {@link #close} must not race a forward pass, which is why the registry reference-counts generators.
  */
@@ -36,10 +37,6 @@ public final class OnnxGenerator implements AutoCloseable {
     public static final String INPUT = "z";
     /** The label input of a conditional generator: int64 {@code [N]}. */
     public static final String LABEL_INPUT = "label";
-    /** Metadata property naming a conditional generator's classes, in label order. */
-    public static final String CLASS_NAMES_PROPERTY = "class_names";
-    /** Metadata property giving a conditional generator's class count when it has no class names. */
-    public static final String NUM_CLASSES_PROPERTY = "num_classes";
     /** The image output's name. */
     public static final String OUTPUT = "image";
     /** Images in the test forward pass run on load. */
@@ -307,17 +304,17 @@ public final class OnnxGenerator implements AutoCloseable {
         } catch (OrtException e) {
             throw new InvalidModelException("ONNX Runtime cannot read the model's metadata: " + e.getMessage(), e);
         }
-        Optional<List<String>> named = Optional.ofNullable(metadata.get(CLASS_NAMES_PROPERTY)).map(OnnxGenerator::parseClassNames);
+        Optional<List<String>> named = Optional.ofNullable(metadata.get(ModelMetadata.CLASS_NAMES)).map(OnnxGenerator::parseClassNames);
         List<String> classes;
         if (named.isPresent()) {
             classes = named.get();
-        } else if (metadata.containsKey(NUM_CLASSES_PROPERTY)) {
+        } else if (metadata.containsKey(ModelMetadata.NUM_CLASSES)) {
             int count;
             try {
-                count = Integer.parseInt(metadata.get(NUM_CLASSES_PROPERTY).trim());
+                count = Integer.parseInt(metadata.get(ModelMetadata.NUM_CLASSES).trim());
             } catch (NumberFormatException e) {
-                throw new InvalidModelException("Metadata property '" + NUM_CLASSES_PROPERTY + "' must be a whole number, but is '"
-                        + metadata.get(NUM_CLASSES_PROPERTY) + "'.", e);
+                throw new InvalidModelException("Metadata property '" + ModelMetadata.NUM_CLASSES + "' must be a whole number, but is '"
+                        + metadata.get(ModelMetadata.NUM_CLASSES) + "'.", e);
             }
             classes = new ArrayList<>();
             for (int i = 0; i < count; i++) {
@@ -325,8 +322,8 @@ public final class OnnxGenerator implements AutoCloseable {
             }
         } else {
             throw new InvalidModelException("The model is conditional (it has a '" + LABEL_INPUT + "' input) but its metadata names no"
-                    + " classes; export it with the metadata property '" + CLASS_NAMES_PROPERTY + "' (e.g. [\"t-shirt\",\"trouser\"]) or '"
-                    + NUM_CLASSES_PROPERTY + "'.");
+                    + " classes; export it with the metadata property '" + ModelMetadata.CLASS_NAMES + "' (e.g. [\"t-shirt\",\"trouser\"]) or '"
+                    + ModelMetadata.NUM_CLASSES + "'.");
         }
         if (classes.isEmpty() || classes.size() > MAX_CLASSES) {
             throw new InvalidModelException("A conditional generator has 1 to " + MAX_CLASSES + " classes, but this model's metadata gives "
@@ -343,7 +340,7 @@ public final class OnnxGenerator implements AutoCloseable {
                 Json.mapper().readTree(trimmed).forEach(node -> names.add(node.asText()));
                 return names;
             } catch (IOException e) {
-                throw new InvalidModelException("Metadata property '" + CLASS_NAMES_PROPERTY + "' starts like a JSON array but is not one: "
+                throw new InvalidModelException("Metadata property '" + ModelMetadata.CLASS_NAMES + "' starts like a JSON array but is not one: "
                         + e.getMessage(), e);
             }
         }

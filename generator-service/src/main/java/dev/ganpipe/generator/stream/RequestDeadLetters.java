@@ -35,7 +35,7 @@ final class RequestDeadLetters {
     }
 
     /** New headers for a dead letter: a copy of the original's plus the error, source and CloudEvents headers. */
-    Headers headers(Headers original, RejectReason reason, String detail, String sourceTopic, int sourcePartition, long sourceOffset) {
+    Headers headers(Headers original, RequestRejectReason reason, String detail, String sourceTopic, int sourcePartition, long sourceOffset) {
         Headers headers = new RecordHeaders(original == null ? new Header[0] : original.toArray());
         String contentType = GanHeaders.text(headers, GanHeaders.CONTENT_TYPE).orElse(JSON);
         events.stamp(headers, TYPE_REQUEST_REJECTED, contentType);
@@ -48,7 +48,7 @@ final class RequestDeadLetters {
     }
 
     /** A complete dead letter, for the Streams error handler, which hands records to Streams to produce. */
-    ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, Headers original, RejectReason reason, String detail,
+    ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, Headers original, RequestRejectReason reason, String detail,
             String sourceTopic, int sourcePartition, long sourceOffset) {
         Headers headers = headers(original, reason, detail, sourceTopic, sourcePartition, sourceOffset);
         return new ProducerRecord<>(topic, null, key, keptValue(value, headers), headers);

@@ -32,9 +32,10 @@ public final class RequestErrorHandler implements DeserializationExceptionHandle
             Exception exception) {
         LOG.error("Could not deserialise the request at {}-{}@{}; it goes to the dead-letter topic.",
                 context.topic(), context.partition(), context.offset(), exception);
-        handlerContext.metrics().rejected(RejectReason.INTERNAL);
+        handlerContext.metrics().rejected(RequestRejectReason.INTERNAL);
         return DeserializationExceptionHandler.Response.resume(List.of(handlerContext.deadLetters().record(record.key(), record.value(),
-                record.headers(), RejectReason.INTERNAL, "The request could not be deserialised (" + exception + "); report this with the record.",
+                record.headers(), RequestRejectReason.INTERNAL,
+                "The request could not be deserialised (" + exception + "); report this with the record.",
                 context.topic(), context.partition(), context.offset())));
     }
 
@@ -42,9 +43,9 @@ public final class RequestErrorHandler implements DeserializationExceptionHandle
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         LOG.error("Generating the images for the request at {}-{}@{} failed; it goes to the dead-letter topic.",
                 context.topic(), context.partition(), context.offset(), exception);
-        handlerContext.metrics().rejected(RejectReason.INTERNAL);
+        handlerContext.metrics().rejected(RequestRejectReason.INTERNAL);
         return ProcessingExceptionHandler.Response.resume(List.of(handlerContext.deadLetters().record(context.sourceRawKey(),
-                context.sourceRawValue(), context.headers(), RejectReason.INTERNAL,
+                context.sourceRawValue(), context.headers(), RequestRejectReason.INTERNAL,
                 "The generator service failed on this request (" + exception + "); resend it, and report it if it fails again.",
                 context.topic(), context.partition(), context.offset())));
     }

@@ -21,13 +21,13 @@ public final class RequestMetrics {
     public static final String REASON_NONE = "none";
 
     private final Counter accepted;
-    private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+    private final Map<RequestRejectReason, Counter> rejected = new EnumMap<>(RequestRejectReason.class);
 
     public RequestMetrics(MeterRegistry meters) {
         String description = "synthetic.requests records, by outcome and rejection reason";
         accepted = Counter.builder(MetricNames.GENERATOR_STREAM_REQUESTS).tag(OUTCOME, ACCEPTED).tag(REASON, REASON_NONE)
                 .description(description).register(meters);
-        for (RejectReason reason : RejectReason.values()) {
+        for (RequestRejectReason reason : RequestRejectReason.values()) {
             rejected.put(reason, Counter.builder(MetricNames.GENERATOR_STREAM_REQUESTS).tag(OUTCOME, REJECTED).tag(REASON, reason.code())
                     .description(description).register(meters));
         }
@@ -39,7 +39,7 @@ public final class RequestMetrics {
     }
 
     /** Counts a dead-lettered request. */
-    void rejected(RejectReason reason) {
+    void rejected(RequestRejectReason reason) {
         rejected.get(reason).increment();
     }
 }

@@ -68,14 +68,14 @@ final class RequestProcessor implements Processor<byte[], byte[], Object, byte[]
     private void answer(Record<byte[], byte[]> record, RecordMetadata source) throws RequestRejectedException {
         String requestId = requestId(record.key());
         SyntheticRequest request = SyntheticRequest.parse(record.value(), maxCount);
-        try (ModelLease lease = generation.acquire().orElseThrow(() -> new RequestRejectedException(RejectReason.NO_MODEL,
+        try (ModelLease lease = generation.acquire().orElseThrow(() -> new RequestRejectedException(RequestRejectReason.NO_MODEL,
                 "No generator model was live when the request arrived; resend it once the service's /readyz answers 200."))) {
             LoadedModel model = lease.model();
             long[] labels;
             try {
                 labels = Generation.labels(model, request.count(), request.label());
             } catch (LabelException e) {
-                throw new RequestRejectedException(RejectReason.BAD_LABEL, e.getMessage());
+                throw new RequestRejectedException(RequestRejectReason.BAD_LABEL, e.getMessage());
             }
             long seed = request.seed().orElseGet(() -> SyntheticRequest.seedFor(source.topic(), source.partition(), source.offset()));
             List<CanonicalImage> images = generation.images(model, seed, request.count(), labels);
@@ -105,14 +105,14 @@ final class RequestProcessor implements Processor<byte[], byte[], Object, byte[]
 
     private static String requestId(byte[] key) throws RequestRejectedException {
         if (key == null) {
-            throw new RequestRejectedException(RejectReason.MISSING_KEY, "The request has no key; key each request with its request id, "
+            throw new RequestRejectedException(RequestRejectReason.MISSING_KEY, "The request has no key; key each request with its request id, "
                     + "which keys every image of the answer.");
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(key)).toString();
         } catch (CharacterCodingException e) {
-            throw new RequestRejectedException(RejectReason.MALFORMED_REQUEST, "The request id (the record key) is not UTF-8 text ("
+            throw new RequestRejectedException(RequestRejectReason.MALFORMED_REQUEST, "The request id (the record key) is not UTF-8 text ("
                     + e.getMessage() + "); key requests with a string id.");
         }
     }

@@ -8,14 +8,14 @@ final class RequestRejectedException extends Exception {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final RejectReason reason;
+    private final RequestRejectReason reason;
 
-    RequestRejectedException(RejectReason reason, String detail) {
+    RequestRejectedException(RequestRejectReason reason, String detail) {
         super(detail);
         this.reason = reason;
     }
 
-    RejectReason reason() {
+    RequestRejectReason reason() {
         return reason;
     }
 }

@@ -39,44 +39,46 @@ record SyntheticRequest(int count, OptionalLong seed, OptionalLong label) {
      */
     static SyntheticRequest parse(byte[] value, int maxCount) throws RequestRejectedException {
         if (value == null || value.length == 0) {
-            throw new RequestRejectedException(RejectReason.MALFORMED_REQUEST, "The request has no value; send a JSON object such as " + EXAMPLE + ".");
+            throw new RequestRejectedException(RequestRejectReason.MALFORMED_REQUEST,
+                    "The request has no value; send a JSON object such as " + EXAMPLE + ".");
         }
         if (value.length > MAX_BYTES) {
-            throw new RequestRejectedException(RejectReason.MALFORMED_REQUEST, "The request is " + value.length + " bytes, more than the "
+            throw new RequestRejectedException(RequestRejectReason.MALFORMED_REQUEST, "The request is " + value.length + " bytes, more than the "
                     + MAX_BYTES + " a request may have; send a JSON object such as " + EXAMPLE + ".");
         }
         JsonNode root;
         try {
             root = READER.readTree(value);
         } catch (IOException e) {
-            throw new RequestRejectedException(RejectReason.MALFORMED_REQUEST, "The request is not valid JSON (" + firstLine(e.getMessage())
+            throw new RequestRejectedException(RequestRejectReason.MALFORMED_REQUEST, "The request is not valid JSON (" + firstLine(e.getMessage())
                     + "); send a JSON object such as " + EXAMPLE + ".");
         }
         if (root == null || !root.isObject()) {
-            throw new RequestRejectedException(RejectReason.MALFORMED_REQUEST, "The request must be a JSON object such as " + EXAMPLE
+            throw new RequestRejectedException(RequestRejectReason.MALFORMED_REQUEST, "The request must be a JSON object such as " + EXAMPLE
                     + ", but was " + (root == null ? "empty" : "a JSON " + root.getNodeType().name().toLowerCase(Locale.ROOT)) + ".");
         }
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw new RequestRejectedException(RejectReason.MALFORMED_REQUEST, "The request has an unknown field '" + abbreviate(name)
+                throw new RequestRejectedException(RequestRejectReason.MALFORMED_REQUEST, "The request has an unknown field '" + abbreviate(name)
                         + "'; a request has 'count' and optionally 'seed' and 'label', e.g. " + EXAMPLE + ".");
             }
         }
         JsonNode count = root.get("count");
         if (count == null || count.isNull()) {
-            throw new RequestRejectedException(RejectReason.BAD_COUNT, "The request has no 'count'; say how many images, 1 to " + maxCount + ", e.g. " + EXAMPLE + ".");
+            throw new RequestRejectedException(RequestRejectReason.BAD_COUNT,
+                    "The request has no 'count'; say how many images, 1 to " + maxCount + ", e.g. " + EXAMPLE + ".");
         }
         if (!count.isIntegralNumber() || !count.canConvertToLong() || count.asLong() < 1 || count.asLong() > maxCount) {
-            throw new RequestRejectedException(RejectReason.BAD_COUNT, "'count' must be a whole number from 1 to " + maxCount
+            throw new RequestRejectedException(RequestRejectReason.BAD_COUNT, "'count' must be a whole number from 1 to " + maxCount
                     + " (the service's --max-count), but was " + abbreviate(count.toString()) + ".");
         }
         OptionalLong seed = OptionalLong.empty();
         JsonNode seedNode = root.get("seed");
         if (seedNode != null && !seedNode.isNull()) {
             if (!seedNode.isIntegralNumber() || !seedNode.canConvertToLong()) {
-                throw new RequestRejectedException(RejectReason.MALFORMED_REQUEST, "'seed' must be a whole number that fits in 64 bits, but was "
-                        + abbreviate(seedNode.toString()) + "; leave it out for a seed derived from the record.");
+                throw new RequestRejectedException(RequestRejectReason.MALFORMED_REQUEST, "'seed' must be a whole number that fits in"
+                        + " 64 bits, but was " + abbreviate(seedNode.toString()) + "; leave it out for a seed derived from the record.");
             }
             seed = OptionalLong.of(seedNode.asLong());
         }
@@ -84,7 +86,7 @@ record SyntheticRequest(int count, OptionalLong seed, OptionalLong label) {
         JsonNode labelNode = root.get("label");
         if (labelNode != null && !labelNode.isNull()) {
             if (!labelNode.isIntegralNumber() || !labelNode.canConvertToLong() || labelNode.asLong() < 0) {
-                throw new RequestRejectedException(RejectReason.BAD_LABEL, "'label' must be a class number, 0 or more, but was "
+                throw new RequestRejectedException(RequestRejectReason.BAD_LABEL, "'label' must be a class number, 0 or more, but was "
                         + abbreviate(labelNode.toString()) + ".");
             }
             label = OptionalLong.of(labelNode.asLong());

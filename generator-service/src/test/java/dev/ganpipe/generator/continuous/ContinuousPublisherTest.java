@@ -11,6 +11,7 @@ import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
 import dev.ganpipe.common.metrics.MetricNames;
 import dev.ganpipe.common.time.ManualClock;
+import dev.ganpipe.common.time.Sleeper;
 import dev.ganpipe.generator.ConditionalTestModel;
 import dev.ganpipe.generator.TestModels;
 import dev.ganpipe.generator.batch.MicroBatcher;

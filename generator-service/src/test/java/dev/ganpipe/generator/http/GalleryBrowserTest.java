@@ -117,7 +117,7 @@ class GalleryBrowserTest {
             wait.until(d -> info().startsWith("model v7"));
             WebElement grid = driver.findElement(By.cssSelector("#samples img"));
             wait.until(d -> naturalWidth(grid) > 0);
-            assertThat(naturalWidth(grid)).as("an 8x8 grid of 28-pixel tiles").isEqualTo(8 * 28 + 9 * ImageFormat.GRID_PADDING);
+            assertThat(naturalWidth(grid)).as("an 8x8 grid of 28-pixel tiles").isEqualTo(8 * 28 + 9 * ResponseFormat.GRID_PADDING);
             String before = pixels(grid);
             String caption = info();
             assertThat(caption).contains("seed");
@@ -149,7 +149,7 @@ class GalleryBrowserTest {
             assertThat(rows).hasSize(3);
             for (WebElement row : rows) {
                 wait.until(d -> naturalWidth(row) > 0);
-                assertThat(naturalWidth(row)).as("one row of 8 tiles").isEqualTo(8 * ConditionalTestModel.SIZE + 9 * ImageFormat.GRID_PADDING);
+                assertThat(naturalWidth(row)).as("one row of 8 tiles").isEqualTo(8 * ConditionalTestModel.SIZE + 9 * ResponseFormat.GRID_PADDING);
             }
             assertThat(pixels(rows.get(0))).as("each class has its own images").isNotEqualTo(pixels(rows.get(2)));
         }

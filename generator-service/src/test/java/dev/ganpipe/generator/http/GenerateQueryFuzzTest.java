@@ -30,12 +30,12 @@ class GenerateQueryFuzzTest {
             return;
         }
         assertThat(parsed.count()).isBetween(1, MAX_COUNT);
-        if (parsed.format() == ImageFormat.PNG) {
+        if (parsed.format() == ResponseFormat.PNG) {
             assertThat(parsed.count()).isEqualTo(1);
         }
         parsed.label().ifPresent(label -> assertThat(label).isBetween(0L, (long) Integer.MAX_VALUE));
         if (parsed.columns().isPresent()) {
-            assertThat(parsed.format()).isEqualTo(ImageFormat.GRID);
+            assertThat(parsed.format()).isEqualTo(ResponseFormat.GRID);
             assertThat(parsed.columns().getAsInt()).isBetween(1, parsed.count());
         }
     }

@@ -77,7 +77,7 @@ class GeneratorApiTest {
         BufferedImage grid = png(response.body());
         int columns = ImageGrid.columnsFor(10);
         int rows = 3;
-        int pad = ImageFormat.GRID_PADDING;
+        int pad = ResponseFormat.GRID_PADDING;
         assertThat(columns).isEqualTo(4);
         assertThat(grid.getWidth()).isEqualTo(columns * 28 + (columns + 1) * pad);
         assertThat(grid.getHeight()).isEqualTo(rows * 28 + (rows + 1) * pad);
@@ -278,8 +278,8 @@ class GeneratorApiTest {
         withModel();
         BufferedImage row = png(api.get("/v1/generate?count=8&columns=8&seed=1").body());
 
-        assertThat(row.getWidth()).isEqualTo(8 * 28 + 9 * ImageFormat.GRID_PADDING);
-        assertThat(row.getHeight()).isEqualTo(28 + 2 * ImageFormat.GRID_PADDING);
+        assertThat(row.getWidth()).isEqualTo(8 * 28 + 9 * ResponseFormat.GRID_PADDING);
+        assertThat(row.getHeight()).isEqualTo(28 + 2 * ResponseFormat.GRID_PADDING);
         assertThat(api.get("/v1/generate?count=8&columns=9").statusCode()).as("more columns than images").isEqualTo(400);
         assertThat(json(api.get("/v1/generate?count=8&columns=2&format=zip")).get("message").asText()).contains("format=grid");
     }

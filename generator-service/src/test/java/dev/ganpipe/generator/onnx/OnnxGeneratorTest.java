@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.common.model.Noise;
 import dev.ganpipe.generator.ConditionalTestModel;
 import dev.ganpipe.generator.TestModels;
@@ -109,13 +110,13 @@ class OnnxGeneratorTest {
     @Test
     void aConditionalGeneratorMayCountItsClassesInsteadOfNamingThemButMustSayOneOrTheOther() {
         ImageShape shape = new ImageShape(ConditionalTestModel.SIZE, ConditionalTestModel.SIZE, 1);
-        try (OnnxGenerator counted = OnnxGenerator.load(ort, ConditionalTestModel.onnx(Map.of("num_classes", "3")), shape,
+        try (OnnxGenerator counted = OnnxGenerator.load(ort, ConditionalTestModel.onnx(Map.of(ModelMetadata.NUM_CLASSES, "3")), shape,
                 ConditionalTestModel.NOISE_DIM)) {
             assertThat(counted.classNames()).containsExactly("0", "1", "2");
         }
         assertThatThrownBy(() -> OnnxGenerator.load(ort, ConditionalTestModel.onnx(Map.of()), shape, ConditionalTestModel.NOISE_DIM))
-                .isInstanceOf(InvalidModelException.class).hasMessageContaining("class_names").hasMessageContaining("num_classes");
-        assertThatThrownBy(() -> OnnxGenerator.load(ort, ConditionalTestModel.onnx(Map.of("num_classes", "5")), shape,
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining(ModelMetadata.CLASS_NAMES).hasMessageContaining(ModelMetadata.NUM_CLASSES);
+        assertThatThrownBy(() -> OnnxGenerator.load(ort, ConditionalTestModel.onnx(Map.of(ModelMetadata.NUM_CLASSES, "5")), shape,
                 ConditionalTestModel.NOISE_DIM))
                 .as("the load-time probe runs the last class the metadata claims, which the model does not have")
                 .isInstanceOf(InvalidModelException.class);

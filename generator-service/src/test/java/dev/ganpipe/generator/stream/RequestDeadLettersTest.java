@@ -22,7 +22,7 @@ class RequestDeadLettersTest {
     @Test
     void aSmallRequestIsKeptWhole() {
         byte[] value = "{count: lots".getBytes(StandardCharsets.UTF_8);
-        ProducerRecord<byte[], byte[]> letter = letters.record(key, value, new RecordHeaders(), RejectReason.MALFORMED_REQUEST,
+        ProducerRecord<byte[], byte[]> letter = letters.record(key, value, new RecordHeaders(), RequestRejectReason.MALFORMED_REQUEST,
                 "Not JSON.", "synthetic.requests", 0, 3);
         assertThat(letter.value()).isSameAs(value);
         assertThat(GanHeaders.text(letter.headers(), GanHeaders.ERROR_DETAIL)).hasValue("Not JSON.");
@@ -31,7 +31,7 @@ class RequestDeadLettersTest {
     @Test
     void aHugeRequestIsLeftOutAndTheDetailSaysWhereItIs() {
         byte[] value = new byte[1_048_000];
-        ProducerRecord<byte[], byte[]> letter = letters.record(key, value, new RecordHeaders(), RejectReason.MALFORMED_REQUEST,
+        ProducerRecord<byte[], byte[]> letter = letters.record(key, value, new RecordHeaders(), RequestRejectReason.MALFORMED_REQUEST,
                 "Too long.", "synthetic.requests", 0, 3);
         assertThat(letter.value()).isNull();
         assertThat(GanHeaders.text(letter.headers(), GanHeaders.ERROR_DETAIL)).hasValueSatisfying(detail -> assertThat(detail)

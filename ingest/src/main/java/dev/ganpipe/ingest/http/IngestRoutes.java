@@ -5,7 +5,7 @@ import dev.ganpipe.common.http.HttpError;
 import dev.ganpipe.common.http.Request;
 import dev.ganpipe.common.http.Response;
 import dev.ganpipe.common.http.Routes;
-import dev.ganpipe.ingest.normalize.ImageFormat;
+import dev.ganpipe.ingest.normalize.InputImageFormat;
 import dev.ganpipe.ingest.publish.RawImage;
 import dev.ganpipe.ingest.publish.RawSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -64,7 +64,7 @@ public final class IngestRoutes {
         String header = request.header("Content-Type").orElseThrow(() -> unsupported("The request has no Content-Type"));
         boolean multipart = Multipart.isMultipart(header);
         Optional<String> boundary = multipart ? Optional.of(Multipart.boundary(header)) : Optional.empty();
-        Optional<ImageFormat> rawFormat = multipart ? Optional.empty() : Optional.of(rawFormat(header));
+        Optional<InputImageFormat> rawFormat = multipart ? Optional.empty() : Optional.of(rawFormat(header));
         Optional<String> queryLabel = request.query(LABEL_FIELD).map(text -> label(text, policy, "The label"));
         if (!slots.tryAcquire()) {
             return Response.error(503, "busy", "Too many uploads are in flight (limit " + policy.maxConcurrent()
@@ -80,7 +80,7 @@ public final class IngestRoutes {
         }
     }
 
-    private static RawImage rawImage(byte[] body, ImageFormat format, Optional<String> label) {
+    private static RawImage rawImage(byte[] body, InputImageFormat format, Optional<String> label) {
         if (body.length == 0) {
             throw new HttpError(400, "empty", "The request body is empty; send the image bytes as the body.");
         }
@@ -149,8 +149,8 @@ public final class IngestRoutes {
         return Response.json(error.status(), body);
     }
 
-    private static ImageFormat rawFormat(String header) {
-        Optional<ImageFormat> format = ImageFormat.forMediaType(header);
+    private static InputImageFormat rawFormat(String header) {
+        Optional<InputImageFormat> format = InputImageFormat.forMediaType(header);
         if (format.isEmpty() || !format.get().decodable()) {
             throw unsupported("Content-Type '" + header + "' is not an image type this service decodes");
         }
@@ -161,11 +161,11 @@ public final class IngestRoutes {
      * A part's format: its declared image type, or, when it declares none or only {@code application/octet-stream}
      * (as clients do for unknown file extensions), what its bytes start with.
      */
-    private static ImageFormat partFormat(Multipart.Part part) {
+    private static InputImageFormat partFormat(Multipart.Part part) {
         String declared = part.contentType().orElse("application/octet-stream");
-        Optional<ImageFormat> format = declared.toLowerCase(Locale.ROOT).startsWith("application/octet-stream")
-                ? ImageFormat.sniff(part.body())
-                : ImageFormat.forMediaType(declared);
+        Optional<InputImageFormat> format = declared.toLowerCase(Locale.ROOT).startsWith("application/octet-stream")
+                ? InputImageFormat.sniff(part.body())
+                : InputImageFormat.forMediaType(declared);
         if (format.isEmpty() || !format.get().decodable()) {
             throw unsupported("The part " + part.describe() + " (Content-Type '" + declared + "') is not an image type this service decodes");
         }

@@ -30,7 +30,7 @@ final class ImageDecoder {
     }
 
     /** The pixels of the crop, and the format they came in. */
-    record Decoded(BufferedImage image, ImageFormat format) implements Decoding {
+    record Decoded(BufferedImage image, InputImageFormat format) implements Decoding {
     }
 
     /** The input was refused. */
@@ -47,27 +47,27 @@ final class ImageDecoder {
     }
 
     Decoding decode(byte[] bytes) {
-        Optional<ImageFormat> sniffed = ImageFormat.sniff(bytes);
+        Optional<InputImageFormat> sniffed = InputImageFormat.sniff(bytes);
         if (sniffed.isEmpty()) {
-            return refuse(RejectReason.UNDECODABLE, "The " + bytes.length + " bytes are not an image in any format this service "
+            return refuse(ImageRejectReason.UNDECODABLE, "The " + bytes.length + " bytes are not an image in any format this service "
                     + "knows (PNG, JPEG, GIF, BMP); send the image file itself, not a page, an archive or text.");
         }
-        ImageFormat format = sniffed.get();
+        InputImageFormat format = sniffed.get();
         if (!format.decodable()) {
-            return refuse(RejectReason.UNSUPPORTED_FORMAT, "This is a " + format.name() + " image, which this service does not decode; "
+            return refuse(ImageRejectReason.UNSUPPORTED_FORMAT, "This is a " + format.name() + " image, which this service does not decode; "
                     + "convert it to PNG or JPEG.");
         }
-        if (format == ImageFormat.BMP) {
+        if (format == InputImageFormat.BMP) {
             Optional<String> embedded = BmpHeader.embeddedFormat(bytes);
             if (embedded.isPresent()) {
-                return refuse(RejectReason.UNSUPPORTED_FORMAT, "This BMP carries a whole " + embedded.get() + " file as its pixels "
+                return refuse(ImageRejectReason.UNSUPPORTED_FORMAT, "This BMP carries a whole " + embedded.get() + " file as its pixels "
                         + "(compression BI_" + embedded.get() + "), whose size its header does not bound; send the "
                         + embedded.get() + " itself, or a plain BMP.");
             }
         }
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
         if (!readers.hasNext()) {
-            return refuse(RejectReason.UNSUPPORTED_FORMAT, "This JVM has no decoder for " + format.name() + "; convert the image to PNG.");
+            return refuse(ImageRejectReason.UNSUPPORTED_FORMAT, "This JVM has no decoder for " + format.name() + "; convert the image to PNG.");
         }
         ImageReader reader = readers.next();
         List<String> warnings = new ArrayList<>();
@@ -101,7 +101,7 @@ final class ImageDecoder {
                 return new Refused(failure(format, bytes, e, warnings));
             }
             if (warnings.stream().anyMatch(ImageDecoder::meansTruncated)) {
-                return refuse(RejectReason.TRUNCATED, "The " + format.name() + " stops before its image data ends (" + warnings.getFirst()
+                return refuse(ImageRejectReason.TRUNCATED, "The " + format.name() + " stops before its image data ends (" + warnings.getFirst()
                         + "); send the complete file.");
             }
             return new Decoded(image, format);
@@ -113,36 +113,36 @@ final class ImageDecoder {
         }
     }
 
-    private Optional<Outcome.Rejected> checkDimensions(ImageFormat format, int width, int height) {
+    private Optional<Outcome.Rejected> checkDimensions(InputImageFormat format, int width, int height) {
         if (width < 1 || height < 1) {
-            return Optional.of(new Outcome.Rejected(RejectReason.UNDECODABLE, "The " + format.name() + " header declares "
+            return Optional.of(new Outcome.Rejected(ImageRejectReason.UNDECODABLE, "The " + format.name() + " header declares "
                     + width + "x" + height + " pixels, which is no image; the file is corrupt."));
         }
         long pixels = (long) width * height;
         if (pixels > settings.maxPixels()) {
-            return Optional.of(new Outcome.Rejected(RejectReason.TOO_MANY_PIXELS, "The " + format.name() + " declares "
+            return Optional.of(new Outcome.Rejected(ImageRejectReason.TOO_MANY_PIXELS, "The " + format.name() + " declares "
                     + width + "x" + height + " = " + pixels + " pixels, over the limit of " + settings.maxPixels()
                     + "; it was not decoded. Downscale it first, or raise --max-pixels if it is genuine."));
         }
         if (width < settings.minSide() || height < settings.minSide()) {
-            return Optional.of(new Outcome.Rejected(RejectReason.TOO_SMALL, "The image is " + width + "x" + height
+            return Optional.of(new Outcome.Rejected(ImageRejectReason.TOO_SMALL, "The image is " + width + "x" + height
                     + " pixels, below the minimum of " + settings.minSide() + " on each side; send a larger image, or lower --min-side."));
         }
         return Optional.empty();
     }
 
-    private static Outcome.Rejected failure(ImageFormat format, byte[] bytes, Exception e, List<String> warnings) {
+    private static Outcome.Rejected failure(InputImageFormat format, byte[] bytes, Exception e, List<String> warnings) {
         String messages = messages(e);
         String lower = messages.toLowerCase(Locale.ROOT);
         if (lower.contains("unsupported jpeg process") || lower.contains("arithmetic coding") || lower.contains("unsupported image type")) {
-            return new Outcome.Rejected(RejectReason.UNSUPPORTED_FORMAT, "This JPEG uses a variant the decoder does not support ("
+            return new Outcome.Rejected(ImageRejectReason.UNSUPPORTED_FORMAT, "This JPEG uses a variant the decoder does not support ("
                     + messages + "); re-save it as a baseline JPEG or as PNG.");
         }
         if (hasCause(e, EOFException.class) || warnings.stream().anyMatch(ImageDecoder::meansTruncated) || endMissing(format, bytes)) {
-            return new Outcome.Rejected(RejectReason.TRUNCATED, "The " + format.name() + " ends after " + bytes.length
+            return new Outcome.Rejected(ImageRejectReason.TRUNCATED, "The " + format.name() + " ends after " + bytes.length
                     + " bytes, before its image data is complete (" + messages + "); send the complete file.");
         }
-        return new Outcome.Rejected(RejectReason.UNDECODABLE, "The " + format.name() + " could not be decoded (" + messages
+        return new Outcome.Rejected(ImageRejectReason.UNDECODABLE, "The " + format.name() + " could not be decoded (" + messages
                 + "); check that the file opens in an image viewer and send it again.");
     }
 
@@ -152,7 +152,7 @@ final class ImageDecoder {
     }
 
     /** Whether the format's end marker is missing: evidence of truncation once decoding has failed. */
-    private static boolean endMissing(ImageFormat format, byte[] b) {
+    private static boolean endMissing(InputImageFormat format, byte[] b) {
         return switch (format) {
             case PNG -> indexOf(b, new byte[] {'I', 'E', 'N', 'D'}) < 0;
             case JPEG -> indexOf(b, new byte[] {(byte) 0xff, (byte) 0xd9}) < 0;
@@ -199,7 +199,7 @@ final class ImageDecoder {
         return out.toString();
     }
 
-    private static Refused refuse(RejectReason reason, String detail) {
+    private static Refused refuse(ImageRejectReason reason, String detail) {
         return new Refused(new Outcome.Rejected(reason, detail));
     }
 }

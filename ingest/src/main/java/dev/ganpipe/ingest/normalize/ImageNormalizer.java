@@ -36,17 +36,17 @@ public final class ImageNormalizer {
      */
     public Outcome normalize(byte[] bytes, Optional<String> label) {
         if (bytes == null || bytes.length == 0) {
-            return new Outcome.Rejected(RejectReason.EMPTY, "The record has no bytes; send the encoded image as the record value.");
+            return new Outcome.Rejected(ImageRejectReason.EMPTY, "The record has no bytes; send the encoded image as the record value.");
         }
         if (bytes.length > settings.maxBytes()) {
-            return new Outcome.Rejected(RejectReason.TOO_LARGE, "The image has " + bytes.length + " bytes, over the limit of "
+            return new Outcome.Rejected(ImageRejectReason.TOO_LARGE, "The image has " + bytes.length + " bytes, over the limit of "
                     + settings.maxBytes() + "; downscale or recompress it, or raise --max-bytes.");
         }
         OptionalInt classIndex = OptionalInt.empty();
         if (label.isPresent()) {
             classIndex = settings.classes().resolve(label.get());
             if (classIndex.isEmpty()) {
-                return new Outcome.Rejected(RejectReason.BAD_LABEL, "The label '" + abbreviate(label.get()) + "' is not "
+                return new Outcome.Rejected(ImageRejectReason.BAD_LABEL, "The label '" + abbreviate(label.get()) + "' is not "
                         + settings.classes().describe() + "; fix the label or the --classes list.");
             }
         }

@@ -42,7 +42,7 @@ public sealed interface Outcome permits Outcome.Accepted, Outcome.Rejected {
      * @param reason the machine reason
      * @param detail one sentence for a person: what was wrong and what to do
      */
-    record Rejected(RejectReason reason, String detail) implements Outcome {
+    record Rejected(ImageRejectReason reason, String detail) implements Outcome {
 
         public Rejected {
             Objects.requireNonNull(reason, "reason");

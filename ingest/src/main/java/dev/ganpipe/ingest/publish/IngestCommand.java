@@ -1,10 +1,11 @@
 package dev.ganpipe.ingest.publish;
 
+import dev.ganpipe.common.time.Sleeper;
 import dev.ganpipe.ingest.IngestConfig;
-import dev.ganpipe.ingest.normalize.ImageFormat;
 import dev.ganpipe.ingest.normalize.ImageNormalizer;
+import dev.ganpipe.ingest.normalize.ImageRejectReason;
+import dev.ganpipe.ingest.normalize.InputImageFormat;
 import dev.ganpipe.ingest.normalize.Outcome;
-import dev.ganpipe.ingest.normalize.RejectReason;
 import dev.ganpipe.ingest.source.ImageSource;
 import dev.ganpipe.ingest.source.ImageSources;
 import dev.ganpipe.ingest.source.SampleData;
@@ -159,7 +160,7 @@ public final class IngestCommand {
                         }
                     } else if (image.encodedBytes().length > normalizer.settings().maxBytes()) {
                         // The stream would only dead-letter it; keep oversized payloads off the broker altogether.
-                        rejected.merge(RejectReason.TOO_LARGE.code(), 1L, Long::sum);
+                        rejected.merge(ImageRejectReason.TOO_LARGE.code(), 1L, Long::sum);
                     } else {
                         send(sink.get(), image, acknowledged, failure);
                     }
@@ -188,7 +189,7 @@ public final class IngestCommand {
 
     private static void send(RawSink sink, SourceImage image, AtomicLong acknowledged, AtomicReference<Failure> failure) {
         throwIfFailed(failure.get(), acknowledged.get());
-        String contentType = ImageFormat.sniff(image.encodedBytes()).map(ImageFormat::mediaType).orElse("application/octet-stream");
+        String contentType = InputImageFormat.sniff(image.encodedBytes()).map(InputImageFormat::mediaType).orElse("application/octet-stream");
         sink.send(new RawImage(image.sourceId(), image.encodedBytes(), image.label(), contentType)).whenComplete((ok, error) -> {
             if (error == null) {
                 acknowledged.incrementAndGet();

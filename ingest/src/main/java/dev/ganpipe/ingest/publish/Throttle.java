@@ -1,5 +1,6 @@
 package dev.ganpipe.ingest.publish;
 
+import dev.ganpipe.common.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.ganpipe.ingest.source;
 
-import dev.ganpipe.ingest.normalize.ImageFormat;
+import dev.ganpipe.ingest.normalize.InputImageFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,7 @@ public final class FolderImageSource implements ImageSource {
         try (Stream<Path> walk = Files.walk(root)) {
             files = walk.filter(Files::isRegularFile)
                     .filter(p -> !hidden(root.relativize(p)))
-                    .filter(p -> ImageFormat.forFileName(p.getFileName().toString()).isPresent())
+                    .filter(p -> InputImageFormat.forFileName(p.getFileName().toString()).isPresent())
                     .sorted()
                     .toList();
         }

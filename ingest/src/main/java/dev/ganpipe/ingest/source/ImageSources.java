@@ -1,6 +1,6 @@
 package dev.ganpipe.ingest.source;
 
-import dev.ganpipe.ingest.normalize.ImageFormat;
+import dev.ganpipe.ingest.normalize.InputImageFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -54,7 +54,7 @@ public final class ImageSources {
         if (TarArchiveInputStream.matches(head, head.length)) {
             return TarImageSource.open(path, options);
         }
-        if (ImageFormat.sniff(rawHead(path)).isPresent()) {
+        if (InputImageFormat.sniff(rawHead(path)).isPresent()) {
             return new SingleFileSource(path, options);
         }
         throw new IllegalArgumentException(path + " is neither an IDX images file, a tar archive (plain or gzipped) nor an image; "

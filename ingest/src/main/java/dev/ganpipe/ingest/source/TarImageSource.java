@@ -1,6 +1,6 @@
 package dev.ganpipe.ingest.source;
 
-import dev.ganpipe.ingest.normalize.ImageFormat;
+import dev.ganpipe.ingest.normalize.InputImageFormat;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -157,6 +157,6 @@ public final class TarImageSource implements ImageSource {
     }
 
     private static boolean isImage(String name) {
-        return ImageFormat.forFileName(name.substring(name.lastIndexOf('/') + 1)).isPresent();
+        return InputImageFormat.forFileName(name.substring(name.lastIndexOf('/') + 1)).isPresent();
     }
 }

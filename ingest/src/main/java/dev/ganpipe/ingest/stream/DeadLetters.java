@@ -2,8 +2,8 @@ package dev.ganpipe.ingest.stream;
 
 import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
-import dev.ganpipe.ingest.normalize.ImageFormat;
-import dev.ganpipe.ingest.normalize.RejectReason;
+import dev.ganpipe.ingest.normalize.ImageRejectReason;
+import dev.ganpipe.ingest.normalize.InputImageFormat;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -49,11 +49,11 @@ public final class DeadLetters {
     }
 
     /** New headers for a dead letter: a copy of the original's plus the error and CloudEvents headers. */
-    public Headers headers(Headers original, byte[] value, RejectReason reason, String detail,
+    public Headers headers(Headers original, byte[] value, ImageRejectReason reason, String detail,
             String sourceTopic, int sourcePartition, long sourceOffset) {
         Headers headers = new RecordHeaders(original == null ? new Header[0] : original.toArray());
         String contentType = GanHeaders.text(headers, GanHeaders.CONTENT_TYPE)
-                .or(() -> value == null ? Optional.empty() : ImageFormat.sniff(value).map(ImageFormat::mediaType))
+                .or(() -> value == null ? Optional.empty() : InputImageFormat.sniff(value).map(InputImageFormat::mediaType))
                 .orElse("application/octet-stream");
         events.stamp(headers, CloudEvents.TYPE_IMAGE_REJECTED, contentType);
         GanHeaders.set(headers, GanHeaders.ERROR_REASON, reason.code());
@@ -65,7 +65,7 @@ public final class DeadLetters {
     }
 
     /** A complete dead letter for the Streams error handlers, which hand records to Streams to produce. */
-    public ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, Headers original, RejectReason reason, String detail,
+    public ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, Headers original, ImageRejectReason reason, String detail,
             String sourceTopic, int sourcePartition, long sourceOffset) {
         Headers headers = headers(original, value, reason, detail, sourceTopic, sourcePartition, sourceOffset);
         return new ProducerRecord<>(topic, null, key, keptValue(key, value, headers), headers);

@@ -1,7 +1,7 @@
 package dev.ganpipe.ingest.stream;
 
 import dev.ganpipe.common.metrics.MetricNames;
-import dev.ganpipe.ingest.normalize.RejectReason;
+import dev.ganpipe.ingest.normalize.ImageRejectReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -45,7 +45,7 @@ public final class IngestMetrics {
 
     private final Counter accepted;
     private final Counter duplicates;
-    private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+    private final Map<ImageRejectReason, Counter> rejected = new EnumMap<>(ImageRejectReason.class);
     private final Map<ErrorKind, Counter> streamErrors = new EnumMap<>(ErrorKind.class);
     private final Counter bytes;
     private final Timer normalize;
@@ -55,7 +55,7 @@ public final class IngestMetrics {
                 .description("Images the normaliser handled, by outcome and rejection reason").register(registry);
         duplicates = Counter.builder(MetricNames.INGEST_IMAGES).tag(OUTCOME, DUPLICATE).tag(REASON, REASON_SEEN_IN_WINDOW)
                 .description("Images the normaliser handled, by outcome and rejection reason").register(registry);
-        for (RejectReason reason : RejectReason.values()) {
+        for (ImageRejectReason reason : ImageRejectReason.values()) {
             rejected.put(reason, Counter.builder(MetricNames.INGEST_IMAGES).tag(OUTCOME, REJECTED).tag(REASON, reason.code())
                     .description("Images the normaliser handled, by outcome and rejection reason").register(registry));
         }
@@ -80,7 +80,7 @@ public final class IngestMetrics {
     }
 
     /** Counts a rejected image. */
-    public void rejected(RejectReason reason) {
+    public void rejected(ImageRejectReason reason) {
         rejected.get(reason).increment();
     }
 

@@ -1,6 +1,6 @@
 package dev.ganpipe.ingest.stream;
 
-import dev.ganpipe.ingest.normalize.RejectReason;
+import dev.ganpipe.ingest.normalize.ImageRejectReason;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,9 +34,10 @@ public final class UnprocessableRecordHandler implements DeserializationExceptio
         LOG.error("Could not deserialise the record at {}-{}@{}; it goes to the dead-letter topic.",
                 context.topic(), context.partition(), context.offset(), exception);
         handlerContext.metrics().streamError(IngestMetrics.ErrorKind.DESERIALIZATION);
-        handlerContext.metrics().rejected(RejectReason.INTERNAL);
+        handlerContext.metrics().rejected(ImageRejectReason.INTERNAL);
         return DeserializationExceptionHandler.Response.resume(List.of(handlerContext.deadLetters().record(record.key(), record.value(),
-                record.headers(), RejectReason.INTERNAL, "The record could not be deserialised (" + exception + "); report this with the record.",
+                record.headers(), ImageRejectReason.INTERNAL,
+                "The record could not be deserialised (" + exception + "); report this with the record.",
                 context.topic(), context.partition(), context.offset())));
     }
 
@@ -45,9 +46,9 @@ public final class UnprocessableRecordHandler implements DeserializationExceptio
         LOG.error("The normaliser failed on the record at {}-{}@{}; it goes to the dead-letter topic.",
                 context.topic(), context.partition(), context.offset(), exception);
         handlerContext.metrics().streamError(IngestMetrics.ErrorKind.PROCESSING);
-        handlerContext.metrics().rejected(RejectReason.INTERNAL);
+        handlerContext.metrics().rejected(ImageRejectReason.INTERNAL);
         return ProcessingExceptionHandler.Response.resume(List.of(handlerContext.deadLetters().record(context.sourceRawKey(),
-                context.sourceRawValue(), context.headers(), RejectReason.INTERNAL,
+                context.sourceRawValue(), context.headers(), ImageRejectReason.INTERNAL,
                 "The ingest service failed on this record (" + exception + "); report it with the record, then replay it.",
                 context.topic(), context.partition(), context.offset())));
     }

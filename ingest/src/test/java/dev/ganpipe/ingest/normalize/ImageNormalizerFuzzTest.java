@@ -24,7 +24,7 @@ class ImageNormalizerFuzzTest {
                 assertThat(accepted.id()).hasSize(64);
             }
             case Outcome.Rejected rejected -> {
-                assertThat(rejected.reason()).isNotEqualTo(RejectReason.INTERNAL);
+                assertThat(rejected.reason()).isNotEqualTo(ImageRejectReason.INTERNAL);
                 assertThat(rejected.detail()).isNotBlank().endsWith(".");
             }
         }

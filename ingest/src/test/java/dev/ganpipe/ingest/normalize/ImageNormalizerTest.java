@@ -139,42 +139,42 @@ class ImageNormalizerTest {
 
     @Test
     void emptyInputIsRejectedAsEmpty() {
-        assertThat(rejected(normalizer.normalize(new byte[0], Optional.empty()))).isEqualTo(RejectReason.EMPTY);
-        assertThat(rejected(normalizer.normalize(null, Optional.empty()))).isEqualTo(RejectReason.EMPTY);
+        assertThat(rejected(normalizer.normalize(new byte[0], Optional.empty()))).isEqualTo(ImageRejectReason.EMPTY);
+        assertThat(rejected(normalizer.normalize(null, Optional.empty()))).isEqualTo(ImageRejectReason.EMPTY);
     }
 
     @Test
     void inputOverTheByteLimitIsRejectedWithoutALookInside() {
         ImageNormalizer small = new ImageNormalizer(new NormalizerSettings(ImageShape.FASHION_MNIST, ClassList.fashionMnist(),
                 100, 40_000_000, 8, Background.BLACK));
-        assertThat(rejected(small.normalize(new byte[101], Optional.empty()))).isEqualTo(RejectReason.TOO_LARGE);
+        assertThat(rejected(small.normalize(new byte[101], Optional.empty()))).isEqualTo(ImageRejectReason.TOO_LARGE);
     }
 
     @Test
     void aHeaderDeclaringTwentyThousandSquaredPixelsIsRejectedBeforeDecoding() {
         Outcome outcome = normalizer.normalize(TestImages.pngHeaderOnly(20_000, 20_000), Optional.empty());
-        assertThat(rejected(outcome)).isEqualTo(RejectReason.TOO_MANY_PIXELS);
+        assertThat(rejected(outcome)).isEqualTo(ImageRejectReason.TOO_MANY_PIXELS);
         assertThat(((Outcome.Rejected) outcome).detail()).contains("20000x20000").contains("--max-pixels");
     }
 
     @Test
     void tinyImagesAreRejectedAsTooSmall() {
         assertThat(rejected(normalizer.normalize(TestImages.png(TestImages.gray(1, 1, (x, y) -> 9)), Optional.empty())))
-                .isEqualTo(RejectReason.TOO_SMALL);
+                .isEqualTo(ImageRejectReason.TOO_SMALL);
         assertThat(rejected(normalizer.normalize(TestImages.png(TestImages.gray(100, 7, (x, y) -> 9)), Optional.empty())))
-                .isEqualTo(RejectReason.TOO_SMALL);
+                .isEqualTo(ImageRejectReason.TOO_SMALL);
     }
 
     @Test
     void labelsOutsideTheClassListAreRejected() {
-        assertThat(rejected(normalizer.normalize(TestImages.goodPng(), Optional.of("10")))).isEqualTo(RejectReason.BAD_LABEL);
-        assertThat(rejected(normalizer.normalize(TestImages.goodPng(), Optional.of("cats")))).isEqualTo(RejectReason.BAD_LABEL);
-        assertThat(rejected(normalizer.normalize(TestImages.goodPng(), Optional.of("")))).isEqualTo(RejectReason.BAD_LABEL);
+        assertThat(rejected(normalizer.normalize(TestImages.goodPng(), Optional.of("10")))).isEqualTo(ImageRejectReason.BAD_LABEL);
+        assertThat(rejected(normalizer.normalize(TestImages.goodPng(), Optional.of("cats")))).isEqualTo(ImageRejectReason.BAD_LABEL);
+        assertThat(rejected(normalizer.normalize(TestImages.goodPng(), Optional.of("")))).isEqualTo(ImageRejectReason.BAD_LABEL);
     }
 
     @Test
     void randomBytesAreUndecodable() {
-        assertThat(rejected(normalizer.normalize(TestImages.randomBytes(5000, 4), Optional.empty()))).isEqualTo(RejectReason.UNDECODABLE);
+        assertThat(rejected(normalizer.normalize(TestImages.randomBytes(5000, 4), Optional.empty()))).isEqualTo(ImageRejectReason.UNDECODABLE);
     }
 
     @Test
@@ -183,27 +183,27 @@ class ImageNormalizerTest {
         for (int i = 60; i < png.length - 40; i += 7) {
             png[i] ^= 0x5a;
         }
-        assertThat(rejected(normalizer.normalize(png, Optional.empty()))).isEqualTo(RejectReason.UNDECODABLE);
+        assertThat(rejected(normalizer.normalize(png, Optional.empty()))).isEqualTo(ImageRejectReason.UNDECODABLE);
     }
 
     @Test
     void cutOffFilesAreRejectedAsTruncated() {
-        assertThat(rejected(normalizer.normalize(TestImages.truncatedPng(), Optional.empty()))).isEqualTo(RejectReason.TRUNCATED);
+        assertThat(rejected(normalizer.normalize(TestImages.truncatedPng(), Optional.empty()))).isEqualTo(ImageRejectReason.TRUNCATED);
         byte[] jpeg = TestImages.encode(TestImages.noise(64, 64, 6), "jpeg");
         assertThat(rejected(normalizer.normalize(Arrays.copyOf(jpeg, jpeg.length / 2), Optional.empty())))
-                .isEqualTo(RejectReason.TRUNCATED);
+                .isEqualTo(ImageRejectReason.TRUNCATED);
     }
 
     @Test
     void jpegVariantsTheDecoderRefusesAreUnsupported() {
-        assertThat(rejected(normalizer.normalize(TestImages.losslessJpeg(), Optional.empty()))).isEqualTo(RejectReason.UNSUPPORTED_FORMAT);
+        assertThat(rejected(normalizer.normalize(TestImages.losslessJpeg(), Optional.empty()))).isEqualTo(ImageRejectReason.UNSUPPORTED_FORMAT);
     }
 
     @Test
     void recognisedFormatsOutsideTheContractAreUnsupported() throws Exception {
         assertThat(ImageIO.getImageWritersByFormatName("tiff").hasNext()).as("the JDK writes TIFF").isTrue();
         byte[] tiff = TestImages.encode(TestImages.gray(32, 32, (x, y) -> 1), "tiff");
-        assertThat(rejected(normalizer.normalize(tiff, Optional.empty()))).isEqualTo(RejectReason.UNSUPPORTED_FORMAT);
+        assertThat(rejected(normalizer.normalize(tiff, Optional.empty()))).isEqualTo(ImageRejectReason.UNSUPPORTED_FORMAT);
     }
 
     /** Found by fuzzing: ImageIO decoded the JPEG inside this 67-byte BMP with no size limit and ran out of heap. */
@@ -216,7 +216,7 @@ class ImageNormalizerTest {
             bmp = in.readAllBytes();
         }
         Outcome outcome = normalizer.normalize(bmp, Optional.empty());
-        assertThat(rejected(outcome)).isEqualTo(RejectReason.UNSUPPORTED_FORMAT);
+        assertThat(rejected(outcome)).isEqualTo(ImageRejectReason.UNSUPPORTED_FORMAT);
         assertThat(((Outcome.Rejected) outcome).detail()).contains("carries a whole JPEG file").contains("BI_JPEG");
         assertThat(BmpHeader.embeddedFormat(TestImages.encode(TestImages.gray(32, 32, (x, y) -> 1), "bmp")))
                 .as("a plain BMP").isEmpty();
@@ -232,7 +232,7 @@ class ImageNormalizerTest {
         return (Outcome.Accepted) outcome;
     }
 
-    private static RejectReason rejected(Outcome outcome) {
+    private static ImageRejectReason rejected(Outcome outcome) {
         assertThat(outcome).isInstanceOf(Outcome.Rejected.class);
         Outcome.Rejected rejected = (Outcome.Rejected) outcome;
         assertThat(rejected.detail()).isNotBlank().endsWith(".");

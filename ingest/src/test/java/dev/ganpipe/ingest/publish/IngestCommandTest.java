@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 
 import dev.ganpipe.common.time.ManualClock;
+import dev.ganpipe.common.time.Sleeper;
 import dev.ganpipe.ingest.RecordingSink;
 import dev.ganpipe.ingest.TestImages;
 import dev.ganpipe.ingest.normalize.ClassList;

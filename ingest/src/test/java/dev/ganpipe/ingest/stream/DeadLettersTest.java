@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
-import dev.ganpipe.ingest.normalize.RejectReason;
+import dev.ganpipe.ingest.normalize.ImageRejectReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,7 +23,7 @@ class DeadLettersTest {
     void aDeadLetterThatFitsKeepsTheOriginalBytes() {
         DeadLetters letters = new DeadLetters("images.dlq", EVENTS, DeadLetterLimit.kafkaDefault());
         byte[] original = new byte[900_000];
-        ProducerRecord<byte[], byte[]> letter = letters.record(KEY, original, new RecordHeaders(), RejectReason.UNDECODABLE,
+        ProducerRecord<byte[], byte[]> letter = letters.record(KEY, original, new RecordHeaders(), ImageRejectReason.UNDECODABLE,
                 "The bytes are not an image.", "images.raw", 0, 7);
         assertThat(letter.value()).isSameAs(original);
         assertThat(GanHeaders.text(letter.headers(), GanHeaders.ERROR_DETAIL)).hasValue("The bytes are not an image.");
@@ -33,7 +33,7 @@ class DeadLettersTest {
     void anOriginalJustUnderTheTopicLimitIsLeftOutAndTheDetailSaysWhereItIs() {
         DeadLetters letters = new DeadLetters("images.dlq", EVENTS, DeadLetterLimit.kafkaDefault());
         byte[] original = new byte[DeadLetterLimit.KAFKA_DEFAULT - 400];
-        ProducerRecord<byte[], byte[]> letter = letters.record(KEY, original, new RecordHeaders(), RejectReason.UNDECODABLE,
+        ProducerRecord<byte[], byte[]> letter = letters.record(KEY, original, new RecordHeaders(), ImageRejectReason.UNDECODABLE,
                 "The bytes are not an image.", "images.raw", 0, 7);
         assertThat(letter.value()).isNull();
         assertThat(letter.key()).isEqualTo(KEY);
@@ -48,7 +48,7 @@ class DeadLettersTest {
     void withoutALimitEvenAHugeOriginalIsKept() {
         DeadLetters letters = new DeadLetters("images.dlq", EVENTS);
         byte[] original = new byte[DeadLetterLimit.KAFKA_DEFAULT * 2];
-        assertThat(letters.record(KEY, original, new RecordHeaders(), RejectReason.TOO_LARGE, "Too large.", "images.raw", 0, 1).value())
+        assertThat(letters.record(KEY, original, new RecordHeaders(), ImageRejectReason.TOO_LARGE, "Too large.", "images.raw", 0, 1).value())
                 .isSameAs(original);
     }
 }

@@ -63,7 +63,7 @@ final class ClassifierNetwork implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager(device(engine), TorchThreads.ENGINE);
         try {
             ClassifierNetwork net = build(architecture, manager);
-            net.network.setInitializer(new SeededInitializer(new Random(seed)), Parameter.Type.WEIGHT);
+            net.network.setInitializer(new SeededHeNormalInitializer(new Random(seed)), Parameter.Type.WEIGHT);
             ImageShape in = architecture.input();
             net.network.initialize(manager, DataType.FLOAT32, new Shape(1, in.channels(), in.height(), in.width()));
             return net;

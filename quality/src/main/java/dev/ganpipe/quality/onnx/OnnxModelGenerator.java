@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.quality.Generator;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -89,13 +90,14 @@ public final class OnnxModelGenerator implements Generator, AutoCloseable {
         }
         long[] z = tensor(file, inputs.get(NOISE), 2).getShape();
         long[] image = tensor(file, outputs.get(IMAGE), 4).getShape();
-        int noiseDim = z[1] > 0 ? Math.toIntExact(z[1]) : metadata(metadata, "noise_dim").map(Integer::parseInt).orElseThrow(() ->
-                new IllegalArgumentException(file + " leaves the noise length open and has no 'noise_dim' metadata; export it with the trainer."));
+        int noiseDim = z[1] > 0 ? Math.toIntExact(z[1]) : metadata(metadata, ModelMetadata.NOISE_DIM).map(Integer::parseInt).orElseThrow(() ->
+                new IllegalArgumentException(file + " leaves the noise length open and has no '" + ModelMetadata.NOISE_DIM
+                        + "' metadata; export it with the trainer."));
         ImageShape shape = image[1] > 0 && image[2] > 0 && image[3] > 0
                 ? new ImageShape(Math.toIntExact(image[3]), Math.toIntExact(image[2]), Math.toIntExact(image[1]))
-                : metadata(metadata, "image_shape").map(ImageShape::parse).orElseThrow(() -> new IllegalArgumentException(file
-                        + " leaves the image shape open and has no 'image_shape' metadata; export it with the trainer."));
-        String step = metadata.get("step");
+                : metadata(metadata, ModelMetadata.IMAGE_SHAPE).map(ImageShape::parse).orElseThrow(() -> new IllegalArgumentException(file
+                        + " leaves the image shape open and has no '" + ModelMetadata.IMAGE_SHAPE + "' metadata; export it with the trainer."));
+        String step = metadata.get(ModelMetadata.STEP);
         String description = file.getFileName() + (step == null ? "" : " (step " + step + ")");
         return new OnnxModelGenerator(environment, session, description, shape, noiseDim, inputs.containsKey(LABEL));
     }

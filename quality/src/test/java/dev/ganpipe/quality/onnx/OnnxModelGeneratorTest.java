@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.model.ModelMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class OnnxModelGeneratorTest {
         Random random = new Random(1);
         float[] w = gaussians(random, NZ * SHAPE.values());
         float[] b = gaussians(random, SHAPE.values());
-        Path file = write("g.onnx", TinyOnnx.linearTanh(SHAPE, NZ, w, b, true, Map.of("step", "42")));
+        Path file = write("g.onnx", TinyOnnx.linearTanh(SHAPE, NZ, w, b, true, Map.of(ModelMetadata.STEP, "42")));
         float[] z = gaussians(random, 3 * NZ);
 
         try (OnnxModelGenerator generator = OnnxModelGenerator.load(file)) {
@@ -51,7 +52,7 @@ class OnnxModelGeneratorTest {
     @Test
     void takesTheImageShapeFromMetadataWhenTheOutputLeavesItOpen() throws IOException {
         Path file = write("open.onnx", TinyOnnx.linearTanh(SHAPE, NZ, new float[NZ * SHAPE.values()], new float[SHAPE.values()], false,
-                Map.of("image_shape", "6x4x1")));
+                Map.of(ModelMetadata.IMAGE_SHAPE, "6x4x1")));
 
         try (OnnxModelGenerator generator = OnnxModelGenerator.load(file)) {
             assertThat(generator.shape()).isEqualTo(SHAPE);
@@ -63,7 +64,7 @@ class OnnxModelGeneratorTest {
         Path file = write("bare.onnx", TinyOnnx.linearTanh(SHAPE, NZ, new float[NZ * SHAPE.values()], new float[SHAPE.values()], false, Map.of()));
 
         assertThatThrownBy(() -> OnnxModelGenerator.load(file)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("image_shape");
+                .hasMessageContaining(ModelMetadata.IMAGE_SHAPE);
     }
 
     @Test

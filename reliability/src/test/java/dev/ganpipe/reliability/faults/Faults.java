@@ -9,6 +9,7 @@ import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.kafka.TopicSetup;
 import dev.ganpipe.common.model.ModelHeaders;
 import dev.ganpipe.common.model.ModelManifest;
+import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.generator.GeneratorConfig;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.trainer.gan.GanConfig;
@@ -189,7 +190,7 @@ final class Faults {
                     }
                     core.trainStep(real, 8);
                 }
-                byte[] onnx = core.exportGeneratorOnnx(Map.of("step", Long.toString(core.step()), "dataset", "reliability-test"));
+                byte[] onnx = core.exportGeneratorOnnx(Map.of(ModelMetadata.STEP, Long.toString(core.step()), "dataset", "reliability-test"));
                 return new Model(onnx, new ModelManifest(MODEL_NAME, version, Hashes.sha256(onnx), core.step(),
                         Instant.parse("2025-01-01T00:00:00Z").plusSeconds(version), "28x28x1", config.noiseDim(), Map.of()));
             }

@@ -13,6 +13,7 @@ import dev.ganpipe.common.kafka.TopicSetup;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.common.model.ModelDirectory;
 import dev.ganpipe.common.model.ModelManifest;
+import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.generator.GeneratorConfig;
 import dev.ganpipe.generator.GeneratorService;
 import dev.ganpipe.generator.http.GeneratorApi;
@@ -279,7 +280,7 @@ class RequestStreamAclTest {
                 }
                 core.trainStep(real, 8);
             }
-            onnx = core.exportGeneratorOnnx(Map.of("step", Long.toString(core.step()), "dataset", "reliability-test"));
+            onnx = core.exportGeneratorOnnx(Map.of(ModelMetadata.STEP, Long.toString(core.step()), "dataset", "reliability-test"));
             manifest = new ModelManifest(MODEL_NAME, 1, Hashes.sha256(onnx), core.step(), Instant.parse("2025-01-01T00:00:00Z"),
                     "28x28x1", gan.noiseDim(), Map.of());
         }

@@ -269,7 +269,8 @@ public final class GanTrainingCore implements AutoCloseable {
      * Exports the published generator (the EMA when on), as it is now, to ONNX (see {@link GeneratorOnnxExporter} for the
      * graph's contract: input {@code z [N, noiseDim]}, output {@code image [N, C, H, W]}).
      *
-     * @param metadataProps stored as the model's {@code metadata_props}, e.g. step, dataset, version
+     * @param metadataProps stored as the model's {@code metadata_props}; the keys the services read are
+     *     {@link dev.ganpipe.common.model.ModelMetadata}'s
      * @return the serialized ONNX model
      */
     public synchronized byte[] exportGeneratorOnnx(Map<String, String> metadataProps) {

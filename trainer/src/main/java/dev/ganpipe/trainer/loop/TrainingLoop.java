@@ -2,6 +2,7 @@ package dev.ganpipe.trainer.loop;
 
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.model.ModelManifest;
+import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.common.model.Noise;
 import dev.ganpipe.trainer.data.BatchAssembler;
 import dev.ganpipe.trainer.data.TrainingBatch;
@@ -175,11 +176,11 @@ public final class TrainingLoop implements Runnable {
      */
     private boolean export(StepResult result) {
         Map<String, String> props = new LinkedHashMap<>();
-        props.put("step", Long.toString(result.step()));
-        props.put("image_shape", shape.toString());
-        props.put("noise_dim", Integer.toString(core.config().noiseDim()));
-        props.put("num_classes", Integer.toString(core.config().classes()));
-        props.put("producer", "gan-pipeline trainer");
+        props.put(ModelMetadata.STEP, Long.toString(result.step()));
+        props.put(ModelMetadata.IMAGE_SHAPE, shape.toString());
+        props.put(ModelMetadata.NOISE_DIM, Integer.toString(core.config().noiseDim()));
+        props.put(ModelMetadata.NUM_CLASSES, Integer.toString(core.config().classes()));
+        props.put(ModelMetadata.PRODUCER, "gan-pipeline trainer");
         Map<String, Double> scores = new LinkedHashMap<>();
         scores.put("d_loss", (double) result.dLoss());
         scores.put("g_loss", (double) result.gLoss());

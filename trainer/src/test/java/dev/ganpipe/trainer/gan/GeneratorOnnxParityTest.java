@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.trainer.onnx.GeneratorOnnxExporter;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -48,12 +49,12 @@ class GeneratorOnnxParityTest {
                         labels(config, trainBatch, i), trainBatch);
             }
             assertRunningStatisticsMoved(core);
-            byte[] model = core.exportGeneratorOnnx(Map.of("step", Long.toString(core.step()), "model_version", "3"));
+            byte[] model = core.exportGeneratorOnnx(Map.of(ModelMetadata.STEP, Long.toString(core.step()), "model_version", "3"));
 
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions())) {
                 assertDeclaredSignature(session, config);
-                assertThat(session.getMetadata().getCustomMetadata()).containsEntry("step", "4").containsEntry("model_version", "3");
+                assertThat(session.getMetadata().getCustomMetadata()).containsEntry(ModelMetadata.STEP, "4").containsEntry("model_version", "3");
                 for (int batch : new int[] {1, 7}) {
                     float[] noise = core.noise(100 + batch, batch);
                     long[] labels = labels(config, batch, 7);

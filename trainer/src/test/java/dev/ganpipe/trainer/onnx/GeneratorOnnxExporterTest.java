@@ -8,6 +8,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.ganpipe.common.model.ModelMetadata;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ class GeneratorOnnxExporterTest {
                 new GeneratorLayer.NearestUpsample(2),
                 conv,
                 new GeneratorLayer.Tanh()));
-        byte[] model = GeneratorOnnxExporter.export(spec, Map.of("step", "12", "dataset", "unit"));
+        byte[] model = GeneratorOnnxExporter.export(spec, Map.of(ModelMetadata.STEP, "12", "dataset", "unit"));
 
         int batch = 5;
         float[] z = gaussians(r, batch * NZ);
@@ -50,7 +51,7 @@ class GeneratorOnnxExporterTest {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions())) {
             assertThat(session.getMetadata().getCustomMetadata()).containsExactlyInAnyOrderEntriesOf(
-                    Map.of("step", "12", "dataset", "unit"));
+                    Map.of(ModelMetadata.STEP, "12", "dataset", "unit"));
             assertThat(session.getMetadata().getProducerName()).isEqualTo(GeneratorOnnxExporter.PRODUCER_NAME);
         }
     }

@@ -18,10 +18,11 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * The response formats of {@code /v1/generate}. Every encoding is deterministic: the same images give the same
- * bytes, so the same seed on the same model version gives the same response.
+ * The response formats of {@code /v1/generate}: how generated images are encoded for the caller. Every encoding is
+ * deterministic: the same images give the same bytes, so the same seed on the same model version gives the same
+ * response.
  */
-public enum ImageFormat {
+public enum ResponseFormat {
     /** One PNG with the images in a grid of {@code ceil(sqrt(count))} columns. */
     GRID("image/png", "png"),
     /** One PNG of a single image. */
@@ -41,7 +42,7 @@ public enum ImageFormat {
     private final String contentType;
     private final String extension;
 
-    ImageFormat(String contentType, String extension) {
+    ResponseFormat(String contentType, String extension) {
         this.contentType = contentType;
         this.extension = extension;
     }
@@ -64,14 +65,14 @@ public enum ImageFormat {
      *
      * @throws HttpError 400 naming the formats there are
      */
-    public static ImageFormat parse(String text) {
-        for (ImageFormat format : values()) {
+    public static ResponseFormat parse(String text) {
+        for (ResponseFormat format : values()) {
             if (format.parameter().equalsIgnoreCase(text.trim())) {
                 return format;
             }
         }
         throw HttpError.badRequest("Query parameter 'format' must be one of "
-                + Arrays.stream(values()).map(ImageFormat::parameter).collect(Collectors.joining(", ")) + ", but was '"
+                + Arrays.stream(values()).map(ResponseFormat::parameter).collect(Collectors.joining(", ")) + ", but was '"
                 + (text.length() > 20 ? text.substring(0, 20) + "..." : text) + "'.");
     }
 

@@ -1,8 +1,11 @@
-package dev.ganpipe.generator.continuous;
+package dev.ganpipe.common.time;
 
 import java.time.Duration;
 
-/** Waits; injected so that tests of the pacing advance a fake clock instead of sleeping. */
+/**
+ * Waits; injected beside a {@link java.time.Clock} so that tests of pacing and rate limits advance a
+ * {@link ManualClock} instead of sleeping.
+ */
 @FunctionalInterface
 public interface Sleeper {
 

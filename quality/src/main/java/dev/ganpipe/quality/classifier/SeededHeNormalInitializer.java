@@ -9,13 +9,15 @@ import java.util.Random;
 
 /**
  * He-normal weights ({@code N(0, 2 / fan_in)}) drawn in Java from a seeded {@link Random}: the engine's own RNG
- * is global state, shared with the trainer, and differs between CPU and GPU.
+ * is global state, shared with the trainer, and differs between CPU and GPU. The trainer's seeded initialiser draws
+ * from a fixed {@code N(mean, std)} (DCGAN's) instead; here the spread follows each layer's fan-in, so the
+ * classifier's ReLU layers keep their signal's scale from the first step.
  */
-final class SeededInitializer implements Initializer {
+final class SeededHeNormalInitializer implements Initializer {
 
     private final Random random;
 
-    SeededInitializer(Random random) {
+    SeededHeNormalInitializer(Random random) {
         this.random = random;
     }
 

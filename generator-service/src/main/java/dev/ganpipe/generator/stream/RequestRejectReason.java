@@ -1,7 +1,7 @@
 package dev.ganpipe.generator.stream;
 
 /** Why a {@code synthetic.requests} record went to the dead-letter topic: the {@code gan.error.reason} header. */
-public enum RejectReason {
+public enum RequestRejectReason {
     /** Not a JSON object of {@code count}, {@code seed} and {@code label}, or a key or value that is not UTF-8. */
     MALFORMED_REQUEST("malformed_request"),
     /** No {@code count}, or one that is not a whole number between 1 and the service's {@code --max-count}. */
@@ -17,7 +17,7 @@ public enum RejectReason {
 
     private final String code;
 
-    RejectReason(String code) {
+    RequestRejectReason(String code) {
         this.code = code;
     }
 

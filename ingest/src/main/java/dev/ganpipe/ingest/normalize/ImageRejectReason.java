@@ -1,10 +1,10 @@
 package dev.ganpipe.ingest.normalize;
 
 /**
- * Why an input was refused: the machine codes carried in the {@code gan.error.reason} header of
+ * Why an input image was refused: the machine codes carried in the {@code gan.error.reason} header of
  * {@code images.dlq} and in the {@code reason} tag of {@code gan_ingest_images_total}.
  */
-public enum RejectReason {
+public enum ImageRejectReason {
     /** No bytes at all. */
     EMPTY("empty"),
     /** More bytes than the configured limit. */
@@ -26,7 +26,7 @@ public enum RejectReason {
 
     private final String code;
 
-    RejectReason(String code) {
+    ImageRejectReason(String code) {
         this.code = code;
     }
 

@@ -7,11 +7,12 @@ import java.util.Optional;
 import javax.imageio.ImageIO;
 
 /**
- * Image formats recognised by their magic bytes. The bytes decide, never a file name or a Content-Type, since
- * either can lie. Formats marked decodable are the ones DESIGN.md accepts on {@code images.raw}; the others are
- * recognised only to reject them with {@code unsupported_format} instead of {@code undecodable}.
+ * The encoding of an image handed to ingest, recognised by its magic bytes. The bytes decide, never a file name or
+ * a Content-Type, since either can lie. Formats marked decodable are the ones DESIGN.md accepts on
+ * {@code images.raw}; the others are recognised only to reject them with {@code unsupported_format} instead of
+ * {@code undecodable}.
  */
-public enum ImageFormat {
+public enum InputImageFormat {
     PNG("png", "image/png", List.of("png")),
     JPEG("jpeg", "image/jpeg", List.of("jpg", "jpeg", "jpe", "jfif")),
     GIF("gif", "image/gif", List.of("gif")),
@@ -27,14 +28,14 @@ public enum ImageFormat {
     private final String mediaType;
     private final List<String> extensions;
 
-    ImageFormat(String imageIoName, String mediaType, List<String> extensions) {
+    InputImageFormat(String imageIoName, String mediaType, List<String> extensions) {
         this.imageIoName = imageIoName;
         this.mediaType = mediaType;
         this.extensions = extensions;
     }
 
     /** The format the bytes start with, if any we know. */
-    public static Optional<ImageFormat> sniff(byte[] b) {
+    public static Optional<InputImageFormat> sniff(byte[] b) {
         if (startsWith(b, 0, 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a)) {
             return Optional.of(PNG);
         }
@@ -69,7 +70,7 @@ public enum ImageFormat {
     }
 
     /** The format a media type names (parameters such as {@code ; charset} ignored), with common aliases. */
-    public static Optional<ImageFormat> forMediaType(String contentType) {
+    public static Optional<InputImageFormat> forMediaType(String contentType) {
         String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         return switch (type) {
             case "image/png", "image/x-png" -> Optional.of(PNG);
@@ -84,13 +85,13 @@ public enum ImageFormat {
     }
 
     /** The format a file name's extension suggests (used only to pick files out of folders and archives). */
-    public static Optional<ImageFormat> forFileName(String name) {
+    public static Optional<InputImageFormat> forFileName(String name) {
         int dot = name.lastIndexOf('.');
         if (dot < 0) {
             return Optional.empty();
         }
         String ext = name.substring(dot + 1).toLowerCase(Locale.ROOT);
-        for (ImageFormat f : values()) {
+        for (InputImageFormat f : values()) {
             if (f.extensions.contains(ext)) {
                 return Optional.of(f);
             }
