@@ -44,6 +44,9 @@ def main():
     p.add_argument("--export-at", default="",
                    help="comma-separated steps after which to export the published generator (default: the last step only)")
     p.add_argument("--progress-every", type=int, default=50)
+    p.add_argument("--max-seconds", type=float, default=0,
+                   help="stop training after this much wall time (0: never) and export what was trained; for "
+                        "equal-wall-time comparisons")
     args = p.parse_args()
 
     if args.threads > 0:
@@ -70,6 +73,8 @@ def main():
     exported = {}
     start = time.perf_counter()
     cpu_start = time.process_time()
+    deadline = start + args.max_seconds if args.max_seconds > 0 else None
+    done = 0
     for s in range(args.steps):
         idx = order[s * args.batch:(s + 1) * args.batch]
         real = images[idx].float() / 127.5 - 1.0  # the Java side's p / 127.5 - 1
@@ -81,16 +86,22 @@ def main():
             rate = done / elapsed
             print("pytorch step %d/%d: %.2f steps/s, ETA %.0f s, D loss %.3f, G loss %.3f"
                   % (done, args.steps, rate, (args.steps - done) / rate, d_loss, g_loss), file=sys.stderr, flush=True)
+        if deadline is not None and time.perf_counter() >= deadline and done not in export_at:
+            export_at.append(done)  # out of time: export the generator as it is now, then stop
         if done in export_at:
             path = args.onnx if export_at == [args.steps] else "%s-%d.onnx" % (args.onnx[:-5] if args.onnx.endswith(".onnx") else args.onnx, done)
             export(step, args.noise_dim, path)
             exported[str(done)] = path
             print("pytorch step %d: exported %s" % (done, path), file=sys.stderr, flush=True)
+        if deadline is not None and time.perf_counter() >= deadline:
+            print("pytorch: --max-seconds reached after %d steps" % done, file=sys.stderr, flush=True)
+            break
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
 
-    print(json.dumps({"steps": args.steps, "seconds": seconds, "cpu_seconds": cpu, "threads": torch.get_num_threads(),
-                      "torch": torch.__version__, "ema_decay": args.ema_decay, "onnx": exported[str(args.steps)],
+    last = max(int(k) for k in exported) if exported else 0
+    print(json.dumps({"steps": done, "seconds": seconds, "cpu_seconds": cpu, "threads": torch.get_num_threads(),
+                      "torch": torch.__version__, "ema_decay": args.ema_decay, "onnx": exported.get(str(last)),
                       "exported": exported}), flush=True)
 
 
