@@ -17,14 +17,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The PyTorch eager reference: finds a Python with {@code torch} (installing Debian's {@code python3-torch} when
- * running as root on a machine with apt), and runs the bundled script that mirrors the trainer's step.
+ * The PyTorch eager reference: finds a Python with {@code torch} and runs the bundled script that mirrors the
+ * trainer's step. It never installs anything (a bench must not change the machine it measures); when torch is
+ * missing it says what to install.
  */
 final class PyTorchReference implements AutoCloseable {
 
@@ -32,13 +32,12 @@ final class PyTorchReference implements AutoCloseable {
     static final String SCRIPT_RESOURCE = "/dev/ganpipe/bench/trainer/pytorch_dcgan_reference.py";
     /** Where Debian's python3-torch is importable, whatever python3 the PATH finds first (pyenv, venvs). */
     static final String DEBIAN_PYTHON = "/usr/bin/python3";
-    /** What a user runs to get the reference. */
+    /** What a user runs to get the reference; the bench only names it. */
     static final String INSTALL_COMMAND = "apt-get install -y python3-torch";
     /** PyTorch's OpenMP threads spin while waiting unless told otherwise; the launcher sets the same for the JVM. */
     static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
 
     private static final Duration PROBE_TIMEOUT = Duration.ofMinutes(1);
-    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(20);
 
     private final String python;
     private final String torchVersion;
@@ -61,32 +60,14 @@ final class PyTorchReference implements AutoCloseable {
     }
 
     /**
-     * Finds a Python with torch: {@code preferred}, then {@value #DEBIAN_PYTHON}. When neither has it and this
-     * process is root on a machine with apt-get, installs {@code python3-torch} first; progress goes to {@code log}.
+     * Finds a Python with torch: {@code preferred}, then {@value #DEBIAN_PYTHON}; each miss is noted on {@code log}.
+     * When neither has it, the answer says what to install.
      */
     static Availability locate(String preferred, PrintStream log) {
         Set<String> candidates = new LinkedHashSet<>(List.of(preferred, DEBIAN_PYTHON));
-        Optional<Available> found = probe(candidates, log);
-        if (found.isPresent()) {
-            return found.get();
-        }
-        if (!isRoot() || !Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
-            return new Unavailable("no Python among " + candidates + " can import torch; install Debian's PyTorch with '"
-                    + INSTALL_COMMAND + "' (as root) and run the bench again");
-        }
-        log.println("PyTorch is missing; installing Debian's python3-torch (" + INSTALL_COMMAND + ") ...");
-        int rc = runLogged(List.of("apt-get", "install", "-y", "python3-torch"), log);
-        if (rc != 0) {
-            log.println("apt-get install failed (exit " + rc + "); refreshing the package lists and trying once more ...");
-            runLogged(List.of("apt-get", "update"), log);
-            rc = runLogged(List.of("apt-get", "install", "-y", "python3-torch"), log);
-        }
-        if (rc != 0) {
-            return new Unavailable("'" + INSTALL_COMMAND + "' failed with exit code " + rc + " (its output is above); fix apt and run the bench again");
-        }
         return probe(candidates, log).<Availability>map(a -> a)
-                .orElseGet(() -> new Unavailable("python3-torch is installed but no Python among " + candidates
-                        + " imports torch; pass --python with the interpreter that has it"));
+                .orElseGet(() -> new Unavailable("no Python among " + candidates + " can import torch; install Debian's PyTorch with '"
+                        + INSTALL_COMMAND + "' (as root), or pass --python with an interpreter that has torch, and run the bench again"));
     }
 
     /** The interpreter in use. */
@@ -213,40 +194,6 @@ final class PyTorchReference implements AutoCloseable {
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the PyTorch reference script to the temp folder; check its free space.", e);
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.substring(4).trim().split("\\s+")[0].equals("0");
-                }
-            }
-            return false;
-        } catch (IOException e) {
-            return "root".equals(System.getProperty("user.name")); // no /proc: not Linux, and apt is unlikely anyway
-        }
-    }
-
-    private static int runLogged(List<String> command, PrintStream log) {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(Map.of("DEBIAN_FRONTEND", "noninteractive"));
-        try {
-            Process p = builder.start();
-            Thread output = pump(p.getInputStream(), log);
-            if (!p.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("'" + String.join(" ", command) + "' took over " + INSTALL_TIMEOUT.toMinutes()
-                        + " minutes; run it by hand, then run the bench again.");
-            }
-            output.join(Duration.ofSeconds(5));
-            return p.exitValue();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot run '" + String.join(" ", command) + "'; install python3-torch by hand.", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while running '" + String.join(" ", command) + "'.", e);
         }
     }
 
