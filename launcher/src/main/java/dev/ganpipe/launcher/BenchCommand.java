@@ -1,5 +1,11 @@
 package dev.ganpipe.launcher;
 
+import dev.ganpipe.bench.endurance.EnduranceBench;
+import dev.ganpipe.bench.generator.GeneratorBench;
+import dev.ganpipe.bench.ingest.IngestBench;
+import dev.ganpipe.bench.quality.QualityStudy;
+import dev.ganpipe.bench.quality.StepParity;
+import dev.ganpipe.bench.trainer.TrainerBench;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +19,12 @@ final class BenchCommand {
 
     private static Map<String, ToIntFunction<List<String>>> benches() {
         Map<String, ToIntFunction<List<String>>> b = new LinkedHashMap<>();
-        b.put("trainer", dev.ganpipe.trainer.bench.TrainerBench::run);
-        b.put("generator", dev.ganpipe.generator.bench.GeneratorBench::run);
-        b.put("ingest", dev.ganpipe.ingest.bench.IngestBench::run);
-        b.put("quality", dev.ganpipe.trainer.study.QualityStudy::run);
-        b.put("step-parity", dev.ganpipe.trainer.study.StepParity::run);
-        b.put("endurance", dev.ganpipe.launcher.endurance.EnduranceBench::run);
+        b.put("trainer", TrainerBench::run);
+        b.put("generator", GeneratorBench::run);
+        b.put("ingest", IngestBench::run);
+        b.put("quality", QualityStudy::run);
+        b.put("step-parity", StepParity::run);
+        b.put("endurance", EnduranceBench::run);
         return b;
     }
 

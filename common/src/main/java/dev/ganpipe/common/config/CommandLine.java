@@ -13,12 +13,12 @@ import java.util.function.Function;
  * each keeps its own name, exit code and checks (the checks go in the {@code build} function).
  *
  * <pre>{@code
- * CommandLine.Parsed<BenchConfig> parsed = CommandLine.of(BenchConfig.spec(), "gan bench ingest", 2)
- *         .parse(args, env, out, err, BenchConfig::from);
+ * CommandLine.Parsed<IngestBenchConfig> parsed = CommandLine.of(IngestBenchConfig.spec(), "gan bench ingest", 2)
+ *         .parse(args, env, out, err, IngestBenchConfig::from);
  * if (parsed.done()) {
  *     return parsed.exitCode();
  * }
- * BenchConfig config = parsed.value();
+ * IngestBenchConfig config = parsed.value();
  * }</pre>
  *
  * @param spec the command's options; {@code --help} prints its {@link ConfigSpec#helpText()}

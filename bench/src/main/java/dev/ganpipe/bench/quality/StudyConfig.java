@@ -1,0 +1,140 @@
+package dev.ganpipe.bench.quality;
+
+import dev.ganpipe.common.config.ConfigException;
+import dev.ganpipe.common.config.ConfigSpec;
+import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.quality.EvaluationOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Every knob of {@code ./gan bench quality}, validated; {@link #spec()} lists them for {@code --help}.
+ *
+ * @param data labelled real images (a folder of IDX files with train-* and t10k-*), read as quality's loader reads them
+ * @param steps training steps of every recipe
+ * @param recipes the recipes, in the order they run
+ * @param threads intra-op threads of both engines (0 keeps the engines' defaults)
+ * @param batch images per step
+ * @param usableImages only the first this many training images are trained on (the shared copy's labels are shifted
+ *     from 51,660 on); the evaluator's classifier and floor still use the whole training set
+ * @param seed seed of the data order, the networks and the training noise
+ * @param out where the table (Markdown, JSON), the sample grids and the per-recipe reports go
+ * @param cacheDir the evaluator's classifier cache
+ * @param python the interpreter of the PyTorch reference
+ * @param progressEvery steps between progress lines
+ * @param at the equal-step mode's measuring points, ascending (empty: the defaults study, measured after {@code steps});
+ *     the largest is the steps trained
+ * @param evalCount generated (and held-out) images per evaluation
+ */
+record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int batch, int usableImages, long seed, Path out,
+        Path cacheDir, String python, int progressEvery, List<Integer> at, int evalCount) {
+
+    /** Where the shared Fashion-MNIST copy's labels start belonging to the next image (docs/quality.md). */
+    static final int FIRST_SHIFTED_LABEL = 51_660;
+    /** The recipes of the equal-step mode unless --recipes says otherwise: ours as users run it, ours plain, PyTorch plain. */
+    static final String EQUAL_STEP_RECIPES = "pipeline,seed,pytorch-seed";
+
+    StudyConfig {
+        Objects.requireNonNull(data, "data");
+        recipes = List.copyOf(recipes);
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        Objects.requireNonNull(python, "python");
+        if (steps < 1 || steps > 10_000_000) {
+            throw new ConfigException("--steps must be between 1 and 10,000,000, but was " + steps + ".");
+        }
+        if (threads < 0 || threads > 1024) {
+            throw new ConfigException("--threads must be between 0 (the engines' default) and 1024, but was " + threads + ".");
+        }
+        if (batch < 2 || batch > 4096) {
+            throw new ConfigException("--batch must be between 2 and 4096 (BatchNorm needs two images), but was " + batch + ".");
+        }
+        if (usableImages < batch) {
+            throw new ConfigException("--usable-images must be at least one batch (" + batch + "), but was " + usableImages + ".");
+        }
+        at = List.copyOf(at);
+        for (int i = 0; i < at.size(); i++) {
+            if (at.get(i) < 1 || (i > 0 && at.get(i) <= at.get(i - 1))) {
+                throw new ConfigException("--at must list steps of at least 1 in ascending order, e.g. 1000,3000,7000, but was " + at + ".");
+            }
+        }
+        if (!at.isEmpty() && steps != at.getLast()) {
+            throw new ConfigException("--steps is " + steps + " but --at ends at " + at.getLast() + "; leave --steps out with --at.");
+        }
+        if (evalCount < 100) {
+            throw new ConfigException("--eval-count must be at least 100, but was " + evalCount + ".");
+        }
+        if (progressEvery < 1) {
+            throw new ConfigException("--progress-every must be at least 1, but was " + progressEvery + ".");
+        }
+    }
+
+    /** The study's options, in the order {@code --help} prints them. */
+    static ConfigSpec spec() {
+        return new ConfigSpec("gan bench quality",
+                "Chooses the trainer's defaults by measurement: trains every recipe (seed DCGAN, +EMA, +SN, +EMA+SN, "
+                        + "+EMA+conditional, +EMA+replay) and the PyTorch reference in memory on the same seeded order of labelled "
+                        + "images for the same number of steps, evaluates each published generator with the full evaluator "
+                        + "(10,000 images, with the floor) and writes the table as Markdown and JSON with a sample grid per recipe.")
+                .add("data", "../shared/datasets/fashion-mnist", "Labelled real images: a folder holding train-* and t10k-* IDX files "
+                        + "(the t10k set is the held-out set), or any form './gan evaluate --real' takes.")
+                .add("steps", "1000", "Training steps of every recipe.")
+                .optional("recipes", "Comma-separated recipes to run, in order: " + Recipe.allIds() + " (or 'all'); default 'all', "
+                        + "and " + EQUAL_STEP_RECIPES + " with --at.")
+                .add("threads", "0", "Intra-op threads of both engines; 0 keeps their defaults (one per core).")
+                .add("batch", "64", "Images per training step.")
+                .add("usable-images", Integer.toString(FIRST_SHIFTED_LABEL), "Train on the first this many training images only; the "
+                        + "shared Fashion-MNIST copy pairs images with the next image's label from " + FIRST_SHIFTED_LABEL + " on.")
+                .add("seed", "42", "Seed of the data order, the initial weights and the training noise.")
+                .add("out", "quality-study", "Folder for results.md, results.json, samples/<recipe>.png and reports/<recipe>.json.")
+                .add("cache-dir", EvaluationOptions.DEFAULT_CACHE_DIR.toString(), "The evaluator's classifier cache (trained on first use, "
+                        + "about 12 minutes on two cores).")
+                .add("python", "/usr/bin/python3", "Python interpreter with torch for the PyTorch reference (Debian's python3-torch).")
+                .add("progress-every", "50", "Steps between progress lines.")
+                .optional("at", "Equal-step mode: measure every recipe after each of these steps (comma-separated, e.g. 1000,3000,7000) "
+                        + "and train to the last. The PyTorch recipes train in a child process side by side with the trainer's, and "
+                        + "'ratio fid_ours_vs_pytorch_at_<steps>' lines compare the first trainer recipe with the first PyTorch one. "
+                        + "Recipes default to " + EQUAL_STEP_RECIPES + " in this mode.")
+                .add("eval-count", Integer.toString(EvaluationOptions.FULL_COUNT), "Generated images per evaluation, against as many "
+                        + "held-out ones.");
+    }
+
+    /** Reads and validates the values. */
+    static StudyConfig from(ConfigValues v) {
+        if (!v.positional().isEmpty()) {
+            throw new ConfigException("'gan bench quality' takes no arguments besides options, but got " + v.positional()
+                    + "; run it with --help to list the options.");
+        }
+        List<Integer> at = v.optional("at").map(StudyConfig::steps).orElse(List.of());
+        int steps = at.isEmpty() ? v.integer("steps") : at.getLast();
+        String recipes = v.optional("recipes").orElse(at.isEmpty() ? "all" : EQUAL_STEP_RECIPES);
+        return new StudyConfig(v.path("data"), steps, Recipe.parseList(recipes), v.integer("threads"),
+                v.integer("batch"), v.integer("usable-images"), v.longValue("seed"), v.path("out"), v.path("cache-dir"), v.string("python"),
+                v.integer("progress-every"), at, v.integer("eval-count"));
+    }
+
+    /** Whether this is the equal-step mode. */
+    boolean equalSteps() {
+        return !at.isEmpty();
+    }
+
+    private static List<Integer> steps(String text) {
+        List<Integer> out = new ArrayList<>();
+        for (String part : text.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                out.add(Integer.parseInt(part.strip().replace("_", "")));
+            } catch (NumberFormatException e) {
+                throw new ConfigException("--at must be comma-separated step counts, e.g. 1000,3000,7000, but holds '" + part.strip() + "'.", e);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new ConfigException("--at is empty; give comma-separated step counts, e.g. 1000,3000,7000.");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.ganpipe.bench.quality;
+
+import dev.ganpipe.common.image.ModelPixels;
+import dev.ganpipe.quality.data.RealData;
+import dev.ganpipe.trainer.data.DecodedImage;
+import dev.ganpipe.trainer.data.ImageSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The images every recipe trains on, in one seeded order: epochs over the first {@code usable} training images, each
+ * a fresh Fisher-Yates shuffle from one {@link Random}, concatenated. The Java recipes read it through
+ * {@link #source()} (what {@code BatchAssembler} reads from Kafka in the trainer); the PyTorch reference gets the
+ * same indices in a file.
+ */
+final class StudyData {
+
+    /** The partition the in-memory source reports; offsets are positions in the order. */
+    static final TopicPartition PARTITION = new TopicPartition("quality-study", 0);
+
+    private final RealData train;
+    private final int usable;
+    private final int[] order;
+
+    private StudyData(RealData train, int usable, int[] order) {
+        this.train = train;
+        this.usable = usable;
+        this.order = order;
+    }
+
+    /** {@code length} indices over the first {@code usable} images of {@code train}, shuffled per epoch with {@code seed}. */
+    static StudyData of(RealData train, int usable, int length, long seed) {
+        if (usable > train.count()) {
+            throw new IllegalArgumentException("--usable-images is " + usable + " but the training set holds only " + train.count()
+                    + " images; pass at most " + train.count() + ".");
+        }
+        return new StudyData(train, usable, order(usable, length, seed));
+    }
+
+    /** The order itself: {@code length} indices, each run of {@code usable} a permutation of {@code 0 .. usable - 1}. */
+    static int[] order(int usable, int length, long seed) {
+        if (usable < 1 || length < 0) {
+            throw new IllegalArgumentException("An order needs at least one image and a length of at least 0, but got " + usable
+                    + " images and length " + length + ".");
+        }
+        Random random = new Random(seed);
+        int[] epoch = new int[usable];
+        int[] out = new int[length];
+        for (int filled = 0; filled < length; filled += usable) {
+            for (int i = 0; i < usable; i++) {
+                epoch[i] = i;
+            }
+            for (int i = usable - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = epoch[i];
+                epoch[i] = epoch[j];
+                epoch[j] = t;
+            }
+            System.arraycopy(epoch, 0, out, filled, Math.min(usable, length - filled));
+        }
+        return out;
+    }
+
+    /** The training set the indices point into. */
+    RealData train() {
+        return train;
+    }
+
+    /** The indices, in training order (a copy). */
+    int[] order() {
+        return order.clone();
+    }
+
+    /** A new source that delivers the images in order, each with its label, then runs dry. */
+    ImageSource source() {
+        return source(order.length);
+    }
+
+    /**
+     * A new source that delivers the first epoch of the order only, each image once, then runs dry: what the trainer
+     * gets from a training topic that a dataset was ingested into once. The trainer then trains on its replay buffer.
+     */
+    ImageSource streamedOnce() {
+        return source(Math.min(order.length, usable));
+    }
+
+    private ImageSource source(int length) {
+        return new ImageSource() {
+            private int next;
+
+            @Override
+            public int drainTo(List<DecodedImage> into, int max, Duration timeout) {
+                int added = 0;
+                while (added < max && next < length) {
+                    int index = order[next];
+                    into.add(new DecodedImage(ModelPixels.toModelBytes(train.image(index)), PARTITION, next, train.label(index)));
+                    next++;
+                    added++;
+                }
+                return added;
+            }
+        };
+    }
+}

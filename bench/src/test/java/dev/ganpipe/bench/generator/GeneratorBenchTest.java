@@ -1,0 +1,83 @@
+package dev.ganpipe.bench.generator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ganpipe.trainer.gan.GanConfig;
+import dev.ganpipe.trainer.gan.GanTrainingCore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The benchmark's command line and output format (never its figures: tests do not judge speed). */
+class GeneratorBenchTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return GeneratorBench.run(List.of(args), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void withoutAModelItSaysWhereItLookedAndHowToGetOne(@TempDir Path empty) {
+        assertThat(run("--models-dir", empty.toString())).isEqualTo(GeneratorBench.EXIT_USAGE);
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(empty.toString()).contains("--model PATH").contains("./gan demo");
+    }
+
+    @Test
+    void helpListsTheOptions() {
+        assertThat(run("--help")).isZero();
+
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--model").contains("--seconds").contains("--clients");
+    }
+
+    @Test
+    void aShortRunOnTheNewestModelInTheDirectoryPrintsTheTableTheMachineAndEndsWithTheTwoRatioLines(@TempDir Path models)
+            throws IOException {
+        Files.write(models.resolve("old.onnx"), new byte[] {1, 2, 3});
+        Path newest = models.resolve("fashion-dcgan28-v9.onnx");
+        Files.write(newest, trainedGenerator());
+        Files.setLastModifiedTime(models.resolve("old.onnx"), java.nio.file.attribute.FileTime.fromMillis(0));
+
+        int exit = run("--models-dir", models.toString(), "--seconds", "1", "--warmup", "0", "--rounds", "1", "--clients", "4",
+                "--load", "java", "--batch", "8");
+
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(printed).contains("fashion-dcgan28-v9.onnx").contains("machine: ").contains("cores")
+                .contains("raw ONNX Runtime loop, batch 8").contains("HTTP count=8 format=grid").contains("HTTP count=1 format=png, 4 clients");
+        List<String> lines = printed.strip().lines().toList();
+        assertThat(lines.get(lines.size() - 2)).matches("ratio http64_vs_raw_ort [0-9]+\\.[0-9]+");
+        assertThat(lines.getLast()).matches("ratio concurrent1_vs_raw_ort [0-9]+\\.[0-9]+");
+    }
+
+    /**
+     * A real generator, as the generator service's tests use: a DCGAN trained for two steps on random images and
+     * exported by the trainer itself (the service's TestModels lives in its test classes, out of this module's reach).
+     */
+    private static byte[] trainedGenerator() {
+        GanConfig config = GanConfig.dcgan28().withSeed(1);
+        int batch = 8;
+        try (GanTrainingCore core = new GanTrainingCore(config)) {
+            Random random = new Random(1);
+            float[] real = new float[batch * config.imageElements()];
+            for (int step = 0; step < 2; step++) {
+                for (int i = 0; i < real.length; i++) {
+                    real[i] = random.nextFloat() * 2f - 1f;
+                }
+                core.trainStep(real, batch);
+            }
+            return core.exportGeneratorOnnx(Map.of("step", Long.toString(core.step()), "dataset", "random-noise-test"));
+        }
+    }
+}
