@@ -166,10 +166,13 @@ def running_stats(module):
 
 class Step:
     def __init__(self, args):
+        self.device = torch.device(getattr(args, "device", "cpu"))
         self.g = generator(args.arch, args.width, args.noise_dim, args.upsample)
         self.d = discriminator(args.arch, args.width)
         initialise(self.g)
         initialise(self.d)
+        self.g.to(self.device)  # initialised on the CPU first, so the weights do not depend on the device
+        self.d.to(self.device)
         self.g.train()
         self.d.train()
         self.opt_g = torch.optim.Adam(self.g.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8)
@@ -185,7 +188,7 @@ class Step:
 
     def d_half(self, real):
         n = real.shape[0]
-        z = torch.randn(n, self.noise_dim)
+        z = torch.randn(n, self.noise_dim, device=self.device)
         saved = [s.clone() for s in self.g_stats]
         with torch.no_grad():  # the Java side runs this forward with grad mode off: detached by construction
             fake = self.g(z)
@@ -204,7 +207,7 @@ class Step:
             return loss.item(), torch.sigmoid(real_logits).mean().item(), torch.sigmoid(fake_logits).mean().item()
 
     def g_half(self, n):
-        z = torch.randn(n, self.noise_dim)
+        z = torch.randn(n, self.noise_dim, device=self.device)
         self.opt_g.zero_grad(set_to_none=False)
         self.opt_d.zero_grad(set_to_none=False)
         saved = [s.clone() for s in self.d_stats]
@@ -273,6 +276,7 @@ def main():
     p.add_argument("--ema-decay", type=float, default=0.999,
                    help="decay of the generator's weight average updated after every step; 0 turns it off")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--device", default="cpu", help="cpu, or cuda to time the same step on the GPU")
     p.add_argument("--profile", action="store_true",
                    help="after timing, profile steps with torch.autograd.profiler and add per-op times")
     p.add_argument("--profile-steps", type=int, default=3)
@@ -286,7 +290,7 @@ def main():
     step = Step(args)
     size, channels, _, _, _ = layout(args.arch, args.width)
     # A few fixed batches in memory, like the Java side; pixel values do not change the arithmetic cost.
-    batches = [torch.rand(args.batch, channels, size, size) * 2 - 1 for _ in range(4)]
+    batches = [(torch.rand(args.batch, channels, size, size) * 2 - 1).to(step.device) for _ in range(4)]
 
     for i in range(args.warmup):
         step.d_half(batches[i % len(batches)])
@@ -329,6 +333,7 @@ def main():
         "g_ms_median": 1000 * statistics.median(g_times),
         "torch": torch.__version__,
         "mkldnn": bool(torch.backends.mkldnn.is_available()),
+        "device": str(step.device) + (" " + torch.cuda.get_device_name(step.device) if step.device.type == "cuda" else ""),
         "python": sys.version.split()[0],
     }
     if args.profile:
