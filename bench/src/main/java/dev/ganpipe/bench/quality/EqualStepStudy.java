@@ -8,7 +8,6 @@ import dev.ganpipe.quality.Generator;
 import dev.ganpipe.quality.QualityMetrics;
 import dev.ganpipe.quality.onnx.OnnxModelGenerator;
 import dev.ganpipe.trainer.data.BatchAssembler;
-import dev.ganpipe.trainer.data.ReplayBuffer;
 import dev.ganpipe.trainer.data.TrainingBatch;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
@@ -137,9 +136,7 @@ final class EqualStepStudy {
         GanConfig gan = recipe.configure(GanConfig.dcgan28().withSeed(config.seed()).withThreads(threads), data.train().classCount());
         log.printf(Locale.ROOT, "== %s: %d steps, measured at %s ==%n", recipe.title(), config.steps(), config.at());
         try (GanTrainingCore core = new GanTrainingCore(gan)) {
-            ReplayBuffer replay = new ReplayBuffer(ReplayBuffer.defaultCapacity(shape.values()), gan.seed());
-            BatchAssembler batches = new BatchAssembler(recipe.streamedOnce() ? data.streamedOnce() : data.source(), replay, config.batch(), shape.values(), recipe.replayRatio(),
-                    BatchAssembler.IdlePolicy.TRAIN, config.batch());
+            BatchAssembler batches = data.batches(recipe, config.batch(), gan.seed());
             long trainingNanos = 0;
             int next = 0;
             for (int s = 1; s <= config.steps(); s++) {

@@ -20,7 +20,6 @@ import dev.ganpipe.quality.onnx.OnnxModelGenerator;
 import dev.ganpipe.quality.report.ReportFigure;
 import dev.ganpipe.quality.report.ReportJson;
 import dev.ganpipe.trainer.data.BatchAssembler;
-import dev.ganpipe.trainer.data.ReplayBuffer;
 import dev.ganpipe.trainer.data.TrainingBatch;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
@@ -154,9 +153,7 @@ public final class QualityStudy {
         ImageShape shape = data.train().shape();
         GanConfig gan = recipe.configure(GanConfig.dcgan28().withSeed(config.seed()).withThreads(config.threads()), data.train().classCount());
         try (GanTrainingCore core = new GanTrainingCore(gan)) {
-            ReplayBuffer replay = new ReplayBuffer(ReplayBuffer.defaultCapacity(shape.values()), gan.seed());
-            BatchAssembler batches = new BatchAssembler(data.source(), replay, config.batch(), shape.values(), recipe.replayRatio(),
-                    BatchAssembler.IdlePolicy.TRAIN, config.batch());
+            BatchAssembler batches = data.batches(recipe, config.batch(), gan.seed());
             long started = System.nanoTime();
             for (int s = 1; s <= config.steps(); s++) {
                 TrainingBatch batch = batches.next(Duration.ZERO).orElseThrow(() -> new IllegalStateException(

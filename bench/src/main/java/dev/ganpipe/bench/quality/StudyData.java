@@ -2,8 +2,10 @@ package dev.ganpipe.bench.quality;
 
 import dev.ganpipe.common.image.ModelPixels;
 import dev.ganpipe.quality.data.RealData;
+import dev.ganpipe.trainer.data.BatchAssembler;
 import dev.ganpipe.trainer.data.DecodedImage;
 import dev.ganpipe.trainer.data.ImageSource;
+import dev.ganpipe.trainer.data.ReplayBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -71,6 +73,16 @@ final class StudyData {
     /** The indices, in training order (a copy). */
     int[] order() {
         return order.clone();
+    }
+
+    /**
+     * The trainer's batches for {@code recipe}, as the trainer assembles them: its images (streamed once, or epoch after
+     * epoch), a replay buffer of the trainer's default capacity, the recipe's replay ratio and the idle policy 'train'.
+     */
+    BatchAssembler batches(Recipe recipe, int batch, long seed) {
+        int values = train.shape().values();
+        return new BatchAssembler(recipe.streamedOnce() ? streamedOnce() : source(), new ReplayBuffer(ReplayBuffer.defaultCapacity(values),
+                seed), batch, values, recipe.replayRatio(), BatchAssembler.IdlePolicy.TRAIN, batch);
     }
 
     /** A new source that delivers the images in order, each with its label, then runs dry. */
