@@ -32,7 +32,6 @@ final class GeneratorAverage {
     private final List<NDArray> averagedWeights = new ArrayList<>();
     private final List<NDArray> liveWeights = new ArrayList<>();
     private final List<NDArray> averagedBuffers = new ArrayList<>();
-    private final List<NDArray> liveBuffers = new ArrayList<>();
     private long updates;
 
     /** Builds the average generator in {@code manager}, starting equal to {@code live}. */
@@ -50,7 +49,9 @@ final class GeneratorAverage {
             boolean buffer = p.getValue().getType() == Parameter.Type.RUNNING_MEAN
                     || p.getValue().getType() == Parameter.Type.RUNNING_VAR;
             (buffer ? averagedBuffers : averagedWeights).add(p.getValue().getArray());
-            (buffer ? liveBuffers : liveWeights).add(twin.getArray());
+            if (!buffer) {
+                liveWeights.add(twin.getArray()); // the average's statistics are recomputed, never taken from the live ones
+            }
         }
         resetToLive();
     }
@@ -110,10 +111,9 @@ final class GeneratorAverage {
         }
     }
 
-    /** Makes the average equal to the live generator and restarts the warm-up. */
+    /** Makes the average's weights equal to the live generator's and restarts the warm-up (statistics: {@link #recalibrate}). */
     void resetToLive() {
         copy(liveWeights, averagedWeights);
-        copy(liveBuffers, averagedBuffers);
         updates = 0;
     }
 
