@@ -1,6 +1,7 @@
 package dev.ganpipe.trainer;
 
 import dev.ganpipe.common.Service;
+import dev.ganpipe.common.StartedParts;
 import dev.ganpipe.common.http.HttpError;
 import dev.ganpipe.common.http.HttpService;
 import dev.ganpipe.common.http.Routes;
@@ -20,6 +21,7 @@ import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
 import dev.ganpipe.trainer.loop.CheckpointMetrics;
 import dev.ganpipe.trainer.loop.Checkpointer;
+import dev.ganpipe.trainer.loop.ModelRelease;
 import dev.ganpipe.trainer.loop.SampleGrids;
 import dev.ganpipe.trainer.loop.TrainerMetrics;
 import dev.ganpipe.trainer.loop.TrainerStatus;
@@ -31,8 +33,6 @@ import dev.ganpipe.trainer.quality.QualityMonitor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -45,24 +45,16 @@ public final class TrainerService implements Service {
     // How long the broker may take to answer before the trainer serves /readyz 503 while it waits.
     private static final Duration BROKER_GRACE = Duration.ofSeconds(5);
 
-    private final GanTrainingCore core;
-    private final TrainingFeed feed;
-    private final ModelPublisher publisher;
     private final TrainingLoop loop;
     private final Thread thread;
     private final HttpService http;
-    private final Optional<QualityMonitor> quality;
-    private volatile boolean closed;
+    private final StartedParts parts;
 
-    private TrainerService(GanTrainingCore core, TrainingFeed feed, ModelPublisher publisher, TrainingLoop loop,
-            Thread thread, HttpService http, Optional<QualityMonitor> quality) {
-        this.quality = quality;
-        this.core = core;
-        this.feed = feed;
-        this.publisher = publisher;
+    private TrainerService(TrainingLoop loop, Thread thread, HttpService http, StartedParts parts) {
         this.loop = loop;
         this.thread = thread;
         this.http = http;
+        this.parts = parts;
     }
 
     /**
@@ -90,57 +82,62 @@ public final class TrainerService implements Service {
         ModelDirectory models = new ModelDirectory(config.modelsDir());
         Optional<ModelManifest> live = PublishedVersions.newest(config.modelName(), models, config.kafka(), config.topics().models());
         long published = Math.max(live.map(ModelManifest::version).orElse(0L), resume.map(Checkpoint::modelVersion).orElse(0L));
-        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        StartedParts parts = new StartedParts();
         try {
             GanTrainingCore core = new GanTrainingCore(config.gan());
-            opened.push(core);
+            parts.push(core);
             resume.ifPresent(c -> restore(core, c, store));
             TrainingFeed feed = new TrainingFeed(config.kafka(), config.groupId(), config.topics().train(),
                     config.shape(), config.gan().classes(), Math.max(4 * config.batchSize(), 1024), registry);
-            opened.push(feed);
+            parts.push(feed);
             ReplayBuffer replay = resume.flatMap(Checkpoint::replay)
                     .map(saved -> ReplayBuffer.restore(saved, config.replayCapacity()))
                     .orElseGet(() -> new ReplayBuffer(config.replayCapacity(), config.gan().seed()));
             BatchAssembler batches = new BatchAssembler(feed, replay, config.batchSize(), config.shape().values(),
                     config.replayRatio(), config.idlePolicy(), config.batchSize());
-            ModelPublisher publisher = new ModelPublisher(config.modelName(), models, config.keepModels(),
+            ModelPublisher publisher = ModelPublisher.toKafka(config.modelName(), models, config.keepModels(),
                     config.kafka(), config.topics().models(), published, clock, registry);
-            opened.push(publisher);
+            parts.push(publisher);
             SampleGrids samples = new SampleGrids(config.samplesDir(), config.shape());
-            TrainerMetrics metrics = new TrainerMetrics(registry, replay::size, feed::lag);
+            TrainerMetrics metrics = new TrainerMetrics(registry, replay::size, batches::lag);
             Optional<QualityMonitor> quality = Optional.empty();
             if (config.quality().enabled()) {
                 QualityMonitor monitor = QualityMonitor.open(config.quality(), config.shape(),
                         live.map(m -> QualityGate.fromManifest(m.metrics())), metrics::quality, clock);
-                opened.push(monitor);
+                parts.push(monitor);
                 quality = Optional.of(monitor);
             }
             Checkpointer checkpointer = new Checkpointer(store, config.checkpoints(), architecture, replay, feed::commit,
                     new CheckpointMetrics(registry), clock, resume);
-            TrainingLoop loop = new TrainingLoop(core, batches, feed, publisher, samples, metrics, config.schedule(),
-                    config.shape(), core.device().toString(), clock, checkpointer,
-                    resume.map(Checkpoint::imagesSeen).orElse(0L), quality);
+            ModelRelease release = new ModelRelease(publisher, quality.filter(QualityMonitor::gating), metrics, config.schedule(),
+                    config.shape(), clock);
+            TrainingLoop loop = new TrainingLoop(core, batches, release, checkpointer, samples, metrics, config.schedule(),
+                    core.device().toString(), resume.map(Checkpoint::imagesSeen).orElse(0L), quality);
             Thread thread = Thread.ofPlatform().name("trainer-loop").unstarted(loop);
             HttpService http = HttpService.start("trainer", config.host(), config.port(),
                     TrainerRoutes.routes(loop, samples, quality, registry), registry, "gan.trainer.http");
+            parts.push(http);
             feed.start();
             thread.start();
+            parts.push(() -> stopLoop(loop, thread)); // closes first: nothing else closes under a running step
             LOG.info("Trainer started: {} on {}, batch {}, {}, exports every {} steps or {}, checkpoints every {} "
                             + "steps or {} in {}, next model version {}",
                     config.modelName(), core.device(), config.batchSize(),
                     resume.map(c -> "resumed at step " + c.step()).orElse("fresh start"),
                     config.schedule().exportEverySteps(), config.schedule().exportEvery(),
                     config.checkpoints().everySteps(), config.checkpoints().every(), store.directory(), published + 1);
-            return new TrainerService(core, feed, publisher, loop, thread, http, quality);
+            return new TrainerService(loop, thread, http, parts);
         } catch (RuntimeException e) {
-            while (!opened.isEmpty()) {
-                try {
-                    opened.pop().close();
-                } catch (Exception closing) {
-                    e.addSuppressed(closing);
-                }
-            }
+            parts.closeAfterFailedStart(e);
             throw e;
+        }
+    }
+
+    /** Asks the loop to stop after its current step and waits for it, so the final export and checkpoint happen. */
+    private static void stopLoop(TrainingLoop loop, Thread thread) throws InterruptedException {
+        loop.stop();
+        if (!thread.join(Duration.ofSeconds(60))) {
+            LOG.warn("The training thread did not stop within 60 s; closing anyway.");
         }
     }
 
@@ -241,23 +238,7 @@ public final class TrainerService implements Service {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        loop.stop();
-        try {
-            if (!thread.join(Duration.ofSeconds(60))) {
-                LOG.warn("The training thread did not stop within 60 s; closing anyway.");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        http.close();
-        feed.close();
-        publisher.close();
-        quality.ifPresent(QualityMonitor::close);
-        core.close();
+    public void close() {
+        parts.closeOnce("The trainer did not close cleanly; the suppressed exceptions say which part failed.");
     }
 }

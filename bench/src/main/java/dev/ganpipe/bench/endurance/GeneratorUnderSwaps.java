@@ -204,7 +204,7 @@ final class GeneratorUnderSwaps {
                 for (int i = 0; i < real.length; i++) {
                     real[i] = random.nextFloat() * 2f - 1f;
                 }
-                core.trainStep(real, batch);
+                core.trainStep(real, null, batch);
                 out.add(core.exportGeneratorOnnx(Map.of("step", Long.toString(core.step()), "dataset", "endurance-random")));
             }
         }

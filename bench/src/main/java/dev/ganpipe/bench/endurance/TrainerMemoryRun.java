@@ -57,9 +57,9 @@ public final class TrainerMemoryRun {
         try (GanTrainingCore core = new GanTrainingCore(config)) {
             report(0, memory, started);
             for (long step = 1; step <= steps; step++) {
-                core.trainStep(batches[(int) (step % DISTINCT_BATCHES)], batch);
+                core.trainStep(batches[(int) (step % DISTINCT_BATCHES)], null, batch);
                 if (step % SAMPLE_EVERY == 0) {
-                    core.generate(sampleNoise, 64);
+                    core.generate(sampleNoise, null, 64);
                 }
                 if (step % EXPORT_EVERY == 0) {
                     exportedBytes += core.exportGeneratorOnnx(Map.of("step", Long.toString(step))).length;

@@ -104,7 +104,7 @@ public final class StepParity {
                     write(out, real);
                     write(out, noise.gaussians(batch * config.noiseDim())); // the D half's draw
                     write(out, noise.gaussians(batch * config.noiseDim())); // the G half's draw
-                    results.add(core.trainStep(real, batch));
+                    results.add(core.trainStep(real, null, batch));
                 }
             }
         }

@@ -4,7 +4,7 @@ import dev.ganpipe.common.image.ModelPixels;
 import dev.ganpipe.quality.data.RealData;
 import dev.ganpipe.trainer.data.BatchAssembler;
 import dev.ganpipe.trainer.data.DecodedImage;
-import dev.ganpipe.trainer.data.ImageSource;
+import dev.ganpipe.trainer.data.FreshImages;
 import dev.ganpipe.trainer.data.ReplayBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -86,7 +86,7 @@ final class StudyData {
     }
 
     /** A new source that delivers the images in order, each with its label, then runs dry. */
-    ImageSource source() {
+    FreshImages source() {
         return source(order.length);
     }
 
@@ -94,12 +94,12 @@ final class StudyData {
      * A new source that delivers the first epoch of the order only, each image once, then runs dry: what the trainer
      * gets from a training topic that a dataset was ingested into once. The trainer then trains on its replay buffer.
      */
-    ImageSource streamedOnce() {
+    FreshImages streamedOnce() {
         return source(Math.min(order.length, usable));
     }
 
-    private ImageSource source(int length) {
-        return new ImageSource() {
+    private FreshImages source(int length) {
+        return new FreshImages() {
             private int next;
 
             @Override
@@ -112,6 +112,11 @@ final class StudyData {
                     added++;
                 }
                 return added;
+            }
+
+            @Override
+            public long lag() {
+                return length - next;
             }
         };
     }

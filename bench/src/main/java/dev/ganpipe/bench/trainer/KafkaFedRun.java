@@ -123,7 +123,7 @@ final class KafkaFedRun {
             for (int done = 0; done < Math.max(1, warmupSteps); ) {
                 Optional<TrainingBatch> next = batches.next(POLL);
                 if (next.isPresent()) {
-                    core.trainStep(next.get().pixels(), next.get().size());
+                    core.trainStep(next.get().pixels(), null, next.get().size());
                     done++;
                 } else if (done == 0 && System.nanoTime() > firstDeadline) {
                     throw new IllegalStateException("No batch arrived from " + topic.name() + " within " + FIRST_BATCH_TIMEOUT.toSeconds()
@@ -146,7 +146,7 @@ final class KafkaFedRun {
                 waited += t1 - t0;
                 end = t1;
                 if (next.isPresent()) {
-                    core.trainStep(next.get().pixels(), next.get().size());
+                    core.trainStep(next.get().pixels(), null, next.get().size());
                     end = System.nanoTime();
                     fresh += next.get().fresh();
                     if (steps == durations.length) {

@@ -248,7 +248,7 @@ public final class TrainerBench {
     Throughput memory(GanConfig gan, BenchImages images) {
         List<float[]> batches = images.batches(MEMORY_BATCHES, config.batch());
         try (GanTrainingCore core = new GanTrainingCore(gan)) {
-            return StepTimer.time(i -> core.trainStep(batches.get(i % batches.size()), config.batch()), config.batch(),
+            return StepTimer.time(i -> core.trainStep(batches.get(i % batches.size()), null, config.batch()), config.batch(),
                     config.warmupSteps(), config.measure());
         }
     }

@@ -83,7 +83,7 @@ final class TrainerProfile {
         }
         try (GanTrainingCore core = new GanTrainingCore(gan)) {
             for (int i = 0; i < Math.max(2, config.warmupSteps()); i++) {
-                core.trainStep(batches.get(i % batches.size()), config.batch());
+                core.trainStep(batches.get(i % batches.size()), null, config.batch());
             }
             long t0;
             long wall;
@@ -91,7 +91,7 @@ final class TrainerProfile {
             try {
                 t0 = System.nanoTime();
                 for (int i = 0; i < PROFILED_STEPS; i++) {
-                    core.trainStep(batches.get(i % batches.size()), config.batch());
+                    core.trainStep(batches.get(i % batches.size()), null, config.batch());
                 }
                 wall = System.nanoTime() - t0;
             } finally {

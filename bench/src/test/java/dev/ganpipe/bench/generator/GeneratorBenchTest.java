@@ -75,7 +75,7 @@ class GeneratorBenchTest {
                 for (int i = 0; i < real.length; i++) {
                     real[i] = random.nextFloat() * 2f - 1f;
                 }
-                core.trainStep(real, batch);
+                core.trainStep(real, null, batch);
             }
             return core.exportGeneratorOnnx(Map.of("step", Long.toString(core.step()), "dataset", "random-noise-test"));
         }

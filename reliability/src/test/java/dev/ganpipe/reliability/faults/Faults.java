@@ -188,7 +188,7 @@ final class Faults {
                     for (int i = 0; i < real.length; i++) {
                         real[i] = random.nextFloat() * 2f - 1f;
                     }
-                    core.trainStep(real, 8);
+                    core.trainStep(real, null, 8);
                 }
                 byte[] onnx = core.exportGeneratorOnnx(Map.of(ModelMetadata.STEP, Long.toString(core.step()), "dataset", "reliability-test"));
                 return new Model(onnx, new ModelManifest(MODEL_NAME, version, Hashes.sha256(onnx), core.step(),

@@ -278,7 +278,7 @@ class RequestStreamAclTest {
                 for (int i = 0; i < real.length; i++) {
                     real[i] = random.nextFloat() * 2f - 1f;
                 }
-                core.trainStep(real, 8);
+                core.trainStep(real, null, 8);
             }
             onnx = core.exportGeneratorOnnx(Map.of(ModelMetadata.STEP, Long.toString(core.step()), "dataset", "reliability-test"));
             manifest = new ModelManifest(MODEL_NAME, 1, Hashes.sha256(onnx), core.step(), Instant.parse("2025-01-01T00:00:00Z"),

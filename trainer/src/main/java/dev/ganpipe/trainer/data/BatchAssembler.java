@@ -24,7 +24,7 @@ import org.apache.kafka.common.TopicPartition;
  * TrainingBatch#positions()} only ever covers images that were trained on, which is what makes committing them
  * after a checkpoint at-least-once.
  */
-public final class BatchAssembler {
+public final class BatchAssembler implements BatchSource {
 
     /** What to do when no fresh images arrive. */
     public enum IdlePolicy {
@@ -34,7 +34,7 @@ public final class BatchAssembler {
         PAUSE
     }
 
-    private final ImageSource source;
+    private final FreshImages source;
     private final ReplayBuffer replay;
     private final int batchSize;
     private final int imageValues;
@@ -53,7 +53,7 @@ public final class BatchAssembler {
      * @param idlePolicy what to do when no fresh images arrive
      * @param minImages images the replay buffer must hold before replay-only batches are made
      */
-    public BatchAssembler(ImageSource source, ReplayBuffer replay, int batchSize, int imageValues, double replayRatio,
+    public BatchAssembler(FreshImages source, ReplayBuffer replay, int batchSize, int imageValues, double replayRatio,
             IdlePolicy idlePolicy, int minImages) {
         if (replayRatio < 0 || replayRatio >= 1) {
             throw new IllegalArgumentException("The replay ratio must be in [0, 1), but was " + replayRatio + ".");
@@ -70,6 +70,7 @@ public final class BatchAssembler {
     /**
      * The next batch, or empty when none could be made within {@code wait} (no data yet, or paused while idle).
      */
+    @Override
     public Optional<TrainingBatch> next(Duration wait) throws InterruptedException {
         int replayed = replay.size() >= batchSize ? (int) Math.round(batchSize * replayRatio) : 0;
         int freshWanted = batchSize - replayed;
@@ -112,6 +113,16 @@ public final class BatchAssembler {
     }
 
     /** The replay buffer this assembler fills and samples. */
+    @Override
+    public long lag() {
+        return source.lag() + pending.size();
+    }
+
+    @Override
+    public int replayed() {
+        return replay.size();
+    }
+
     public ReplayBuffer replay() {
         return replay;
     }

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * is the back-pressure on Kafka. A record that is not a canonical PNG of the configured shape is skipped, logged
  * and counted in {@code gan.trainer.records.rejected}; it never stops training.
  */
-public final class TrainingFeed implements ImageSource, AutoCloseable {
+public final class TrainingFeed implements FreshImages, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingFeed.class);
 
@@ -116,6 +116,7 @@ public final class TrainingFeed implements ImageSource, AutoCloseable {
     }
 
     /** Images not yet trained on: the consumer's lag on its partitions plus the decoded images queued. */
+    @Override
     public synchronized long lag() {
         return lag.values().stream().mapToLong(Long::longValue).sum() + ready.size();
     }

@@ -103,17 +103,6 @@ public final class GanTrainingCore implements AutoCloseable {
     }
 
     /**
-     * Runs one discriminator update and one generator update of an unconditional GAN.
-     *
-     * @param realImages {@code batchSize * C * H * W} floats in [-1, 1], NCHW order
-     * @param batchSize number of images in {@code realImages}; the generator half uses as many fakes
-     * @return the losses and discriminator outputs of this step
-     */
-    public synchronized StepResult trainStep(float[] realImages, int batchSize) {
-        return trainStep(realImages, null, batchSize);
-    }
-
-    /**
      * Runs one discriminator update and one generator update; a conditional GAN needs the images' labels, and its
      * fakes in both halves are drawn for the same labels (so they follow the data's class frequencies).
      *
@@ -139,15 +128,9 @@ public final class GanTrainingCore implements AutoCloseable {
      * (BatchNorm uses its running statistics). Sample grids and exports use this generator.
      *
      * @param noise {@code count * noiseDim} floats, e.g. from {@link #noise(long, int)}
+     * @param labels {@code count} labels in {@code [0, classes)} for a conditional GAN, null for an unconditional one
      * @param count number of images
      * @return {@code count * C * H * W} floats in [-1, 1], NCHW order
-     */
-    public synchronized float[] generate(float[] noise, int count) {
-        return generate(noise, null, count);
-    }
-
-    /**
-     * As {@link #generate(float[], int)}, for the given labels of a conditional GAN (null for an unconditional one).
      */
     public synchronized float[] generate(float[] noise, long[] labels, int count) {
         checkOpen();

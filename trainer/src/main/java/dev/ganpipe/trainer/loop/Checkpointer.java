@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Used by the training thread only, except for the getters the status page reads.
  */
-public final class Checkpointer {
+public final class Checkpointer implements CheckpointPort {
 
     private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
 
@@ -73,12 +73,13 @@ public final class Checkpointer {
         resumedFrom.ifPresent(c -> covered.putAll(c.positions()));
     }
 
-    /** Records the positions a trained batch covers (merged with what earlier batches covered). */
+    @Override
     public void covered(Map<TopicPartition, Long> positions) {
         positions.forEach((tp, offset) -> covered.merge(tp, offset, Math::max));
     }
 
-    /** Whether a checkpoint is due after {@code step}: enough steps or time since the last attempt. */
+    /** Due after enough steps or time since the last attempt. */
+    @Override
     public boolean due(long step) {
         return step > lastStep && (step - lastAttemptStep >= policy.everySteps()
                 || Duration.between(lastAttemptTime, clock.instant()).compareTo(policy.every()) >= 0);
@@ -93,6 +94,7 @@ public final class Checkpointer {
      * @param imagesSeen fresh images trained on so far
      * @return whether it was written
      */
+    @Override
     public boolean write(GanTrainingCore core, long modelVersion, long imagesSeen) {
         long started = System.nanoTime();
         Instant now = clock.instant();
@@ -121,23 +123,8 @@ public final class Checkpointer {
         }
     }
 
-    /** The step of the newest checkpoint of this run (or the one it resumed from), 0 for none. */
-    public long lastStep() {
-        return lastStep;
-    }
-
-    /** When that checkpoint was written, or null. */
-    public Instant lastTime() {
-        return lastTime;
-    }
-
-    /** Why the last write failed, or null after a success. */
-    public String error() {
-        return error;
-    }
-
-    /** The step this run resumed from, 0 for a fresh start. */
-    public long resumedFromStep() {
-        return resumedFromStep;
+    @Override
+    public CheckpointState state() {
+        return new CheckpointState(resumedFromStep, lastStep, lastTime, error);
     }
 }

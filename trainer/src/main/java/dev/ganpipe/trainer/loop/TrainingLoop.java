@@ -1,30 +1,24 @@
 package dev.ganpipe.trainer.loop;
 
-import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.model.ModelManifest;
-import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.common.model.Noise;
-import dev.ganpipe.trainer.data.BatchAssembler;
+import dev.ganpipe.trainer.data.BatchSource;
 import dev.ganpipe.trainer.data.TrainingBatch;
-import dev.ganpipe.trainer.data.TrainingFeed;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
 import dev.ganpipe.trainer.gan.StepResult;
-import dev.ganpipe.trainer.publish.ModelPublisher;
 import dev.ganpipe.trainer.quality.QualityMonitor;
 import dev.ganpipe.trainer.quality.QualityRecord;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training thread's loop: batch, step, metrics, samples, exports. Only this thread touches the networks.
+ * The training thread's loop: batch, step, metrics, samples, then release and checkpoint when due. Only this thread
+ * touches the networks. Its edges are interfaces ({@link BatchSource}, {@link ModelRelease}'s sink and gate,
+ * {@link CheckpointPort}), so the order of a step's work is tested without a broker.
  */
 public final class TrainingLoop implements Runnable {
 
@@ -34,19 +28,16 @@ public final class TrainingLoop implements Runnable {
     private static final int SAMPLE_COUNT = 64;
 
     private final GanTrainingCore core;
-    private final BatchAssembler batches;
-    private final TrainingFeed feed;
-    private final ModelPublisher publisher;
+    private final BatchSource batches;
+    private final ModelRelease release;
+    private final CheckpointPort checkpoints;
     private final SampleGrids samples;
     private final TrainerMetrics metrics;
     private final Schedule schedule;
-    private final ImageShape shape;
     private final String device;
-    private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final float[] sampleNoise;
     private final long[] sampleLabels; // null for an unconditional GAN
-    private final Checkpointer checkpointer;
     private final QualityMonitor quality; // null when quality is off
 
     private volatile String state = "starting";
@@ -54,38 +45,35 @@ public final class TrainingLoop implements Runnable {
     private volatile StepResult last;
     private volatile long imagesSeen;
     private volatile double stepsPerSecond;
-    private long lastExportStep;
-    private Instant lastExportTime;
 
     /**
-     * @param checkpointer writes checkpoints on schedule and when the loop stops
+     * @param batches the batches to train on, and the lag the status reports
+     * @param release exports, judges and publishes the generator on its schedule
+     * @param checkpoints writes checkpoints on schedule and when the loop stops, then commits what they cover
+     * @param schedule when sample grids are written and when the loop stops
      * @param imagesSeen fresh images trained on before this run (from the checkpoint it resumed from)
-     * @param quality measures the generator and gates exports; empty when quality is off
+     * @param quality measures the generator on schedule; empty when quality is off
      */
-    public TrainingLoop(GanTrainingCore core, BatchAssembler batches, TrainingFeed feed, ModelPublisher publisher,
-            SampleGrids samples, TrainerMetrics metrics, Schedule schedule, ImageShape shape, String device, Clock clock,
-            Checkpointer checkpointer, long imagesSeen, Optional<QualityMonitor> quality) {
+    public TrainingLoop(GanTrainingCore core, BatchSource batches, ModelRelease release, CheckpointPort checkpoints,
+            SampleGrids samples, TrainerMetrics metrics, Schedule schedule, String device, long imagesSeen,
+            Optional<QualityMonitor> quality) {
         this.core = core;
-        this.quality = quality.orElse(null);
-        this.checkpointer = checkpointer;
-        this.imagesSeen = imagesSeen;
         this.batches = batches;
-        this.feed = feed;
-        this.publisher = publisher;
+        this.release = release;
+        this.checkpoints = checkpoints;
         this.samples = samples;
         this.metrics = metrics;
         this.schedule = schedule;
-        this.shape = shape;
         this.device = device;
-        this.clock = clock;
+        this.imagesSeen = imagesSeen;
+        this.quality = quality.orElse(null);
         this.sampleNoise = Noise.gaussian(SAMPLE_SEED, SAMPLE_COUNT, core.config().noiseDim());
         this.sampleLabels = sampleLabels(core.config().classes());
     }
 
     @Override
     public void run() {
-        lastExportTime = clock.instant();
-        lastExportStep = core.step();
+        release.startAt(core.step());
         if (core.step() > 0) {
             writeSamples(core.step()); // resumed: show the restored generator at once
         }
@@ -109,13 +97,11 @@ public final class TrainingLoop implements Runnable {
                 state = "training";
                 TrainingBatch batch = next.get();
                 long t1 = System.nanoTime();
-                StepResult result = core.config().conditional()
-                        ? core.trainStep(batch.pixels(), batch.labels(), batch.size())
-                        : core.trainStep(batch.pixels(), batch.size());
+                StepResult result = core.trainStep(batch.pixels(), core.config().conditional() ? batch.labels() : null, batch.size());
                 metrics.step(result, batch.fresh(), Duration.ofNanos(System.nanoTime() - t1), waited);
                 last = result;
                 imagesSeen += batch.fresh();
-                checkpointer.covered(batch.positions());
+                checkpoints.covered(batch.positions());
                 if (LOG.isDebugEnabled()) {
                     // One line per step with the exact offsets trained on: what "no image skipped" is checked against.
                     LOG.debug(String.format(Locale.ROOT, "step %d: D loss %.5f G loss %.5f D(real) %.4f D(fake) %.4f; "
@@ -128,7 +114,7 @@ public final class TrainingLoop implements Runnable {
                     stepsPerSecond = windowSteps * 1e9 / elapsed;
                     LOG.info("step {}: D loss {} G loss {} D(real) {} D(fake) {}, {} steps/s, {} images seen, lag {}",
                             result.step(), fmt(result.dLoss()), fmt(result.gLoss()), fmt(result.dRealMean()),
-                            fmt(result.dFakeMean()), fmt(stepsPerSecond), imagesSeen, feed.lag());
+                            fmt(result.dFakeMean()), fmt(stepsPerSecond), imagesSeen, batches.lag());
                     windowStart = System.nanoTime();
                     windowSteps = 0;
                 }
@@ -137,21 +123,21 @@ public final class TrainingLoop implements Runnable {
                 }
                 boolean exported = false;
                 boolean lastStep = schedule.maxSteps() > 0 && result.step() >= schedule.maxSteps();
-                if (lastStep || exportDue(result.step())) { // a bounded run ends with its final generator judged and published
-                    exported = export(result);
+                if (lastStep || release.due(result.step())) { // a bounded run ends with its final generator judged and published
+                    exported = release.release(core, result);
                 }
                 if (quality != null && !exported && quality.due(result.step())) {
                     measureQuality(result.step());
                 }
-                if (checkpointer.due(result.step())) {
-                    checkpointer.write(core, publisher.version(), imagesSeen);
+                if (checkpoints.due(result.step())) {
+                    checkpoints.write(core, release.sink().version(), imagesSeen);
                 }
             }
-            if (last != null && last.step() > lastExportStep) {
-                export(last); // a stopped run publishes the generator it trained since the last export
+            if (last != null && last.step() > release.lastStep()) {
+                release.release(core, last); // a stopped run publishes the generator it trained since the last export
             }
-            if (core.step() > checkpointer.lastStep()) {
-                checkpointer.write(core, publisher.version(), imagesSeen); // a clean stop loses no step
+            if (core.step() > checkpoints.state().lastStep()) {
+                checkpoints.write(core, release.sink().version(), imagesSeen); // a clean stop loses no step
             }
             state = "stopped";
         } catch (InterruptedException e) {
@@ -162,62 +148,6 @@ public final class TrainingLoop implements Runnable {
             state = "failed";
             LOG.error("Training stopped with an error; fix the cause and restart the trainer.", e);
         }
-    }
-
-    private boolean exportDue(long step) {
-        return step - lastExportStep >= schedule.exportEverySteps()
-                || Duration.between(lastExportTime, clock.instant()).compareTo(schedule.exportEvery()) >= 0;
-    }
-
-    /**
-     * Exports and publishes the generator unless the quality gate refuses it.
-     *
-     * @return whether quality was measured on the way (so a scheduled measurement at the same step is not repeated)
-     */
-    private boolean export(StepResult result) {
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put(ModelMetadata.STEP, Long.toString(result.step()));
-        props.put(ModelMetadata.IMAGE_SHAPE, shape.toString());
-        props.put(ModelMetadata.NOISE_DIM, Integer.toString(core.config().noiseDim()));
-        props.put(ModelMetadata.NUM_CLASSES, Integer.toString(core.config().classes()));
-        props.put(ModelMetadata.PRODUCER, "gan-pipeline trainer");
-        Map<String, Double> scores = new LinkedHashMap<>();
-        scores.put("d_loss", (double) result.dLoss());
-        scores.put("g_loss", (double) result.gLoss());
-        scores.put("d_real", (double) result.dRealMean());
-        scores.put("d_fake", (double) result.dFakeMean());
-        lastExportStep = result.step();
-        lastExportTime = clock.instant();
-        QualityMonitor.Verdict verdict = null;
-        if (quality != null && quality.gating()) {
-            try {
-                verdict = quality.judge(core);
-            } catch (RuntimeException e) {
-                // An evaluator that cannot measure must not stop training; the export waits for the next one.
-                LOG.error("Measuring quality at step {} failed, so nothing was published: {}", result.step(), e.getMessage(), e);
-                metrics.qualityFailed();
-                return true;
-            }
-            if (!verdict.publish()) {
-                metrics.gateRefused();
-                LOG.warn("The quality gate kept the generator of step {} from publishing: {}. The live model stays; "
-                        + "training goes on and the next export is judged again.", result.step(), verdict.reason());
-                return true;
-            }
-            scores.putAll(verdict.manifestScores());
-        }
-        try {
-            byte[] onnx = core.exportGeneratorOnnx(props);
-            publisher.publish(onnx, result.step(), shape.toString(), core.config().noiseDim(), scores);
-            if (verdict != null) {
-                quality.published(verdict);
-                LOG.info("The quality gate published the generator of step {}: {}.", result.step(), verdict.reason());
-            }
-        } catch (RuntimeException e) {
-            // Publishing is retried at the next export; training goes on meanwhile.
-            LOG.error("Export at step {} failed: {}", result.step(), e.getMessage(), e);
-        }
-        return verdict != null;
     }
 
     private void measureQuality(long step) {
@@ -247,14 +177,15 @@ public final class TrainingLoop implements Runnable {
     /** A snapshot for {@code /v1/status}. */
     public TrainerStatus status() {
         StepResult r = last;
-        ModelManifest m = publisher.last();
-        return new TrainerStatus(state, core.step(), imagesSeen, feed.lag(), batches.replay().size(),
+        ModelManifest m = release.sink().last();
+        CheckpointState c = checkpoints.state();
+        return new TrainerStatus(state, core.step(), imagesSeen, batches.lag(), batches.replayed(),
                 r == null ? Double.NaN : r.dLoss(), r == null ? Double.NaN : r.gLoss(),
                 r == null ? Double.NaN : r.dRealMean(), r == null ? Double.NaN : r.dFakeMean(),
                 stepsPerSecond, device, m == null ? 0 : m.version(), m == null ? 0 : m.step(),
-                m == null ? null : m.createdAt().toString(), error, checkpointer.resumedFromStep(),
-                checkpointer.lastStep(), checkpointer.lastTime() == null ? null : checkpointer.lastTime().toString(),
-                checkpointer.error(), quality == null ? null : quality.latest());
+                m == null ? null : m.createdAt().toString(), error, c.resumedFromStep(),
+                c.lastStep(), c.lastTime() == null ? null : c.lastTime().toString(),
+                c.error(), quality == null ? null : quality.latest());
     }
 
     /** Labels of the sample grid of a conditional GAN: 0, 1, 2 ... in turn, so every class shows. */

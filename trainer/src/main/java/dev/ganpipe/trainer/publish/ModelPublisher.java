@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,14 +28,14 @@ import org.slf4j.LoggerFactory;
  * compacted models topic with the manifest in its headers. A failed publish fails loudly to the caller, which
  * counts it and keeps training.
  */
-public final class ModelPublisher implements AutoCloseable {
+public final class ModelPublisher implements ModelSink, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelPublisher.class);
 
     private final String modelName;
     private final ModelDirectory directory;
     private final int keep;
-    private final KafkaProducer<String, byte[]> producer;
+    private final Producer<String, byte[]> producer;
     private final Topic<String, byte[]> topic;
     private final CloudEvents events;
     private final Clock clock;
@@ -44,14 +45,27 @@ public final class ModelPublisher implements AutoCloseable {
     private volatile ModelManifest last;
 
     /**
+     * A publisher with its own producer for {@code topic} (closed with it).
+     *
      * @param startAfterVersion the newest version already published (0 for none)
      */
-    public ModelPublisher(String modelName, ModelDirectory directory, int keep, KafkaSettings kafka,
+    public static ModelPublisher toKafka(String modelName, ModelDirectory directory, int keep, KafkaSettings kafka,
+            Topic<String, byte[]> topic, long startAfterVersion, Clock clock, MeterRegistry registry) {
+        Producer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("gan-trainer-models"), topic.keySerde().serializer(),
+                topic.valueSerde().serializer());
+        return new ModelPublisher(modelName, directory, keep, producer, topic, startAfterVersion, clock, registry);
+    }
+
+    /**
+     * @param producer sends to {@code topic}; this publisher closes it
+     * @param startAfterVersion the newest version already published (0 for none)
+     */
+    public ModelPublisher(String modelName, ModelDirectory directory, int keep, Producer<String, byte[]> producer,
             Topic<String, byte[]> topic, long startAfterVersion, Clock clock, MeterRegistry registry) {
         this.modelName = modelName;
         this.directory = directory;
         this.keep = keep;
-        this.producer = new KafkaProducer<>(kafka.producer("gan-trainer-models"), topic.keySerde().serializer(), topic.valueSerde().serializer());
+        this.producer = producer;
         this.topic = topic;
         this.events = new CloudEvents("/gan/trainer", clock);
         this.clock = clock;
@@ -60,12 +74,7 @@ public final class ModelPublisher implements AutoCloseable {
         registry.gauge(MetricNames.TRAINER_LAST_EXPORT, lastExportEpochSeconds, AtomicLong::doubleValue);
     }
 
-    /**
-     * Publishes one exported generator as the next version.
-     *
-     * @param metrics losses and scores at export, stored in the manifest
-     * @return the manifest of the published version
-     */
+    @Override
     public ModelManifest publish(byte[] onnx, long step, String imageShape, int noiseDim, Map<String, Double> metrics) {
         long next = version.get() + 1;
         ModelManifest manifest = new ModelManifest(modelName, next, Hashes.sha256(onnx), step, Instant.now(clock),
@@ -93,12 +102,12 @@ public final class ModelPublisher implements AutoCloseable {
         return manifest;
     }
 
-    /** The newest version published under this model name (by this or an earlier run), 0 for none. */
+    @Override
     public long version() {
         return version.get();
     }
 
-    /** The last manifest this publisher published, or null. */
+    @Override
     public ModelManifest last() {
         return last;
     }

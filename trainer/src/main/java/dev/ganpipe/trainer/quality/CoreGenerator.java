@@ -38,7 +38,7 @@ public final class CoreGenerator implements Generator {
 
     @Override
     public float[] generate(float[] z, int count) {
-        return core.generate(z, count);
+        return core.generate(z, null, count);
     }
 
     @Override

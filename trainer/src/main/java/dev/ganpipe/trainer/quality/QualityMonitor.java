@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * training thread: the evaluator's classifier is a DJL network, and DJL allows one gradient recording per JVM, so
  * it is trained (or loaded from the cache) by {@link #prepare()} before the first step, never beside one.
  */
-public final class QualityMonitor implements AutoCloseable {
+public final class QualityMonitor implements PublishGate, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(QualityMonitor.class);
 
@@ -113,6 +113,7 @@ public final class QualityMonitor implements AutoCloseable {
      * Measures the generator and asks the gate whether it may replace the live model. A refusal is recorded at once;
      * an acceptance only once {@link #published(Verdict)} confirms the model went out.
      */
+    @Override
     public Verdict judge(GanTrainingCore core) {
         QualityRecord measured = record(core, QualityRecord.PUBLISHED);
         QualityGate gate = settings.gate().orElseThrow(() -> new IllegalStateException("The quality gate is off; check gating() first."));
@@ -124,6 +125,7 @@ public final class QualityMonitor implements AutoCloseable {
     }
 
     /** Records that a judged model was published: it is the live model the next export is compared with. */
+    @Override
     public void published(Verdict verdict) {
         live = Optional.of(verdict.measured().scores());
         history.add(verdict.measured());

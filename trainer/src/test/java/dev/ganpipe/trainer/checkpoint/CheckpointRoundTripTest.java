@@ -80,7 +80,7 @@ class CheckpointRoundTripTest {
     @Test
     void theStateCoversBothNetworksTheirRunningStatisticsAndBothOptimisers() {
         try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
-            core.trainStep(squares(new Random(1), BATCH), BATCH);
+            core.trainStep(squares(new Random(1), BATCH), null, BATCH);
             TrainingState state = core.snapshot();
             assertThat(state.generatorUpdates()).isEqualTo(1);
             assertThat(state.discriminatorUpdates()).isEqualTo(1);

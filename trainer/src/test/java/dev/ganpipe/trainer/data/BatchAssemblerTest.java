@@ -114,7 +114,7 @@ class BatchAssemblerTest {
     }
 
     /** An in-memory stream in arrival order that remembers how long it was asked to wait. */
-    private static final class StreamOfImages implements ImageSource {
+    private static final class StreamOfImages implements FreshImages {
         private final Deque<DecodedImage> ready = new ArrayDeque<>();
         private Duration lastTimeout;
 
@@ -137,6 +137,11 @@ class BatchAssemblerTest {
                 n++;
             }
             return n;
+        }
+
+        @Override
+        public long lag() {
+            return ready.size();
         }
     }
 }

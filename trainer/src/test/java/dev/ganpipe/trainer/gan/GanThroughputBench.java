@@ -31,13 +31,13 @@ class GanThroughputBench {
         }
         try (GanTrainingCore core = new GanTrainingCore(config)) {
             for (int i = 0; i < WARMUP_STEPS; i++) {
-                core.trainStep(batches[i % batches.length], BATCH);
+                core.trainStep(batches[i % batches.length], null, BATCH);
             }
             double[] stepsPerSecond = new double[ROUNDS];
             for (int round = 0; round < ROUNDS; round++) {
                 long start = System.nanoTime();
                 for (int i = 0; i < STEPS_PER_ROUND; i++) {
-                    core.trainStep(batches[i % batches.length], BATCH);
+                    core.trainStep(batches[i % batches.length], null, BATCH);
                 }
                 stepsPerSecond[round] = STEPS_PER_ROUND / ((System.nanoTime() - start) / 1e9);
             }
@@ -53,7 +53,7 @@ class GanThroughputBench {
             }
             long t0 = System.nanoTime();
             for (int i = 0; i < STEPS_PER_ROUND; i++) {
-                core.generate(core.noise(i, BATCH), BATCH);
+                core.generate(core.noise(i, BATCH), null, BATCH);
             }
             double generateMs = (System.nanoTime() - t0) / 1e6 / STEPS_PER_ROUND;
             double[] sorted = stepsPerSecond.clone();

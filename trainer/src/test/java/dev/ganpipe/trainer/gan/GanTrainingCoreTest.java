@@ -34,10 +34,10 @@ class GanTrainingCoreTest {
         assertEachHalfChangesOnlyItsOwnNetwork(sn);
         try (GanTrainingCore core = new GanTrainingCore(sn)) {
             float[] real = SyntheticImages.squares(new Random(7), BATCH, 1, 28);
-            core.trainStep(real, BATCH);
+            core.trainStep(real, null, BATCH);
             int live = core.liveArrayCount();
             for (int i = 0; i < 5; i++) {
-                assertThat(core.trainStep(real, BATCH).isFinite()).isTrue();
+                assertThat(core.trainStep(real, null, BATCH).isFinite()).isTrue();
             }
             assertThat(core.liveArrayCount()).as("spectral normalisation frees what it computes").isEqualTo(live);
         }
@@ -60,7 +60,7 @@ class GanTrainingCoreTest {
             float[] z = core.noise(2, 1);
             assertThat(core.generate(z, new long[] {0}, 1)).as("same z, another label")
                     .isNotEqualTo(core.generate(z, new long[] {3}, 1));
-            assertThatThrownBy(() -> core.trainStep(real, BATCH))
+            assertThatThrownBy(() -> core.trainStep(real, null, BATCH))
                     .hasMessage("This GAN is conditional (4 classes) and needs 16 labels, but got none.");
             long[] outOfRange = labels(BATCH, 4);
             outOfRange[5] = 4;
@@ -123,30 +123,30 @@ class GanTrainingCoreTest {
         float[] samplesA;
         float[] samplesB;
         try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
-            a = core.trainStep(real, BATCH);
-            samplesA = core.generate(core.noise(9, 4), 4);
+            a = core.trainStep(real, null, BATCH);
+            samplesA = core.generate(core.noise(9, 4), null, 4);
         }
         try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
-            b = core.trainStep(real, BATCH);
-            samplesB = core.generate(core.noise(9, 4), 4);
+            b = core.trainStep(real, null, BATCH);
+            samplesB = core.generate(core.noise(9, 4), null, 4);
         }
         assertThat(b).isEqualTo(a);
         assertThat(a.step()).isEqualTo(1);
         assertThat(samplesB).isEqualTo(samplesA);
         try (GanTrainingCore other = new GanTrainingCore(SMALL.withSeed(99))) {
-            assertThat(other.trainStep(real, BATCH).dLoss()).isNotEqualTo(a.dLoss());
+            assertThat(other.trainStep(real, null, BATCH).dLoss()).isNotEqualTo(a.dLoss());
         }
     }
 
     @Test
     void generateRunsInInferenceModeAndLeavesTheModelAlone() {
         try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
-            core.trainStep(SyntheticImages.squares(new Random(3), BATCH, 1, 28), BATCH);
+            core.trainStep(SyntheticImages.squares(new Random(3), BATCH, 1, 28), null, BATCH);
             Map<String, float[]> before = values(core.generatorBlock());
             float[] noise = core.noise(5, 3);
-            float[] first = core.generate(noise, 3);
-            float[] again = core.generate(noise, 3);
-            float[] single = core.generate(java.util.Arrays.copyOf(noise, SMALL.noiseDim()), 1);
+            float[] first = core.generate(noise, null, 3);
+            float[] again = core.generate(noise, null, 3);
+            float[] single = core.generate(java.util.Arrays.copyOf(noise, SMALL.noiseDim()), null, 1);
             assertThat(first).hasSize(3 * 784).isEqualTo(again);
             // Running statistics, not batch statistics: a sample does not depend on its batch mates.
             for (int i = 0; i < 784; i++) {
@@ -178,12 +178,12 @@ class GanTrainingCoreTest {
     void stepsFreeEveryArrayTheyCreate() {
         try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
             float[] real = SyntheticImages.squares(new Random(4), BATCH, 1, 28);
-            core.trainStep(real, BATCH);
-            core.generate(core.noise(1, 2), 2);
+            core.trainStep(real, null, BATCH);
+            core.generate(core.noise(1, 2), null, 2);
             int live = core.liveArrayCount();
             for (int i = 0; i < 3; i++) {
-                core.trainStep(real, BATCH);
-                core.generate(core.noise(1, 2), 2);
+                core.trainStep(real, null, BATCH);
+                core.generate(core.noise(1, 2), null, 2);
                 core.exportGeneratorOnnx(Map.of());
             }
             assertThat(core.liveArrayCount()).isEqualTo(live);
@@ -193,24 +193,24 @@ class GanTrainingCoreTest {
     @Test
     void rejectsBadInputWithAHint() {
         try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
-            assertThatThrownBy(() -> core.trainStep(new float[10], 2))
+            assertThatThrownBy(() -> core.trainStep(new float[10], null, 2))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("realImages must hold batchSize * C * H * W = 1568 floats, but holds 10; pass a matching count.");
             float[] tooBright = new float[784];
             tooBright[3] = 255f;
-            assertThatThrownBy(() -> core.trainStep(tooBright, 1))
+            assertThatThrownBy(() -> core.trainStep(tooBright, null, 1))
                     .hasMessageContaining("realImages[3] is 255.0 but images must be finite and in [-1, 1]");
             float[] nan = new float[784];
             nan[0] = Float.NaN;
-            assertThatThrownBy(() -> core.trainStep(nan, 1)).hasMessageContaining("realImages[0] is NaN");
-            assertThatThrownBy(() -> core.generate(new float[5], 1)).hasMessageContaining("noise must hold");
+            assertThatThrownBy(() -> core.trainStep(nan, null, 1)).hasMessageContaining("realImages[0] is NaN");
+            assertThatThrownBy(() -> core.generate(new float[5], null, 1)).hasMessageContaining("noise must hold");
             assertThatThrownBy(() -> core.noise(1, 0)).hasMessageContaining("at least 1");
             assertThat(core.step()).isZero();
         }
         GanTrainingCore closed = new GanTrainingCore(SMALL);
         closed.close();
         closed.close();
-        assertThatThrownBy(() -> closed.generate(new float[100], 1))
+        assertThatThrownBy(() -> closed.generate(new float[100], null, 1))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("This GanTrainingCore is closed; create a new one.");
     }
@@ -239,7 +239,7 @@ class GanTrainingCoreTest {
         long start = System.nanoTime();
         try (GanTrainingCore core = new GanTrainingCore(config)) {
             for (int i = 0; i < 30; i++) {
-                results.add(core.trainStep(SyntheticImages.squares(data, 32, 1, 28), 32));
+                results.add(core.trainStep(SyntheticImages.squares(data, 32, 1, 28), null, 32));
             }
             assertThat(core.step()).isEqualTo(30);
         }
@@ -258,9 +258,9 @@ class GanTrainingCoreTest {
         GanConfig config = GanConfig.dcgan64().withWidths(8, 8);
         try (GanTrainingCore core = new GanTrainingCore(config)) {
             float[] real = SyntheticImages.squares(new Random(6), 4, 3, 64);
-            StepResult r = core.trainStep(real, 4);
+            StepResult r = core.trainStep(real, null, 4);
             assertThat(r.isFinite()).isTrue();
-            assertThat(core.generate(core.noise(1, 2), 2)).hasSize(2 * 3 * 64 * 64);
+            assertThat(core.generate(core.noise(1, 2), null, 2)).hasSize(2 * 3 * 64 * 64);
         }
     }
 

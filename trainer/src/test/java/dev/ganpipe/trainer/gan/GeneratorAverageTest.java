@@ -28,7 +28,7 @@ class GeneratorAverageTest {
             for (int t = 0; t < 4; t++) {
                 double d = Math.min(GanConfig.DEFAULT_EMA_DECAY, (1.0 + t) / (10.0 + t));
                 assertThat(core.currentEmaDecay()).isEqualTo(d);
-                core.trainStep(SyntheticImages.squares(data, BATCH, 1, 28), BATCH);
+                core.trainStep(SyntheticImages.squares(data, BATCH, 1, 28), null, BATCH);
                 Map<String, double[]> weights = trainable(core.generatorBlock());
                 expected.replaceAll((name, avg) -> {
                     double[] w = weights.get(name);
@@ -56,9 +56,9 @@ class GeneratorAverageTest {
         try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
             Random data = new Random(9);
             for (int t = 0; t < 6; t++) {
-                core.trainStep(SyntheticImages.squares(data, BATCH, 1, 28), BATCH);
+                core.trainStep(SyntheticImages.squares(data, BATCH, 1, 28), null, BATCH);
             }
-            core.generate(core.noise(1, 2), 2); // the published generator is recalibrated before use
+            core.generate(core.noise(1, 2), null, 2); // the published generator is recalibrated before use
 
             double[] w = trainable(core.emaGeneratorBlock()).get(firstWeight(core)); // [units, noiseDim], row-major
             int noiseDim = SMALL.noiseDim();
@@ -107,10 +107,10 @@ class GeneratorAverageTest {
         try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
             Random data = new Random(5);
             for (int t = 0; t < 3; t++) {
-                core.trainStep(SyntheticImages.squares(data, BATCH, 1, 28), BATCH);
+                core.trainStep(SyntheticImages.squares(data, BATCH, 1, 28), null, BATCH);
             }
             float[] noise = core.noise(3, 2);
-            assertThat(core.generate(noise, 2)).isNotEqualTo(core.generateLive(noise, 2));
+            assertThat(core.generate(noise, null, 2)).isNotEqualTo(core.generateLive(noise, null, 2));
             TrainingState state = core.snapshot();
             assertThat(state.emaUpdates()).isEqualTo(3);
             assertThat(state.tensors().keySet()).anyMatch(n -> n.startsWith(TrainingState.EMA_GENERATOR + "/"));
@@ -126,10 +126,10 @@ class GeneratorAverageTest {
         TrainingState withoutAverage;
         float[] noise;
         try (GanTrainingCore off = new GanTrainingCore(SMALL.withEmaDecay(0))) {
-            off.trainStep(SyntheticImages.squares(new Random(6), BATCH, 1, 28), BATCH);
+            off.trainStep(SyntheticImages.squares(new Random(6), BATCH, 1, 28), null, BATCH);
             noise = off.noise(8, 2);
             assertThat(off.emaGeneratorBlock()).isNull();
-            assertThat(off.generate(noise, 2)).isEqualTo(off.generateLive(noise, 2));
+            assertThat(off.generate(noise, null, 2)).isEqualTo(off.generateLive(noise, null, 2));
             withoutAverage = off.snapshot();
             assertThat(withoutAverage.tensors().keySet()).noneMatch(n -> n.startsWith(TrainingState.EMA_GENERATOR));
         }
@@ -137,7 +137,7 @@ class GeneratorAverageTest {
             on.restore(withoutAverage);
             // Same weights; the average's BatchNorm statistics are its own (recomputed), so compare weights, not images.
             assertClose(trainable(on.emaGeneratorBlock()), trainable(on.generatorBlock()), "the average starts at the restored generator");
-            assertThat(on.generate(noise, 2)).hasSize(2 * 28 * 28);
+            assertThat(on.generate(noise, null, 2)).hasSize(2 * 28 * 28);
             assertThat(on.currentEmaDecay()).as("warm-up restarts").isEqualTo(0.1);
         }
     }

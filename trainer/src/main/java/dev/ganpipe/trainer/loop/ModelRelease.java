@@ -1,0 +1,135 @@
+package dev.ganpipe.trainer.loop;
+
+import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.model.ModelMetadata;
+import dev.ganpipe.trainer.gan.GanTrainingCore;
+import dev.ganpipe.trainer.gan.StepResult;
+import dev.ganpipe.trainer.publish.ModelSink;
+import dev.ganpipe.trainer.quality.PublishGate;
+import dev.ganpipe.trainer.quality.QualityMonitor;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything about releasing a generator in one place: when an export is due (the schedule), whether it may go out
+ * (the quality gate) and what it carries (the ONNX metadata and the manifest's scores). The order is fixed: judge,
+ * export, publish; the loop checkpoints after it. Used by the training thread only.
+ */
+public final class ModelRelease {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRelease.class);
+    private static final String PRODUCER = "gan-pipeline trainer";
+
+    private final ModelSink sink;
+    private final PublishGate gate; // null when no gate judges exports
+    private final TrainerMetrics metrics;
+    private final Schedule schedule;
+    private final ImageShape shape;
+    private final Clock clock;
+    private long lastStep;
+    private Instant lastTime;
+
+    /**
+     * @param sink where published generators go
+     * @param gate judges each export before it is published; empty publishes every export
+     * @param metrics counts refusals and failed measurements
+     * @param schedule the export interval in steps and time
+     * @param shape the images' shape, recorded in the model
+     * @param clock time source of the time-based schedule
+     */
+    public ModelRelease(ModelSink sink, Optional<? extends PublishGate> gate, TrainerMetrics metrics, Schedule schedule,
+            ImageShape shape, Clock clock) {
+        this.sink = sink;
+        this.gate = gate.orElse(null);
+        this.metrics = metrics;
+        this.schedule = schedule;
+        this.shape = shape;
+        this.clock = clock;
+        this.lastTime = clock.instant();
+    }
+
+    /** Starts the schedule at {@code step}: a resumed run counts its next export from where it resumed. */
+    void startAt(long step) {
+        lastStep = step;
+        lastTime = clock.instant();
+    }
+
+    /** Whether an export is due after {@code step}: enough steps or time since the last one. */
+    boolean due(long step) {
+        return step - lastStep >= schedule.exportEverySteps()
+                || Duration.between(lastTime, clock.instant()).compareTo(schedule.exportEvery()) >= 0;
+    }
+
+    /** The step of the last export attempt (or where the schedule started). */
+    long lastStep() {
+        return lastStep;
+    }
+
+    /** Where published generators go (for the newest version and manifest). */
+    ModelSink sink() {
+        return sink;
+    }
+
+    /**
+     * Judges, exports and publishes the generator as it is after {@code result}. A refusal, a failed measurement and a
+     * failed publish are logged and counted; training goes on and the next export tries again.
+     *
+     * @return whether quality was measured on the way (so a scheduled measurement at the same step is not repeated)
+     */
+    boolean release(GanTrainingCore core, StepResult result) {
+        lastStep = result.step();
+        lastTime = clock.instant();
+        Map<String, Double> scores = new LinkedHashMap<>();
+        scores.put("d_loss", (double) result.dLoss());
+        scores.put("g_loss", (double) result.gLoss());
+        scores.put("d_real", (double) result.dRealMean());
+        scores.put("d_fake", (double) result.dFakeMean());
+        QualityMonitor.Verdict verdict = null;
+        if (gate != null) {
+            try {
+                verdict = gate.judge(core);
+            } catch (RuntimeException e) {
+                // An evaluator that cannot measure must not stop training; the export waits for the next one.
+                LOG.error("Measuring quality at step {} failed, so nothing was published: {}", result.step(), e.getMessage(), e);
+                metrics.qualityFailed();
+                return true;
+            }
+            if (!verdict.publish()) {
+                metrics.gateRefused();
+                LOG.warn("The quality gate kept the generator of step {} from publishing: {}. The live model stays; "
+                        + "training goes on and the next export is judged again.", result.step(), verdict.reason());
+                return true;
+            }
+            scores.putAll(verdict.manifestScores());
+        }
+        try {
+            byte[] onnx = core.exportGeneratorOnnx(metadata(core, result.step()));
+            sink.publish(onnx, result.step(), shape.toString(), core.config().noiseDim(), scores);
+            if (verdict != null) {
+                gate.published(verdict);
+                LOG.info("The quality gate published the generator of step {}: {}.", result.step(), verdict.reason());
+            }
+        } catch (RuntimeException e) {
+            // Publishing is retried at the next export; training goes on meanwhile.
+            LOG.error("Export at step {} failed: {}", result.step(), e.getMessage(), e);
+        }
+        return verdict != null;
+    }
+
+    /** The ONNX model's metadata: what the generator service and the evaluator read back (docs/generator.md). */
+    private Map<String, String> metadata(GanTrainingCore core, long step) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put(ModelMetadata.STEP, Long.toString(step));
+        props.put(ModelMetadata.IMAGE_SHAPE, shape.toString());
+        props.put(ModelMetadata.NOISE_DIM, Integer.toString(core.config().noiseDim()));
+        props.put(ModelMetadata.NUM_CLASSES, Integer.toString(core.config().classes()));
+        props.put(ModelMetadata.PRODUCER, PRODUCER);
+        return props;
+    }
+}
