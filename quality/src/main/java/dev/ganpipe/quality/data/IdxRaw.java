@@ -1,7 +1,7 @@
 package dev.ganpipe.quality.data;
 
 import dev.ganpipe.common.image.ImageShape;
-import dev.ganpipe.ingest.source.IdxFiles;
+import dev.ganpipe.images.source.IdxFiles;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

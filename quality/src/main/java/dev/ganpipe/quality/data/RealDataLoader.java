@@ -1,16 +1,16 @@
 package dev.ganpipe.quality.data;
 
-import dev.ganpipe.ingest.normalize.Background;
-import dev.ganpipe.ingest.normalize.ClassList;
-import dev.ganpipe.ingest.normalize.ImageNormalizer;
-import dev.ganpipe.ingest.normalize.NormalizerSettings;
-import dev.ganpipe.ingest.normalize.Outcome;
-import dev.ganpipe.ingest.source.IdxFiles;
-import dev.ganpipe.ingest.source.ImageSource;
-import dev.ganpipe.ingest.source.ImageSources;
-import dev.ganpipe.ingest.source.SampleData;
-import dev.ganpipe.ingest.source.SourceImage;
-import dev.ganpipe.ingest.source.SourceOptions;
+import dev.ganpipe.images.normalize.Background;
+import dev.ganpipe.images.normalize.ClassList;
+import dev.ganpipe.images.normalize.ImageNormalizer;
+import dev.ganpipe.images.normalize.NormalizerSettings;
+import dev.ganpipe.images.normalize.Outcome;
+import dev.ganpipe.images.source.IdxFiles;
+import dev.ganpipe.images.source.ImageSource;
+import dev.ganpipe.images.source.ImageSources;
+import dev.ganpipe.images.source.SampleData;
+import dev.ganpipe.images.source.SourceImage;
+import dev.ganpipe.images.source.SourceOptions;
 import dev.ganpipe.quality.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * <p>What a location may be: {@code sample:fashion-mnist}; an IDX images file (its labels file beside it); a folder
  * holding IDX files, where {@code train*} becomes the training set and {@code t10k*} or {@code test*} the held-out
  * set; a folder with {@code train/} and {@code test/} (or {@code val/}) sub-folders; a folder of class sub-folders
- * or with a {@code labels.csv}; a tar archive of such a folder. Every image passes through ingest's normaliser
+ * or with a {@code labels.csv}; a tar archive of such a folder. Every image passes through the normaliser ingest runs
  * (centre crop, area resize, channel conversion), so the classifier sees what the trainer sees.
  */
 public final class RealDataLoader {
