@@ -14,13 +14,31 @@ import java.util.zip.ZipException;
 
 /**
  * Reads an IDX images file (magic 0x00000803: unsigned bytes, three dimensions: count, rows, columns), gzipped or
- * not, with its optional labels file (magic 0x00000801). Each image is encoded as an 8-bit gray PNG, since
- * {@code images.raw} holds encoded images only. Streams: one image in memory at a time.
+ * not, with its optional labels file (magic 0x00000801). {@link #next()} encodes each image as an 8-bit gray PNG,
+ * since {@code images.raw} holds encoded images only, and streams: one image in memory at a time.
+ * {@link #readRemaining()} hands out the pixels as the file stores them, which already is the canonical gray layout,
+ * for readers that want pixels: encoding and decoding 70,000 PNGs again costs minutes on a small shared machine.
  */
 public final class IdxImageSource implements ImageSource {
 
     static final int IMAGES_MAGIC = 0x00000803;
     static final int LABELS_MAGIC = 0x00000801;
+    /** The largest array a JVM reliably allocates. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * Images of one shape as an IDX file stores them.
+     *
+     * @param pixels the images one after another, {@code shape.values()} bytes each
+     * @param labels one label per image, as its number; empty when the file has no labels file
+     */
+    public record Pixels(ImageShape shape, byte[] pixels, int[] labels) {
+
+        /** How many images the pixels hold. */
+        public int count() {
+            return pixels.length / shape.values();
+        }
+    }
 
     private final String name;
     private final DataInputStream images;
@@ -131,15 +149,47 @@ public final class IdxImageSource implements ImageSource {
             images.readFully(pixels);
             label = labels.isPresent() ? Optional.of(Integer.toString(labels.get().readUnsignedByte())) : Optional.empty();
         } catch (EOFException e) {
-            throw new IOException(name + " ends after " + index + " of the " + count + " images its header declares; the file "
-                    + "(or its labels file) is truncated. Download it again.", e);
+            throw truncated(index, e);
         } catch (ZipException e) {
-            throw new IOException(name + " (or its labels file) is gzipped, but its compressed data is corrupt after " + index
-                    + " images (" + e.getMessage() + "); download it again.", e);
+            throw corrupt(index, e);
         }
         String id = name + "#" + index;
         index++;
         return Optional.of(new SourceImage(id, png.encode(new CanonicalImage(shape, pixels)), label));
+    }
+
+    /**
+     * Reads every image {@link #next()} has not handed out, at once and without PNG: the file's own bytes, which are
+     * canonical gray pixels of {@link #shape()}, with their labels when the file has labels. Memory grows with the
+     * bytes actually read, never with a count a header merely declares.
+     *
+     * @throws IOException when the file or its labels file ends early or is corrupt, or the images do not fit one array
+     */
+    public Pixels readRemaining() throws IOException {
+        int remaining = count - index;
+        long bytes = (long) remaining * shape.values();
+        if (bytes > MAX_ARRAY) {
+            throw new IOException(name + " declares " + remaining + " more images of " + shape.width() + "x" + shape.height() + " pixels, "
+                    + bytes + " bytes: more than one array holds. Read it image by image instead.");
+        }
+        byte[] pixels;
+        byte[] labelBytes;
+        try {
+            pixels = images.readNBytes((int) bytes);
+            labelBytes = labels.isPresent() ? labels.get().readNBytes(remaining) : new byte[0];
+        } catch (ZipException e) {
+            throw corrupt(index, e);
+        }
+        int complete = Math.min(pixels.length / shape.values(), labels.isPresent() ? labelBytes.length : remaining);
+        if (complete < remaining) {
+            throw truncated(index + complete, null);
+        }
+        index = count;
+        int[] numbers = new int[labelBytes.length];
+        for (int i = 0; i < numbers.length; i++) {
+            numbers[i] = labelBytes[i] & 0xff;
+        }
+        return new Pixels(shape, pixels, numbers);
     }
 
     @Override
@@ -155,6 +205,16 @@ public final class IdxImageSource implements ImageSource {
                 png.close();
             }
         }
+    }
+
+    private IOException truncated(int read, EOFException cause) {
+        return new IOException(name + " ends after " + read + " of the " + count + " images its header declares; the file "
+                + "(or its labels file) is truncated. Download it again.", cause);
+    }
+
+    private IOException corrupt(int read, ZipException cause) {
+        return new IOException(name + " (or its labels file) is gzipped, but its compressed data is corrupt after " + read
+                + " images (" + cause.getMessage() + "); download it again.", cause);
     }
 
     private static int readHeaderInt(DataInputStream in, String name) throws IOException {

@@ -7,7 +7,9 @@ import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.image.Png;
 import dev.ganpipe.images.normalize.ClassList;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,6 +112,79 @@ class IdxImageSourceTest {
         assertThat(read.stream().map(SourceImage::label).distinct()).hasSize(10);
         assertThat(Png.decode(read.getFirst().encodedBytes(), ImageShape.FASHION_MNIST).shape()).isEqualTo(ImageShape.FASHION_MNIST);
         assertThat(Files.exists(Path.of("src/main/resources/samples/fashion-mnist/README.md"))).isTrue();
+    }
+
+    @Test
+    void theRemainingImagesComeOutAsStoredPixelsWithTheirLabels() throws IOException {
+        Path images = IdxTestFiles.write(dir.resolve("train-images-idx3-ubyte.gz"), IdxTestFiles.images(5, 4, 3), true);
+        IdxTestFiles.write(dir.resolve("train-labels-idx1-ubyte.gz"), IdxTestFiles.labels(5), true);
+        try (IdxImageSource source = IdxImageSource.open(images)) {
+            source.next();
+            source.next();
+            IdxImageSource.Pixels rest = source.readRemaining();
+
+            assertThat(rest.shape()).isEqualTo(new ImageShape(3, 4, 1));
+            assertThat(rest.count()).isEqualTo(3);
+            assertThat(Arrays.copyOfRange(rest.pixels(), 0, 12)).containsOnly((byte) 20);
+            assertThat(Arrays.copyOfRange(rest.pixels(), 24, 36)).containsOnly((byte) 40);
+            assertThat(rest.labels()).containsExactly(2, 3, 4);
+            assertThat(source.next()).isEmpty();
+        }
+    }
+
+    @Test
+    void storedPixelsAreTheImagesThatNextEncodesForEveryImageOfTheSample() throws IOException {
+        IdxImageSource.Pixels stored;
+        try (IdxImageSource sample = SampleData.fashionMnist()) {
+            stored = sample.readRemaining();
+        }
+        List<SourceImage> encoded = readAll(SampleData.fashionMnist());
+        assertThat(stored.count()).isEqualTo(encoded.size()).isEqualTo(SampleData.FASHION_MNIST_COUNT);
+        int values = ImageShape.FASHION_MNIST.values();
+        for (int i = 0; i < encoded.size(); i++) {
+            assertThat(Arrays.copyOfRange(stored.pixels(), i * values, (i + 1) * values)).as("image %d", i)
+                    .isEqualTo(Png.decode(encoded.get(i).encodedBytes(), ImageShape.FASHION_MNIST).pixels());
+            assertThat(Integer.toString(stored.labels()[i])).as("label %d", i).isEqualTo(encoded.get(i).label().orElseThrow());
+        }
+    }
+
+    @Test
+    void unlabelledImagesComeOutAsStoredPixelsWithoutLabels() throws IOException {
+        Path images = IdxTestFiles.write(dir.resolve("digits-images-idx3-ubyte"), IdxTestFiles.images(2, 3, 3), false);
+        try (IdxImageSource source = IdxImageSource.open(images)) {
+            IdxImageSource.Pixels all = source.readRemaining();
+            assertThat(all.count()).isEqualTo(2);
+            assertThat(all.labels()).isEmpty();
+        }
+    }
+
+    @Test
+    void readingTheRemainingImagesOfAFileThatEndsEarlyFailsLoudlyWithTheCount() throws IOException {
+        byte[] full = IdxTestFiles.images(5, 4, 4);
+        Path images = IdxTestFiles.write(dir.resolve("cut-images-idx3-ubyte"), Arrays.copyOf(full, full.length - 10), false);
+        try (IdxImageSource source = IdxImageSource.open(images)) {
+            source.next();
+            assertThatThrownBy(source::readRemaining).isInstanceOf(IOException.class).hasMessageContaining("ends after 4 of the 5 images");
+        }
+    }
+
+    @Test
+    void aLabelsFileThatEndsEarlyFailsTheStoredReadWithTheCount() throws IOException {
+        Path images = IdxTestFiles.write(dir.resolve("train-images-idx3-ubyte"), IdxTestFiles.images(4, 2, 2), false);
+        byte[] labels = IdxTestFiles.labels(4);
+        Path labelsFile = IdxTestFiles.write(dir.resolve("train-labels-idx1-ubyte"), Arrays.copyOf(labels, labels.length - 1), false);
+        try (IdxImageSource source = IdxImageSource.open(images, Optional.of(labelsFile))) {
+            assertThatThrownBy(source::readRemaining).isInstanceOf(IOException.class).hasMessageContaining("ends after 3 of the 4 images")
+                    .hasMessageContaining("(or its labels file) is truncated");
+        }
+    }
+
+    @Test
+    void aHeaderThatDeclaresMoreThanOneArrayHoldsIsRefusedBeforeAnythingIsAllocated() throws IOException {
+        byte[] header = ByteBuffer.allocate(16).putInt(0x00000803).putInt(Integer.MAX_VALUE).putInt(28).putInt(28).array();
+        try (IdxImageSource source = IdxImageSource.of("huge-images-idx3-ubyte", new ByteArrayInputStream(header), Optional.empty())) {
+            assertThatThrownBy(source::readRemaining).isInstanceOf(IOException.class).hasMessageContaining("more than one array holds");
+        }
     }
 
     static List<SourceImage> readAll(ImageSource source) throws IOException {

@@ -1,11 +1,13 @@
 package dev.ganpipe.quality.data;
 
+import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.images.normalize.Background;
 import dev.ganpipe.images.normalize.ClassList;
 import dev.ganpipe.images.normalize.ImageNormalizer;
 import dev.ganpipe.images.normalize.NormalizerSettings;
 import dev.ganpipe.images.normalize.Outcome;
 import dev.ganpipe.images.source.IdxFiles;
+import dev.ganpipe.images.source.IdxImageSource;
 import dev.ganpipe.images.source.ImageSource;
 import dev.ganpipe.images.source.ImageSources;
 import dev.ganpipe.images.source.SampleData;
@@ -109,16 +111,6 @@ public final class RealDataLoader {
     private static RawSet read(String location, LoaderOptions options, Progress progress) throws IOException {
         NormalizerSettings settings = new NormalizerSettings(options.shape(), PASS_THROUGH, NormalizerSettings.DEFAULT_MAX_BYTES,
                 NormalizerSettings.DEFAULT_MAX_PIXELS, NormalizerSettings.DEFAULT_MIN_SIDE, Background.BLACK);
-        Optional<IdxRaw.Content> raw = IdxRaw.readIfMatching(location, options.shape());
-        if (raw.isPresent()) {
-            int[] numbers = raw.get().labels();
-            List<String> labels = new ArrayList<>(numbers.length);
-            for (int label : numbers) {
-                labels.add(Integer.toString(label));
-            }
-            progress.report("  " + numbers.length + " labelled images from " + location);
-            return new RawSet(location, raw.get().pixels(), labels);
-        }
         ImageNormalizer normalizer = new ImageNormalizer(settings);
         ByteArrayOutputStream pixels = new ByteArrayOutputStream();
         List<String> labels = new ArrayList<>();
@@ -127,6 +119,9 @@ public final class RealDataLoader {
         String firstUnlabelled = null;
         int seen = 0;
         try (ImageSource source = ImageSources.open(location, new SourceOptions(PASS_THROUGH, NormalizerSettings.DEFAULT_MAX_BYTES))) {
+            if (source instanceof IdxImageSource idx && storedAsWanted(idx, options.shape())) {
+                return asStored(location, idx.readRemaining(), progress);
+            }
             String total = source.size().isPresent() ? Long.toString(source.size().getAsLong()) : "?";
             progress.report("Reading " + total + " images from " + source.description() + " ...");
             for (Optional<SourceImage> next = source.next(); next.isPresent(); next = source.next()) {
@@ -166,6 +161,23 @@ public final class RealDataLoader {
         }
         progress.report("  " + labels.size() + " labelled images from " + location);
         return new RawSet(location, pixels.toByteArray(), labels);
+    }
+
+    /**
+     * Whether an IDX file's pixels already are what the normaliser would make of them: labelled images of the wanted
+     * shape (gray, as IDX images are), which the normaliser passes through unchanged. Those skip the PNG round trip.
+     */
+    private static boolean storedAsWanted(IdxImageSource idx, ImageShape shape) {
+        return idx.labelled() && idx.shape().equals(shape) && idx.size().orElse(0) > 0;
+    }
+
+    private static RawSet asStored(String location, IdxImageSource.Pixels stored, Progress progress) {
+        List<String> labels = new ArrayList<>(stored.labels().length);
+        for (int label : stored.labels()) {
+            labels.add(Integer.toString(label));
+        }
+        progress.report("  " + labels.size() + " labelled images from " + location);
+        return new RawSet(location, stored.pixels(), labels);
     }
 
     private static String describe(Map<String, Integer> rejected) {
