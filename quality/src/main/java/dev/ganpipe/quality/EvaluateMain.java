@@ -5,7 +5,7 @@ import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.model.ModelDirectory;
-import dev.ganpipe.ingest.normalize.ClassList;
+import dev.ganpipe.images.normalize.ClassList;
 import dev.ganpipe.quality.classifier.ClassifierOptions;
 import dev.ganpipe.quality.data.LoaderOptions;
 import dev.ganpipe.quality.data.RealDataLoader;

@@ -2,9 +2,9 @@ package dev.ganpipe.bench.endurance;
 
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.image.Png;
-import dev.ganpipe.ingest.source.IdxImageSource;
-import dev.ganpipe.ingest.source.SampleData;
-import dev.ganpipe.ingest.source.SourceImage;
+import dev.ganpipe.images.source.IdxImageSource;
+import dev.ganpipe.images.source.SampleData;
+import dev.ganpipe.images.source.SourceImage;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

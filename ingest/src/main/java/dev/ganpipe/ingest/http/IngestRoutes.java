@@ -5,7 +5,7 @@ import dev.ganpipe.common.http.HttpError;
 import dev.ganpipe.common.http.Request;
 import dev.ganpipe.common.http.Response;
 import dev.ganpipe.common.http.Routes;
-import dev.ganpipe.ingest.normalize.InputImageFormat;
+import dev.ganpipe.images.normalize.InputImageFormat;
 import dev.ganpipe.ingest.publish.RawImage;
 import dev.ganpipe.ingest.publish.RawSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

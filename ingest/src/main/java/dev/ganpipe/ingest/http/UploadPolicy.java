@@ -1,6 +1,6 @@
 package dev.ganpipe.ingest.http;
 
-import dev.ganpipe.ingest.normalize.ClassList;
+import dev.ganpipe.images.normalize.ClassList;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

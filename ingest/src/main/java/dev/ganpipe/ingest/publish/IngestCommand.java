@@ -1,16 +1,16 @@
 package dev.ganpipe.ingest.publish;
 
 import dev.ganpipe.common.time.Sleeper;
+import dev.ganpipe.images.normalize.ImageNormalizer;
+import dev.ganpipe.images.normalize.ImageRejectReason;
+import dev.ganpipe.images.normalize.InputImageFormat;
+import dev.ganpipe.images.normalize.Outcome;
+import dev.ganpipe.images.source.ImageSource;
+import dev.ganpipe.images.source.ImageSources;
+import dev.ganpipe.images.source.SampleData;
+import dev.ganpipe.images.source.SourceImage;
+import dev.ganpipe.images.source.SourceOptions;
 import dev.ganpipe.ingest.IngestConfig;
-import dev.ganpipe.ingest.normalize.ImageNormalizer;
-import dev.ganpipe.ingest.normalize.ImageRejectReason;
-import dev.ganpipe.ingest.normalize.InputImageFormat;
-import dev.ganpipe.ingest.normalize.Outcome;
-import dev.ganpipe.ingest.source.ImageSource;
-import dev.ganpipe.ingest.source.ImageSources;
-import dev.ganpipe.ingest.source.SampleData;
-import dev.ganpipe.ingest.source.SourceImage;
-import dev.ganpipe.ingest.source.SourceOptions;
 import dev.ganpipe.ingest.stream.NormalizerTopology;
 import java.io.IOException;
 import java.io.PrintStream;

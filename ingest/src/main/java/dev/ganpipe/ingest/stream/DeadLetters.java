@@ -2,8 +2,8 @@ package dev.ganpipe.ingest.stream;
 
 import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
-import dev.ganpipe.ingest.normalize.ImageRejectReason;
-import dev.ganpipe.ingest.normalize.InputImageFormat;
+import dev.ganpipe.images.normalize.ImageRejectReason;
+import dev.ganpipe.images.normalize.InputImageFormat;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;

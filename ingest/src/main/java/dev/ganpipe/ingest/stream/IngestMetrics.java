@@ -1,7 +1,7 @@
 package dev.ganpipe.ingest.stream;
 
 import dev.ganpipe.common.metrics.MetricNames;
-import dev.ganpipe.ingest.normalize.ImageRejectReason;
+import dev.ganpipe.images.normalize.ImageRejectReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

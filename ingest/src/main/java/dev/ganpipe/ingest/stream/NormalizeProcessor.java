@@ -1,10 +1,10 @@
 package dev.ganpipe.ingest.stream;
 
+import dev.ganpipe.common.image.PngEncoder;
 import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
-import dev.ganpipe.ingest.normalize.ImageNormalizer;
-import dev.ganpipe.ingest.normalize.Outcome;
-import dev.ganpipe.common.image.PngEncoder;
+import dev.ganpipe.images.normalize.ImageNormalizer;
+import dev.ganpipe.images.normalize.Outcome;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;

@@ -1,6 +1,6 @@
 package dev.ganpipe.ingest.stream;
 
-import dev.ganpipe.ingest.normalize.ImageRejectReason;
+import dev.ganpipe.images.normalize.ImageRejectReason;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
-import dev.ganpipe.ingest.normalize.ImageRejectReason;
+import dev.ganpipe.images.normalize.ImageRejectReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganpipe.common.kafka.GanHeaders;
 import dev.ganpipe.common.kafka.TopicCatalog;
-import dev.ganpipe.ingest.TestImages;
+import dev.ganpipe.images.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;

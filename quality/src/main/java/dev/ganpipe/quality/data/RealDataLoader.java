@@ -1,16 +1,18 @@
 package dev.ganpipe.quality.data;
 
-import dev.ganpipe.ingest.normalize.Background;
-import dev.ganpipe.ingest.normalize.ClassList;
-import dev.ganpipe.ingest.normalize.ImageNormalizer;
-import dev.ganpipe.ingest.normalize.NormalizerSettings;
-import dev.ganpipe.ingest.normalize.Outcome;
-import dev.ganpipe.ingest.source.IdxFiles;
-import dev.ganpipe.ingest.source.ImageSource;
-import dev.ganpipe.ingest.source.ImageSources;
-import dev.ganpipe.ingest.source.SampleData;
-import dev.ganpipe.ingest.source.SourceImage;
-import dev.ganpipe.ingest.source.SourceOptions;
+import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.images.normalize.Background;
+import dev.ganpipe.images.normalize.ClassList;
+import dev.ganpipe.images.normalize.ImageNormalizer;
+import dev.ganpipe.images.normalize.NormalizerSettings;
+import dev.ganpipe.images.normalize.Outcome;
+import dev.ganpipe.images.source.IdxFiles;
+import dev.ganpipe.images.source.IdxImageSource;
+import dev.ganpipe.images.source.ImageSource;
+import dev.ganpipe.images.source.ImageSources;
+import dev.ganpipe.images.source.SampleData;
+import dev.ganpipe.images.source.SourceImage;
+import dev.ganpipe.images.source.SourceOptions;
 import dev.ganpipe.quality.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,7 +37,7 @@ import java.util.stream.Stream;
  * <p>What a location may be: {@code sample:fashion-mnist}; an IDX images file (its labels file beside it); a folder
  * holding IDX files, where {@code train*} becomes the training set and {@code t10k*} or {@code test*} the held-out
  * set; a folder with {@code train/} and {@code test/} (or {@code val/}) sub-folders; a folder of class sub-folders
- * or with a {@code labels.csv}; a tar archive of such a folder. Every image passes through ingest's normaliser
+ * or with a {@code labels.csv}; a tar archive of such a folder. Every image passes through the normaliser ingest runs
  * (centre crop, area resize, channel conversion), so the classifier sees what the trainer sees.
  */
 public final class RealDataLoader {
@@ -109,16 +111,6 @@ public final class RealDataLoader {
     private static RawSet read(String location, LoaderOptions options, Progress progress) throws IOException {
         NormalizerSettings settings = new NormalizerSettings(options.shape(), PASS_THROUGH, NormalizerSettings.DEFAULT_MAX_BYTES,
                 NormalizerSettings.DEFAULT_MAX_PIXELS, NormalizerSettings.DEFAULT_MIN_SIDE, Background.BLACK);
-        Optional<IdxRaw.Content> raw = IdxRaw.readIfMatching(location, options.shape());
-        if (raw.isPresent()) {
-            int[] numbers = raw.get().labels();
-            List<String> labels = new ArrayList<>(numbers.length);
-            for (int label : numbers) {
-                labels.add(Integer.toString(label));
-            }
-            progress.report("  " + numbers.length + " labelled images from " + location);
-            return new RawSet(location, raw.get().pixels(), labels);
-        }
         ImageNormalizer normalizer = new ImageNormalizer(settings);
         ByteArrayOutputStream pixels = new ByteArrayOutputStream();
         List<String> labels = new ArrayList<>();
@@ -127,6 +119,9 @@ public final class RealDataLoader {
         String firstUnlabelled = null;
         int seen = 0;
         try (ImageSource source = ImageSources.open(location, new SourceOptions(PASS_THROUGH, NormalizerSettings.DEFAULT_MAX_BYTES))) {
+            if (source instanceof IdxImageSource idx && storedAsWanted(idx, options.shape())) {
+                return asStored(location, idx.readRemaining(), progress);
+            }
             String total = source.size().isPresent() ? Long.toString(source.size().getAsLong()) : "?";
             progress.report("Reading " + total + " images from " + source.description() + " ...");
             for (Optional<SourceImage> next = source.next(); next.isPresent(); next = source.next()) {
@@ -166,6 +161,23 @@ public final class RealDataLoader {
         }
         progress.report("  " + labels.size() + " labelled images from " + location);
         return new RawSet(location, pixels.toByteArray(), labels);
+    }
+
+    /**
+     * Whether an IDX file's pixels already are what the normaliser would make of them: labelled images of the wanted
+     * shape (gray, as IDX images are), which the normaliser passes through unchanged. Those skip the PNG round trip.
+     */
+    private static boolean storedAsWanted(IdxImageSource idx, ImageShape shape) {
+        return idx.labelled() && idx.shape().equals(shape) && idx.size().orElse(0) > 0;
+    }
+
+    private static RawSet asStored(String location, IdxImageSource.Pixels stored, Progress progress) {
+        List<String> labels = new ArrayList<>(stored.labels().length);
+        for (int label : stored.labels()) {
+            labels.add(Integer.toString(label));
+        }
+        progress.report("  " + labels.size() + " labelled images from " + location);
+        return new RawSet(location, stored.pixels(), labels);
     }
 
     private static String describe(Map<String, Integer> rejected) {

@@ -6,8 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.image.Png;
-import dev.ganpipe.ingest.normalize.ClassList;
-import dev.ganpipe.ingest.source.SampleData;
+import dev.ganpipe.images.normalize.Background;
+import dev.ganpipe.images.normalize.ClassList;
+import dev.ganpipe.images.normalize.ImageNormalizer;
+import dev.ganpipe.images.normalize.NormalizerSettings;
+import dev.ganpipe.images.normalize.Outcome;
+import dev.ganpipe.images.source.IdxImageSource;
+import dev.ganpipe.images.source.SampleData;
+import dev.ganpipe.images.source.SourceImage;
 import dev.ganpipe.quality.IdxWriter;
 import dev.ganpipe.quality.Progress;
 import dev.ganpipe.quality.ShapeImages;
@@ -106,6 +112,23 @@ class RealDataLoaderTest {
         assertThat(split.train().count() + split.heldOut().count()).isEqualTo(SampleData.FASHION_MNIST_COUNT);
         assertThat(split.heldOut().count()).isEqualTo(100);
         assertThat(split.train().classNames()).isEqualTo(ClassList.fashionMnist().names());
+    }
+
+    @Test
+    void idxPixelsTakenAsStoredAreWhatTheNormaliserMakesOfThem() throws IOException {
+        RealData read = RealDataLoader.read(SampleData.FASHION_MNIST, LoaderOptions.forShape(GRAY));
+
+        ImageNormalizer normalizer = new ImageNormalizer(new NormalizerSettings(GRAY, ClassList.parse("none-of-these"),
+                NormalizerSettings.DEFAULT_MAX_BYTES, NormalizerSettings.DEFAULT_MAX_PIXELS, NormalizerSettings.DEFAULT_MIN_SIDE, Background.BLACK));
+        try (IdxImageSource sample = SampleData.fashionMnist()) {
+            for (int i = 0; i < SampleData.FASHION_MNIST_COUNT; i++) {
+                SourceImage image = sample.next().orElseThrow();
+                Outcome outcome = normalizer.normalize(image.encodedBytes(), Optional.empty());
+                assertThat(outcome).isInstanceOf(Outcome.Accepted.class);
+                assertThat(read.image(i)).as("image %d", i).isEqualTo(((Outcome.Accepted) outcome).image());
+                assertThat(read.label(i)).as("label %d", i).isEqualTo(Integer.parseInt(image.label().orElseThrow()));
+            }
+        }
     }
 
     @Test

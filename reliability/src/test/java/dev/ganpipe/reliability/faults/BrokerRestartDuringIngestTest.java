@@ -5,14 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MeterRegistries;
+import dev.ganpipe.images.normalize.ImageNormalizer;
+import dev.ganpipe.images.normalize.Outcome;
+import dev.ganpipe.images.source.IdxImageSource;
+import dev.ganpipe.images.source.SourceImage;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.IngestService;
-import dev.ganpipe.ingest.normalize.ImageNormalizer;
-import dev.ganpipe.ingest.normalize.Outcome;
 import dev.ganpipe.ingest.publish.IngestCommand;
 import dev.ganpipe.ingest.publish.IngestSummary;
-import dev.ganpipe.ingest.source.IdxImageSource;
-import dev.ganpipe.ingest.source.SourceImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,0 @@
-/**
- * Readers of image collections on disk: IDX files (the MNIST family, gzipped or not, with their labels file),
- * folders of image files (labels from sub-folder names or a {@code labels.csv}), tar and tar.gz archives, single
- * image files, and the bundled Fashion-MNIST sample. Every reader yields {@link dev.ganpipe.ingest.source.SourceImage}s
- * holding encoded image bytes, ready for {@code images.raw}.
- */
-package dev.ganpipe.ingest.source;
