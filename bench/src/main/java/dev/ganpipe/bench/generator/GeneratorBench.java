@@ -1,5 +1,6 @@
 package dev.ganpipe.bench.generator;
 
+import dev.ganpipe.bench.scratch.ScratchFolder;
 import dev.ganpipe.common.config.CommandLine;
 import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
@@ -48,7 +49,8 @@ import java.util.stream.Stream;
  *
  * <p>The service runs in this process with the production routes, registry and batcher, on a real HTTP server on a
  * free port; clients are {@code wrk} when it is installed (it takes less of the CPU the server needs) or Java's
- * HTTP client.
+ * HTTP client. The model is {@code --model}, else the newest in {@code --models-dir}, else one the bench makes
+ * ({@link FreshGenerator}) in a temporary folder, so that it runs on a fresh clone; the output says which.
  */
 public final class GeneratorBench {
 
@@ -56,7 +58,8 @@ public final class GeneratorBench {
     public static final int EXIT_USAGE = 2;
     /** Exit status when a measurement failed. */
     public static final int EXIT_FAILED = 1;
-    static final String DEFAULT_MODELS_DIR = ".gan/demo/models";
+    /** Where {@code ./gan demo} writes its models, for the messages. */
+    static final String DEMO_MODELS_DIR = ".gan/demo/models";
 
     private GeneratorBench() {
     }
@@ -65,8 +68,10 @@ public final class GeneratorBench {
     public static ConfigSpec spec() {
         return new ConfigSpec("gan bench generator", "Measures images/s of a raw ONNX Runtime loop, the HTTP service at count=64 and at "
                 + "count=1 under concurrent clients, on one model, and prints the ratios.")
-                .optional("model", "The ONNX generator file to measure; without it, the newest .onnx in --models-dir.")
-                .add("models-dir", DEFAULT_MODELS_DIR, "Where to look for a model when --model is not given (./gan demo writes its models here).")
+                .optional("model", "The ONNX generator file to measure. Without it or --models-dir, the bench measures the trainer's "
+                        + "default generator, freshly initialised and exported to a temporary folder.")
+                .optional("models-dir", "Measure the newest .onnx in this folder when --model is not given (e.g. " + DEMO_MODELS_DIR
+                        + ", where ./gan demo writes its models).")
                 .add("seconds", "10", "Length of each measurement, seconds.")
                 .add("rounds", "4", "Rounds of all measurements taken in turn (every other round in reverse order), so that load from other "
                         + "processes hurts every row alike.")
@@ -101,18 +106,31 @@ public final class GeneratorBench {
             return parsed.exitCode();
         }
         Options options = parsed.value();
-        Optional<Path> model = options.model().isPresent() ? options.model() : newestModel(options.modelsDir());
-        if (model.isEmpty()) {
-            err.println("gan bench generator: no model to measure: " + options.modelsDir().toAbsolutePath() + " holds no .onnx file. "
-                    + "Pass one with --model PATH, or run './gan demo' until it publishes a generator (it writes them there).");
-            return EXIT_USAGE;
-        }
-        if (!Files.isRegularFile(model.get())) {
-            err.println("gan bench generator: --model " + model.get() + " is not a file; pass the path of an ONNX generator.");
-            return EXIT_USAGE;
-        }
         try {
-            return measure(model.get(), options, out);
+            if (options.model().isPresent()) {
+                Path model = options.model().get();
+                if (!Files.isRegularFile(model)) {
+                    err.println("gan bench generator: --model " + model + " is not a file; pass the path of an ONNX generator, or leave "
+                            + "--model out to measure the trainer's default generator.");
+                    return EXIT_USAGE;
+                }
+                return measure(model, "given with --model", options, out);
+            }
+            if (options.modelsDir().isPresent()) {
+                Path dir = options.modelsDir().get();
+                Optional<Path> newest = newestModel(dir);
+                if (newest.isEmpty()) {
+                    err.println("gan bench generator: no model to measure: --models-dir " + dir.toAbsolutePath() + " holds no .onnx file. "
+                            + "Pass one with --model PATH, run './gan demo' until it publishes a generator (it writes them to "
+                            + DEMO_MODELS_DIR + "), or leave --models-dir out to measure the trainer's default generator.");
+                    return EXIT_USAGE;
+                }
+                return measure(newest.get(), "the newest .onnx in " + dir, options, out);
+            }
+            try (ScratchFolder scratch = ScratchFolder.create("gan-bench-generator")) {
+                FreshGenerator.Made made = FreshGenerator.export(scratch.path());
+                return measure(made.file(), made.description(), options, out);
+            }
         } catch (IOException | RuntimeException e) {
             err.println("gan bench generator: the benchmark failed: " + e);
             e.printStackTrace(err);
@@ -124,7 +142,8 @@ public final class GeneratorBench {
         }
     }
 
-    private static int measure(Path modelFile, Options options, PrintStream out) throws IOException, InterruptedException {
+    /** Measures {@code modelFile}; {@code origin} says where it came from, for the output. */
+    private static int measure(Path modelFile, String origin, Options options, PrintStream out) throws IOException, InterruptedException {
         JdkHttpServerTuning.apply();
         byte[] onnx = Files.readAllBytes(modelFile);
         OrtSessionFactory ort = new OrtSessionFactory(options.ort());
@@ -136,6 +155,7 @@ public final class GeneratorBench {
         out.printf(Locale.ROOT, "gan bench generator: %s (%s, noise %d), ONNX Runtime %s on %s, %d round(s) of %d s per measurement "
                 + "after %d s warm-up%n", modelFile.getFileName(), signature.shape(), signature.noiseDim(), ort.environment().getVersion(),
                 ort.provider(), options.rounds(), seconds.toSeconds(), options.warmup().toSeconds());
+        out.println("model: " + modelFile + " (" + origin + ")");
         out.println("machine: " + machine());
         out.flush();
 
@@ -292,7 +312,7 @@ public final class GeneratorBench {
     }
 
     /** The parsed options. */
-    private record Options(Optional<Path> model, Path modelsDir, Duration seconds, int rounds, Duration warmup, int batch, int clients, String load,
+    private record Options(Optional<Path> model, Optional<Path> modelsDir, Duration seconds, int rounds, Duration warmup, int batch, int clients, String load,
             OrtSettings ort, int maxBatch, Duration maxWait) {
 
         static Options from(ConfigValues v) {
@@ -305,7 +325,7 @@ public final class GeneratorBench {
                 throw new IllegalArgumentException("--seconds and --rounds must be at least 1, --warmup 0 or more, --batch 1 to 1024 and "
                         + "--clients at least 1.");
             }
-            return new Options(v.optional("model").map(Path::of), v.path("models-dir"), Duration.ofSeconds(seconds), rounds,
+            return new Options(v.optional("model").map(Path::of), v.optional("models-dir").map(Path::of), Duration.ofSeconds(seconds), rounds,
                     Duration.ofSeconds(warmup),
                     batch, clients, v.string("load"),
                     new OrtSettings(OrtSettings.Provider.parse(v.string("ort-provider")), v.integer("ort-threads"),

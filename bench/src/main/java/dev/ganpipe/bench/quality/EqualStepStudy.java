@@ -74,7 +74,7 @@ final class EqualStepStudy {
             Thread.ofPlatform().name("study-" + recipe.id()).daemon(true).start(() -> {
                 try {
                     GanConfig gan = GanConfig.dcgan28();
-                    PyTorchStudyRun.Outcome outcome = run.train(config.python(), data, config.usableImages(), config.steps(), config.at(),
+                    PyTorchStudyRun.Outcome outcome = run.train(config.python(), data, data.usable(), config.steps(), config.at(),
                             config.batch(), threads, gan.generatorWidth(), gan.noiseDim(), recipe.emaDecay(), config.seed(),
                             config.progressEvery(), log);
                     future.complete(new PyTorchTraining(run, outcome));

@@ -9,6 +9,7 @@ import dev.ganpipe.common.image.ModelPixels;
 import dev.ganpipe.common.image.Png;
 import dev.ganpipe.common.model.ModelDirectory;
 import dev.ganpipe.common.model.Noise;
+import dev.ganpipe.ingest.source.SampleData;
 import dev.ganpipe.quality.EvaluationOptions;
 import dev.ganpipe.quality.EvaluationReport;
 import dev.ganpipe.quality.Evaluator;
@@ -29,6 +30,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -104,10 +106,19 @@ public final class QualityStudy {
         EvaluationOptions options = EvaluationOptions.full().withCacheDir(config.cacheDir()).withProgress(line -> log.println("  quality: " + line));
         LoaderOptions loading = new LoaderOptions(ImageShape.FASHION_MNIST, Optional.empty(), LoaderOptions.DEFAULT_HELD_OUT_FRACTION,
                 options.seed());
-        RealDataLoader.Split split = RealDataLoader.load(config.data().toString(), Optional.empty(), loading, options.progress());
+        String location = dataLocation(config.data(), log);
+        boolean sample = location.equals(SampleData.FASHION_MNIST);
+        RealDataLoader.Split split = RealDataLoader.load(location, Optional.empty(), loading, options.progress());
+        int usable = config.usableImages();
+        if (sample && usable > split.train().count()) {
+            // --usable-images' default fits the shared Fashion-MNIST copy; the sample is trained on whole.
+            usable = split.train().count();
+        }
         log.printf(Locale.ROOT, "Training set %d images (the first %d trained on), held-out set %d images, classes %s; load average %s.%n",
-                split.train().count(), config.usableImages(), split.heldOut().count(), split.train().classNames(), loadBefore);
-        StudyData data = StudyData.of(split.train(), config.usableImages(), Math.multiplyExact(config.steps(), config.batch()), config.seed());
+                split.train().count(), usable, split.heldOut().count(), split.train().classNames(), loadBefore);
+        StudyData data = StudyData.of(split.train(), usable, Math.multiplyExact(config.steps(), config.batch()), config.seed());
+        String dataLabel = (sample ? location + " (the bundled " + SampleData.FASHION_MNIST_COUNT + "-image sample: a try-out, not figures "
+                + "to compare; pass --data with Fashion-MNIST)" : config.data().toString()) + " (held out: " + split.heldOutFrom() + ")";
         if (config.evalCount() != options.count()) {
             options = options.withCount(config.evalCount()).withKid(options.kidSubsets(), Math.min(options.kidSubsetSize(), config.evalCount() / 2));
         }
@@ -132,8 +143,8 @@ public final class QualityStudy {
                 StudyResult result = recipe.pytorch() ? runPyTorch(recipe, data, evaluator) : runTrainer(recipe, data, evaluator);
                 results.add(result);
                 StudyTable.Context context = new StudyTable.Context(startedAt, machine(), loadBefore, Host.loadAverage(),
-                        config.data() + " (held out: " + split.heldOutFrom() + ")", config.usableImages(), config.batch(), config.threads(),
-                        evaluator.heldOutAccuracy(), options.count());
+                        dataLabel, data.usable(), config.batch(), config.threads(),
+                        evaluator.heldOutAccuracy(), Math.min(options.count(), split.heldOut().count())); // as many as the evaluator uses
                 // Written after every recipe, so a study cut short keeps what it measured.
                 write("results.md", StudyTable.document(context, results, floor));
                 write("results.json", StudyTable.json(context, results, floor) + "\n");
@@ -167,10 +178,21 @@ public final class QualityStudy {
         }
     }
 
+    /** The data to study: {@code data} when it exists, else the bundled sample, so the study runs on a fresh clone (said on the log). */
+    private static String dataLocation(Path data, PrintStream log) {
+        if (data.toString().equals(SampleData.FASHION_MNIST) || Files.exists(data)) {
+            return data.toString();
+        }
+        log.println("Note: " + data.toAbsolutePath() + " does not exist, so the study runs on the bundled " + SampleData.FASHION_MNIST_COUNT
+                + "-image sample (" + SampleData.FASHION_MNIST + ") instead: enough to try it, too few for figures worth comparing. "
+                + "Pass --data with the Fashion-MNIST folder (train-* and t10k-* IDX files) for those.");
+        return SampleData.FASHION_MNIST;
+    }
+
     private StudyResult runPyTorch(Recipe recipe, StudyData data, Evaluator evaluator) throws IOException, InterruptedException {
         try (PyTorchStudyRun run = PyTorchStudyRun.prepare()) {
             GanConfig gan = GanConfig.dcgan28();
-            PyTorchStudyRun.Outcome outcome = run.train(config.python(), data, config.usableImages(), config.steps(), config.batch(),
+            PyTorchStudyRun.Outcome outcome = run.train(config.python(), data, data.usable(), config.steps(), config.batch(),
                     config.threads(), gan.generatorWidth(), gan.noiseDim(), recipe.emaDecay(), config.seed(), config.progressEvery(), log);
             log.printf(Locale.ROOT, "PyTorch %s (%d threads) trained %d steps in %.0f s.%n", outcome.torchVersion(), outcome.threads(),
                     config.steps(), outcome.seconds());

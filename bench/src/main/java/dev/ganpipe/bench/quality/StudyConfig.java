@@ -79,14 +79,16 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
                         + "images for the same number of steps, evaluates each published generator with the full evaluator "
                         + "(10,000 images, with the floor) and writes the table as Markdown and JSON with a sample grid per recipe.")
                 .add("data", "../shared/datasets/fashion-mnist", "Labelled real images: a folder holding train-* and t10k-* IDX files "
-                        + "(the t10k set is the held-out set), or any form './gan evaluate --real' takes.")
+                        + "(the t10k set is the held-out set), or any form './gan evaluate --real' takes. When it is missing, the "
+                        + "bundled 500-image sample is used: enough to try the study, too few for figures (the output says so).")
                 .add("steps", "1000", "Training steps of every recipe.")
                 .optional("recipes", "Comma-separated recipes to run, in order: " + Recipe.allIds() + " (or 'all'); default 'all', "
                         + "and " + EQUAL_STEP_RECIPES + " with --at.")
                 .add("threads", "0", "Intra-op threads of both engines; 0 keeps their defaults (one per core).")
                 .add("batch", "64", "Images per training step.")
                 .add("usable-images", Integer.toString(FIRST_SHIFTED_LABEL), "Train on the first this many training images only; the "
-                        + "shared Fashion-MNIST copy pairs images with the next image's label from " + FIRST_SHIFTED_LABEL + " on.")
+                        + "shared Fashion-MNIST copy pairs images with the next image's label from " + FIRST_SHIFTED_LABEL + " on. The "
+                        + "bundled sample is trained on whole when it holds fewer.")
                 .add("seed", "42", "Seed of the data order, the initial weights and the training noise.")
                 .add("out", "quality-study", "Folder for results.md, results.json, samples/<recipe>.png and reports/<recipe>.json.")
                 .add("cache-dir", EvaluationOptions.DEFAULT_CACHE_DIR.toString(), "The evaluator's classifier cache (trained on first use, "

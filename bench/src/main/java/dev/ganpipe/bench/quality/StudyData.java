@@ -41,6 +41,11 @@ final class StudyData {
         return new StudyData(train, usable, order(usable, length, seed));
     }
 
+    /** How many of the first training images the order runs over. */
+    int usable() {
+        return usable;
+    }
+
     /** The order itself: {@code length} indices, each run of {@code usable} a permutation of {@code 0 .. usable - 1}. */
     static int[] order(int usable, int length, long seed) {
         if (usable < 1 || length < 0) {

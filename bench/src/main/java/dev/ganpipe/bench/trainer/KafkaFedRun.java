@@ -77,7 +77,7 @@ final class KafkaFedRun {
             return Optional.empty();
         } catch (ExecutionException | TimeoutException e) {
             return Optional.of("no Kafka broker answered at " + kafka.bootstrapServers() + " (" + rootMessage(e)
-                    + "); start one with './gan broker' in another terminal, or pass --bootstrap-servers");
+                    + "); check --bootstrap-servers and --kafka-config, or leave --bootstrap-servers out and the bench starts its own broker");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while contacting Kafka at " + kafka.bootstrapServers() + ".", e);

@@ -25,13 +25,14 @@ import java.util.function.Supplier;
  *   <li>the trainer's step ({@link GanTrainingCore#trainStep}) fed from memory, next to a PyTorch eager reference
  *       of the same architecture, batch size and thread count, for dcgan28 and dcgan64;
  *   <li>the trainer fed from a real Kafka broker ({@code TrainingFeed}, {@code BatchAssembler}) next to the
- *       in-memory run, with the share of time spent waiting for data.
+ *       in-memory run, with the share of time spent waiting for data: the broker {@code --bootstrap-servers} names,
+ *       or else one the bench starts in this process and stops at the end ({@link FeedBroker}).
  * </ol>
  *
  * <p>It prints the machine, a Markdown table, and ends with one {@code ratio <name> <value>} line per ratio
  * ({@value #RATIO_DCGAN28}, {@value #RATIO_DCGAN64}, {@value #RATIO_KAFKA}) for scripts; a ratio that could not
- * be measured is {@code NaN}, with the reason in the table. Exit code 0 when every ratio was measured, 1 when one
- * was not, 2 for a usage error.
+ * be measured is {@code NaN}, with the reason in the table and on stderr. Exit code 0 when every ratio was measured,
+ * 1 when one was not, 2 for a usage error.
  */
 public final class TrainerBench {
 
@@ -138,14 +139,38 @@ public final class TrainerBench {
             }
         }
         try {
-            return measureAll(machine, reference, pytorchMissing, started, loadBefore);
+            Optional<FeedBroker> broker = Optional.empty();
+            String kafkaMissing = "skipped (--skip-kafka)";
+            if (!config.skipKafka()) {
+                try {
+                    FeedBroker b = config.kafka().map(FeedBroker::named).orElseGet(() -> FeedBroker.embedded(log));
+                    Optional<String> unreachable = b.unreachable();
+                    if (unreachable.isPresent()) {
+                        b.close();
+                        kafkaMissing = "not measured: " + unreachable.get();
+                    } else {
+                        broker = Optional.of(b);
+                    }
+                } catch (RuntimeException e) {
+                    e.printStackTrace(log);
+                    kafkaMissing = "not measured: the bench's own Kafka broker did not start (" + e.getMessage() + ")";
+                }
+                if (broker.isEmpty()) {
+                    log.println("Kafka-fed row " + kafkaMissing + ".");
+                }
+            }
+            try {
+                return measureAll(machine, reference, pytorchMissing, broker, kafkaMissing, started, loadBefore);
+            } finally {
+                broker.ifPresent(FeedBroker::close);
+            }
         } finally {
             reference.ifPresent(PyTorchReference::close);
         }
     }
 
-    private int measureAll(MachineInfo machine, Optional<PyTorchReference> reference, String pytorchMissing, Instant started,
-            String loadBefore) throws InterruptedException {
+    private int measureAll(MachineInfo machine, Optional<PyTorchReference> reference, String pytorchMissing, Optional<FeedBroker> broker,
+            String kafkaMissing, Instant started, String loadBefore) throws InterruptedException {
         int batch = config.batch();
         BenchImages fashion = BenchImages.fashionMnistOrGenerated(config.data(), MAX_DATASET_IMAGES, DATA_SEED);
         BenchImages rgb64 = BenchImages.generated(new ImageShape(64, 64, 3), MEMORY_BATCHES * batch, DATA_SEED,
@@ -155,18 +180,15 @@ public final class TrainerBench {
         String model28 = "dcgan28 28x28x1 w" + dcgan28.generatorWidth();
         String model64 = "dcgan64 64x64x3 w" + dcgan64.generatorWidth();
 
-        Optional<String> noKafka = config.skipKafka() ? Optional.of("skipped (--skip-kafka)")
-                : KafkaFedRun.unreachable(config.kafka()).map(why -> "skipped: " + why);
-        noKafka.ifPresent(why -> log.println("Kafka-fed row " + why + "."));
         List<List<Row>> measured = new ArrayList<>();
         // The Kafka-fed run sizes its topic from the first in-memory dcgan28 run, which the first round measures first.
         Supplier<Throughput> memoryRate = () -> measured.getFirst().getFirst().result().orElseThrow();
         List<Task> tasks = List.of(
                 new Task("dcgan28, trainer fed from memory",
                         () -> new Row(model28, "trainer, memory", Optional.of(memory(dcgan28, fashion)), fashion.source())),
-                new Task("dcgan28, trainer fed from Kafka", () -> noKafka.isPresent()
-                        ? new Row(model28, "trainer, Kafka-fed", Optional.empty(), noKafka.get())
-                        : kafka(dcgan28, fashion, memoryRate.get(), model28)),
+                new Task("dcgan28, trainer fed from Kafka", () -> broker.isEmpty()
+                        ? new Row(model28, "trainer, Kafka-fed", Optional.empty(), kafkaMissing)
+                        : kafka(broker.get(), dcgan28, fashion, memoryRate.get(), model28)),
                 new Task("dcgan28, PyTorch eager reference",
                         () -> pytorch(reference, pytorchMissing, "dcgan28", dcgan28, model28, List.of())),
                 new Task("dcgan28, PyTorch eager with the trainer's resize-convolution",
@@ -203,8 +225,8 @@ public final class TrainerBench {
         double ratioPhase28 = ratio(Optional.of(java28), py28Phase.result());
         double ratioPhase64 = ratio(Optional.of(java64), py64Phase.result());
 
-        printMachine(machine, reference, started, loadBefore, loadAfter);
-        printTable(rows);
+        printMachine(machine, reference, broker, started, loadBefore, loadAfter);
+        printTable(rows, broker);
         out.println();
         out.println("| ratio (images/s) | wall clock | by CPU time per image | target |");
         out.println("|---|---:|---:|---:|");
@@ -240,6 +262,12 @@ public final class TrainerBench {
         out.println("ratio " + RATIO_PHASE_DCGAN28 + " " + ratioText(ratioPhase28));
         out.println("ratio " + RATIO_PHASE_DCGAN64 + " " + ratioText(ratioPhase64));
         out.flush();
+        List<String> missing = rows.stream().filter(r -> r.result().isEmpty()).map(r -> r.model() + ", " + r.side() + ": " + r.notes())
+                .distinct().toList();
+        if (!missing.isEmpty()) {
+            log.println("gan bench trainer: exit status 1, because not every row was measured:");
+            missing.forEach(m -> log.println("  " + m));
+        }
         return Double.isNaN(ratio28) || Double.isNaN(ratio64) || Double.isNaN(ratioKafka) || Double.isNaN(ratioPhase28)
                 || Double.isNaN(ratioPhase64) ? 1 : 0;
     }
@@ -253,7 +281,7 @@ public final class TrainerBench {
         }
     }
 
-    private Row kafka(GanConfig gan, BenchImages images, Throughput memory, String model) throws InterruptedException {
+    private Row kafka(FeedBroker broker, GanConfig gan, BenchImages images, Throughput memory, String model) throws InterruptedException {
         // Twice the fresh images the in-memory rate would consume (half of each batch is replayed), plus slack,
         // so the stream never runs dry during the measurement.
         double seconds = config.measure().toSeconds() + config.warmupSteps() * memory.medianStepMs() / 1000 + 5;
@@ -261,7 +289,7 @@ public final class TrainerBench {
         String topic = config.topicPrefix() + "." + System.currentTimeMillis();
         KafkaFedRun.Result r;
         try {
-            r = KafkaFedRun.run(config.kafka(), topic, gan, images, count, config.batch(), config.warmupSteps(), config.measure(), log);
+            r = KafkaFedRun.run(broker.kafka(), topic, gan, images, count, config.batch(), config.warmupSteps(), config.measure(), log);
         } catch (RuntimeException e) {
             log.println("The Kafka-fed run failed: " + e.getMessage());
             return new Row(model, "trainer, Kafka-fed", Optional.empty(), "failed: " + e.getMessage());
@@ -292,14 +320,15 @@ public final class TrainerBench {
         }
     }
 
-    private void printMachine(MachineInfo m, Optional<PyTorchReference> reference, Instant started, String loadBefore,
-            String loadAfter) {
+    private void printMachine(MachineInfo m, Optional<PyTorchReference> reference, Optional<FeedBroker> broker, Instant started,
+            String loadBefore, String loadAfter) {
         out.println("## Trainer bench, " + started);
         out.println();
         out.println("- machine: " + m.cores() + " cores, " + m.cpuModel() + ", " + m.memory() + " memory, " + m.os());
         out.println("- JDK: " + m.jdk());
         out.println("- trainer: DJL " + m.djl() + " on libtorch " + m.libtorch() + " (CPU)");
         out.println("- reference: " + reference.map(r -> "PyTorch " + r.torchVersion() + " eager, " + r.python()).orElse("none"));
+        out.println("- Kafka broker: " + broker.map(FeedBroker::description).orElse("none"));
         out.println(String.format(Locale.ROOT, "- settings: batch %d, %d threads on both sides, %d warm-up steps then %d s of whole "
                         + "steps per row and round, %d round(s)%s; OMP_WAIT_POLICY=%s", config.batch(), config.threads(),
                 config.warmupSteps(), config.measure().toSeconds(), config.rounds(), config.rounds() > 1 ? " in A B B A order" : "",
@@ -308,11 +337,12 @@ public final class TrainerBench {
         out.println();
     }
 
-    private void printTable(List<Row> rows) {
+    private void printTable(List<Row> rows, Optional<FeedBroker> broker) {
         if (rows.stream().anyMatch(r -> r.side().contains("Kafka") && r.result().isPresent())) {
             out.printf(Locale.ROOT, "Kafka-fed: each round produces canonical PNGs to a new %d-partition topic on %s, then "
                             + "trains from it through TrainingFeed and BatchAssembler with the trainer's defaults (replay ratio %.1f, "
-                            + "idle policy %s); the topic is deleted afterwards.%n%n", KafkaFedRun.PARTITIONS, config.kafka().bootstrapServers(),
+                            + "idle policy %s); the topic is deleted afterwards.%n%n", KafkaFedRun.PARTITIONS,
+                    broker.map(FeedBroker::description).orElseThrow(),
                     KafkaFedRun.REPLAY_RATIO, KafkaFedRun.IDLE_POLICY.name().toLowerCase(Locale.ROOT));
         }
         out.println("| model | side | images/s | steps | seconds | median step ms | CPU ms per image | notes |");

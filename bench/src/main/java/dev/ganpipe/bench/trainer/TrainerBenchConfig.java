@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Every knob of {@code ./gan bench trainer}, validated; {@link #spec()} lists them for {@code --help}.
@@ -21,7 +22,7 @@ import java.util.Objects;
  * @param rounds times every row is measured, in reverse order on every other round; rows report the totals
  * @param dcgan64Width base width of dcgan64 on both sides (dcgan28 always uses 64)
  * @param data Fashion-MNIST IDX images file, or a folder holding one; generated images when absent
- * @param kafka the broker of the Kafka-fed run
+ * @param kafka the broker of the Kafka-fed run, when the user names one; empty: the bench starts its own
  * @param topicPrefix the Kafka-fed run produces to a new topic named this plus a unique suffix, deleted afterwards
  * @param python the Python interpreter to try first for the PyTorch reference
  * @param skipPytorch leave the PyTorch rows out
@@ -36,7 +37,7 @@ record TrainerBenchConfig(
         int rounds,
         int dcgan64Width,
         Path data,
-        KafkaSettings kafka,
+        Optional<KafkaSettings> kafka,
         String topicPrefix,
         String python,
         boolean skipPytorch,
@@ -81,7 +82,7 @@ record TrainerBenchConfig(
         return new ConfigSpec("gan bench trainer",
                 "Images per second of the trainer's DCGAN step next to a PyTorch eager reference of the same architecture, "
                         + "batch and threads (dcgan28, dcgan64), and Kafka-fed next to in-memory, in one run. "
-                        + "The Kafka-fed run needs a broker: start './gan broker' first, or pass --bootstrap-servers.")
+                        + "The Kafka-fed run starts its own Kafka broker in this process unless --bootstrap-servers names one.")
                 .add("seconds", "20", "Seconds each measurement runs after its warm-up.")
                 .add("threads", "0", "Intra-op threads of both sides; 0 means one per core.")
                 .add("batch", "64", "Images per training step on both sides.")
@@ -92,8 +93,11 @@ record TrainerBenchConfig(
                         + CLASSIC_WIDTH_MIN_CORES + " or more cores and 32 below (a classic step takes seconds on 2 cores).")
                 .add("data", "../shared/datasets/fashion-mnist", "Fashion-MNIST IDX images file (gzipped or not), or a folder "
                         + "holding one, for dcgan28 and the Kafka-fed run; generated images are used when it is missing.")
-                .add("bootstrap-servers", "localhost:9092", "Kafka bootstrap servers of the Kafka-fed run (e.g. './gan broker').")
-                .optional("kafka-config", "A Kafka client .properties file (security.protocol, sasl.*, ssl.* ...).")
+                .optional("bootstrap-servers", "Kafka bootstrap servers of the Kafka-fed run (e.g. localhost:9092 for './gan broker'). "
+                        + "Without it the bench starts a single-node KRaft broker in this process, in a temporary folder, and stops it "
+                        + "at the end.")
+                .optional("kafka-config", "A Kafka client .properties file (security.protocol, sasl.*, ssl.* ...) for the broker "
+                        + "--bootstrap-servers names.")
                 .add("topic-prefix", "bench.trainer.images", "The Kafka-fed run produces to a new topic named this plus a "
                         + "unique suffix, and deletes it afterwards.")
                 .add("python", "python3", "Python interpreter of the PyTorch reference; /usr/bin/python3 (where Debian's "
@@ -102,6 +106,18 @@ record TrainerBenchConfig(
                 .flag("skip-kafka", "Leave out the Kafka-fed row.")
                 .flag("profile", "After the table, show where a step's time goes on both sides (PyTorch's profiler on "
                         + "each, the cost of one op through each framework) and time the upsampling kernels.");
+    }
+
+    /** The broker the user names, with its client settings; empty when the bench is to start its own. */
+    private static Optional<KafkaSettings> kafka(ConfigValues v, Map<String, String> env) {
+        if (v.optional("bootstrap-servers").isEmpty()) {
+            if (v.optional("kafka-config").isPresent()) {
+                throw new ConfigException("--kafka-config sets the clients of the broker --bootstrap-servers names, but no broker was "
+                        + "named; add --bootstrap-servers, or drop --kafka-config to let the bench start its own broker.");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(KafkaOptions.kafka(v, env));
     }
 
     /**
@@ -121,7 +137,7 @@ record TrainerBenchConfig(
             dcgan64Width = v.integer("dcgan64-width");
         }
         return new TrainerBenchConfig(Duration.ofSeconds(v.longValue("seconds")), threads == 0 ? cores : threads, v.integer("batch"),
-                v.integer("warmup-steps"), v.integer("rounds"), dcgan64Width, v.path("data"), KafkaOptions.kafka(v, env), v.string("topic-prefix"),
+                v.integer("warmup-steps"), v.integer("rounds"), dcgan64Width, v.path("data"), kafka(v, env), v.string("topic-prefix"),
                 v.string("python"), v.bool("skip-pytorch"), v.bool("skip-kafka"), v.bool("profile"));
     }
 }

@@ -31,7 +31,32 @@ class GeneratorBenchTest {
     void withoutAModelItSaysWhereItLookedAndHowToGetOne(@TempDir Path empty) {
         assertThat(run("--models-dir", empty.toString())).isEqualTo(GeneratorBench.EXIT_USAGE);
 
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains(empty.toString()).contains("--model PATH").contains("./gan demo");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(empty.toString()).contains("--model PATH").contains("./gan demo")
+                .contains("leave --models-dir out");
+    }
+
+    @Test
+    void withNeitherModelNorModelsDirItMeasuresTheTrainersDefaultGeneratorAndLeavesNoFileBehind() {
+        int exit = run("--seconds", "1", "--warmup", "0", "--rounds", "1", "--clients", "4", "--load", "java", "--batch", "8");
+
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(printed).contains(FreshGenerator.FILE_NAME + " (28x28x1, noise 100)")
+                .contains("made by the bench: the trainer's default generator (28x28x1, noise 100, width 64)")
+                .contains("raw ONNX Runtime loop, batch 8").contains("HTTP count=1 format=png, 4 clients");
+        assertThat(printed.strip().lines().toList().getLast()).matches("ratio concurrent1_vs_raw_ort [0-9]+\\.[0-9]+");
+        String modelLine = printed.lines().filter(l -> l.startsWith("model: ")).findFirst().orElseThrow();
+        Path made = Path.of(modelLine.substring("model: ".length(), modelLine.indexOf(" (")));
+        assertThat(made.getFileName()).hasToString(FreshGenerator.FILE_NAME);
+        assertThat(made).doesNotExist();
+        assertThat(made.getParent()).doesNotExist();
+    }
+
+    @Test
+    void aModelPathThatIsNotAFileIsAUsageErrorThatSaysWhatToPass(@TempDir Path dir) {
+        assertThat(run("--model", dir.resolve("missing.onnx").toString())).isEqualTo(GeneratorBench.EXIT_USAGE);
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing.onnx is not a file").contains("leave --model out");
     }
 
     @Test

@@ -15,8 +15,11 @@ import dev.ganpipe.trainer.data.DecodedImage;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.StepResult;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class QualityStudyTest {
 
@@ -159,6 +163,23 @@ class QualityStudyTest {
         assertThat(text).contains("| 1 | 1.000000 | 1.000000 |").contains("| 2 | 1.000000 | 1.100000 |")
                 .contains("ratio step_parity_max_relative_difference_first_3_steps 9.09e-02")
                 .contains("ratio step_parity_max_relative_difference_all_2_steps 9.09e-02");
+    }
+
+    @Test
+    void withoutTheDatasetTheStudyRunsOnTheBundledSampleAndSaysItIsATryOut(@TempDir Path dir) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+        int exit = QualityStudy.run(List.of("--data", dir.resolve("no-fashion-mnist-here").toString(), "--steps", "2", "--recipes", "seed",
+                        "--threads", "1", "--eval-count", "200", "--out", dir.resolve("study").toString(), "--cache-dir",
+                        dir.resolve("cache").toString()), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+
+        assertThat(exit).as(log.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("does not exist, so the study runs on the bundled 500-image sample");
+        // The default --usable-images fits the shared copy; the sample's 400 training images are trained on whole.
+        assertThat(Files.readString(dir.resolve("study").resolve("results.md"))).contains("the bundled 500-image sample: a try-out")
+                .contains("the first 400 training images").contains("| seed (plain DCGAN) | 2 |");
     }
 
     private static QualityMetrics metrics(double fid, double kid) {

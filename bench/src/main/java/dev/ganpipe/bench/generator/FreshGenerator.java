@@ -1,0 +1,64 @@
+package dev.ganpipe.bench.generator;
+
+import dev.ganpipe.common.model.ModelMetadata;
+import dev.ganpipe.trainer.TrainerConfig;
+import dev.ganpipe.trainer.gan.GanConfig;
+import dev.ganpipe.trainer.gan.GanTrainingCore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The model the generator bench measures when it is given none: the generator {@code ./gan trainer} trains with its
+ * default options, freshly initialised and exported by the trainer's own exporter, with the metadata the trainer
+ * writes. Throughput depends on the architecture, not on the weights, so this measures what a demo's model would,
+ * on a fresh clone and the same on every run.
+ */
+final class FreshGenerator {
+
+    static final String FILE_NAME = "fresh-default-generator.onnx";
+
+    /**
+     * A model made for the bench.
+     *
+     * @param file where it was written
+     * @param description what it is, for the bench's output
+     */
+    record Made(Path file, String description) {
+    }
+
+    private FreshGenerator() {
+    }
+
+    /** Writes the trainer's default generator, freshly initialised, to {@value #FILE_NAME} in {@code folder}. */
+    static Made export(Path folder) {
+        TrainerConfig defaults = TrainerConfig.of();
+        GanConfig gan = defaults.gan();
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put(ModelMetadata.STEP, "0");
+        props.put(ModelMetadata.IMAGE_SHAPE, defaults.shape().toString());
+        props.put(ModelMetadata.NOISE_DIM, Integer.toString(gan.noiseDim()));
+        props.put(ModelMetadata.NUM_CLASSES, Integer.toString(gan.classes()));
+        props.put(ModelMetadata.PRODUCER, "gan bench generator (the trainer's default generator, freshly initialised)");
+        byte[] onnx;
+        try (GanTrainingCore core = new GanTrainingCore(gan)) {
+            onnx = core.exportGeneratorOnnx(props);
+        }
+        Path file = folder.resolve(FILE_NAME);
+        try {
+            Files.write(file, onnx);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the bench's model to " + file + " (" + e.getMessage()
+                    + "); free space in the temporary folder, or pass a model with --model PATH.", e);
+        }
+        String description = String.format(Locale.ROOT, "made by the bench: the trainer's default generator (%s, noise %d, width %d%s), "
+                        + "freshly initialised with seed %d and exported by the trainer's ONNX exporter",
+                defaults.shape(), gan.noiseDim(), gan.generatorWidth(), gan.conditional() ? ", " + gan.classes() + " classes" : "",
+                gan.seed());
+        return new Made(file, description);
+    }
+}

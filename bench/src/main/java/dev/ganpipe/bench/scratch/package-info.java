@@ -1,0 +1,5 @@
+/**
+ * What the benches share to run on a fresh clone: {@link dev.ganpipe.bench.scratch.ScratchFolder}, the temporary
+ * folder a bench keeps what it makes for one run in (a broker's data, a model), deleted when the run ends.
+ */
+package dev.ganpipe.bench.scratch;
