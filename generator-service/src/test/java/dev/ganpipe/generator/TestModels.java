@@ -59,7 +59,7 @@ public final class TestModels {
                 for (int i = 0; i < real.length; i++) {
                     real[i] = random.nextFloat() * 2f - 1f;
                 }
-                last = core.trainStep(real, BATCH);
+                last = core.trainStep(real, null, BATCH);
             }
             byte[] onnx = core.exportGeneratorOnnx(Map.of(ModelMetadata.STEP, Long.toString(core.step()), "dataset", "random-noise-test"));
             return new Trained(onnx, Map.of("loss_d", (double) last.dLoss(), "loss_g", (double) last.gLoss()), core.step());

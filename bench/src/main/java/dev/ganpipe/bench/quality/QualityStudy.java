@@ -9,7 +9,7 @@ import dev.ganpipe.common.image.ModelPixels;
 import dev.ganpipe.common.image.Png;
 import dev.ganpipe.common.model.ModelDirectory;
 import dev.ganpipe.common.model.Noise;
-import dev.ganpipe.ingest.source.SampleData;
+import dev.ganpipe.images.source.SampleData;
 import dev.ganpipe.quality.EvaluationOptions;
 import dev.ganpipe.quality.EvaluationReport;
 import dev.ganpipe.quality.Evaluator;
