@@ -54,6 +54,8 @@ final class EqualStepStudy {
     private final PrintStream out;
     private final PrintStream log;
     private final List<Point> points = new ArrayList<>();
+    /** What the weight average adds: the live generator's FID beside the average's, per EMA recipe and step. */
+    private final List<String> averageLines = new ArrayList<>();
     private final Map<Recipe, Double> trainSeconds = new LinkedHashMap<>();
 
     EqualStepStudy(StudyConfig config, PrintStream out, PrintStream log) {
@@ -129,6 +131,7 @@ final class EqualStepStudy {
         out.print(EqualStepTable.markdown(points, config.at(), evaluator.floor()));
         out.println();
         EqualStepTable.ratioLines(points, config.at()).forEach(out::println);
+        averageLines.forEach(out::println);
     }
 
     private void trainAndMeasure(Recipe recipe, StudyData data, Evaluator evaluator, int threads) throws InterruptedException {
@@ -151,8 +154,11 @@ final class EqualStepStudy {
                 }
                 if (s == config.at().get(next)) {
                     CoreGenerator generator = new CoreGenerator(core, shape, recipe.id() + " after " + s + " steps");
-                    record(recipe, s, evaluator.evaluate(generator));
+                    QualityMetrics averaged = record(recipe, s, evaluator.evaluate(generator));
                     writeGrid(recipe, s, generator, evaluator);
+                    if (gan.emaDecay() > 0) {
+                        measureLive(recipe, s, core, shape, evaluator, averaged);
+                    }
                     next++;
                 }
             }
@@ -160,11 +166,23 @@ final class EqualStepStudy {
         }
     }
 
-    private void record(Recipe recipe, int step, EvaluationReport report) {
+    private QualityMetrics record(Recipe recipe, int step, EvaluationReport report) {
         QualityMetrics m = report.generated();
         points.add(new Point(recipe, step, m));
         log.printf(Locale.ROOT, "%s after %d steps: FID %.2f, KID %.4f, precision %.3f, recall %.3f (evaluation %.0f s).%n",
                 recipe.id(), step, m.fid(), m.kid(), m.precision(), m.recall(), report.seconds());
+        return m;
+    }
+
+    /** Measures the live generator too, so the table's figure of an EMA recipe can be read against what it averages. */
+    private void measureLive(Recipe recipe, int step, GanTrainingCore core, ImageShape shape, Evaluator evaluator,
+            QualityMetrics averaged) {
+        QualityMetrics live = evaluator.evaluate(CoreGenerator.live(core, shape, recipe.id() + " live after " + step + " steps"))
+                .generated();
+        String line = String.format(Locale.ROOT, "average %s at %d: FID %.2f with the weight average, %.2f live (ratio %.3f)",
+                recipe.id(), step, averaged.fid(), live.fid(), averaged.fid() / live.fid());
+        averageLines.add(line);
+        log.println(line + ".");
     }
 
     /** {@code samples/<recipe>-<step>.png}: the evaluator's first noise vectors, as the defaults study draws them. */
@@ -180,7 +198,8 @@ final class EqualStepStudy {
 
     private void writeTables(Evaluator evaluator) throws IOException {
         write("equal-steps.md", EqualStepTable.markdown(points, config.at(), evaluator.floor()) + "\n"
-                + String.join("\n", EqualStepTable.ratioLines(points, config.at())) + "\n");
+                + String.join("\n", EqualStepTable.ratioLines(points, config.at())) + "\n"
+                + (averageLines.isEmpty() ? "" : "\n" + String.join("\n", averageLines) + "\n"));
         write("equal-steps.json", EqualStepTable.json(points, trainSeconds, evaluator.floor()) + "\n");
     }
 

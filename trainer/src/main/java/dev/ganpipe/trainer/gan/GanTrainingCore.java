@@ -140,18 +140,16 @@ public final class GanTrainingCore implements AutoCloseable {
         return generateWith(publishedGenerator(), noise, labels, count);
     }
 
-    /** As {@link #generate} with the live generator, whatever the EMA setting (for tests and diagnostics). */
-    synchronized float[] generateLive(float[] noise, long[] labels, int count) {
+    /**
+     * As {@link #generate} with the live generator, whatever the EMA setting: what the weight average averages, for
+     * measuring what the average adds (the equal-step study does) and for tests.
+     */
+    public synchronized float[] generateLive(float[] noise, long[] labels, int count) {
         checkOpen();
         requireCount(count);
         requireLength("noise", noise, (long) count * config.noiseDim(), "count * noiseDim");
         requireLabels(labels, count);
         return generateWith(generator, noise, labels, count);
-    }
-
-    /** As {@link #generateLive(float[], long[], int)} for an unconditional GAN. */
-    synchronized float[] generateLive(float[] noise, int count) {
-        return generateLive(noise, null, count);
     }
 
     private float[] generateWith(SequentialBlock block, float[] noise, long[] labels, int count) {
