@@ -1,14 +1,13 @@
 package dev.ganpipe.bench.generator;
 
-import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.trainer.TrainerConfig;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
+import dev.ganpipe.trainer.loop.ModelRelease;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -38,12 +37,8 @@ final class FreshGenerator {
     static Made export(Path folder) {
         TrainerConfig defaults = TrainerConfig.of();
         GanConfig gan = defaults.gan();
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put(ModelMetadata.STEP, "0");
-        props.put(ModelMetadata.IMAGE_SHAPE, defaults.shape().toString());
-        props.put(ModelMetadata.NOISE_DIM, Integer.toString(gan.noiseDim()));
-        props.put(ModelMetadata.NUM_CLASSES, Integer.toString(gan.classes()));
-        props.put(ModelMetadata.PRODUCER, "gan bench generator (the trainer's default generator, freshly initialised)");
+        Map<String, String> props = ModelRelease.metadata(gan, defaults.shape(), 0,
+                "gan bench generator (the trainer's default generator, freshly initialised)");
         byte[] onnx;
         try (GanTrainingCore core = new GanTrainingCore(gan)) {
             onnx = core.exportGeneratorOnnx(props);

@@ -2,6 +2,7 @@ package dev.ganpipe.trainer.loop;
 
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.model.ModelMetadata;
+import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
 import dev.ganpipe.trainer.gan.StepResult;
 import dev.ganpipe.trainer.publish.ModelSink;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class ModelRelease {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelRelease.class);
-    private static final String PRODUCER = "gan-pipeline trainer";
+    /** The producer the trainer's models name in their metadata. */
+    public static final String PRODUCER = "gan-pipeline trainer";
 
     private final ModelSink sink;
     private final PublishGate gate; // null when no gate judges exports
@@ -109,7 +111,7 @@ public final class ModelRelease {
             scores.putAll(verdict.manifestScores());
         }
         try {
-            byte[] onnx = core.exportGeneratorOnnx(metadata(core, result.step()));
+            byte[] onnx = core.exportGeneratorOnnx(metadata(core.config(), shape, result.step(), PRODUCER));
             sink.publish(onnx, result.step(), shape.toString(), core.config().noiseDim(), scores);
             if (verdict != null) {
                 gate.published(verdict);
@@ -122,14 +124,19 @@ public final class ModelRelease {
         return verdict != null;
     }
 
-    /** The ONNX model's metadata: what the generator service and the evaluator read back (docs/generator.md). */
-    private Map<String, String> metadata(GanTrainingCore core, long step) {
+    /**
+     * The metadata a trainer's ONNX model carries (docs/DESIGN.md, "Model file"): what the generator service and the
+     * evaluator read back. Anything else that exports the trainer's generator writes the same keys through this.
+     *
+     * @param producer who made the model, e.g. {@value #PRODUCER}
+     */
+    public static Map<String, String> metadata(GanConfig gan, ImageShape shape, long step, String producer) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put(ModelMetadata.STEP, Long.toString(step));
         props.put(ModelMetadata.IMAGE_SHAPE, shape.toString());
-        props.put(ModelMetadata.NOISE_DIM, Integer.toString(core.config().noiseDim()));
-        props.put(ModelMetadata.NUM_CLASSES, Integer.toString(core.config().classes()));
-        props.put(ModelMetadata.PRODUCER, PRODUCER);
+        props.put(ModelMetadata.NOISE_DIM, Integer.toString(gan.noiseDim()));
+        props.put(ModelMetadata.NUM_CLASSES, Integer.toString(gan.classes()));
+        props.put(ModelMetadata.PRODUCER, producer);
         return props;
     }
 }
