@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -67,16 +66,11 @@ public final class IngestBench {
     private IngestBench() {
     }
 
-    public static void main(String[] args) {
-        System.exit(run(Arrays.asList(args)));
-    }
-
-    /** Runs with the given arguments, printing to stdout and stderr; returns the exit code. What {@code ./gan bench ingest} calls. */
-    public static int run(List<String> args) {
-        return run(args, System.getenv(), System.out, System.err);
-    }
-
-    static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    /**
+     * Runs with the given arguments (a {@link dev.ganpipe.bench.Bench}), printing the report to {@code out} and progress
+     * to {@code err}; returns the exit code.
+     */
+    public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
         CommandLine.Parsed<IngestBenchConfig> parsed = CommandLine.of(IngestBenchConfig.spec(), "gan bench ingest", 2)
                 .parse(args, env, out, err, IngestBenchConfig::from);
         if (parsed.done()) {
