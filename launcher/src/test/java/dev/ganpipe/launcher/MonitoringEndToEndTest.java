@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ganpipe.broker.EmbeddedKafka;
+import dev.ganpipe.broker.LocalPorts;
 import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
@@ -22,7 +23,6 @@ import dev.ganpipe.trainer.TrainerService;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -81,7 +81,7 @@ class MonitoringEndToEndTest {
                  GeneratorService generator = GeneratorService.start(generatorConfig, MeterRegistries.prometheus("generator"));
                  PrometheusProcess prometheus = PrometheusProcess.start(prometheusBinary, REPO.resolve("monitoring"), Map.of(
                          "ingest", "localhost:" + ingest.port(), "trainer", "localhost:" + trainer.port(),
-                         "generator-service", "localhost:" + generator.port()), Duration.ofSeconds(1), dir.resolve("prometheus"), freePort())) {
+                         "generator-service", "localhost:" + generator.port()), Duration.ofSeconds(1), dir.resolve("prometheus"), LocalPorts.free())) {
                 IngestCommand.run(IngestConfig.parse(List.of("--bootstrap-servers", bootstrap, "--limit", "120"), env),
                         List.of(SampleData.FASHION_MNIST), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
                 produceRejectedImages(bootstrap);
@@ -169,11 +169,5 @@ class MonitoringEndToEndTest {
         URI uri = URI.create("http://127.0.0.1:" + prometheus.port() + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
