@@ -8,17 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ganpipe.broker.EmbeddedKafka;
 import dev.ganpipe.broker.LocalPorts;
-import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MeterRegistries;
-import dev.ganpipe.generator.GeneratorConfig;
 import dev.ganpipe.generator.GeneratorService;
 import dev.ganpipe.images.source.SampleData;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.IngestService;
 import dev.ganpipe.ingest.publish.IngestCommand;
-import dev.ganpipe.trainer.TrainerConfig;
 import dev.ganpipe.trainer.TrainerService;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -68,17 +65,10 @@ class MonitoringEndToEndTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
             String bootstrap = kafka.bootstrapServers();
             Map<String, String> env = Map.of();
-            IngestConfig ingestConfig = IngestConfig.parse(List.of("--bootstrap-servers", bootstrap, "--port", "0",
-                    "--state-dir", dir.resolve("streams").toString()), env);
-            TrainerConfig trainerConfig = TrainerConfig.from(ConfigValues.parse(TrainerConfig.spec(), List.of(
-                    "--bootstrap-servers", bootstrap, "--port", "0", "--batch-size", "16", "--export-every-steps", "4",
-                    "--generator-width", "16", "--discriminator-width", "16",
-                    "--models-dir", dir.resolve("models").toString(), "--checkpoint-dir", dir.resolve("checkpoints").toString(), "--samples-dir", dir.resolve("samples").toString()), env));
-            GeneratorConfig generatorConfig = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(),
-                    List.of("--bootstrap-servers", bootstrap, "--port", "0"), env));
-            try (IngestService ingest = IngestService.start(ingestConfig, MeterRegistries.prometheus("ingest"));
-                 TrainerService trainer = TrainerService.start(trainerConfig, MeterRegistries.prometheus("trainer"));
-                 GeneratorService generator = GeneratorService.start(generatorConfig, MeterRegistries.prometheus("generator"));
+            PipelineConfigs configs = PipelineConfigs.on(bootstrap, dir, "--batch-size", "16", "--export-every-steps", "4");
+            try (IngestService ingest = IngestService.start(configs.ingest(), MeterRegistries.prometheus("ingest"));
+                 TrainerService trainer = TrainerService.start(configs.trainer(), MeterRegistries.prometheus("trainer"));
+                 GeneratorService generator = GeneratorService.start(configs.generator(), MeterRegistries.prometheus("generator"));
                  PrometheusProcess prometheus = PrometheusProcess.start(prometheusBinary, REPO.resolve("monitoring"), Map.of(
                          "ingest", "localhost:" + ingest.port(), "trainer", "localhost:" + trainer.port(),
                          "generator-service", "localhost:" + generator.port()), Duration.ofSeconds(1), dir.resolve("prometheus"), LocalPorts.free())) {
