@@ -13,17 +13,12 @@ import dev.ganpipe.common.kafka.TopicSetup;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.generator.GeneratorConfig;
 import dev.ganpipe.generator.GeneratorService;
-import dev.ganpipe.images.source.SampleData;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.IngestService;
-import dev.ganpipe.ingest.publish.IngestCommand;
-import dev.ganpipe.ingest.publish.IngestSummary;
 import dev.ganpipe.reliability.CapturedLog;
 import dev.ganpipe.trainer.TrainerConfig;
 import dev.ganpipe.trainer.TrainerService;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,10 +103,7 @@ class SecuredPipelineTest {
                 "--limit", "40", "--progress", "off"), env), env);
         try (IngestService ingest = IngestService.start(ingestConfig, MeterRegistries.prometheus("ingest"))) {
             await().atMost(WAIT).until(ingest::ready);
-            ByteArrayOutputStream progress = new ByteArrayOutputStream();
-            IngestSummary sent = IngestCommand.run(ingestConfig, List.of(SampleData.FASHION_MNIST),
-                    new PrintStream(progress, true, StandardCharsets.UTF_8));
-            assertThat(sent.sent()).as(progress.toString(StandardCharsets.UTF_8)).isEqualTo(40);
+            SampleIngest.sendsAll(ingestConfig, 40);
             assertThat(TopicReader.readAll(admin(), topics.imagesTrain(), 40)).hasSize(40);
         }
 
