@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -227,8 +226,8 @@ public final class EmbeddedKafka implements Service {
 
     private static EmbeddedKafka start(Builder options, DataDirLock lock) {
         Path dataDir = options.dataDir;
-        int brokerPort = options.port == 0 ? freePort() : options.port;
-        int controllerPort = freePort();
+        int brokerPort = options.port == 0 ? LocalPorts.free() : options.port;
+        int controllerPort = LocalPorts.free();
         Path logDir = dataDir.toAbsolutePath().resolve("kraft-logs");
         try {
             Files.createDirectories(logDir);
@@ -527,15 +526,6 @@ public final class EmbeddedKafka implements Service {
             Thread.currentThread().interrupt();
             close();
             throw new IllegalStateException("Interrupted while waiting for the embedded Kafka broker to start.", e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot find a free local port for the embedded broker.", e);
         }
     }
 }

@@ -7,22 +7,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ganpipe.broker.EmbeddedKafka;
-import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.broker.LocalPorts;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MeterRegistries;
-import dev.ganpipe.generator.GeneratorConfig;
 import dev.ganpipe.generator.GeneratorService;
 import dev.ganpipe.images.source.SampleData;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.IngestService;
 import dev.ganpipe.ingest.publish.IngestCommand;
-import dev.ganpipe.trainer.TrainerConfig;
 import dev.ganpipe.trainer.TrainerService;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -68,20 +65,13 @@ class MonitoringEndToEndTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
             String bootstrap = kafka.bootstrapServers();
             Map<String, String> env = Map.of();
-            IngestConfig ingestConfig = IngestConfig.parse(List.of("--bootstrap-servers", bootstrap, "--port", "0",
-                    "--state-dir", dir.resolve("streams").toString()), env);
-            TrainerConfig trainerConfig = TrainerConfig.from(ConfigValues.parse(TrainerConfig.spec(), List.of(
-                    "--bootstrap-servers", bootstrap, "--port", "0", "--batch-size", "16", "--export-every-steps", "4",
-                    "--generator-width", "16", "--discriminator-width", "16",
-                    "--models-dir", dir.resolve("models").toString(), "--checkpoint-dir", dir.resolve("checkpoints").toString(), "--samples-dir", dir.resolve("samples").toString()), env));
-            GeneratorConfig generatorConfig = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(),
-                    List.of("--bootstrap-servers", bootstrap, "--port", "0"), env));
-            try (IngestService ingest = IngestService.start(ingestConfig, MeterRegistries.prometheus("ingest"));
-                 TrainerService trainer = TrainerService.start(trainerConfig, MeterRegistries.prometheus("trainer"));
-                 GeneratorService generator = GeneratorService.start(generatorConfig, MeterRegistries.prometheus("generator"));
+            PipelineConfigs configs = PipelineConfigs.on(bootstrap, dir, "--batch-size", "16", "--export-every-steps", "4");
+            try (IngestService ingest = IngestService.start(configs.ingest(), MeterRegistries.prometheus("ingest"));
+                 TrainerService trainer = TrainerService.start(configs.trainer(), MeterRegistries.prometheus("trainer"));
+                 GeneratorService generator = GeneratorService.start(configs.generator(), MeterRegistries.prometheus("generator"));
                  PrometheusProcess prometheus = PrometheusProcess.start(prometheusBinary, REPO.resolve("monitoring"), Map.of(
                          "ingest", "localhost:" + ingest.port(), "trainer", "localhost:" + trainer.port(),
-                         "generator-service", "localhost:" + generator.port()), Duration.ofSeconds(1), dir.resolve("prometheus"), freePort())) {
+                         "generator-service", "localhost:" + generator.port()), Duration.ofSeconds(1), dir.resolve("prometheus"), LocalPorts.free())) {
                 IngestCommand.run(IngestConfig.parse(List.of("--bootstrap-servers", bootstrap, "--limit", "120"), env),
                         List.of(SampleData.FASHION_MNIST), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
                 produceRejectedImages(bootstrap);
@@ -169,11 +159,5 @@ class MonitoringEndToEndTest {
         URI uri = URI.create("http://127.0.0.1:" + prometheus.port() + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

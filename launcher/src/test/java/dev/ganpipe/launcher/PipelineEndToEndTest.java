@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ganpipe.broker.EmbeddedKafka;
-import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.image.ImageGrid;
 import dev.ganpipe.common.metrics.MeterRegistries;
-import dev.ganpipe.generator.GeneratorConfig;
 import dev.ganpipe.generator.GeneratorService;
 import dev.ganpipe.images.source.SampleData;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.IngestService;
 import dev.ganpipe.ingest.publish.IngestCommand;
 import dev.ganpipe.ingest.publish.IngestSummary;
-import dev.ganpipe.trainer.TrainerConfig;
 import dev.ganpipe.trainer.TrainerService;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -48,18 +45,11 @@ class PipelineEndToEndTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
             String bootstrap = kafka.bootstrapServers();
             Map<String, String> env = Map.of();
-            IngestConfig ingestConfig = IngestConfig.parse(List.of("--bootstrap-servers", bootstrap, "--port", "0",
-                    "--state-dir", dir.resolve("streams").toString()), env);
-            TrainerConfig trainerConfig = TrainerConfig.from(ConfigValues.parse(TrainerConfig.spec(), List.of(
-                    "--bootstrap-servers", bootstrap, "--port", "0", "--batch-size", "32", "--max-steps", "6",
-                    "--export-every-steps", "3", "--generator-width", "16", "--discriminator-width", "16",
-                    "--models-dir", dir.resolve("models").toString(), "--checkpoint-dir", dir.resolve("checkpoints").toString(), "--samples-dir", dir.resolve("samples").toString()), env));
-            GeneratorConfig generatorConfig = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(),
-                    List.of("--bootstrap-servers", bootstrap, "--port", "0"), env));
+            PipelineConfigs configs = PipelineConfigs.on(bootstrap, dir, "--batch-size", "32", "--max-steps", "6", "--export-every-steps", "3");
 
-            try (IngestService ingest = IngestService.start(ingestConfig, MeterRegistries.prometheus("ingest"));
-                 TrainerService trainer = TrainerService.start(trainerConfig, MeterRegistries.prometheus("trainer"));
-                 GeneratorService generator = GeneratorService.start(generatorConfig, MeterRegistries.prometheus("generator"))) {
+            try (IngestService ingest = IngestService.start(configs.ingest(), MeterRegistries.prometheus("ingest"));
+                 TrainerService trainer = TrainerService.start(configs.trainer(), MeterRegistries.prometheus("trainer"));
+                 GeneratorService generator = GeneratorService.start(configs.generator(), MeterRegistries.prometheus("generator"))) {
                 HttpClient http = HttpClient.newHttpClient();
                 URI generate = URI.create("http://localhost:" + generator.port() + "/v1/generate?count=16&seed=1");
                 assertThat(get(http, URI.create("http://localhost:" + generator.port() + "/readyz")).statusCode())

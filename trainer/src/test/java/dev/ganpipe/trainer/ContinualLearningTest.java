@@ -14,7 +14,6 @@ import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.image.Png;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
-import dev.ganpipe.common.kafka.TopicSetup;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.common.model.ModelDirectory;
 import dev.ganpipe.common.model.ModelManifest;
@@ -40,7 +39,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -136,14 +134,7 @@ class ContinualLearningTest {
 
     /** Streams classes 0-4, restarts the trainer, streams classes 5-9, and judges the final exported generator. */
     private Arm run(String name, double replayRatio) throws Exception {
-        TopicCatalog d = TopicCatalog.defaults();
-        TopicCatalog topics = new TopicCatalog(name + "." + d.imagesRaw(), name + "." + d.imagesTrain(),
-                name + "." + d.imagesDlq(), name + "." + d.modelsGenerator(), name + "." + d.syntheticRequests(),
-                name + "." + d.syntheticImages());
-        KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
-        try (Admin admin = Admin.create(settings.admin("test"))) {
-            TopicSetup.ensure(admin, topics, 1, (short) 1);
-        }
+        TopicCatalog topics = TestTopics.created(kafka, name);
         Path work = dir.resolve(name);
         Path models = work.resolve("models");
         TrainerConfig config = TrainerConfig.of("--bootstrap-servers", kafka.bootstrapServers(), "--port", "0",

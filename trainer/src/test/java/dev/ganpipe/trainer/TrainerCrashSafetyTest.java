@@ -42,7 +42,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -170,7 +169,9 @@ class TrainerCrashSafetyTest {
         List<ModelManifest> manifests = new ModelDirectory(models).manifests();
         List<Long> versionsRun2 = manifests.stream().map(ModelManifest::version).filter(v -> !versionsRun1.contains(v)).toList();
         assertThat(versionsRun2).isNotEmpty().allMatch(v -> v > versionsRun1.getLast());
-        assertThat(publishedVersions(topics)).isSorted().doesNotHaveDuplicates();
+        List<Long> published = TestTopics.publishedModels(kafka, topics).stream()
+                .map(r -> ModelHeaders.read(r.key(), r.headers()).version()).toList();
+        assertThat(published).isSorted().doesNotHaveDuplicates();
 
         // SIGTERM wrote a final checkpoint of the last step and committed everything it covers.
         Checkpoint last = CheckpointFile.read(checkpointFiles(checkpoints).getLast());
@@ -294,22 +295,6 @@ class TrainerCrashSafetyTest {
         return out;
     }
 
-    private static List<Long> publishedVersions(TopicCatalog topics) {
-        KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings.groupless("test"),
-                topics.models().keySerde().deserializer(), topics.models().valueSerde().deserializer())) {
-            TopicPartition tp = new TopicPartition(topics.modelsGenerator(), 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            List<Long> versions = new ArrayList<>();
-            while (consumer.position(tp) < end) {
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> versions.add(ModelHeaders.read(r.key(), r.headers()).version()));
-            }
-            return versions;
-        }
-    }
-
     private static boolean covered(Map<Integer, Set<Long>> a, Map<Integer, Set<Long>> b, Map<TopicPartition, List<String>> produced) {
         for (Map.Entry<TopicPartition, List<String>> e : produced.entrySet()) {
             int p = e.getKey().partition();
@@ -339,10 +324,7 @@ class TrainerCrashSafetyTest {
     }
 
     static TopicCatalog topics(String prefix) throws Exception {
-        TopicCatalog d = TopicCatalog.defaults();
-        TopicCatalog topics = new TopicCatalog(prefix + "." + d.imagesRaw(), prefix + "." + d.imagesTrain(),
-                prefix + "." + d.imagesDlq(), prefix + "." + d.modelsGenerator(), prefix + "." + d.syntheticRequests(),
-                prefix + "." + d.syntheticImages());
+        TopicCatalog topics = TestTopics.prefixed(prefix);
         try (Admin admin = Admin.create(KafkaSettings.of(kafka.bootstrapServers()).admin("test"))) {
             TopicSetup.ensure(admin, topics, 2, (short) 1);
             await("leaders of " + topics.imagesTrain()).atMost(Duration.ofSeconds(30)).until(() -> admin
@@ -386,15 +368,7 @@ class TrainerCrashSafetyTest {
 
     /** A bright square of random size and place, with the image's index in binary along the bottom row. */
     private static CanonicalImage image(Random random, int index) {
-        byte[] px = new byte[SHAPE.values()];
-        int size = 6 + random.nextInt(10);
-        int x0 = random.nextInt(27 - size);
-        int y0 = random.nextInt(27 - size);
-        for (int y = y0; y < y0 + size; y++) {
-            for (int x = x0; x < x0 + size; x++) {
-                px[y * 28 + x] = (byte) 220;
-            }
-        }
+        byte[] px = Squares.pixels(random, 27);
         for (int bit = 0; bit < 16; bit++) {
             if ((index >> bit & 1) == 1) {
                 px[27 * 28 + bit] = (byte) 255;

@@ -9,7 +9,6 @@ import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.image.Png;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
-import dev.ganpipe.common.kafka.TopicSetup;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.common.model.ModelDirectory;
 import dev.ganpipe.common.model.ModelManifest;
@@ -27,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -51,13 +49,8 @@ class TrainerQualityGateTest {
     @BeforeAll
     static void startBrokerWithTheSample() throws Exception {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-        TopicCatalog d = TopicCatalog.defaults();
-        topics = new TopicCatalog("gate." + d.imagesRaw(), "gate." + d.imagesTrain(), "gate." + d.imagesDlq(),
-                "gate." + d.modelsGenerator(), "gate." + d.syntheticRequests(), "gate." + d.syntheticImages());
+        topics = TestTopics.created(kafka, "gate");
         KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
-        try (Admin admin = Admin.create(settings.admin("test"))) {
-            TopicSetup.ensure(admin, topics, 1, (short) 1);
-        }
         RealData sample = RealDataLoader.read("sample:fashion-mnist", LoaderOptions.forShape(SHAPE));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producer("test"),
                 topics.train().keySerde().serializer(), topics.train().valueSerde().serializer())) {

@@ -33,17 +33,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,7 +137,7 @@ class TrainerServiceTest {
         }
         assertThat(new ModelDirectory(otherDir).manifests()).extracting(ModelManifest::version).containsExactly(4L);
 
-        List<ConsumerRecord<String, byte[]>> published = readModels();
+        List<ConsumerRecord<String, byte[]>> published = TestTopics.publishedModels(kafka, TOPICS);
         assertThat(published).extracting(r -> ModelHeaders.read(r.key(), r.headers()).version()).containsExactly(1L, 2L, 3L, 4L);
         ConsumerRecord<String, byte[]> first = published.getFirst();
         assertThat(first.key()).isEqualTo("fashion-dcgan28");
@@ -151,14 +148,8 @@ class TrainerServiceTest {
 
     @Test
     void theNewestPublishedVersionIgnoresTombstonesAndRecordsWithoutAManifest() throws Exception {
-        TopicCatalog d = TopicCatalog.defaults();
-        TopicCatalog topics = new TopicCatalog("versions." + d.imagesRaw(), "versions." + d.imagesTrain(),
-                "versions." + d.imagesDlq(), "versions." + d.modelsGenerator(), "versions." + d.syntheticRequests(),
-                "versions." + d.syntheticImages());
+        TopicCatalog topics = TestTopics.created(kafka, "versions");
         KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
-        try (Admin admin = Admin.create(settings.admin("test"))) {
-            TopicSetup.ensure(admin, topics, 1, (short) 1);
-        }
         ModelManifest good = new ModelManifest("m", 3, Hashes.sha256(new byte[] {1}), 30, Instant.parse("2026-11-25T00:00:00Z"),
                 "28x28x1", 100, Map.of());
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producer("test"),
@@ -182,14 +173,8 @@ class TrainerServiceTest {
 
     @Test
     void labelledRecordsTrainAConditionalGanWhoseModelTakesALabel() throws Exception {
-        TopicCatalog d = TopicCatalog.defaults();
-        TopicCatalog topics = new TopicCatalog("labelled." + d.imagesRaw(), "labelled." + d.imagesTrain(),
-                "labelled." + d.imagesDlq(), "labelled." + d.modelsGenerator(), "labelled." + d.syntheticRequests(),
-                "labelled." + d.syntheticImages());
+        TopicCatalog topics = TestTopics.created(kafka, "labelled");
         KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
-        try (Admin admin = Admin.create(settings.admin("test"))) {
-            TopicSetup.ensure(admin, topics, 1, (short) 1);
-        }
         Random random = new Random(3);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.producer("test"),
                 topics.train().keySerde().serializer(), topics.train().valueSerde().serializer())) {
@@ -234,33 +219,8 @@ class TrainerServiceTest {
         return record;
     }
 
-    private static List<ConsumerRecord<String, byte[]>> readModels() {
-        KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings.groupless("test"),
-                TOPICS.models().keySerde().deserializer(), TOPICS.models().valueSerde().deserializer())) {
-            TopicPartition tp = new TopicPartition(TOPICS.modelsGenerator(), 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            while (consumer.position(tp) < end) {
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-            }
-            return records;
-        }
-    }
-
     /** A bright square of random size and place on black: simple, learnable, canonical 28x28 gray. */
     private static CanonicalImage square(Random random) {
-        byte[] px = new byte[SHAPE.values()];
-        int size = 6 + random.nextInt(10);
-        int x0 = random.nextInt(28 - size);
-        int y0 = random.nextInt(28 - size);
-        for (int y = y0; y < y0 + size; y++) {
-            for (int x = x0; x < x0 + size; x++) {
-                px[y * 28 + x] = (byte) 220;
-            }
-        }
-        return new CanonicalImage(SHAPE, px);
+        return new CanonicalImage(SHAPE, Squares.pixels(random, 28));
     }
 }

@@ -53,16 +53,8 @@ public final class EnduranceBench {
                 .add("work-dir", ".gan/endurance", "Where models, the broker's data and checkpoints go (cleared per part).");
     }
 
-    public static void main(String[] args) {
-        System.exit(run(Arrays.asList(args)));
-    }
-
-    /** {@code gan bench endurance [options]}: report to stdout, progress to stderr. */
-    public static int run(List<String> args) {
-        return run(args, System.getenv(), System.out, System.err);
-    }
-
-    static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream log) {
+    /** {@code gan bench endurance [options]} (a {@link dev.ganpipe.bench.Bench}): report to {@code out}, progress to {@code log}. */
+    public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream log) {
         CommandLine.Parsed<Set<String>> parsed = CommandLine.of(spec(), "gan bench endurance", 2).withIllegalArgumentsAsUsageErrors()
                 .parse(args, env, out, log, EnduranceBench::checkedParts);
         if (parsed.done()) {

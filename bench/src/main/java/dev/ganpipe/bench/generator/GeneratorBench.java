@@ -85,15 +85,6 @@ public final class GeneratorBench {
                 .add("max-wait", "2ms", "The service's --max-wait.");
     }
 
-    public static void main(String[] args) {
-        System.exit(run(List.of(args)));
-    }
-
-    /** {@code gan bench generator [options]}: the launcher's entry, with the process environment and standard streams. */
-    public static int run(List<String> args) {
-        return run(args, System.getenv(), System.out, System.err);
-    }
-
     /**
      * Runs the benchmark and prints the table to {@code out}.
      *

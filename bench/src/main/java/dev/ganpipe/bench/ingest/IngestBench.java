@@ -1,5 +1,6 @@
 package dev.ganpipe.bench.ingest;
 
+import dev.ganpipe.bench.scratch.ScratchFolder;
 import dev.ganpipe.broker.EmbeddedKafka;
 import dev.ganpipe.common.config.CommandLine;
 import dev.ganpipe.common.kafka.KafkaSettings;
@@ -16,13 +17,11 @@ import dev.ganpipe.ingest.publish.IngestCommand;
 import dev.ganpipe.ingest.publish.IngestSummary;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -31,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -67,16 +65,11 @@ public final class IngestBench {
     private IngestBench() {
     }
 
-    public static void main(String[] args) {
-        System.exit(run(Arrays.asList(args)));
-    }
-
-    /** Runs with the given arguments, printing to stdout and stderr; returns the exit code. What {@code ./gan bench ingest} calls. */
-    public static int run(List<String> args) {
-        return run(args, System.getenv(), System.out, System.err);
-    }
-
-    static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    /**
+     * Runs with the given arguments (a {@link dev.ganpipe.bench.Bench}), printing the report to {@code out} and progress
+     * to {@code err}; returns the exit code.
+     */
+    public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
         CommandLine.Parsed<IngestBenchConfig> parsed = CommandLine.of(IngestBenchConfig.spec(), "gan bench ingest", 2)
                 .parse(args, env, out, err, IngestBenchConfig::from);
         if (parsed.done()) {
@@ -107,7 +100,10 @@ public final class IngestBench {
         int recordSize = (int) Math.round(meanBytes);
         log.printf(Locale.ROOT, "bench: %s holds %d images; mean encoded PNG %.1f bytes%n", data, available, meanBytes);
 
-        Path work = config.workDir().orElse(Files.createTempDirectory("gan-bench-ingest"));
+        // A broker of its own in a temporary folder, unless --work-dir names one to keep.
+        Optional<ScratchFolder> scratch = config.workDir().isPresent() ? Optional.empty()
+                : Optional.of(ScratchFolder.create("gan-bench-ingest"));
+        Path work = config.workDir().orElseGet(() -> scratch.orElseThrow().path());
         List<IngestMeasurement> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), 0)) {
@@ -162,9 +158,7 @@ public final class IngestBench {
                 throw new IllegalStateException("Could not read the topics' sizes: " + e.getCause().getMessage(), e);
             }
         } finally {
-            if (config.workDir().isEmpty()) {
-                deleteTree(work);
-            }
+            scratch.ifPresent(ScratchFolder::close);
         }
         rows.add(new IngestMeasurement("trainer demand (assumed, --trainer-demand)", 0, Duration.ZERO, config.trainerDemand(), meanBytes,
                 "batch 64 x ~3.5 steps/s (2 cores) x (1 - replay 0.5)"));
@@ -335,16 +329,6 @@ public final class IngestBench {
                 throw new IllegalArgumentException(data + " holds no images; pass --data with the Fashion-MNIST folder.");
             }
             return (double) bytes / n;
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete the benchmark's temporary folder " + root + "; delete it by hand.", e);
         }
     }
 }

@@ -1,18 +1,16 @@
 package dev.ganpipe.bench.quality;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ganpipe.bench.child.ChildOutput;
 import dev.ganpipe.common.Json;
 import dev.ganpipe.quality.data.RealData;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -136,12 +134,10 @@ final class PyTorchStudyRun implements AutoCloseable {
         Process child = process;
         Thread reaper = new Thread(child::destroyForcibly, "study-pytorch-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
-        Thread errors = pump(process.getErrorStream(), log);
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                lines.add(line);
-            }
+        Thread errors = ChildOutput.pump(process.getErrorStream(), log, "study-pytorch-output");
+        List<String> lines;
+        try {
+            lines = ChildOutput.lines(process.getInputStream());
             process.waitFor();
             errors.join(PROBE_TIMEOUT);
         } catch (IOException | InterruptedException e) {
@@ -154,13 +150,7 @@ final class PyTorchStudyRun implements AutoCloseable {
                 // The JVM is already exiting: the hook runs and ends the child, as intended.
             }
         }
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException("The PyTorch reference exited with code " + process.exitValue()
-                    + "; its messages are above. Run it by hand to investigate: " + String.join(" ", command));
-        }
-        String json = lines.reversed().stream().filter(l -> l.startsWith("{")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("The PyTorch reference printed no JSON result line; its output was: " + lines));
-        return Json.mapper().readTree(json);
+        return Json.mapper().readTree(ChildOutput.resultLine(process.exitValue(), lines, command));
     }
 
     /** Deletes the temporary folder and everything in it. */
@@ -214,17 +204,5 @@ final class PyTorchStudyRun implements AutoCloseable {
             buffer.putInt(order[i]);
         }
         Files.write(file, buffer.array());
-    }
-
-    private static Thread pump(InputStream stream, PrintStream log) {
-        return Thread.ofPlatform().name("study-pytorch-output").daemon(true).start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    log.println("  | " + line);
-                }
-            } catch (IOException e) {
-                log.println("  | (the child's output could not be read further: " + e.getMessage() + ")");
-            }
-        });
     }
 }

@@ -67,16 +67,8 @@ public final class QualityStudy {
         this.log = log;
     }
 
-    public static void main(String[] args) {
-        System.exit(run(Arrays.asList(args)));
-    }
-
-    /** Runs the study with these command-line arguments; the table goes to stdout, progress to stderr. */
-    public static int run(List<String> args) {
-        return run(args, System.getenv(), System.out, System.err);
-    }
-
-    static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream log) {
+    /** Runs the study with these command-line arguments (a {@link dev.ganpipe.bench.Bench}); the table goes to {@code out}, progress to {@code log}. */
+    public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream log) {
         CommandLine.Parsed<StudyConfig> parsed = CommandLine.of(StudyConfig.spec(), "gan", 2).parse(args, env, out, log, StudyConfig::from);
         if (parsed.done()) {
             return parsed.exitCode();

@@ -48,14 +48,13 @@ public final class StepParity {
                 .add("python", "/usr/bin/python3", "Python interpreter with torch (Debian's python3-torch).");
     }
 
-    public static void main(String[] args) {
-        System.exit(run(List.of(args)));
-    }
-
-    /** Runs the comparison; the table and the ratio lines go to stdout, progress to stderr. */
-    public static int run(List<String> args) {
+    /**
+     * Runs the comparison (a {@link dev.ganpipe.bench.Bench}); the table and the ratio lines go to {@code out}, progress
+     * to {@code log}.
+     */
+    public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream log) {
         CommandLine.Parsed<ConfigValues> parsed = CommandLine.of(spec(), "gan", 2)
-                .parse(args, System.getenv(), System.out, System.err, v -> v);
+                .parse(args, env, out, log, v -> v);
         if (parsed.done()) {
             return parsed.exitCode();
         }
@@ -70,12 +69,12 @@ public final class StepParity {
         try (PyTorchStudyRun run = PyTorchStudyRun.prepare()) {
             List<StepResult> ours = trainAndWrite(config, steps, batch, run.folder());
             JsonNode theirs = PyTorchStudyRun.runScript(v.string("python"),
-                    run.command(v.string("python"), PyTorchStudyRun.PARITY_SCRIPT, List.of("--dir", run.folder().toString())), System.err);
-            report(ours, theirs, System.out);
+                    run.command(v.string("python"), PyTorchStudyRun.PARITY_SCRIPT, List.of("--dir", run.folder().toString())), log);
+            report(ours, theirs, out);
             return 0;
         } catch (IOException | RuntimeException e) {
-            e.printStackTrace(System.err);
-            System.err.println("gan: the step-parity bench failed: " + e.getMessage());
+            e.printStackTrace(log);
+            log.println("gan: the step-parity bench failed: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -48,19 +48,29 @@ public final class ScratchFolder implements AutoCloseable {
     /** Deletes the folder and everything in it. */
     @Override
     public void close() {
+        deleteTree(path);
+    }
+
+    /**
+     * Deletes {@code dir} and everything in it, if it exists: what {@link #close()} does, also for a folder a bench was
+     * told to work in ({@code --work-dir}) and empties before a run.
+     *
+     * @throws UncheckedIOException when something in it cannot be deleted; the message says where
+     */
+    public static void deleteTree(Path dir) {
         try {
-            if (!Files.exists(path)) {
+            if (!Files.exists(dir)) {
                 return;
             }
             List<Path> paths;
-            try (Stream<Path> walk = Files.walk(path)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
                 paths = walk.sorted(Comparator.reverseOrder()).toList();
             }
             for (Path p : paths) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete the bench's temporary folder " + path + " (" + e.getMessage()
+            throw new UncheckedIOException("Could not delete the bench's folder " + dir + " (" + e.getMessage()
                     + "); delete it by hand.", e);
         }
     }

@@ -15,7 +15,6 @@ import dev.ganpipe.trainer.gan.GanTrainingCore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -131,15 +130,11 @@ final class KafkaFedRun {
                             + kafka.bootstrapServers() + ".");
                 }
             }
-            long[] durations = new long[64];
-            int steps = 0;
             long waited = 0;
             long fresh = 0;
-            long cpuStart = Throughput.processCpuNanos();
-            long start = System.nanoTime();
-            long deadline = start + measure.toNanos();
+            StepTimer.Clock clock = StepTimer.Clock.start(measure);
             long end;
-            while (true) {
+            do {
                 long t0 = System.nanoTime();
                 Optional<TrainingBatch> next = batches.next(POLL);
                 long t1 = System.nanoTime();
@@ -149,22 +144,14 @@ final class KafkaFedRun {
                     core.trainStep(next.get().pixels(), null, next.get().size());
                     end = System.nanoTime();
                     fresh += next.get().fresh();
-                    if (steps == durations.length) {
-                        durations = Arrays.copyOf(durations, steps * 2);
-                    }
-                    durations[steps++] = end - t0;
+                    clock.add(end - t0);
                 }
-                if (end >= deadline) {
-                    break;
-                }
-            }
-            if (steps == 0) {
+            } while (!clock.over(end));
+            if (clock.steps() == 0) {
                 throw new IllegalStateException("No batch arrived from " + topic.name() + " during the " + measure.toSeconds()
                         + " s measurement; check the broker's log.");
             }
-            long cpu = cpuStart < 0 ? -1 : Throughput.processCpuNanos() - cpuStart;
-            long wall = end - start;
-            return new Measured(Throughput.of(Arrays.copyOf(durations, steps), batch, wall, cpu), waited / (double) wall, fresh);
+            return new Measured(clock.throughput(batch, end), waited / (double) clock.wallNanos(end), fresh);
         }
     }
 

@@ -1,12 +1,11 @@
 package dev.ganpipe.bench.trainer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ganpipe.bench.child.ChildOutput;
 import dev.ganpipe.common.Json;
 import dev.ganpipe.trainer.gan.GanConfig;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -107,12 +106,10 @@ final class PyTorchReference implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + python + "; pass --python with a working interpreter.", e);
         }
-        Thread errors = pump(process.getErrorStream(), log);
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                lines.add(line);
-            }
+        Thread errors = ChildOutput.pump(process.getErrorStream(), log, "bench-child-output");
+        List<String> lines;
+        try {
+            lines = ChildOutput.lines(process.getInputStream());
             // The script's warm-up is untimed, so allow generous time beyond the measurement.
             if (!process.waitFor(measure.toSeconds() * 3 + 1800, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -128,12 +125,7 @@ final class PyTorchReference implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while the PyTorch reference ran.", e);
         }
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException("The PyTorch reference exited with code " + process.exitValue()
-                    + "; its messages are above. Run it by hand to investigate: " + String.join(" ", command));
-        }
-        String json = lines.reversed().stream().filter(l -> l.startsWith("{")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("The PyTorch reference printed no JSON result line; its output was: " + lines));
+        String json = ChildOutput.resultLine(process.exitValue(), lines, command);
         try {
             return Json.mapper().readTree(json);
         } catch (IOException e) {
@@ -195,18 +187,5 @@ final class PyTorchReference implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the PyTorch reference script to the temp folder; check its free space.", e);
         }
-    }
-
-    /** Copies a child's stream line by line to {@code log}, on its own thread, so the child never blocks on a full pipe. */
-    private static Thread pump(InputStream stream, PrintStream log) {
-        return Thread.ofPlatform().name("bench-child-output").daemon(true).start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    log.println("  | " + line);
-                }
-            } catch (IOException e) {
-                log.println("  | (the child's output could not be read further: " + e.getMessage() + ")");
-            }
-        });
     }
 }

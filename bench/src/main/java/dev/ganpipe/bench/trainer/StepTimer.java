@@ -19,26 +19,69 @@ final class StepTimer {
         for (; i < warmup; i++) {
             step.run(i);
         }
-        long[] durations = new long[64];
-        int timed = 0;
-        long cpuStart = Throughput.processCpuNanos();
-        long start = System.nanoTime();
-        long deadline = start + measure.toNanos();
+        Clock clock = Clock.start(measure);
         long end;
-        while (true) {
+        do {
             long t0 = System.nanoTime();
             step.run(i++);
             end = System.nanoTime();
-            if (timed == durations.length) {
-                durations = Arrays.copyOf(durations, timed * 2);
-            }
-            durations[timed++] = end - t0;
-            if (end >= deadline) {
-                break;
-            }
+            clock.add(end - t0);
+        } while (!clock.over(end));
+        return clock.throughput(batch, end);
+    }
+
+    /**
+     * One measurement's clock under the policy, for callers whose loop does more than step (the Kafka-fed run also
+     * waits for batches): started at the first timed step, over once {@code measure} has passed, keeping each counted
+     * step's duration and the process CPU time used meanwhile.
+     */
+    static final class Clock {
+
+        private final long cpuStart;
+        private final long start;
+        private final long deadline;
+        private long[] durations = new long[64];
+        private int steps;
+
+        private Clock(Duration measure) {
+            cpuStart = Throughput.processCpuNanos();
+            start = System.nanoTime();
+            deadline = start + measure.toNanos();
         }
-        long cpuEnd = Throughput.processCpuNanos();
-        return Throughput.of(Arrays.copyOf(durations, timed), batch, end - start, cpuStart < 0 ? -1 : cpuEnd - cpuStart);
+
+        /** Starts the clock now. */
+        static Clock start(Duration measure) {
+            return new Clock(measure);
+        }
+
+        /** Counts one step that took {@code nanos}. */
+        void add(long nanos) {
+            if (steps == durations.length) {
+                durations = Arrays.copyOf(durations, steps * 2);
+            }
+            durations[steps++] = nanos;
+        }
+
+        /** Whether the measurement is over at {@code now} ({@link System#nanoTime()}). */
+        boolean over(long now) {
+            return now >= deadline;
+        }
+
+        /** Steps counted so far. */
+        int steps() {
+            return steps;
+        }
+
+        /** Wall-clock nanoseconds from the start to {@code end}. */
+        long wallNanos(long end) {
+            return end - start;
+        }
+
+        /** The counted steps as a throughput, the measurement having ended at {@code end}. */
+        Throughput throughput(int batch, long end) {
+            long cpu = cpuStart < 0 ? -1 : Throughput.processCpuNanos() - cpuStart;
+            return Throughput.of(Arrays.copyOf(durations, steps), batch, wallNanos(end), cpu);
+        }
     }
 
     /** One training step; the index lets the caller cycle through its batches. */

@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,16 +60,8 @@ public final class TrainerBench {
         this.log = log;
     }
 
-    public static void main(String[] args) {
-        System.exit(run(Arrays.asList(args)));
-    }
-
-    /** Runs the bench with these command-line arguments; the report goes to stdout, progress to stderr. */
-    public static int run(List<String> args) {
-        return run(args, System.getenv(), System.out, System.err);
-    }
-
-    static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream log) {
+    /** Runs the bench with these command-line arguments (a {@link dev.ganpipe.bench.Bench}); the report goes to {@code out}, progress to {@code log}. */
+    public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream log) {
         CommandLine.Parsed<TrainerBenchConfig> parsed = CommandLine.of(TrainerBenchConfig.spec(), "gan", 2).parse(args, env, out, log, values -> {
             if (!values.positional().isEmpty()) {
                 throw new ConfigException("'gan bench trainer' takes no arguments besides options, but got " + values.positional()

@@ -2,12 +2,10 @@ package dev.ganpipe.bench.generator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ganpipe.bench.PrintedRun;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,28 +17,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** The benchmark's command line and output format (never its figures: tests do not judge speed). */
 class GeneratorBenchTest {
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(String... args) {
-        return GeneratorBench.run(List.of(args), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
+    private final PrintedRun bench = new PrintedRun(GeneratorBench::run);
 
     @Test
     void withoutAModelItSaysWhereItLookedAndHowToGetOne(@TempDir Path empty) {
-        assertThat(run("--models-dir", empty.toString())).isEqualTo(GeneratorBench.EXIT_USAGE);
+        assertThat(bench.run("--models-dir", empty.toString())).isEqualTo(GeneratorBench.EXIT_USAGE);
 
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains(empty.toString()).contains("--model PATH").contains("./gan demo")
+        assertThat(bench.log()).contains(empty.toString()).contains("--model PATH").contains("./gan demo")
                 .contains("leave --models-dir out");
     }
 
     @Test
     void withNeitherModelNorModelsDirItMeasuresTheTrainersDefaultGeneratorAndLeavesNoFileBehind() {
-        int exit = run("--seconds", "1", "--warmup", "0", "--rounds", "1", "--clients", "4", "--load", "java", "--batch", "8");
+        int exit = bench.run("--seconds", "1", "--warmup", "0", "--rounds", "1", "--clients", "4", "--load", "java", "--batch", "8");
 
-        String printed = out.toString(StandardCharsets.UTF_8);
-        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String printed = bench.out();
+        assertThat(exit).as(bench.log()).isZero();
         assertThat(printed).contains(FreshGenerator.FILE_NAME + " (28x28x1, noise 100)")
                 .contains("made by the bench: the trainer's default generator (28x28x1, noise 100, width 64)")
                 .contains("raw ONNX Runtime loop, batch 8").contains("HTTP count=1 format=png, 4 clients");
@@ -54,16 +46,16 @@ class GeneratorBenchTest {
 
     @Test
     void aModelPathThatIsNotAFileIsAUsageErrorThatSaysWhatToPass(@TempDir Path dir) {
-        assertThat(run("--model", dir.resolve("missing.onnx").toString())).isEqualTo(GeneratorBench.EXIT_USAGE);
+        assertThat(bench.run("--model", dir.resolve("missing.onnx").toString())).isEqualTo(GeneratorBench.EXIT_USAGE);
 
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing.onnx is not a file").contains("leave --model out");
+        assertThat(bench.log()).contains("missing.onnx is not a file").contains("leave --model out");
     }
 
     @Test
     void helpListsTheOptions() {
-        assertThat(run("--help")).isZero();
+        assertThat(bench.run("--help")).isZero();
 
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--model").contains("--seconds").contains("--clients");
+        assertThat(bench.out()).contains("--model").contains("--seconds").contains("--clients");
     }
 
     @Test
@@ -74,11 +66,11 @@ class GeneratorBenchTest {
         Files.write(newest, trainedGenerator());
         Files.setLastModifiedTime(models.resolve("old.onnx"), java.nio.file.attribute.FileTime.fromMillis(0));
 
-        int exit = run("--models-dir", models.toString(), "--seconds", "1", "--warmup", "0", "--rounds", "1", "--clients", "4",
+        int exit = bench.run("--models-dir", models.toString(), "--seconds", "1", "--warmup", "0", "--rounds", "1", "--clients", "4",
                 "--load", "java", "--batch", "8");
 
-        String printed = out.toString(StandardCharsets.UTF_8);
-        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String printed = bench.out();
+        assertThat(exit).as(bench.log()).isZero();
         assertThat(printed).contains("fashion-dcgan28-v9.onnx").contains("machine: ").contains("cores")
                 .contains("raw ONNX Runtime loop, batch 8").contains("HTTP count=8 format=grid").contains("HTTP count=1 format=png, 4 clients");
         List<String> lines = printed.strip().lines().toList();

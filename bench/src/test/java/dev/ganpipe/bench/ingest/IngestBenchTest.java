@@ -3,9 +3,7 @@ package dev.ganpipe.bench.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.ganpipe.bench.PrintedRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -62,13 +60,10 @@ class IngestBenchTest {
 
     @Test
     void helpAndBadOptionsAnswerWithoutStartingABroker() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertThat(IngestBench.run(List.of("--help"), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--trainer-demand").contains("--seconds").contains("--data");
-        assertThat(IngestBench.run(List.of("--seconds", "0"), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--seconds must be at least 1");
+        PrintedRun bench = new PrintedRun(IngestBench::run);
+        assertThat(bench.run("--help")).isZero();
+        assertThat(bench.out()).contains("--trainer-demand").contains("--seconds").contains("--data");
+        assertThat(bench.run("--seconds", "0")).isEqualTo(2);
+        assertThat(bench.log()).contains("--seconds must be at least 1");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ganpipe.bench.PrintedRun;
 import dev.ganpipe.common.Json;
 import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.config.ConfigValues;
@@ -167,16 +168,14 @@ class QualityStudyTest {
 
     @Test
     void withoutTheDatasetTheStudyRunsOnTheBundledSampleAndSaysItIsATryOut(@TempDir Path dir) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintedRun study = new PrintedRun(QualityStudy::run);
 
-        int exit = QualityStudy.run(List.of("--data", dir.resolve("no-fashion-mnist-here").toString(), "--steps", "2", "--recipes", "seed",
-                        "--threads", "1", "--eval-count", "200", "--out", dir.resolve("study").toString(), "--cache-dir",
-                        dir.resolve("cache").toString()), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(log, true, StandardCharsets.UTF_8));
+        int exit = study.run("--data", dir.resolve("no-fashion-mnist-here").toString(), "--steps", "2", "--recipes", "seed",
+                "--threads", "1", "--eval-count", "200", "--out", dir.resolve("study").toString(), "--cache-dir",
+                dir.resolve("cache").toString());
 
-        assertThat(exit).as(log.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(log.toString(StandardCharsets.UTF_8)).contains("does not exist, so the study runs on the bundled 500-image sample");
+        assertThat(exit).as(study.log()).isZero();
+        assertThat(study.log()).contains("does not exist, so the study runs on the bundled 500-image sample");
         // The default --usable-images fits the shared copy; the sample's 400 training images are trained on whole.
         assertThat(Files.readString(dir.resolve("study").resolve("results.md"))).contains("the bundled 500-image sample: a try-out")
                 .contains("the first 400 training images").contains("| seed (plain DCGAN) | 2 |");

@@ -3,14 +3,10 @@ package dev.ganpipe.bench.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
+import dev.ganpipe.bench.PrintedRun;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -19,21 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** The trainer bench's command line, its own broker and its exit status (never its figures: tests do not judge speed). */
 class TrainerBenchTest {
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
-
-    private int run(String... args) {
-        return TrainerBench.run(List.of(args), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(log, true, StandardCharsets.UTF_8));
-    }
+    private final PrintedRun bench = new PrintedRun(TrainerBench::run);
 
     @Test
     void withoutBootstrapServersTheKafkaFedRowIsMeasuredOnABrokerTheBenchStartsAndStops(@TempDir Path dir) {
-        int exit = run("--seconds", "1", "--warmup-steps", "1", "--batch", "8", "--threads", "1", "--dcgan64-width", "8",
+        int exit = bench.run("--seconds", "1", "--warmup-steps", "1", "--batch", "8", "--threads", "1", "--dcgan64-width", "8",
                 "--skip-pytorch", "--data", dir.resolve("no-fashion-mnist-here").toString());
 
-        String printed = out.toString(StandardCharsets.UTF_8);
-        String logged = log.toString(StandardCharsets.UTF_8);
+        String printed = bench.out();
+        String logged = bench.log();
         assertThat(printed).as(logged).containsPattern("\\| trainer, Kafka-fed \\| [0-9]+\\.[0-9] \\|")
                 .containsPattern("ratio " + TrainerBench.RATIO_KAFKA + " [0-9]+\\.[0-9]{3}");
         Matcher broker = Pattern.compile("- Kafka broker: the bench's own single-node KRaft broker in this JVM, (.+):([0-9]+)").matcher(printed);
@@ -48,8 +38,8 @@ class TrainerBenchTest {
 
     @Test
     void aKafkaConfigWithoutABrokerToApplyItToIsAUsageErrorThatSaysWhatToDo(@TempDir Path dir) {
-        assertThat(run("--kafka-config", dir.resolve("client.properties").toString())).isEqualTo(2);
+        assertThat(bench.run("--kafka-config", dir.resolve("client.properties").toString())).isEqualTo(2);
 
-        assertThat(log.toString(StandardCharsets.UTF_8)).contains("add --bootstrap-servers").contains("drop --kafka-config");
+        assertThat(bench.log()).contains("add --bootstrap-servers").contains("drop --kafka-config");
     }
 }

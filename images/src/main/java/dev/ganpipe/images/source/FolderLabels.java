@@ -81,7 +81,11 @@ final class FolderLabels {
         return Optional.of(classes.toWire(path.substring(0, slash)));
     }
 
-    private static String normalise(String path) {
+    /**
+     * A path in the form labels are looked up by: {@code /}-separated, without leading {@code ./}; the same for a
+     * folder's files, an archive's entries and the lines of {@code labels.csv}.
+     */
+    static String normalise(String path) {
         String p = path.replace('\\', '/');
         while (p.startsWith("./")) {
             p = p.substring(2);

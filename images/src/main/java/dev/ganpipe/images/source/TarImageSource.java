@@ -51,7 +51,7 @@ public final class TarImageSource implements ImageSource {
         List<String> csvTexts = new ArrayList<>();
         try (TarArchiveInputStream tar = new TarArchiveInputStream(Compression.open(archive))) {
             for (TarArchiveEntry entry = nextEntry(tar, archive); entry != null; entry = nextEntry(tar, archive)) {
-                String name = clean(entry.getName());
+                String name = FolderLabels.normalise(entry.getName());
                 if (!entry.isFile() || hidden(name)) {
                     continue;
                 }
@@ -89,7 +89,7 @@ public final class TarImageSource implements ImageSource {
     @Override
     public Optional<SourceImage> next() throws IOException {
         for (TarArchiveEntry entry = nextEntry(tar, archive); entry != null; entry = nextEntry(tar, archive)) {
-            String name = clean(entry.getName());
+            String name = FolderLabels.normalise(entry.getName());
             if (entry.isFile() && !hidden(name) && isImage(name)) {
                 byte[] bytes = readEntry(tar, options.maxBytes() + 1, archive);
                 String relative = name.substring(prefix.length());
@@ -137,14 +137,6 @@ public final class TarImageSource implements ImageSource {
         }
         String first = names.getFirst().substring(0, names.getFirst().indexOf('/') + 1);
         return names.stream().allMatch(n -> n.startsWith(first)) ? first : "";
-    }
-
-    private static String clean(String name) {
-        String n = name.replace('\\', '/');
-        while (n.startsWith("./")) {
-            n = n.substring(2);
-        }
-        return n;
     }
 
     private static boolean hidden(String name) {

@@ -57,9 +57,7 @@ class IdxImageSourceTest {
 
     @Test
     void aFileThatEndsEarlyFailsLoudlyWithTheCount() throws IOException {
-        byte[] full = IdxTestFiles.images(5, 4, 4);
-        Path images = IdxTestFiles.write(dir.resolve("cut-images-idx3-ubyte"), Arrays.copyOf(full, full.length - 10), false);
-        try (IdxImageSource source = IdxImageSource.open(images)) {
+        try (IdxImageSource source = IdxImageSource.open(fiveImagesCutShortOfTheLast())) {
             source.next();
             source.next();
             source.next();
@@ -160,9 +158,7 @@ class IdxImageSourceTest {
 
     @Test
     void readingTheRemainingImagesOfAFileThatEndsEarlyFailsLoudlyWithTheCount() throws IOException {
-        byte[] full = IdxTestFiles.images(5, 4, 4);
-        Path images = IdxTestFiles.write(dir.resolve("cut-images-idx3-ubyte"), Arrays.copyOf(full, full.length - 10), false);
-        try (IdxImageSource source = IdxImageSource.open(images)) {
+        try (IdxImageSource source = IdxImageSource.open(fiveImagesCutShortOfTheLast())) {
             source.next();
             assertThatThrownBy(source::readRemaining).isInstanceOf(IOException.class).hasMessageContaining("ends after 4 of the 5 images");
         }
@@ -195,5 +191,11 @@ class IdxImageSourceTest {
             }
         }
         return out;
+    }
+
+    /** An IDX file that declares five 4x4 images but ends 10 bytes into the fifth. */
+    private Path fiveImagesCutShortOfTheLast() throws IOException {
+        byte[] full = IdxTestFiles.images(5, 4, 4);
+        return IdxTestFiles.write(dir.resolve("cut-images-idx3-ubyte"), Arrays.copyOf(full, full.length - 10), false);
     }
 }

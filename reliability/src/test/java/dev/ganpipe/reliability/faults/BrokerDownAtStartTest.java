@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ganpipe.broker.EmbeddedKafka;
+import dev.ganpipe.broker.LocalPorts;
 import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MeterRegistries;
@@ -39,7 +40,7 @@ class BrokerDownAtStartTest {
 
     @Test
     void servicesStartedBeforeTheBrokerSayWhyTheyAreNotReadyAndBecomeReadyByThemselvesWhenItAppears() throws Exception {
-        int brokerPort = Faults.freePort();
+        int brokerPort = LocalPorts.free();
         String bootstrap = "localhost:" + brokerPort;
         TopicCatalog d = TopicCatalog.defaults();
         TopicCatalog topics = new TopicCatalog("down." + d.imagesRaw(), "down." + d.imagesTrain(), "down." + d.imagesDlq(),
@@ -62,7 +63,7 @@ class BrokerDownAtStartTest {
                     concat(topicArgs, "--host", "127.0.0.1", "--port", "0", "--ort-provider", "cpu", "--requests-app-id", "faults-down-requests"),
                     Map.of())), MeterRegistries.prometheus("generator"));
             services.add(generator);
-            int trainerPort = Faults.freePort();
+            int trainerPort = LocalPorts.free();
             TrainerConfig trainerConfig = TrainerConfig.of(concat(topicArgs, "--host", "127.0.0.1", "--port", Integer.toString(trainerPort),
                     "--conditional", "false", "--batch-size", "8", "--generator-width", "16", "--discriminator-width", "16",
                     "--export-every-steps", "1000", "--models-dir", dir.resolve("models").toString(),

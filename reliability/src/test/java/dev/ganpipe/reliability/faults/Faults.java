@@ -15,8 +15,6 @@ import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -144,16 +142,6 @@ final class Faults {
     static HttpResponse<String> get(HttpClient http, int port, String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** A port that was free a moment ago, for a broker (or service) that must start later on a known port. */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free local port for the test; free some ports and run again.", e);
-        }
     }
 
     /**

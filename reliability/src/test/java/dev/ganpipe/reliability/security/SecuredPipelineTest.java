@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ganpipe.broker.EmbeddedKafka;
+import dev.ganpipe.broker.LocalPorts;
 import dev.ganpipe.common.Service;
 import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.kafka.KafkaSettings;
@@ -12,19 +13,12 @@ import dev.ganpipe.common.kafka.TopicSetup;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.generator.GeneratorConfig;
 import dev.ganpipe.generator.GeneratorService;
-import dev.ganpipe.images.source.SampleData;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.IngestService;
-import dev.ganpipe.ingest.publish.IngestCommand;
-import dev.ganpipe.ingest.publish.IngestSummary;
 import dev.ganpipe.reliability.CapturedLog;
 import dev.ganpipe.trainer.TrainerConfig;
 import dev.ganpipe.trainer.TrainerService;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,10 +103,7 @@ class SecuredPipelineTest {
                 "--limit", "40", "--progress", "off"), env), env);
         try (IngestService ingest = IngestService.start(ingestConfig, MeterRegistries.prometheus("ingest"))) {
             await().atMost(WAIT).until(ingest::ready);
-            ByteArrayOutputStream progress = new ByteArrayOutputStream();
-            IngestSummary sent = IngestCommand.run(ingestConfig, List.of(SampleData.FASHION_MNIST),
-                    new PrintStream(progress, true, StandardCharsets.UTF_8));
-            assertThat(sent.sent()).as(progress.toString(StandardCharsets.UTF_8)).isEqualTo(40);
+            SampleIngest.sendsAll(ingestConfig, 40);
             assertThat(TopicReader.readAll(admin(), topics.imagesTrain(), 40)).hasSize(40);
         }
 
@@ -159,7 +150,7 @@ class SecuredPipelineTest {
             assertThat(ingest.ready()).isFalse();
         }
 
-        int trainerPort = freePort();
+        int trainerPort = LocalPorts.free();
         TrainerConfig trainerConfig = TrainerConfig.of("--bootstrap-servers", kafka.bootstrapServers(),
                 "--kafka-config", clientFile("trainer", "not-the-password").toString(), "--port", Integer.toString(trainerPort),
                 "--host", "127.0.0.1", "--models-dir", dir.resolve("models").toString(), "--samples-dir", dir.resolve("samples").toString(),
@@ -183,7 +174,7 @@ class SecuredPipelineTest {
         String expected = "Authorization failed: Kafka at " + kafka.bootstrapServers() + " denied user 'intruder' access to topic(s) ";
         String fix = "grant it the ACLs docs/security.md lists for this service";
 
-        int trainerPort = freePort();
+        int trainerPort = LocalPorts.free();
         TrainerConfig trainerConfig = TrainerConfig.of("--bootstrap-servers", kafka.bootstrapServers(),
                 "--kafka-config", clientFile("intruder").toString(), "--port", Integer.toString(trainerPort),
                 "--host", "127.0.0.1", "--models-dir", dir.resolve("models").toString(), "--samples-dir", dir.resolve("samples").toString(),
@@ -309,14 +300,5 @@ class SecuredPipelineTest {
 
     private static KafkaSettings admin() {
         return new KafkaSettings(kafka.bootstrapServers(), kafka.superUserProperties());
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free local port for the test; free some ports and run again.", e);
-        }
     }
 }

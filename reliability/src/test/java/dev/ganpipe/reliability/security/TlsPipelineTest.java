@@ -13,14 +13,9 @@ import dev.ganpipe.common.kafka.KafkaAccessException;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MeterRegistries;
-import dev.ganpipe.images.source.SampleData;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.IngestService;
-import dev.ganpipe.ingest.publish.IngestCommand;
-import dev.ganpipe.ingest.publish.IngestSummary;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,10 +94,7 @@ class TlsPipelineTest {
         assertThat(config.kafka().clientProperties()).isEqualTo(documented);
         try (IngestService ingest = IngestService.start(config, MeterRegistries.prometheus("ingest"))) {
             await().atMost(WAIT).until(ingest::ready);
-            ByteArrayOutputStream progress = new ByteArrayOutputStream();
-            IngestSummary sent = IngestCommand.run(config, List.of(SampleData.FASHION_MNIST),
-                    new PrintStream(progress, true, StandardCharsets.UTF_8));
-            assertThat(sent.sent()).as(progress.toString(StandardCharsets.UTF_8)).isEqualTo(10);
+            SampleIngest.sendsAll(config, 10);
             // Through the normaliser (Kafka Streams, exactly-once, over TLS too) to the topic the trainer reads.
             assertThat(TopicReader.readAll(superUser(), TopicCatalog.defaults().imagesTrain(), 10)).hasSizeGreaterThanOrEqualTo(10);
         }

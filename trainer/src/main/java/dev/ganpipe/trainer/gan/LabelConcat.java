@@ -26,11 +26,7 @@ final class LabelConcat extends AbstractBlock {
     LabelConcat(int classes, int dim) {
         this.classes = classes;
         this.dim = dim;
-        this.table = addParameter(Parameter.builder()
-                .setName(TABLE)
-                .setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(classes, dim))
-                .build());
+        this.table = addParameter(ClassTable.parameter(TABLE, classes, dim));
     }
 
     int classes() {
@@ -50,7 +46,7 @@ final class LabelConcat extends AbstractBlock {
         }
         NDArray z = inputs.get(0);
         NDArray labels = inputs.get(1);
-        NDArray embedding = labels.oneHot(classes).matMul(parameterStore.getValue(table, z.getDevice(), training));
+        NDArray embedding = ClassTable.lookup(parameterStore, table, labels, classes, z, training);
         return new NDList(z.concat(embedding, 1));
     }
 

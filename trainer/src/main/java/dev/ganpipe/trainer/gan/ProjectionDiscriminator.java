@@ -33,11 +33,7 @@ final class ProjectionDiscriminator extends AbstractBlock {
         this.body = addChildBlock("body", body);
         this.head = addChildBlock("head", head);
         this.classes = classes;
-        this.table = addParameter(Parameter.builder()
-                .setName(TABLE)
-                .setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(classes, features))
-                .build());
+        this.table = addParameter(ClassTable.parameter(TABLE, classes, features));
     }
 
     @Override
@@ -49,8 +45,7 @@ final class ProjectionDiscriminator extends AbstractBlock {
         }
         NDArray features = body.forward(parameterStore, new NDList(inputs.get(0)), training).singletonOrThrow();
         NDArray logits = head.forward(parameterStore, new NDList(features), training).singletonOrThrow();
-        NDArray classVectors = inputs.get(1).oneHot(classes)
-                .matMul(parameterStore.getValue(table, features.getDevice(), training));
+        NDArray classVectors = ClassTable.lookup(parameterStore, table, inputs.get(1), classes, features, training);
         return new NDList(logits.add(classVectors.mul(features).sum(new int[] {1}, true)));
     }
 

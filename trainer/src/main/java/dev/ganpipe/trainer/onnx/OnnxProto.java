@@ -80,34 +80,19 @@ final class OnnxProto {
     record Attribute(byte[] encoded) {}
 
     static Attribute floatAttr(String name, float value) {
-        return new Attribute(
-                new ProtoWriter()
-                        .string(ATTR_NAME, name)
-                        .varint(ATTR_TYPE, ATTR_TYPE_FLOAT)
-                        .fixed32(ATTR_F, value)
-                        .toByteArray());
+        return new Attribute(attribute(name, ATTR_TYPE_FLOAT).fixed32(ATTR_F, value).toByteArray());
     }
 
     static Attribute intAttr(String name, long value) {
-        return new Attribute(
-                new ProtoWriter()
-                        .string(ATTR_NAME, name)
-                        .varint(ATTR_TYPE, ATTR_TYPE_INT)
-                        .varint(ATTR_I, value)
-                        .toByteArray());
+        return new Attribute(attribute(name, ATTR_TYPE_INT).varint(ATTR_I, value).toByteArray());
     }
 
     static Attribute stringAttr(String name, String value) {
-        return new Attribute(
-                new ProtoWriter()
-                        .string(ATTR_NAME, name)
-                        .varint(ATTR_TYPE, ATTR_TYPE_STRING)
-                        .string(ATTR_S, value)
-                        .toByteArray());
+        return new Attribute(attribute(name, ATTR_TYPE_STRING).string(ATTR_S, value).toByteArray());
     }
 
     static Attribute intsAttr(String name, long... values) {
-        ProtoWriter w = new ProtoWriter().string(ATTR_NAME, name).varint(ATTR_TYPE, ATTR_TYPE_INTS);
+        ProtoWriter w = attribute(name, ATTR_TYPE_INTS);
         for (long v : values) {
             w.varint(ATTR_INTS, v);
         }
@@ -115,8 +100,7 @@ final class OnnxProto {
     }
 
     static Attribute floatsAttr(String name, float... values) {
-        ProtoWriter w =
-                new ProtoWriter().string(ATTR_NAME, name).varint(ATTR_TYPE, ATTR_TYPE_FLOATS);
+        ProtoWriter w = attribute(name, ATTR_TYPE_FLOATS);
         for (float v : values) {
             w.fixed32(ATTR_FLOATS, v);
         }
@@ -124,12 +108,12 @@ final class OnnxProto {
     }
 
     static Attribute tensorAttr(String name, byte[] tensor) {
-        return new Attribute(
-                new ProtoWriter()
-                        .string(ATTR_NAME, name)
-                        .varint(ATTR_TYPE, ATTR_TYPE_TENSOR)
-                        .bytes(ATTR_T, tensor)
-                        .toByteArray());
+        return new Attribute(attribute(name, ATTR_TYPE_TENSOR).bytes(ATTR_T, tensor).toByteArray());
+    }
+
+    /** An {@code AttributeProto} with its name and type written: every kind of attribute starts so, then adds its value. */
+    private static ProtoWriter attribute(String name, int type) {
+        return new ProtoWriter().string(ATTR_NAME, name).varint(ATTR_TYPE, type);
     }
 
     /** A float32 {@code TensorProto} with little-endian {@code raw_data}. */

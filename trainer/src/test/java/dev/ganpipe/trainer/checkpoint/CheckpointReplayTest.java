@@ -43,12 +43,7 @@ class CheckpointReplayTest {
 
     @Test
     void streamImagesRoundTripExactlyAsOneBytePerPixel() throws IOException {
-        ReplayBuffer buffer = new ReplayBuffer(2_000, 9);
-        Random random = new Random(4);
-        for (int i = 0; i < 2_500; i++) {
-            buffer.offer(canonicalImage(random), i % 10);
-        }
-        ReplayBuffer.Snapshot saved = buffer.snapshot();
+        ReplayBuffer.Snapshot saved = filledBuffer(2_000, 9, 2_500, new Random(4)).snapshot();
 
         Path without = write(dir.resolve("without"), checkpoint(Optional.empty()));
         Path with = write(dir.resolve("with"), checkpoint(Optional.of(saved)));
@@ -63,17 +58,21 @@ class CheckpointReplayTest {
 
     @Test
     void aReplayBufferSavedAsFloatsByAnEarlierTrainerLoadsAsTheSameBytes() throws IOException {
-        ReplayBuffer buffer = new ReplayBuffer(100, 1);
-        Random random = new Random(5);
-        for (int i = 0; i < 100; i++) {
-            buffer.offer(canonicalImage(random), i % 10);
-        }
-        ReplayBuffer.Snapshot saved = buffer.snapshot();
+        ReplayBuffer.Snapshot saved = filledBuffer(100, 1, 100, new Random(5)).snapshot();
         byte[] uint8 = Files.readAllBytes(write(dir.resolve("uint8"), checkpoint(Optional.of(saved))));
         Path old = Files.createDirectories(dir.resolve("float32")).resolve("checkpoint-000000000012.ckpt");
         Files.write(old, asFloat32(uint8, saved.size() * VALUES));
 
         assertThat(CheckpointFile.read(old).replay()).contains(saved);
+    }
+
+    /** A buffer of {@code capacity} that was offered {@code offered} images drawn from {@code random}, labelled 0 to 9 in turn. */
+    private static ReplayBuffer filledBuffer(int capacity, long seed, int offered, Random random) {
+        ReplayBuffer buffer = new ReplayBuffer(capacity, seed);
+        for (int i = 0; i < offered; i++) {
+            buffer.offer(canonicalImage(random), i % 10);
+        }
+        return buffer;
     }
 
     /**
@@ -142,11 +141,8 @@ class CheckpointReplayTest {
     void aResumedTrainerGetsTheBufferBackExactlyAndContinuesItsRandomStream() {
         GanConfig config = GanConfig.dcgan28().withWidths(16, 16).withSeed(5);
         CheckpointPolicy policy = new CheckpointPolicy(dir, 10, Duration.ofMinutes(2), 2, CheckpointStore.OnMismatch.FAIL);
-        ReplayBuffer buffer = new ReplayBuffer(300, config.seed());
         Random random = new Random(6);
-        for (int i = 0; i < 700; i++) {
-            buffer.offer(canonicalImage(random), i % 10);
-        }
+        ReplayBuffer buffer = filledBuffer(300, config.seed(), 700, random);
         List<Map<TopicPartition, Long>> committed = new ArrayList<>();
         try (GanTrainingCore core = new GanTrainingCore(config)) {
             Checkpointer checkpointer = new Checkpointer(policy.store(), policy, Architecture.of(config), buffer,

@@ -3,8 +3,6 @@ package dev.ganpipe.trainer.gan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -13,32 +11,21 @@ import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class AdamOptimizerTest {
+class AdamOptimizerTest extends TorchCpuFixture {
 
     private static final float LR = 0.05f;
     private static final float B1 = 0.5f;
     private static final float B2 = 0.999f;
 
-    private NDManager manager;
-    private Engine engine;
     private Block block;
 
     @BeforeEach
     void setUp() {
-        engine = TorchRuntime.engine();
-        TorchRuntime.gradModeOffOnThisThread();
-        manager = NDManager.newBaseManager(Device.cpu(), TorchRuntime.ENGINE_NAME);
         block = Linear.builder().setUnits(2).build();
         DcganModels.initialize(block, manager, new Shape(4, 3), 11);
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
     }
 
     @Test

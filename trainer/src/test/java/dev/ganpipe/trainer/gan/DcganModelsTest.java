@@ -3,7 +3,6 @@ package dev.ganpipe.trainer.gan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -13,25 +12,9 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class DcganModelsTest {
-
-    private NDManager manager;
-
-    @BeforeEach
-    void openManager() {
-        TorchRuntime.engine();
-        TorchRuntime.gradModeOffOnThisThread();
-        manager = NDManager.newBaseManager(Device.cpu(), TorchRuntime.ENGINE_NAME);
-    }
-
-    @AfterEach
-    void closeManager() {
-        manager.close();
-    }
+class DcganModelsTest extends TorchCpuFixture {
 
     @Test
     void dcgan28NetworksMapNoiseToImagesAndImagesToOneLogit() {

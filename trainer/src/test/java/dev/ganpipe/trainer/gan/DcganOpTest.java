@@ -2,8 +2,6 @@ package dev.ganpipe.trainer.gan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -14,8 +12,6 @@ import ai.djl.training.ParameterStore;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,22 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The upsampling layer takes libtorch's {@code upsample_nearest2d} while a graph is recorded and the repeat
  * otherwise; both must compute the same values and send back the same gradients, or training would change.
  */
-class DcganOpTest {
-
-    private Engine engine;
-    private NDManager manager;
-
-    @BeforeEach
-    void openManager() {
-        engine = TorchRuntime.engine();
-        TorchRuntime.gradModeOffOnThisThread();
-        manager = NDManager.newBaseManager(Device.cpu(), TorchRuntime.ENGINE_NAME);
-    }
-
-    @AfterEach
-    void closeManager() {
-        manager.close();
-    }
+class DcganOpTest extends TorchCpuFixture {
 
     /** Every input shape the generators upsample (dcgan28 and dcgan64 at default widths, batch 8), and odd ones. */
     static Stream<Arguments> shapes() {
@@ -113,13 +94,5 @@ class DcganOpTest {
             worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
         }
         assertThat(worst).as("largest difference of the %s", what).isLessThanOrEqualTo(1e-6);
-    }
-
-    private static float[] gaussians(Random random, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return v;
     }
 }

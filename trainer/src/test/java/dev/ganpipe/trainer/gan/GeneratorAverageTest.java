@@ -54,10 +54,7 @@ class GeneratorAverageTest {
     @Test
     void theAverageNormalisesWithItsOwnBatchStatisticsNotTheLiveGenerators() {
         try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
-            Random data = new Random(9);
-            for (int t = 0; t < 6; t++) {
-                core.trainStep(SyntheticImages.squares(data, BATCH, 1, 28), null, BATCH);
-            }
+            trainOnSquares(core, 6, new Random(9));
             core.generate(core.noise(1, 2), null, 2); // the published generator is recalibrated before use
 
             double[] w = trainable(core.emaGeneratorBlock()).get(firstWeight(core)); // [units, noiseDim], row-major
@@ -105,10 +102,7 @@ class GeneratorAverageTest {
     @Test
     void samplesComeFromTheAverageAndTheDecayReachesTheConfiguredValue() {
         try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
-            Random data = new Random(5);
-            for (int t = 0; t < 3; t++) {
-                core.trainStep(SyntheticImages.squares(data, BATCH, 1, 28), null, BATCH);
-            }
+            trainOnSquares(core, 3, new Random(5));
             float[] noise = core.noise(3, 2);
             assertThat(core.generate(noise, null, 2)).isNotEqualTo(core.generateLive(noise, null, 2));
             TrainingState state = core.snapshot();
@@ -181,5 +175,12 @@ class GeneratorAverageTest {
             }
             assertThat(worst).as("%s: max |actual - expected| of %s", what, name).isCloseTo(0, within(2e-6));
         });
+    }
+
+    /** {@code steps} training steps on batches of synthetic squares drawn from {@code data}. */
+    private static void trainOnSquares(GanTrainingCore core, int steps, Random data) {
+        for (int t = 0; t < steps; t++) {
+            core.trainStep(SyntheticImages.squares(data, BATCH, 1, 28), null, BATCH);
+        }
     }
 }

@@ -3,7 +3,6 @@ package dev.ganpipe.trainer.gan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -22,8 +21,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,22 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the same function as the pair it replaces, forward and backward, or training and the ONNX export (which writes the
  * pair) would disagree.
  */
-class ResizeConvolutionTest {
-
-    private Engine engine;
-    private NDManager manager;
-
-    @BeforeEach
-    void openManager() {
-        engine = TorchRuntime.engine();
-        TorchRuntime.gradModeOffOnThisThread();
-        manager = NDManager.newBaseManager(Device.cpu(), TorchRuntime.ENGINE_NAME);
-    }
-
-    @AfterEach
-    void closeManager() {
-        manager.close();
-    }
+class ResizeConvolutionTest extends TorchCpuFixture {
 
     /** Every stage of dcgan28 and dcgan64 at default widths (batch 4), with and without bias, and odd shapes. */
     static Stream<Arguments> stages() {
@@ -191,13 +173,5 @@ class ResizeConvolutionTest {
         }
         assertThat(worst / scale).as("largest difference of the %s, relative to its largest value %s", what, scale)
                 .isLessThanOrEqualTo(1e-5);
-    }
-
-    private static float[] gaussians(Random random, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return v;
     }
 }

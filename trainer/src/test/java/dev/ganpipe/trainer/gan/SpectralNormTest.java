@@ -3,7 +3,6 @@ package dev.ganpipe.trainer.gan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -13,27 +12,17 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Spectral normalisation: the normalised weight's largest singular value is 1, found by persistent power iteration. */
-class SpectralNormTest {
+class SpectralNormTest extends TorchCpuFixture {
 
-    private NDManager manager;
     private ParameterStore store;
 
     @BeforeEach
     void setUp() {
-        TorchRuntime.engine();
-        TorchRuntime.gradModeOffOnThisThread();
-        manager = NDManager.newBaseManager(Device.cpu(), TorchRuntime.ENGINE_NAME);
         store = new ParameterStore(manager, false);
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
     }
 
     @Test
