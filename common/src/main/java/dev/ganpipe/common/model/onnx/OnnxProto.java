@@ -1,4 +1,4 @@
-package dev.ganpipe.trainer.onnx;
+package dev.ganpipe.common.model.onnx;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -7,14 +7,15 @@ import java.util.Map;
 
 /**
  * Encoders for the subset of {@code onnx.proto} (github.com/onnx/onnx, {@code onnx/onnx.proto})
- * that the generator export needs. Field numbers are copied from that file.
+ * that a generator needs: the trainer's export and the tiny models tests build. Field numbers are copied from
+ * that file.
  */
-final class OnnxProto {
+public final class OnnxProto {
 
     /** {@code TensorProto.DataType.FLOAT}. */
-    static final int FLOAT = 1;
+    public static final int FLOAT = 1;
     /** {@code TensorProto.DataType.INT64}. */
-    static final int INT64 = 7;
+    public static final int INT64 = 7;
 
     // ModelProto
     private static final int MODEL_IR_VERSION = 1;
@@ -77,9 +78,9 @@ final class OnnxProto {
     private OnnxProto() {}
 
     /** An encoded {@code AttributeProto}. */
-    record Attribute(byte[] encoded) {}
+    public record Attribute(byte[] encoded) {}
 
-    static Attribute floatAttr(String name, float value) {
+    public static Attribute floatAttr(String name, float value) {
         return new Attribute(
                 new ProtoWriter()
                         .string(ATTR_NAME, name)
@@ -88,7 +89,7 @@ final class OnnxProto {
                         .toByteArray());
     }
 
-    static Attribute intAttr(String name, long value) {
+    public static Attribute intAttr(String name, long value) {
         return new Attribute(
                 new ProtoWriter()
                         .string(ATTR_NAME, name)
@@ -97,7 +98,7 @@ final class OnnxProto {
                         .toByteArray());
     }
 
-    static Attribute stringAttr(String name, String value) {
+    public static Attribute stringAttr(String name, String value) {
         return new Attribute(
                 new ProtoWriter()
                         .string(ATTR_NAME, name)
@@ -106,7 +107,7 @@ final class OnnxProto {
                         .toByteArray());
     }
 
-    static Attribute intsAttr(String name, long... values) {
+    public static Attribute intsAttr(String name, long... values) {
         ProtoWriter w = new ProtoWriter().string(ATTR_NAME, name).varint(ATTR_TYPE, ATTR_TYPE_INTS);
         for (long v : values) {
             w.varint(ATTR_INTS, v);
@@ -114,7 +115,7 @@ final class OnnxProto {
         return new Attribute(w.toByteArray());
     }
 
-    static Attribute floatsAttr(String name, float... values) {
+    public static Attribute floatsAttr(String name, float... values) {
         ProtoWriter w =
                 new ProtoWriter().string(ATTR_NAME, name).varint(ATTR_TYPE, ATTR_TYPE_FLOATS);
         for (float v : values) {
@@ -123,7 +124,7 @@ final class OnnxProto {
         return new Attribute(w.toByteArray());
     }
 
-    static Attribute tensorAttr(String name, byte[] tensor) {
+    public static Attribute tensorAttr(String name, byte[] tensor) {
         return new Attribute(
                 new ProtoWriter()
                         .string(ATTR_NAME, name)
@@ -133,7 +134,7 @@ final class OnnxProto {
     }
 
     /** A float32 {@code TensorProto} with little-endian {@code raw_data}. */
-    static byte[] floatTensor(String name, long[] dims, float[] values) {
+    public static byte[] floatTensor(String name, long[] dims, float[] values) {
         checkSize(name, dims, values.length);
         ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         raw.asFloatBuffer().put(values);
@@ -141,7 +142,7 @@ final class OnnxProto {
     }
 
     /** An int64 {@code TensorProto} with little-endian {@code raw_data}. */
-    static byte[] int64Tensor(String name, long[] dims, long[] values) {
+    public static byte[] int64Tensor(String name, long[] dims, long[] values) {
         checkSize(name, dims, values.length);
         ByteBuffer raw = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         raw.asLongBuffer().put(values);
@@ -172,7 +173,7 @@ final class OnnxProto {
     }
 
     /** A {@code NodeProto}; an empty input name marks an omitted optional input. */
-    static byte[] node(
+    public static byte[] node(
             String opType, String name, List<String> inputs, List<String> outputs, Attribute... attrs) {
         ProtoWriter w = new ProtoWriter();
         for (String in : inputs) {
@@ -192,7 +193,7 @@ final class OnnxProto {
      * A tensor {@code ValueInfoProto}. Each dimension is a {@link Long} ({@code dim_value}) or a
      * {@link String} ({@code dim_param}, a symbolic size such as the batch).
      */
-    static byte[] tensorValueInfo(String name, int elemType, List<?> dims) {
+    public static byte[] tensorValueInfo(String name, int elemType, List<?> dims) {
         ProtoWriter shape = new ProtoWriter();
         for (Object d : dims) {
             ProtoWriter dim = new ProtoWriter();
@@ -215,7 +216,7 @@ final class OnnxProto {
                 .toByteArray();
     }
 
-    static byte[] graph(
+    public static byte[] graph(
             String name,
             List<byte[]> nodes,
             List<byte[]> initializers,
@@ -239,7 +240,7 @@ final class OnnxProto {
     }
 
     /** A {@code ModelProto} importing the default ONNX domain at {@code opsetVersion}. */
-    static byte[] model(
+    public static byte[] model(
             long irVersion,
             long opsetVersion,
             String producerName,
