@@ -4,6 +4,7 @@ import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.PngEncoder;
 import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.common.streams.DeadLetters;
 import dev.ganpipe.generator.images.Generation;
 import dev.ganpipe.generator.images.LabelException;
 import dev.ganpipe.generator.model.LoadedModel;
@@ -33,10 +34,10 @@ final class RequestProcessor implements Processor<byte[], byte[], Object, byte[]
     private final int maxCount;
     private final RequestMetrics metrics;
     private final CloudEvents events;
-    private final RequestDeadLetters deadLetters;
+    private final DeadLetters deadLetters;
     private ProcessorContext<Object, byte[]> context;
 
-    RequestProcessor(Generation generation, int maxCount, RequestMetrics metrics, CloudEvents events, RequestDeadLetters deadLetters) {
+    RequestProcessor(Generation generation, int maxCount, RequestMetrics metrics, CloudEvents events, DeadLetters deadLetters) {
         this.generation = generation;
         this.maxCount = maxCount;
         this.metrics = metrics;
@@ -58,9 +59,7 @@ final class RequestProcessor implements Processor<byte[], byte[], Object, byte[]
             answer(record, source);
             metrics.accepted();
         } catch (RequestRejectedException rejected) {
-            Headers headers = deadLetters.headers(record.headers(), rejected.reason(), rejected.getMessage(),
-                    source.topic(), source.partition(), source.offset());
-            context.forward(record.withValue(deadLetters.keptValue(record.value(), headers)).withHeaders(headers), RequestTopology.DLQ_SINK);
+            context.forward(deadLetters.letter(record, source, rejected.reason(), rejected.getMessage()), RequestTopology.DLQ_SINK);
             metrics.rejected(rejected.reason());
         }
     }

@@ -3,6 +3,7 @@ package dev.ganpipe.ingest.stream;
 import dev.ganpipe.common.image.PngEncoder;
 import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.common.streams.DeadLetters;
 import dev.ganpipe.images.normalize.ImageNormalizer;
 import dev.ganpipe.images.normalize.Outcome;
 import java.util.Optional;
@@ -69,10 +70,7 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, byte
                 // Records always come from the source topic here (no punctuation), so the metadata is present.
                 RecordMetadata source = context.recordMetadata().orElseThrow(() -> new IllegalStateException(
                         "The normaliser got a record without source metadata; it must only be fed from " + NormalizerTopology.SOURCE + "."));
-                Headers headers = deadLetters.headers(record.headers(), value, rejected.reason(), rejected.detail(),
-                        source.topic(), source.partition(), source.offset());
-                byte[] kept = deadLetters.keptValue(record.key(), value, headers);
-                context.forward(record.withValue(kept).withHeaders(headers), NormalizerTopology.REJECTED);
+                context.forward(deadLetters.letter(record, source, rejected.reason(), rejected.detail()), NormalizerTopology.REJECTED);
                 metrics.rejected(rejected.reason());
             }
         }
