@@ -2,13 +2,13 @@ package dev.ganpipe.ingest.stream;
 
 import dev.ganpipe.common.image.PngEncoder;
 import dev.ganpipe.common.kafka.CloudEvents;
-import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.common.kafka.RawImageHeaders;
+import dev.ganpipe.common.kafka.TrainImageHeaders;
 import dev.ganpipe.common.streams.DeadLetters;
 import dev.ganpipe.images.normalize.ImageNormalizer;
 import dev.ganpipe.images.normalize.Outcome;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -50,17 +50,12 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, byte
     public void process(Record<byte[], byte[]> record) {
         byte[] value = record.value();
         metrics.bytes(value == null ? 0 : value.length);
-        Optional<String> label = GanHeaders.text(record.headers(), GanHeaders.LABEL);
+        Optional<String> label = RawImageHeaders.label(record.headers());
         Outcome outcome = metrics.timeNormalize(() -> normalizer.normalize(value, label));
         switch (outcome) {
             case Outcome.Accepted accepted -> {
-                Headers headers = new RecordHeaders();
                 // The image id as event id: the same picture sent twice is the same event, which consumers may drop.
-                events.stamp(headers, accepted.id(), CloudEvents.TYPE_IMAGE_TRAIN, "image/png");
-                if (accepted.label().isPresent()) {
-                    GanHeaders.put(headers, GanHeaders.LABEL, Integer.toString(accepted.label().getAsInt()));
-                }
-                GanHeaders.put(headers, GanHeaders.IMAGE_SHAPE, accepted.image().shape().toString());
+                Headers headers = new TrainImageHeaders(accepted.id(), accepted.label(), accepted.image().shape()).write(events);
                 context.forward(new Record<>(accepted.id(), accepted.png(png), record.timestamp(), headers), NormalizerTopology.ACCEPTED);
                 if (countAccepted) {
                     metrics.accepted();
