@@ -184,7 +184,7 @@ public final class TrainingFeed implements FreshImages, AutoCloseable {
                 "The record has no " + GanHeaders.LABEL + " header, which a conditional GAN needs."));
         if (label < 0 || label >= classes) {
             throw new IllegalArgumentException("Its " + GanHeaders.LABEL + " " + label + " is outside 0.." + (classes - 1)
-                    + "; raise --classes if the data has more classes.");
+                    + "; list every class in --classes if the data has more classes.");
         }
         return (int) label;
     }
