@@ -44,7 +44,7 @@ public record SyntheticImageHeaders(long modelVersion, long seed, int index, Opt
      * @throws IllegalArgumentException when the header is there but no number
      */
     public static OptionalLong label(Headers headers) {
-        return GanHeaders.number(headers, GanHeaders.LABEL).map(OptionalLong::of).orElseGet(OptionalLong::empty);
+        return GanHeaders.whole(headers, GanHeaders.LABEL);
     }
 
     /**
@@ -53,6 +53,6 @@ public record SyntheticImageHeaders(long modelVersion, long seed, int index, Opt
      * @throws IllegalArgumentException when the header is there but no number
      */
     public static OptionalLong modelVersion(Headers headers) {
-        return GanHeaders.number(headers, GanHeaders.MODEL_VERSION).map(OptionalLong::of).orElseGet(OptionalLong::empty);
+        return GanHeaders.whole(headers, GanHeaders.MODEL_VERSION);
     }
 }

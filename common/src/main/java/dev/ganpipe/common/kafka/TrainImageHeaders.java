@@ -36,7 +36,7 @@ public record TrainImageHeaders(String imageId, OptionalInt label, ImageShape sh
      * @throws IllegalArgumentException when the header is there but no number
      */
     public static OptionalLong label(Headers headers) {
-        return GanHeaders.number(headers, GanHeaders.LABEL).map(OptionalLong::of).orElseGet(OptionalLong::empty);
+        return GanHeaders.whole(headers, GanHeaders.LABEL);
     }
 
     /** Whether a training image carries a label at all (what {@code --conditional auto} decides on). */
