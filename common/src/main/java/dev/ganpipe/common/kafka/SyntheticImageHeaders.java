@@ -3,7 +3,6 @@ package dev.ganpipe.common.kafka;
 import dev.ganpipe.common.image.ImageShape;
 import java.util.OptionalLong;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The headers of one {@code synthetic.images} record (DESIGN.md), written and read here only, whichever mode made the
@@ -20,7 +19,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 public record SyntheticImageHeaders(long modelVersion, long seed, int index, OptionalLong label, ImageShape shape) {
 
     /** The value's media type: every synthetic image is a PNG. */
-    public static final String CONTENT_TYPE = "image/png";
+    public static final String CONTENT_TYPE = PngImageHeaders.CONTENT_TYPE;
 
     /**
      * The record's headers.
@@ -28,14 +27,11 @@ public record SyntheticImageHeaders(long modelVersion, long seed, int index, Opt
      * @param eventId a stable CloudEvents id, so a consumer can drop an image it sees twice
      */
     public Headers write(CloudEvents events, String eventId) {
-        Headers headers = new RecordHeaders();
-        events.stamp(headers, eventId, CloudEvents.TYPE_SYNTHETIC_IMAGE, CONTENT_TYPE);
+        Headers headers = PngImageHeaders.stamped(events, eventId, CloudEvents.TYPE_SYNTHETIC_IMAGE);
         GanHeaders.put(headers, GanHeaders.MODEL_VERSION, Long.toString(modelVersion));
         GanHeaders.put(headers, GanHeaders.SEED, Long.toString(seed));
         GanHeaders.put(headers, GanHeaders.INDEX, Integer.toString(index));
-        label.ifPresent(value -> GanHeaders.put(headers, GanHeaders.LABEL, Long.toString(value)));
-        GanHeaders.put(headers, GanHeaders.IMAGE_SHAPE, shape.toString());
-        return headers;
+        return PngImageHeaders.withClassAndShape(headers, label, shape);
     }
 
     /**
@@ -44,7 +40,7 @@ public record SyntheticImageHeaders(long modelVersion, long seed, int index, Opt
      * @throws IllegalArgumentException when the header is there but no number
      */
     public static OptionalLong label(Headers headers) {
-        return GanHeaders.whole(headers, GanHeaders.LABEL);
+        return PngImageHeaders.label(headers);
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.ganpipe.common.image.ImageShape;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The headers of one {@code images.train} record (DESIGN.md), written by the normaliser and read by the trainer:
@@ -19,15 +18,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 public record TrainImageHeaders(String imageId, OptionalInt label, ImageShape shape) {
 
     /** The value's media type: every training image is a canonical PNG. */
-    public static final String CONTENT_TYPE = "image/png";
+    public static final String CONTENT_TYPE = PngImageHeaders.CONTENT_TYPE;
 
     /** The record's headers. */
     public Headers write(CloudEvents events) {
-        Headers headers = new RecordHeaders();
-        events.stamp(headers, imageId, CloudEvents.TYPE_IMAGE_TRAIN, CONTENT_TYPE);
-        label.ifPresent(value -> GanHeaders.put(headers, GanHeaders.LABEL, Integer.toString(value)));
-        GanHeaders.put(headers, GanHeaders.IMAGE_SHAPE, shape.toString());
-        return headers;
+        return PngImageHeaders.withClassAndShape(PngImageHeaders.stamped(events, imageId, CloudEvents.TYPE_IMAGE_TRAIN),
+                label.isPresent() ? OptionalLong.of(label.getAsInt()) : OptionalLong.empty(), shape);
     }
 
     /**
@@ -36,7 +32,7 @@ public record TrainImageHeaders(String imageId, OptionalInt label, ImageShape sh
      * @throws IllegalArgumentException when the header is there but no number
      */
     public static OptionalLong label(Headers headers) {
-        return GanHeaders.whole(headers, GanHeaders.LABEL);
+        return PngImageHeaders.label(headers);
     }
 
     /** Whether a training image carries a label at all (what {@code --conditional auto} decides on). */
