@@ -7,6 +7,7 @@ import dev.ganpipe.common.config.KafkaOptions;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
+import dev.ganpipe.images.normalize.ClassList;
 import dev.ganpipe.trainer.checkpoint.CheckpointPolicy;
 import dev.ganpipe.trainer.checkpoint.CheckpointStore;
 import dev.ganpipe.trainer.data.BatchAssembler.IdlePolicy;
@@ -43,7 +44,8 @@ import java.util.Optional;
  * @param samplesDir where sample grids are written
  * @param checkpoints where and when checkpoints are written, and what start-up does with an unusable one
  * @param conditional whether to train a conditional GAN on the records' {@code gan.label} headers
- * @param classes number of labels of a conditional GAN
+ * @param classNames the classes of a conditional GAN in label order (label {@code i} is name {@code i}); their number
+ *     is the number of labels
  * @param quality in-training quality measurements and the publish gate
  */
 public record TrainerConfig(
@@ -65,8 +67,13 @@ public record TrainerConfig(
         Path samplesDir,
         CheckpointPolicy checkpoints,
         Conditional conditional,
-        int classes,
+        ClassList classNames,
         QualitySettings quality) {
+
+    /** The number of labels of a conditional GAN: how many names {@code --classes} lists. */
+    public int classes() {
+        return classNames.size();
+    }
 
     /** Whether the GAN is conditional on the {@code gan.label} header. */
     public enum Conditional {
@@ -97,7 +104,8 @@ public record TrainerConfig(
                         + "generator's weights that sample grids and exported models use; 0 turns it off.")
                 .add("conditional", "auto", "Train a conditional GAN on the gan.label header: 'true', 'false', or 'auto' "
                         + "(as the checkpoint was, else conditional when the first record on the training topic has a label).")
-                .add("classes", "10", "Number of class labels of a conditional GAN (labels 0 to classes - 1).")
+                .add("classes", ClassList.FASHION_MNIST, "Class names of a conditional GAN in label order, comma-separated, as "
+                        + "ingest's --classes: label i is the i-th name, and the GAN has as many labels as names.")
                 .add("spectral-norm", "false", "Spectrally normalise the discriminator's layers (power iteration; "
                         + "replaces its BatchNorm). Off until the quality measurements say otherwise.")
                 .add("batch-size", "64", "Images per training step.")
@@ -169,14 +177,11 @@ public record TrainerConfig(
             throw new ConfigException("--conditional must be 'auto', 'true' or 'false', but was '"
                     + v.string("conditional") + "'.", e);
         }
-        int classes = v.integer("classes");
-        if (classes < 2) {
-            throw new ConfigException("--classes must be at least 2, but was " + classes + ".");
-        }
+        ClassList classes = classList(v.string("classes"));
         GanConfig gan = new GanConfig(shape.width(), shape.channels(), v.integer("noise-dim"), v.integer("generator-width"),
                 v.integer("discriminator-width"), v.decimal("learning-rate"), v.decimal("beta1"), GanConfig.DEFAULT_BETA2,
                 v.longValue("seed"), v.integer("threads"), v.decimal("ema-decay"), v.bool("spectral-norm"),
-                conditional == Conditional.TRUE ? v.integer("classes") : 0);
+                conditional == Conditional.TRUE ? classes.size() : 0);
         IdlePolicy idle;
         try {
             idle = IdlePolicy.valueOf(v.string("idle-policy").toUpperCase(Locale.ROOT));
@@ -210,6 +215,21 @@ public record TrainerConfig(
                 checkpoints, conditional, classes, quality(v));
     }
 
+    /** {@code --classes}: class names, as everywhere in the pipeline; a conditional GAN needs two at least. */
+    private static ClassList classList(String text) {
+        ClassList classes;
+        try {
+            classes = ClassList.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid --classes: " + e.getMessage(), e);
+        }
+        if (classes.size() < 2) {
+            throw new ConfigException("--classes lists the class names of a conditional GAN, at least two, comma-separated (e.g. "
+                    + "--classes cat,dog; labels are indices into the list), but was '" + text + "'.");
+        }
+        return classes;
+    }
+
     private static int replayCapacity(String text, ImageShape shape) {
         if (text.strip().equalsIgnoreCase("auto")) {
             return ReplayBuffer.defaultCapacity(shape.values());
@@ -229,7 +249,7 @@ public record TrainerConfig(
     public TrainerConfig withGan(GanConfig resolved) {
         return new TrainerConfig(kafka, topics, groupId, host, port, shape, resolved, batchSize, replayCapacity,
                 replayRatio, idlePolicy, schedule, modelName, modelsDir, keepModels, samplesDir, checkpoints,
-                conditional, classes, quality);
+                conditional, classNames, quality);
     }
 
     /** The defaults, with overrides as {@code --flag value} pairs (for tests and the demo). */

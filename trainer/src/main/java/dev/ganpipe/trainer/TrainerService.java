@@ -194,7 +194,7 @@ public final class TrainerService implements Service {
                         Duration.ofSeconds(10));
                 if (labelled.orElse(false)) {
                     LOG.info("--conditional auto: the first record on {} has a {} header; training a conditional GAN "
-                            + "with {} classes (--classes).", config.topics().imagesTrain(), GanHeaders.LABEL, config.classes());
+                            + "with the {} classes of --classes.", config.topics().imagesTrain(), GanHeaders.LABEL, config.classes());
                     return gan.withClasses(config.classes());
                 }
                 LOG.info("--conditional auto: {}; training an unconditional GAN (pass --conditional true for labelled "

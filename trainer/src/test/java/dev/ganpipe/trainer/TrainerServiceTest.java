@@ -181,14 +181,14 @@ class TrainerServiceTest {
             for (int i = 0; i < 60; i++) {
                 producer.send(labelled(topics, square(random), Integer.toString(i % 3)));
             }
-            producer.send(labelled(topics, square(random), "7")); // outside --classes 3: skipped, counted
+            producer.send(labelled(topics, square(random), "7")); // outside the 3 --classes: skipped, counted
             producer.send(new ProducerRecord<>(topics.imagesTrain(), "no-label", Png.encode(square(random)))); // the same
             producer.flush();
         }
         Path models = dir.resolve("conditional/models");
         TrainerConfig config = TrainerConfig.of("--bootstrap-servers", kafka.bootstrapServers(), "--port", "0",
                 "--topic-images-train", topics.imagesTrain(), "--topic-models", topics.modelsGenerator(),
-                "--group-id", "conditional", "--model-name", "labelled-dcgan28", "--conditional", "auto", "--classes", "3",
+                "--group-id", "conditional", "--model-name", "labelled-dcgan28", "--conditional", "auto", "--classes", "circle,square,cross",
                 "--batch-size", "16", "--max-steps", "4", "--export-every-steps", "2", "--sample-every-steps", "2",
                 "--generator-width", "16", "--discriminator-width", "16", "--idle-policy", "pause",
                 "--models-dir", models.toString(), "--samples-dir", dir.resolve("conditional/samples").toString(),

@@ -20,6 +20,8 @@ public final class CloudEvents {
     public static final String TYPE_IMAGE_RAW = "gan.image.raw.v1";
     public static final String TYPE_IMAGE_TRAIN = "gan.image.train.v1";
     public static final String TYPE_IMAGE_REJECTED = "gan.image.rejected.v1";
+    /** A dead-lettered {@code synthetic.requests} record; its dead letters share {@code images.dlq} with rejected images. */
+    public static final String TYPE_REQUEST_REJECTED = "gan.request.rejected.v1";
     public static final String TYPE_MODEL = "gan.model.generator.v1";
     public static final String TYPE_SYNTHETIC_IMAGE = "gan.image.synthetic.v1";
 

@@ -3,6 +3,7 @@ package dev.ganpipe.common.kafka;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -63,5 +64,14 @@ public final class GanHeaders {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Header " + name + " must be an integer but was '" + value.get() + "'.", e);
         }
+    }
+
+    /**
+     * The last header of that name as a whole number, if present: a class index, a model version.
+     *
+     * @throws IllegalArgumentException when the header is present but not a number
+     */
+    public static OptionalLong whole(Headers headers, String name) {
+        return number(headers, name).map(OptionalLong::of).orElseGet(OptionalLong::empty);
     }
 }

@@ -3,7 +3,7 @@ package dev.ganpipe.generator.continuous;
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.PngEncoder;
 import dev.ganpipe.common.kafka.CloudEvents;
-import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.common.kafka.SyntheticImageHeaders;
 import dev.ganpipe.common.metrics.MetricNames;
 import dev.ganpipe.common.model.Noise;
 import dev.ganpipe.common.time.Sleeper;
@@ -21,10 +21,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -237,20 +237,12 @@ public final class ContinuousPublisher implements AutoCloseable {
                 LOG.info("Continuous mode publishes again with model v{}.", model.version());
                 problem = null;
             }
-            String shape = model.generator().shape().toString();
             long first = next;
             for (int i = 0; i < count; i++) {
                 long n = first + i;
                 long seed = settings.startSeed() + n;
-                Headers headers = new RecordHeaders();
-                events.stamp(headers, "stream-" + n + "-seed-" + seed, CloudEvents.TYPE_SYNTHETIC_IMAGE, "image/png");
-                GanHeaders.put(headers, GanHeaders.MODEL_VERSION, Long.toString(model.version()));
-                GanHeaders.put(headers, GanHeaders.SEED, Long.toString(seed));
-                GanHeaders.put(headers, GanHeaders.INDEX, "0");
-                if (labels != null) {
-                    GanHeaders.put(headers, GanHeaders.LABEL, Long.toString(labels[i]));
-                }
-                GanHeaders.put(headers, GanHeaders.IMAGE_SHAPE, shape);
+                Headers headers = new SyntheticImageHeaders(model.version(), seed, 0, labels == null ? OptionalLong.empty()
+                        : OptionalLong.of(labels[i]), model.generator().shape()).write(events, "stream-" + n + "-seed-" + seed);
                 try {
                     sink.send("stream-" + n, encoder.encode(images.get(i)), headers, this::sent);
                 } catch (RuntimeException e) {

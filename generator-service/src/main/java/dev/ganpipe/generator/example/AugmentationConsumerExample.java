@@ -4,7 +4,7 @@ import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.image.ModelPixels;
 import dev.ganpipe.common.image.Png;
-import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.common.kafka.SyntheticImageHeaders;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.Topic;
 import dev.ganpipe.common.kafka.TopicCatalog;
@@ -112,8 +112,8 @@ public final class AugmentationConsumerExample {
                         + " is " + image.shape() + " but the batch is " + shape + "; keep one model shape per training run.");
             }
             ModelPixels.toModelInput(image, pixels, i * shape.values());
-            labels[i] = GanHeaders.number(record.headers(), GanHeaders.LABEL).orElse(-1L);
-            versions[i] = GanHeaders.number(record.headers(), GanHeaders.MODEL_VERSION).orElse(-1L);
+            labels[i] = SyntheticImageHeaders.label(record.headers()).orElse(-1L);
+            versions[i] = SyntheticImageHeaders.modelVersion(record.headers()).orElse(-1L);
         }
         return new Batch(pixels, records.size(), shape, labels, versions);
     }

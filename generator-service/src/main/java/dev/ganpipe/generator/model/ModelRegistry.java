@@ -38,7 +38,7 @@ public final class ModelRegistry implements AutoCloseable {
     @FunctionalInterface
     public interface Loader {
         /**
-         * @throws RuntimeException (typically {@link dev.ganpipe.generator.onnx.InvalidModelException}) saying why
+         * @throws RuntimeException (typically {@link dev.ganpipe.common.model.onnx.InvalidModelException}) saying why
          *     the model cannot be served
          */
         OnnxGenerator load(ModelManifest manifest, byte[] onnx);

@@ -3,7 +3,8 @@ package dev.ganpipe.generator.stream;
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.PngEncoder;
 import dev.ganpipe.common.kafka.CloudEvents;
-import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.common.kafka.SyntheticImageHeaders;
+import dev.ganpipe.common.streams.DeadLetters;
 import dev.ganpipe.generator.images.Generation;
 import dev.ganpipe.generator.images.LabelException;
 import dev.ganpipe.generator.model.LoadedModel;
@@ -14,8 +15,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -33,10 +34,10 @@ final class RequestProcessor implements Processor<byte[], byte[], Object, byte[]
     private final int maxCount;
     private final RequestMetrics metrics;
     private final CloudEvents events;
-    private final RequestDeadLetters deadLetters;
+    private final DeadLetters deadLetters;
     private ProcessorContext<Object, byte[]> context;
 
-    RequestProcessor(Generation generation, int maxCount, RequestMetrics metrics, CloudEvents events, RequestDeadLetters deadLetters) {
+    RequestProcessor(Generation generation, int maxCount, RequestMetrics metrics, CloudEvents events, DeadLetters deadLetters) {
         this.generation = generation;
         this.maxCount = maxCount;
         this.metrics = metrics;
@@ -58,9 +59,7 @@ final class RequestProcessor implements Processor<byte[], byte[], Object, byte[]
             answer(record, source);
             metrics.accepted();
         } catch (RequestRejectedException rejected) {
-            Headers headers = deadLetters.headers(record.headers(), rejected.reason(), rejected.getMessage(),
-                    source.topic(), source.partition(), source.offset());
-            context.forward(record.withValue(deadLetters.keptValue(record.value(), headers)).withHeaders(headers), RequestTopology.DLQ_SINK);
+            context.forward(deadLetters.letter(record, source, rejected.reason(), rejected.getMessage()), RequestTopology.DLQ_SINK);
             metrics.rejected(rejected.reason());
         }
     }
@@ -85,19 +84,11 @@ final class RequestProcessor implements Processor<byte[], byte[], Object, byte[]
                     pngs.add(encoder.encode(image));
                 }
             }
-            String shape = model.generator().shape().toString();
             String eventPrefix = source.topic() + "-" + source.partition() + "@" + source.offset() + "/";
             for (int i = 0; i < pngs.size(); i++) {
-                Headers headers = new RecordHeaders();
                 // Stable event ids (request position and index): a consumer can drop a duplicate it sees twice.
-                events.stamp(headers, eventPrefix + i, CloudEvents.TYPE_SYNTHETIC_IMAGE, "image/png");
-                GanHeaders.put(headers, GanHeaders.MODEL_VERSION, Long.toString(model.version()));
-                GanHeaders.put(headers, GanHeaders.SEED, Long.toString(seed));
-                GanHeaders.put(headers, GanHeaders.INDEX, Integer.toString(i));
-                if (labels != null) {
-                    GanHeaders.put(headers, GanHeaders.LABEL, Long.toString(labels[i]));
-                }
-                GanHeaders.put(headers, GanHeaders.IMAGE_SHAPE, shape);
+                Headers headers = new SyntheticImageHeaders(model.version(), seed, i, labels == null ? OptionalLong.empty()
+                        : OptionalLong.of(labels[i]), model.generator().shape()).write(events, eventPrefix + i);
                 context.forward(new Record<Object, byte[]>(requestId, pngs.get(i), record.timestamp(), headers), RequestTopology.IMAGES_SINK);
             }
         }

@@ -1,7 +1,9 @@
 package dev.ganpipe.generator.stream;
 
+import dev.ganpipe.common.streams.DeadLetterReason;
+
 /** Why a {@code synthetic.requests} record went to the dead-letter topic: the {@code gan.error.reason} header. */
-public enum RequestRejectReason {
+public enum RequestRejectReason implements DeadLetterReason {
     /** Not a JSON object of {@code count}, {@code seed} and {@code label}, or a key or value that is not UTF-8. */
     MALFORMED_REQUEST("malformed_request"),
     /** No {@code count}, or one that is not a whole number between 1 and the service's {@code --max-count}. */
@@ -22,6 +24,7 @@ public enum RequestRejectReason {
     }
 
     /** The machine-readable code, e.g. {@code bad_count}. */
+    @Override
     public String code() {
         return code;
     }

@@ -4,6 +4,10 @@ import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.Topic;
 import dev.ganpipe.common.kafka.TopicCatalog;
+import dev.ganpipe.common.streams.DeadLetterLimit;
+import dev.ganpipe.common.streams.DeadLetters;
+import dev.ganpipe.common.streams.FailureWording;
+import dev.ganpipe.common.streams.StreamsHandlerContext;
 import dev.ganpipe.generator.images.Generation;
 import java.time.Clock;
 import java.util.Properties;
@@ -29,6 +33,14 @@ public final class RequestTopology {
     static final String PROCESSOR = "generate";
     static final String IMAGES_SINK = "synthetic-images-sink";
     static final String DLQ_SINK = "images-dlq-sink";
+    /**
+     * The most original bytes a dead letter keeps. A request may have {@link SyntheticRequest#MAX_BYTES} at most, so
+     * a larger one holds nothing worth keeping whole, and one near the topic's {@code max.message.bytes} would make a
+     * dead letter the broker refuses, which under exactly-once fails the transaction and stops the stream for good.
+     */
+    static final int MAX_KEPT_BYTES = 64 * 1024;
+    /** How the error handler names what it failed on. */
+    static final FailureWording WORDING = new FailureWording("generator service", "request", "resend it, and report it if it fails again.");
 
     private RequestTopology() {
     }
@@ -46,7 +58,7 @@ public final class RequestTopology {
         Topic<String, byte[]> images = topics.synthetic();
         Topic<byte[], byte[]> dlq = topics.dlq();
         CloudEvents events = new CloudEvents(EVENT_SOURCE, clock);
-        RequestDeadLetters deadLetters = new RequestDeadLetters(dlq.name(), events);
+        DeadLetters deadLetters = deadLetters(dlq.name(), events);
 
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), topics.requests().name());
@@ -58,18 +70,26 @@ public final class RequestTopology {
 
     /**
      * The Streams config: exactly-once v2 (from the shared Kafka settings), one stream thread, and an error handler
-     * that dead-letters a record the processor fails on instead of stopping the stream.
+     * that dead-letters a record the processor fails on instead of stopping the stream. A refused output is not
+     * skipped: that would leave half an answer, where exactly-once promises all of a request's images or none.
      *
      * @param applicationId the Streams application id (consumer group and transactional id prefix)
      */
     public static Properties streamsConfig(KafkaSettings kafka, String applicationId, TopicCatalog topics, RequestMetrics metrics, Clock clock) {
         Properties props = kafka.streams(applicationId);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RequestErrorHandler.class.getName());
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RequestErrorHandler.class.getName());
-        // processing.exception.handler.global.enabled comes with the shared settings (KafkaSettings.streams).
-        props.put(HandlerContext.CONFIG_KEY, new HandlerContext(metrics,
-                new RequestDeadLetters(topics.imagesDlq(), new CloudEvents(EVENT_SOURCE, clock))));
+        new StreamsHandlerContext(deadLetters(topics.imagesDlq(), new CloudEvents(EVENT_SOURCE, clock)), RequestRejectReason.INTERNAL,
+                WORDING, kind -> metrics.rejected(RequestRejectReason.INTERNAL)).install(props, false);
         return props;
+    }
+
+    /**
+     * Dead letters of requests, on the pipeline's one dead-letter topic: CloudEvents type
+     * {@value CloudEvents#TYPE_REQUEST_REJECTED}, which tells them apart from rejected images, JSON unless the request
+     * says otherwise, and at most {@link #MAX_KEPT_BYTES} original bytes.
+     */
+    static DeadLetters deadLetters(String topic, CloudEvents events) {
+        return new DeadLetters(topic, events, CloudEvents.TYPE_REQUEST_REJECTED, value -> "application/json",
+                DeadLetterLimit.valueCap(MAX_KEPT_BYTES));
     }
 }

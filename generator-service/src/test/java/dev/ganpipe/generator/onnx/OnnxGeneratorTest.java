@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.common.model.Noise;
+import dev.ganpipe.common.model.onnx.InvalidModelException;
 import dev.ganpipe.generator.ConditionalTestModel;
 import dev.ganpipe.generator.TestModels;
 import java.util.Arrays;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.common.streams.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** A dead-lettered request keeps its bytes, unless they are so many that the dead letter could exceed the topic's limit. */
 class RequestDeadLettersTest {
 
-    private final RequestDeadLetters letters = new RequestDeadLetters("images.dlq",
+    private final DeadLetters letters = RequestTopology.deadLetters("images.dlq",
             new CloudEvents("/gan/generator", Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC)));
     private final byte[] key = "req-1".getBytes(StandardCharsets.UTF_8);
 

@@ -1,10 +1,12 @@
 package dev.ganpipe.images.normalize;
 
+import dev.ganpipe.common.streams.DeadLetterReason;
+
 /**
  * Why an input image was refused: the machine codes carried in the {@code gan.error.reason} header of
  * {@code images.dlq} and in the {@code reason} tag of {@code gan_ingest_images_total}.
  */
-public enum ImageRejectReason {
+public enum ImageRejectReason implements DeadLetterReason {
     /** No bytes at all. */
     EMPTY("empty"),
     /** More bytes than the configured limit. */
@@ -31,6 +33,7 @@ public enum ImageRejectReason {
     }
 
     /** The machine code, e.g. {@code too_many_pixels}. */
+    @Override
     public String code() {
         return code;
     }

@@ -1,7 +1,7 @@
 package dev.ganpipe.ingest.publish;
 
 import dev.ganpipe.common.kafka.CloudEvents;
-import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.common.kafka.RawImageHeaders;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.Topic;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Produces raw images with an idempotent producer ({@code acks=all}, from {@link KafkaSettings#producer}): the key
@@ -46,9 +46,7 @@ public final class KafkaRawSink implements RawSink {
 
     @Override
     public CompletableFuture<Void> send(RawImage image) {
-        RecordHeaders headers = new RecordHeaders();
-        events.stamp(headers, CloudEvents.TYPE_IMAGE_RAW, image.contentType());
-        image.label().ifPresent(label -> GanHeaders.put(headers, GanHeaders.LABEL, label));
+        Headers headers = new RawImageHeaders(image.contentType(), image.label()).write(events);
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             producer.send(new ProducerRecord<>(topic.name(), null, image.key().getBytes(StandardCharsets.UTF_8), image.bytes(), headers),

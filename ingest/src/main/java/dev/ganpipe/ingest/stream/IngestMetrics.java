@@ -1,12 +1,12 @@
 package dev.ganpipe.ingest.stream;
 
 import dev.ganpipe.common.metrics.MetricNames;
+import dev.ganpipe.common.streams.StreamErrorKind;
 import dev.ganpipe.images.normalize.ImageRejectReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -34,19 +34,10 @@ public final class IngestMetrics {
     /** {@code gan_ingest_stream_errors_total{kind}}: records the Streams error handlers took over. */
     public static final String STREAM_ERRORS = "gan.ingest.stream.errors";
 
-    /** What kind of failure a Streams error handler saw. */
-    public enum ErrorKind {
-        DESERIALIZATION, PROCESSING, PRODUCTION;
-
-        String tag() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
     private final Counter accepted;
     private final Counter duplicates;
     private final Map<ImageRejectReason, Counter> rejected = new EnumMap<>(ImageRejectReason.class);
-    private final Map<ErrorKind, Counter> streamErrors = new EnumMap<>(ErrorKind.class);
+    private final Map<StreamErrorKind, Counter> streamErrors = new EnumMap<>(StreamErrorKind.class);
     private final Counter bytes;
     private final Timer normalize;
 
@@ -59,7 +50,7 @@ public final class IngestMetrics {
             rejected.put(reason, Counter.builder(MetricNames.INGEST_IMAGES).tag(OUTCOME, REJECTED).tag(REASON, reason.code())
                     .description("Images the normaliser handled, by outcome and rejection reason").register(registry));
         }
-        for (ErrorKind kind : ErrorKind.values()) {
+        for (StreamErrorKind kind : StreamErrorKind.values()) {
             streamErrors.put(kind, Counter.builder(STREAM_ERRORS).tag("kind", kind.tag())
                     .description("Records the Kafka Streams error handlers took over").register(registry));
         }
@@ -89,9 +80,15 @@ public final class IngestMetrics {
         bytes.increment(count);
     }
 
-    /** Counts a record a Streams error handler took over. */
-    public void streamError(ErrorKind kind) {
+    /**
+     * Counts a record a Streams error handler took over; one it dead-lettered also counts as rejected with reason
+     * {@code internal}.
+     */
+    public void streamError(StreamErrorKind kind) {
         streamErrors.get(kind).increment();
+        if (kind != StreamErrorKind.PRODUCTION) {
+            rejected(ImageRejectReason.INTERNAL);
+        }
     }
 
     /** Runs and times one normalisation. */

@@ -2,12 +2,13 @@ package dev.ganpipe.ingest.stream;
 
 import dev.ganpipe.common.image.PngEncoder;
 import dev.ganpipe.common.kafka.CloudEvents;
-import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.common.kafka.RawImageHeaders;
+import dev.ganpipe.common.kafka.TrainImageHeaders;
+import dev.ganpipe.common.streams.DeadLetters;
 import dev.ganpipe.images.normalize.ImageNormalizer;
 import dev.ganpipe.images.normalize.Outcome;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -49,17 +50,12 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, byte
     public void process(Record<byte[], byte[]> record) {
         byte[] value = record.value();
         metrics.bytes(value == null ? 0 : value.length);
-        Optional<String> label = GanHeaders.text(record.headers(), GanHeaders.LABEL);
+        Optional<String> label = RawImageHeaders.label(record.headers());
         Outcome outcome = metrics.timeNormalize(() -> normalizer.normalize(value, label));
         switch (outcome) {
             case Outcome.Accepted accepted -> {
-                Headers headers = new RecordHeaders();
                 // The image id as event id: the same picture sent twice is the same event, which consumers may drop.
-                events.stamp(headers, accepted.id(), CloudEvents.TYPE_IMAGE_TRAIN, "image/png");
-                if (accepted.label().isPresent()) {
-                    GanHeaders.put(headers, GanHeaders.LABEL, Integer.toString(accepted.label().getAsInt()));
-                }
-                GanHeaders.put(headers, GanHeaders.IMAGE_SHAPE, accepted.image().shape().toString());
+                Headers headers = new TrainImageHeaders(accepted.id(), accepted.label(), accepted.image().shape()).write(events);
                 context.forward(new Record<>(accepted.id(), accepted.png(png), record.timestamp(), headers), NormalizerTopology.ACCEPTED);
                 if (countAccepted) {
                     metrics.accepted();
@@ -69,10 +65,7 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, byte
                 // Records always come from the source topic here (no punctuation), so the metadata is present.
                 RecordMetadata source = context.recordMetadata().orElseThrow(() -> new IllegalStateException(
                         "The normaliser got a record without source metadata; it must only be fed from " + NormalizerTopology.SOURCE + "."));
-                Headers headers = deadLetters.headers(record.headers(), value, rejected.reason(), rejected.detail(),
-                        source.topic(), source.partition(), source.offset());
-                byte[] kept = deadLetters.keptValue(record.key(), value, headers);
-                context.forward(record.withValue(kept).withHeaders(headers), NormalizerTopology.REJECTED);
+                context.forward(deadLetters.letter(record, source, rejected.reason(), rejected.detail()), NormalizerTopology.REJECTED);
                 metrics.rejected(rejected.reason());
             }
         }

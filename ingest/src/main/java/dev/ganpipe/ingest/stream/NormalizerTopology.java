@@ -3,7 +3,13 @@ package dev.ganpipe.ingest.stream;
 import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.Topic;
 import dev.ganpipe.common.kafka.TopicCatalog;
+import dev.ganpipe.common.streams.DeadLetterLimit;
+import dev.ganpipe.common.streams.DeadLetters;
+import dev.ganpipe.common.streams.FailureWording;
+import dev.ganpipe.common.streams.StreamsHandlerContext;
 import dev.ganpipe.images.normalize.ImageNormalizer;
+import dev.ganpipe.images.normalize.ImageRejectReason;
+import dev.ganpipe.images.normalize.InputImageFormat;
 import dev.ganpipe.ingest.IngestConfig;
 import java.time.Clock;
 import java.util.Properties;
@@ -40,6 +46,10 @@ public final class NormalizerTopology {
     static final String DEDUP = "dedup";
     static final String TRAIN_SINK = "images-train-sink";
     static final String DLQ_SINK = "images-dlq-sink";
+    /** How the error handlers name what they failed on. */
+    static final FailureWording WORDING = new FailureWording("ingest service", "record", "report it with the record, then replay it.");
+
+    private static final String OCTET_STREAM = "application/octet-stream";
 
     private NormalizerTopology() {
     }
@@ -63,7 +73,7 @@ public final class NormalizerTopology {
         Topic<byte[], byte[]> dlq = topics.dlq();
         ImageNormalizer normalizer = new ImageNormalizer(config.normalizer());
         CloudEvents events = new CloudEvents(EVENT_SOURCE, clock);
-        DeadLetters deadLetters = new DeadLetters(dlq.name(), events, limit);
+        DeadLetters deadLetters = deadLetters(dlq.name(), events, limit);
         DedupSettings dedup = config.dedup();
 
         StreamsBuilder builder = new StreamsBuilder();
@@ -95,12 +105,18 @@ public final class NormalizerTopology {
         Properties props = config.kafka().streams(config.applicationId());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.streamThreads()));
         config.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, UnprocessableRecordHandler.class.getName());
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, UnprocessableRecordHandler.class.getName());
-        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionFailureHandler.class.getName());
-        // processing.exception.handler.global.enabled comes with the shared settings (KafkaSettings.streams).
-        props.put(StreamsHandlerContext.CONFIG_KEY, new StreamsHandlerContext(metrics,
-                new DeadLetters(config.topics().imagesDlq(), new CloudEvents(EVENT_SOURCE, clock), limit)));
+        // A refused output (a dead letter over the topic's limit) is skipped: each record stands alone here.
+        new StreamsHandlerContext(deadLetters(config.topics().imagesDlq(), new CloudEvents(EVENT_SOURCE, clock), limit),
+                ImageRejectReason.INTERNAL, WORDING, metrics::streamError).install(props, true);
         return props;
+    }
+
+    /**
+     * Dead letters of rejected images: CloudEvents type {@value CloudEvents#TYPE_IMAGE_REJECTED}, the content type
+     * sniffed from the original bytes when it carries none, the original bytes kept under {@code limit}.
+     */
+    public static DeadLetters deadLetters(String topic, CloudEvents events, DeadLetterLimit limit) {
+        return new DeadLetters(topic, events, CloudEvents.TYPE_IMAGE_REJECTED, value -> value == null ? OCTET_STREAM
+                : InputImageFormat.sniff(value).map(InputImageFormat::mediaType).orElse(OCTET_STREAM), limit);
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.common.streams.DeadLetterLimit;
+import dev.ganpipe.common.streams.DeadLetters;
 import dev.ganpipe.images.normalize.ImageRejectReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -21,7 +23,7 @@ class DeadLettersTest {
 
     @Test
     void aDeadLetterThatFitsKeepsTheOriginalBytes() {
-        DeadLetters letters = new DeadLetters("images.dlq", EVENTS, DeadLetterLimit.kafkaDefault());
+        DeadLetters letters = NormalizerTopology.deadLetters("images.dlq", EVENTS, DeadLetterLimit.kafkaDefault());
         byte[] original = new byte[900_000];
         ProducerRecord<byte[], byte[]> letter = letters.record(KEY, original, new RecordHeaders(), ImageRejectReason.UNDECODABLE,
                 "The bytes are not an image.", "images.raw", 0, 7);
@@ -31,7 +33,7 @@ class DeadLettersTest {
 
     @Test
     void anOriginalJustUnderTheTopicLimitIsLeftOutAndTheDetailSaysWhereItIs() {
-        DeadLetters letters = new DeadLetters("images.dlq", EVENTS, DeadLetterLimit.kafkaDefault());
+        DeadLetters letters = NormalizerTopology.deadLetters("images.dlq", EVENTS, DeadLetterLimit.kafkaDefault());
         byte[] original = new byte[DeadLetterLimit.KAFKA_DEFAULT - 400];
         ProducerRecord<byte[], byte[]> letter = letters.record(KEY, original, new RecordHeaders(), ImageRejectReason.UNDECODABLE,
                 "The bytes are not an image.", "images.raw", 0, 7);
@@ -46,7 +48,7 @@ class DeadLettersTest {
 
     @Test
     void withoutALimitEvenAHugeOriginalIsKept() {
-        DeadLetters letters = new DeadLetters("images.dlq", EVENTS);
+        DeadLetters letters = NormalizerTopology.deadLetters("images.dlq", EVENTS, DeadLetterLimit.unlimited());
         byte[] original = new byte[DeadLetterLimit.KAFKA_DEFAULT * 2];
         assertThat(letters.record(KEY, original, new RecordHeaders(), ImageRejectReason.TOO_LARGE, "Too large.", "images.raw", 0, 1).value())
                 .isSameAs(original);

@@ -6,6 +6,7 @@ import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MetricNames;
+import dev.ganpipe.common.streams.ProductionFailureHandler;
 import dev.ganpipe.ingest.IngestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;

@@ -238,7 +238,7 @@ class PoisonRecordsTest {
                 "--topic-images-raw", topics.imagesRaw(), "--topic-images-train", topics.imagesTrain(),
                 "--topic-images-dlq", topics.imagesDlq(), "--topic-models", topics.modelsGenerator(),
                 "--topic-synthetic-requests", topics.syntheticRequests(), "--topic-synthetic-images", topics.syntheticImages(),
-                "--conditional", "true", "--classes", "10", "--batch-size", "8", "--max-steps", "4",
+                "--conditional", "true", "--classes", "0,1,2,3,4,5,6,7,8,9", "--batch-size", "8", "--max-steps", "4",
                 "--generator-width", "16", "--discriminator-width", "16", "--export-every-steps", "1000",
                 "--models-dir", dir.resolve("models").toString(), "--samples-dir", dir.resolve("samples").toString(),
                 "--checkpoint-dir", dir.resolve("checkpoints").toString());

@@ -1,6 +1,6 @@
 package dev.ganpipe.trainer.data;
 
-import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.common.kafka.TrainImageHeaders;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.Topic;
 import java.time.Duration;
@@ -45,7 +45,7 @@ public final class LabelProbe {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    return Optional.of(record.headers().lastHeader(GanHeaders.LABEL) != null);
+                    return Optional.of(TrainImageHeaders.labelled(record.headers()));
                 }
                 if (consumer.endOffsets(partitions).entrySet().stream()
                         .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {

@@ -5,6 +5,7 @@ import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.image.ModelPixels;
 import dev.ganpipe.common.image.Png;
 import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.common.kafka.TrainImageHeaders;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.Topic;
 import dev.ganpipe.common.metrics.MetricNames;
@@ -179,11 +180,11 @@ public final class TrainingFeed implements FreshImages, AutoCloseable {
     }
 
     private int label(ConsumerRecord<String, byte[]> record) {
-        long label = GanHeaders.number(record.headers(), GanHeaders.LABEL).orElseThrow(() -> new IllegalArgumentException(
+        long label = TrainImageHeaders.label(record.headers()).orElseThrow(() -> new IllegalArgumentException(
                 "The record has no " + GanHeaders.LABEL + " header, which a conditional GAN needs."));
         if (label < 0 || label >= classes) {
             throw new IllegalArgumentException("Its " + GanHeaders.LABEL + " " + label + " is outside 0.." + (classes - 1)
-                    + "; raise --classes if the data has more classes.");
+                    + "; list every class in --classes if the data has more classes.");
         }
         return (int) label;
     }

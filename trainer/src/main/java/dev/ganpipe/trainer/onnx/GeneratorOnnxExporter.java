@@ -1,5 +1,7 @@
 package dev.ganpipe.trainer.onnx;
 
+import dev.ganpipe.common.model.onnx.GeneratorTensors;
+import dev.ganpipe.common.model.onnx.OnnxProto;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,11 +23,11 @@ import java.util.TreeMap;
 public final class GeneratorOnnxExporter {
 
     /** Name of the graph input: noise, float32 {@code [N, noiseDim]}. */
-    public static final String INPUT_NAME = "z";
+    public static final String INPUT_NAME = GeneratorTensors.NOISE_INPUT;
     /** Name of the second graph input of a conditional generator: class labels, int64 {@code [N]}. */
-    public static final String LABEL_INPUT_NAME = "label";
+    public static final String LABEL_INPUT_NAME = GeneratorTensors.LABEL_INPUT;
     /** Name of the graph output: images in [-1, 1], float32 {@code [N, C, H, W]}. */
-    public static final String OUTPUT_NAME = "image";
+    public static final String OUTPUT_NAME = GeneratorTensors.IMAGE_OUTPUT;
     /** Symbolic name of the batch dimension of input and output. */
     public static final String BATCH_DIM = "N";
     /** ONNX IR version written into the model. */

@@ -1,4 +1,4 @@
-package dev.ganpipe.trainer.onnx;
+package dev.ganpipe.common.model.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.ganpipe.ingest.stream;
+package dev.ganpipe.common.streams;
 
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -9,9 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one output record the broker refuses (typically a dead letter larger than the topic's
- * {@code max.message.bytes}) from stopping the stream: it is logged with its source position, counted in
- * {@code gan_ingest_stream_errors_total{kind="production"}}, and skipped. Retriable errors never reach here;
- * the producer retries those itself.
+ * {@code max.message.bytes}) from stopping the stream: it is logged with its source position, counted through the
+ * app's listener as {@link StreamErrorKind#PRODUCTION}, and skipped. Retriable errors never reach here; the producer
+ * retries those itself.
  */
 public final class ProductionFailureHandler implements ProductionExceptionHandler {
 
@@ -27,9 +27,10 @@ public final class ProductionFailureHandler implements ProductionExceptionHandle
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         LOG.error("The broker refused the output to {} for the input at {}-{}@{} ({} bytes); it is skipped. Raise the topic's "
-                + "max.message.bytes or lower --max-bytes if this repeats.", record.topic(), context.topic(), context.partition(),
-                context.offset(), record.value() == null ? 0 : record.value().length, exception);
-        handlerContext.metrics().streamError(IngestMetrics.ErrorKind.PRODUCTION);
+                + "max.message.bytes, or lower the {}'s limit on input size, if this repeats.", record.topic(), context.topic(),
+                context.partition(), context.offset(), record.value() == null ? 0 : record.value().length,
+                handlerContext.wording().service(), exception);
+        handlerContext.listener().handled(StreamErrorKind.PRODUCTION);
         return Response.resume();
     }
 
@@ -38,7 +39,7 @@ public final class ProductionFailureHandler implements ProductionExceptionHandle
             Exception exception, SerializationExceptionOrigin origin) {
         LOG.error("Could not serialise the output to {} ({}) for the input at {}-{}@{}; it is skipped.", record.topic(), origin,
                 context.topic(), context.partition(), context.offset(), exception);
-        handlerContext.metrics().streamError(IngestMetrics.ErrorKind.PRODUCTION);
+        handlerContext.listener().handled(StreamErrorKind.PRODUCTION);
         return Response.resume();
     }
 }

@@ -1,4 +1,4 @@
-package dev.ganpipe.trainer.onnx;
+package dev.ganpipe.common.model.onnx;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * fixed32 (5). Repeated scalars are written unpacked, one tag per element, which is the proto2
  * default that {@code onnx.proto} uses; every protobuf parser accepts it.
  */
-final class ProtoWriter {
+public final class ProtoWriter {
 
     private static final int WIRE_VARINT = 0;
     private static final int WIRE_LENGTH_DELIMITED = 2;
@@ -19,14 +19,14 @@ final class ProtoWriter {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     /** Writes an int32/int64/enum/bool field; negative values take ten bytes, as protobuf does. */
-    ProtoWriter varint(int field, long value) {
+    public ProtoWriter varint(int field, long value) {
         tag(field, WIRE_VARINT);
         rawVarint(value);
         return this;
     }
 
     /** Writes a float field (wire type fixed32, little-endian IEEE 754). */
-    ProtoWriter fixed32(int field, float value) {
+    public ProtoWriter fixed32(int field, float value) {
         tag(field, WIRE_FIXED32);
         int bits = Float.floatToIntBits(value);
         out.write(bits);
@@ -37,7 +37,7 @@ final class ProtoWriter {
     }
 
     /** Writes a bytes field, or an already encoded embedded message. */
-    ProtoWriter bytes(int field, byte[] value) {
+    public ProtoWriter bytes(int field, byte[] value) {
         tag(field, WIRE_LENGTH_DELIMITED);
         rawVarint(value.length);
         out.writeBytes(value);
@@ -45,16 +45,17 @@ final class ProtoWriter {
     }
 
     /** Writes a string field as UTF-8. */
-    ProtoWriter string(int field, String value) {
+    public ProtoWriter string(int field, String value) {
         return bytes(field, value.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes an embedded message field. */
-    ProtoWriter message(int field, ProtoWriter message) {
+    public ProtoWriter message(int field, ProtoWriter message) {
         return bytes(field, message.toByteArray());
     }
 
-    byte[] toByteArray() {
+    /** The fields written so far. */
+    public byte[] toByteArray() {
         return out.toByteArray();
     }
 

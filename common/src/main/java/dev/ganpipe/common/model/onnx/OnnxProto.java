@@ -1,4 +1,4 @@
-package dev.ganpipe.trainer.onnx;
+package dev.ganpipe.common.model.onnx;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -7,14 +7,15 @@ import java.util.Map;
 
 /**
  * Encoders for the subset of {@code onnx.proto} (github.com/onnx/onnx, {@code onnx/onnx.proto})
- * that the generator export needs. Field numbers are copied from that file.
+ * that a generator needs: the trainer's export and the tiny models tests build. Field numbers are copied from
+ * that file.
  */
-final class OnnxProto {
+public final class OnnxProto {
 
     /** {@code TensorProto.DataType.FLOAT}. */
-    static final int FLOAT = 1;
+    public static final int FLOAT = 1;
     /** {@code TensorProto.DataType.INT64}. */
-    static final int INT64 = 7;
+    public static final int INT64 = 7;
 
     // ModelProto
     private static final int MODEL_IR_VERSION = 1;
@@ -77,21 +78,21 @@ final class OnnxProto {
     private OnnxProto() {}
 
     /** An encoded {@code AttributeProto}. */
-    record Attribute(byte[] encoded) {}
+    public record Attribute(byte[] encoded) {}
 
-    static Attribute floatAttr(String name, float value) {
+    public static Attribute floatAttr(String name, float value) {
         return new Attribute(attribute(name, ATTR_TYPE_FLOAT).fixed32(ATTR_F, value).toByteArray());
     }
 
-    static Attribute intAttr(String name, long value) {
+    public static Attribute intAttr(String name, long value) {
         return new Attribute(attribute(name, ATTR_TYPE_INT).varint(ATTR_I, value).toByteArray());
     }
 
-    static Attribute stringAttr(String name, String value) {
+    public static Attribute stringAttr(String name, String value) {
         return new Attribute(attribute(name, ATTR_TYPE_STRING).string(ATTR_S, value).toByteArray());
     }
 
-    static Attribute intsAttr(String name, long... values) {
+    public static Attribute intsAttr(String name, long... values) {
         ProtoWriter w = attribute(name, ATTR_TYPE_INTS);
         for (long v : values) {
             w.varint(ATTR_INTS, v);
@@ -99,7 +100,7 @@ final class OnnxProto {
         return new Attribute(w.toByteArray());
     }
 
-    static Attribute floatsAttr(String name, float... values) {
+    public static Attribute floatsAttr(String name, float... values) {
         ProtoWriter w = attribute(name, ATTR_TYPE_FLOATS);
         for (float v : values) {
             w.fixed32(ATTR_FLOATS, v);
@@ -107,7 +108,7 @@ final class OnnxProto {
         return new Attribute(w.toByteArray());
     }
 
-    static Attribute tensorAttr(String name, byte[] tensor) {
+    public static Attribute tensorAttr(String name, byte[] tensor) {
         return new Attribute(attribute(name, ATTR_TYPE_TENSOR).bytes(ATTR_T, tensor).toByteArray());
     }
 
@@ -117,7 +118,7 @@ final class OnnxProto {
     }
 
     /** A float32 {@code TensorProto} with little-endian {@code raw_data}. */
-    static byte[] floatTensor(String name, long[] dims, float[] values) {
+    public static byte[] floatTensor(String name, long[] dims, float[] values) {
         checkSize(name, dims, values.length);
         ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         raw.asFloatBuffer().put(values);
@@ -125,7 +126,7 @@ final class OnnxProto {
     }
 
     /** An int64 {@code TensorProto} with little-endian {@code raw_data}. */
-    static byte[] int64Tensor(String name, long[] dims, long[] values) {
+    public static byte[] int64Tensor(String name, long[] dims, long[] values) {
         checkSize(name, dims, values.length);
         ByteBuffer raw = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         raw.asLongBuffer().put(values);
@@ -156,7 +157,7 @@ final class OnnxProto {
     }
 
     /** A {@code NodeProto}; an empty input name marks an omitted optional input. */
-    static byte[] node(
+    public static byte[] node(
             String opType, String name, List<String> inputs, List<String> outputs, Attribute... attrs) {
         ProtoWriter w = new ProtoWriter();
         for (String in : inputs) {
@@ -176,7 +177,7 @@ final class OnnxProto {
      * A tensor {@code ValueInfoProto}. Each dimension is a {@link Long} ({@code dim_value}) or a
      * {@link String} ({@code dim_param}, a symbolic size such as the batch).
      */
-    static byte[] tensorValueInfo(String name, int elemType, List<?> dims) {
+    public static byte[] tensorValueInfo(String name, int elemType, List<?> dims) {
         ProtoWriter shape = new ProtoWriter();
         for (Object d : dims) {
             ProtoWriter dim = new ProtoWriter();
@@ -199,7 +200,7 @@ final class OnnxProto {
                 .toByteArray();
     }
 
-    static byte[] graph(
+    public static byte[] graph(
             String name,
             List<byte[]> nodes,
             List<byte[]> initializers,
@@ -223,7 +224,7 @@ final class OnnxProto {
     }
 
     /** A {@code ModelProto} importing the default ONNX domain at {@code opsetVersion}. */
-    static byte[] model(
+    public static byte[] model(
             long irVersion,
             long opsetVersion,
             String producerName,

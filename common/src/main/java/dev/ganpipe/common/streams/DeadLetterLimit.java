@@ -1,4 +1,4 @@
-package dev.ganpipe.ingest.stream;
+package dev.ganpipe.common.streams;
 
 import java.util.Map;
 import java.util.Set;
@@ -17,11 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The largest record the dead-letter topic accepts ({@code max.message.bytes}), learnt from the broker before the
- * normaliser starts. A dead letter is the original record plus error headers, so an original just under the raw
- * topic's limit does not fit; the broker would refuse it, and under exactly-once that fails the whole transaction,
- * which stops the normaliser and, after a restart, fails again on the same record. Such a dead letter is written
- * without the original bytes instead (see {@link DeadLetters#keptValue}).
+ * How many original bytes a dead letter may keep. A dead letter is the original record plus error headers, so an
+ * original just under its source topic's limit does not fit on the dead-letter topic; the broker would refuse it, and
+ * under exactly-once that fails the whole transaction, which stops the stream and, after a restart, fails again on
+ * the same record. Such a dead letter is written without the original bytes instead (see {@link DeadLetters}).
+ *
+ * <p>Two measures: the dead-letter topic's own {@code max.message.bytes} against the whole record, learnt from the
+ * broker before the stream starts (for apps whose input may be as large as the topic allows, such as images), or a
+ * fixed cap on the value alone (for apps whose valid input is small, such as generation requests).
  */
 public final class DeadLetterLimit {
 
@@ -32,19 +35,32 @@ public final class DeadLetterLimit {
     private static final int FRAMING_BYTES = 512;
 
     private final AtomicInteger maxBytes;
+    private final boolean valueOnly;
 
-    private DeadLetterLimit(int maxBytes) {
+    private DeadLetterLimit(int maxBytes, boolean valueOnly) {
         this.maxBytes = new AtomicInteger(maxBytes);
+        this.valueOnly = valueOnly;
     }
 
     /** No limit: for the topology test driver, which has no broker to refuse anything. */
     public static DeadLetterLimit unlimited() {
-        return new DeadLetterLimit(Integer.MAX_VALUE);
+        return new DeadLetterLimit(Integer.MAX_VALUE, false);
     }
 
-    /** Kafka's default until {@link #learn} reads the topic's own. */
+    /** The dead-letter topic's limit on the whole record: Kafka's default until {@link #learn} reads the topic's own. */
     public static DeadLetterLimit kafkaDefault() {
-        return new DeadLetterLimit(KAFKA_DEFAULT);
+        return new DeadLetterLimit(KAFKA_DEFAULT, false);
+    }
+
+    /**
+     * At most {@code maxValueBytes} original bytes, whatever the topic accepts: for input whose valid form is far
+     * smaller than a dead letter could hold, so that a huge one is not worth keeping whole.
+     */
+    public static DeadLetterLimit valueCap(int maxValueBytes) {
+        if (maxValueBytes < 0) {
+            throw new IllegalArgumentException("A dead letter keeps 0 or more original bytes, not " + maxValueBytes + ".");
+        }
+        return new DeadLetterLimit(maxValueBytes, true);
     }
 
     /** The limit in bytes. */
@@ -57,6 +73,9 @@ public final class DeadLetterLimit {
      * DescribeConfigs permission, say), keeps the current limit and says so once.
      */
     public void learn(Admin admin, String topic) throws InterruptedException {
+        if (valueOnly) {
+            throw new IllegalStateException("A fixed cap on the value learns nothing from the broker; use kafkaDefault() to follow the topic.");
+        }
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try {
             Map<ConfigResource, Config> configs = admin.describeConfigs(Set.of(resource)).all().get(30, TimeUnit.SECONDS);
@@ -75,10 +94,20 @@ public final class DeadLetterLimit {
 
     /** Whether a record of this key, value and headers fits under the limit. */
     boolean fits(byte[] key, byte[] value, Headers headers) {
+        if (valueOnly) {
+            return value == null || value.length <= maxBytes();
+        }
         long size = FRAMING_BYTES + (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
         for (Header header : headers) {
             size += header.key().length() + (header.value() == null ? 0 : header.value().length) + 10;
         }
         return size <= maxBytes();
+    }
+
+    /** Why the original bytes were left out, continuing "The original N bytes are left out of this dead letter". */
+    String whyLeftOut() {
+        return valueOnly
+                ? " (more than " + maxBytes() + ")"
+                : ": with them it would exceed the dead-letter topic's max.message.bytes (" + maxBytes() + ")";
     }
 }

@@ -1,0 +1,54 @@
+package dev.ganpipe.common.kafka;
+
+import dev.ganpipe.common.image.ImageShape;
+import java.util.OptionalLong;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * The headers of one {@code synthetic.images} record (DESIGN.md), written and read here only, whichever mode made the
+ * image: CloudEvents of type {@value CloudEvents#TYPE_SYNTHETIC_IMAGE} with content type {@value #CONTENT_TYPE},
+ * {@code gan.model.version}, {@code gan.seed}, {@code gan.index}, {@code gan.label} for a conditional model, and
+ * {@code gan.image.shape}.
+ *
+ * @param modelVersion the version of the model that made the image
+ * @param seed the seed of the image's noise
+ * @param index the image's place in its request's answer (0 in continuous mode)
+ * @param label the class the image was made for; empty for an unconditional model
+ * @param shape the image's shape
+ */
+public record SyntheticImageHeaders(long modelVersion, long seed, int index, OptionalLong label, ImageShape shape) {
+
+    /** The value's media type: every synthetic image is a PNG. */
+    public static final String CONTENT_TYPE = PngImageHeaders.CONTENT_TYPE;
+
+    /**
+     * The record's headers.
+     *
+     * @param eventId a stable CloudEvents id, so a consumer can drop an image it sees twice
+     */
+    public Headers write(CloudEvents events, String eventId) {
+        Headers headers = PngImageHeaders.stamped(events, eventId, CloudEvents.TYPE_SYNTHETIC_IMAGE);
+        GanHeaders.put(headers, GanHeaders.MODEL_VERSION, Long.toString(modelVersion));
+        GanHeaders.put(headers, GanHeaders.SEED, Long.toString(seed));
+        GanHeaders.put(headers, GanHeaders.INDEX, Integer.toString(index));
+        return PngImageHeaders.withClassAndShape(headers, label, shape);
+    }
+
+    /**
+     * The class a synthetic image was made for; empty for an unconditional model's.
+     *
+     * @throws IllegalArgumentException when the header is there but no number
+     */
+    public static OptionalLong label(Headers headers) {
+        return PngImageHeaders.label(headers);
+    }
+
+    /**
+     * The version of the model that made a synthetic image; empty when the record does not say.
+     *
+     * @throws IllegalArgumentException when the header is there but no number
+     */
+    public static OptionalLong modelVersion(Headers headers) {
+        return GanHeaders.whole(headers, GanHeaders.MODEL_VERSION);
+    }
+}

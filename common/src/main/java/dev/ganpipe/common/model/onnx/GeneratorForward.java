@@ -1,0 +1,67 @@
+package dev.ganpipe.common.model.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.ganpipe.common.image.ImageShape;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One forward pass of a generator session, as every service that runs models makes it: {@code z} and, for a
+ * conditional generator, {@code label} in; {@code image} out, checked against the expected shape. The callers check
+ * their own arguments (counts, label ranges) first, with their own sentences.
+ */
+public final class GeneratorForward {
+
+    private GeneratorForward() {
+    }
+
+    /**
+     * Runs the generator.
+     *
+     * @param z at least {@code count * noiseDim} floats, row-major {@code [count, nz]}
+     * @param labels at least {@code count} labels for a conditional generator; null for an unconditional one
+     * @param shape the shape each image must have
+     * @return {@code count * C * H * W} floats, NCHW, as the model produced them
+     * @throws OrtException when ONNX Runtime fails
+     * @throws IllegalStateException when the model's output is missing or has another shape
+     */
+    public static float[] run(OrtEnvironment environment, OrtSession session, float[] z, long[] labels, int count, int noiseDim,
+            ImageShape shape) throws OrtException {
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            inputs.put(GeneratorTensors.NOISE_INPUT, OnnxTensor.createTensor(environment, FloatBuffer.wrap(z, 0, count * noiseDim),
+                    new long[] {count, noiseDim}));
+            if (labels != null) {
+                inputs.put(GeneratorTensors.LABEL_INPUT, OnnxTensor.createTensor(environment, LongBuffer.wrap(labels, 0, count),
+                        new long[] {count}));
+            }
+            try (OrtSession.Result result = session.run(inputs)) {
+                String output = GeneratorTensors.IMAGE_OUTPUT;
+                OnnxValue value = result.get(output).orElseThrow(() -> new IllegalStateException(
+                        "The model produced no '" + output + "' output."));
+                if (!(value instanceof OnnxTensor out)) {
+                    throw new IllegalStateException("The model's '" + output + "' output is not a tensor.");
+                }
+                long[] want = {count, shape.channels(), shape.height(), shape.width()};
+                long[] got = out.getInfo().getShape();
+                if (!Arrays.equals(want, got)) {
+                    throw new IllegalStateException("The model's '" + output + "' output has shape " + Arrays.toString(got)
+                            + " but " + Arrays.toString(want) + " was expected for image shape " + shape + ".");
+                }
+                FloatBuffer buffer = out.getFloatBuffer();
+                float[] images = new float[buffer.remaining()];
+                buffer.get(images);
+                return images;
+            }
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+}
