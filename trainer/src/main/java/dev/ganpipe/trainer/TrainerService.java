@@ -136,8 +136,13 @@ public final class TrainerService implements Service {
     /** Asks the loop to stop after its current step and waits for it, so the final export and checkpoint happen. */
     private static void stopLoop(TrainingLoop loop, Thread thread) throws InterruptedException {
         loop.stop();
-        if (!thread.join(Duration.ofSeconds(60))) {
-            LOG.warn("The training thread did not stop within 60 s; closing anyway.");
+        try {
+            if (!thread.join(Duration.ofSeconds(60))) {
+                LOG.warn("The training thread did not stop within 60 s; closing anyway.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // StartedParts records the exception; the caller's interrupt must survive too
+            throw e;
         }
     }
 

@@ -112,10 +112,10 @@ public final class BatchAssembler implements BatchSource {
                 OffsetRange.of(fresh), labels));
     }
 
-    /** The replay buffer this assembler fills and samples. */
+    /** The source's lag; the few images already drained for the next batch stay out, as they are the training thread's alone. */
     @Override
     public long lag() {
-        return source.lag() + pending.size();
+        return source.lag();
     }
 
     @Override
@@ -123,6 +123,7 @@ public final class BatchAssembler implements BatchSource {
         return replay.size();
     }
 
+    /** The replay buffer this assembler fills and samples. */
     public ReplayBuffer replay() {
         return replay;
     }

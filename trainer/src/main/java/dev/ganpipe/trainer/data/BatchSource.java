@@ -16,7 +16,10 @@ public interface BatchSource {
      */
     Optional<TrainingBatch> next(Duration wait) throws InterruptedException;
 
-    /** Fresh images waiting that no batch has taken yet (the consumer lag), 0 when none or unknown. */
+    /**
+     * Fresh images the source has not handed out yet (the consumer lag), 0 when none or unknown. Metrics and the status
+     * page call it from their own threads, so it must be safe from any thread.
+     */
     long lag();
 
     /** Images held for replay. */
