@@ -14,10 +14,15 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Builds training batches on the training thread from fresh stream images and the replay buffer.
  *
- * <p>While the stream delivers, a batch holds {@code replayRatio} replayed images (once the buffer has a batch
- * worth) and fresh images for the rest. When the stream is idle, the idle policy decides: {@code TRAIN} keeps
- * training on replayed images alone (so a small dataset trains for as long as the trainer runs), {@code PAUSE}
- * waits for new images. Every fresh image enters the replay buffer once it has been in a batch.
+ * <p>While a backlog of at least a whole batch of fresh images is waiting (a dataset ingested faster than the
+ * trainer trains), every batch is fresh images alone: replaying then would only delay them, and, drawn from what has
+ * arrived so far, would show the earliest images many times more often than the latest (docs/quality.md measured
+ * both costs in issue 23). Once the trainer has caught up with the stream, a batch holds {@code replayRatio}
+ * replayed images (once the buffer has a batch worth) and the fresh images that arrived for the rest, so a slow
+ * stream's batches are never small and classes that stopped arriving are not forgotten. When the stream is idle, the
+ * idle policy decides: {@code TRAIN} keeps training on replayed images alone (so a small dataset trains for as long as
+ * the trainer runs), {@code PAUSE} waits for new images. Every fresh image enters the replay buffer once it has been
+ * in a batch.
  *
  * <p>Fresh images are used in the order the source delivers them, and one that cannot go into a batch yet (too
  * few images in total for a first batch) waits in this assembler rather than being counted. So {@link
@@ -72,14 +77,15 @@ public final class BatchAssembler implements BatchSource {
      */
     @Override
     public Optional<TrainingBatch> next(Duration wait) throws InterruptedException {
-        int replayed = replay.size() >= batchSize ? (int) Math.round(batchSize * replayRatio) : 0;
+        if (pending.size() < batchSize) {
+            drain(batchSize - pending.size(), Duration.ZERO); // what is waiting already, without blocking
+        }
+        boolean backlog = pending.size() >= batchSize;
+        int replayed = !backlog && replay.size() >= batchSize ? (int) Math.round(batchSize * replayRatio) : 0;
         int freshWanted = batchSize - replayed;
         boolean canReplayOnly = idlePolicy == IdlePolicy.TRAIN && replay.size() >= minImages;
-        if (pending.size() < freshWanted) {
-            List<DecodedImage> arrived = new ArrayList<>(freshWanted - pending.size());
-            // With replay-only batches possible, do not block on Kafka: the device must not wait for data.
-            source.drainTo(arrived, freshWanted - pending.size(), canReplayOnly ? Duration.ZERO : wait);
-            pending.addAll(arrived);
+        if (pending.size() < freshWanted && !canReplayOnly) {
+            drain(freshWanted - pending.size(), wait); // with replay-only batches possible, the device never waits for data
         }
         if (pending.isEmpty() && !canReplayOnly) {
             return Optional.empty();
@@ -110,6 +116,12 @@ public final class BatchAssembler implements BatchSource {
         }
         return Optional.of(new TrainingBatch(pixels, batchSize, fresh.size(), Map.copyOf(positions),
                 OffsetRange.of(fresh), labels));
+    }
+
+    private void drain(int max, Duration wait) throws InterruptedException {
+        List<DecodedImage> arrived = new ArrayList<>(max);
+        source.drainTo(arrived, max, wait);
+        pending.addAll(arrived);
     }
 
     /** The source's lag; the few images already drained for the next batch stay out, as they are the training thread's alone. */

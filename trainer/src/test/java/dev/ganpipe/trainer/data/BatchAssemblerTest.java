@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,28 @@ class BatchAssemblerTest {
         TrainingBatch mixed = batches.next(Duration.ofSeconds(30)).orElseThrow();
         assertThat(mixed.fresh()).as("fresh images come first again, mixed with replay").isEqualTo(4);
         assertThat(mixed.freshOffsets()).containsExactly(new OffsetRange(P1, 0, 3));
+    }
+
+    /**
+     * Issue 23: with a dataset waiting on the topic, replaying half of every batch from what had arrived so far delayed
+     * the fresh images and showed the earliest ones far more often than the latest. While a batch of fresh images is
+     * waiting, batches hold them alone; once the trainer has caught up, the replay ratio mixes again.
+     */
+    @Test
+    void aBacklogTrainsOnFreshImagesAloneAndReplayMixesInOnceCaughtUp() throws InterruptedException {
+        StreamOfImages stream = new StreamOfImages();
+        stream.add(P0, 0, 5 * BATCH + 3);
+        BatchAssembler batches = assembler(stream, IdlePolicy.TRAIN);
+        for (int b = 0; b < 5; b++) {
+            TrainingBatch backlog = batches.next(Duration.ofMillis(5)).orElseThrow();
+            assertThat(backlog.fresh()).as("batch %d of the backlog", b).isEqualTo(BATCH);
+            assertThat(distinctImages(backlog)).as("batch %d: the next images in order, none replayed", b)
+                    .containsExactlyElementsOf(IntStream.range(b * BATCH, (b + 1) * BATCH).boxed().toList());
+        }
+        TrainingBatch caughtUp = batches.next(Duration.ofMillis(5)).orElseThrow();
+        assertThat(caughtUp.fresh()).as("3 left: half the batch is the ratio's share, 3 of the 4 fresh slots filled").isEqualTo(3);
+        assertThat(caughtUp.freshOffsets()).containsExactly(new OffsetRange(P0, 40, 42));
+        assertThat(distinctImages(caughtUp)).as("the rest replayed from the images trained on").allMatch(v -> v >= 0 && v < 43);
     }
 
     @Test
