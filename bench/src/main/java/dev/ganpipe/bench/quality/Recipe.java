@@ -26,9 +26,9 @@ enum Recipe {
     EMA_REPLAY("ema-replay", "+EMA+replay 0.5", GanConfig.DEFAULT_EMA_DECAY, false, false, 0.5, false),
     /**
      * The trainer as {@code ./gan demo --data} runs it: the weight average, no labels, and the images fed as the pipeline
-     * feeds them: each arrives once, as from a training topic a dataset was ingested into, half of every batch is
-     * replayed while they arrive, and once the stream is dry the trainer trains on its replay buffer (idle policy
-     * 'train').
+     * feeds them: each arrives once, as from a training topic a dataset was ingested into, so batches are fresh images
+     * alone while that backlog lasts, and once the stream is dry the trainer trains on its replay buffer (idle policy
+     * 'train'). The replay ratio 0.5 mixes replayed images in only when the trainer has caught up with a live stream.
      */
     PIPELINE("pipeline", "trainer as the pipeline runs it (+EMA, replay 0.5, each image streamed once)", GanConfig.DEFAULT_EMA_DECAY,
             false, false, 0.5, false),

@@ -14,15 +14,17 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Builds training batches on the training thread from fresh stream images and the replay buffer.
  *
- * <p>While a backlog of at least a whole batch of fresh images is waiting (a dataset ingested faster than the
- * trainer trains), every batch is fresh images alone: replaying then would only delay them, and, drawn from what has
- * arrived so far, would show the earliest images many times more often than the latest (docs/quality.md measured
- * both costs in issue 23). Once the trainer has caught up with the stream, a batch holds {@code replayRatio}
- * replayed images (once the buffer has a batch worth) and the fresh images that arrived for the rest, so a slow
- * stream's batches are never small and classes that stopped arriving are not forgotten. When the stream is idle, the
- * idle policy decides: {@code TRAIN} keeps training on replayed images alone (so a small dataset trains for as long as
- * the trainer runs), {@code PAUSE} waits for new images. Every fresh image enters the replay buffer once it has been
- * in a batch.
+ * <p>A batch samples everything the trainer knows of, what it has trained on and what is waiting on the stream,
+ * taking the waiting images in arrival order: the share of replayed images is {@code S / (S + W)} for S images trained on
+ * (the buffer holds them, or a uniform sample of them) and a backlog of W (the source's lag and the images drained but not yet trained on), at most
+ * {@code replayRatio}, and only once the buffer holds a batch. So a dataset ingested faster than the trainer trains
+ * starts on fresh images alone and every image it has seen is replayed at about the same rate, rather than the
+ * earliest ones far more often than the latest (a fixed half of every batch did that, and cost the pipeline's recipe
+ * in issue 23's equal-step study); a new kind of image that arrives in bulk is mixed with what came before in
+ * proportion, so the generator does not forget it ({@code ContinualLearningTest}); and once the trainer has caught up,
+ * {@code replayRatio} of each batch is replayed. When the stream is idle, the idle policy decides: {@code TRAIN} keeps
+ * training on replayed images alone (so a small dataset trains for as long as the trainer runs), {@code PAUSE} waits
+ * for new images. Every fresh image enters the replay buffer once it has been in a batch.
  *
  * <p>Fresh images are used in the order the source delivers them, and one that cannot go into a batch yet (too
  * few images in total for a first batch) waits in this assembler rather than being counted. So {@link
@@ -80,8 +82,7 @@ public final class BatchAssembler implements BatchSource {
         if (pending.size() < batchSize) {
             drain(batchSize - pending.size(), Duration.ZERO); // what is waiting already, without blocking
         }
-        boolean backlog = pending.size() >= batchSize;
-        int replayed = !backlog && replay.size() >= batchSize ? (int) Math.round(batchSize * replayRatio) : 0;
+        int replayed = replay.size() >= batchSize ? (int) Math.round(batchSize * replayShare(pending.size() + source.lag())) : 0;
         int freshWanted = batchSize - replayed;
         boolean canReplayOnly = idlePolicy == IdlePolicy.TRAIN && replay.size() >= minImages;
         if (pending.size() < freshWanted && !canReplayOnly) {
@@ -116,6 +117,12 @@ public final class BatchAssembler implements BatchSource {
         }
         return Optional.of(new TrainingBatch(pixels, batchSize, fresh.size(), Map.copyOf(positions),
                 OffsetRange.of(fresh), labels));
+    }
+
+    /** The share of a batch to replay with {@code waiting} images not yet trained on: see the class comment. */
+    double replayShare(long waiting) {
+        long seen = replay.offered(); // every image trained on, of which a full buffer holds a uniform sample
+        return waiting <= 0 ? replayRatio : Math.min(replayRatio, seen / (double) (seen + waiting));
     }
 
     private void drain(int max, Duration wait) throws InterruptedException {

@@ -10,7 +10,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.IntStream;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -66,25 +65,30 @@ class BatchAssemblerTest {
     }
 
     /**
-     * Issue 23: with a dataset waiting on the topic, replaying half of every batch from what had arrived so far delayed
-     * the fresh images and showed the earliest ones far more often than the latest. While a batch of fresh images is
-     * waiting, batches hold them alone; once the trainer has caught up, the replay ratio mixes again.
+     * Issue 23: with a dataset waiting on the topic, replaying a fixed half of every batch from what had arrived so far
+     * delayed the fresh images and showed the earliest ones far more often than the latest. Now a batch samples what the
+     * trainer knows of: S images trained on and W waiting (43 in all here), so S / 43 of it is replayed, at most the
+     * ratio 0.5, and none before the buffer holds a batch.
      */
     @Test
-    void aBacklogTrainsOnFreshImagesAloneAndReplayMixesInOnceCaughtUp() throws InterruptedException {
+    void aBacklogIsMixedWithReplayInProportionToWhatWasTrainedOn() throws InterruptedException {
         StreamOfImages stream = new StreamOfImages();
         stream.add(P0, 0, 5 * BATCH + 3);
         BatchAssembler batches = assembler(stream, IdlePolicy.TRAIN);
-        for (int b = 0; b < 5; b++) {
-            TrainingBatch backlog = batches.next(Duration.ofMillis(5)).orElseThrow();
-            assertThat(backlog.fresh()).as("batch %d of the backlog", b).isEqualTo(BATCH);
-            assertThat(distinctImages(backlog)).as("batch %d: the next images in order, none replayed", b)
-                    .containsExactlyElementsOf(IntStream.range(b * BATCH, (b + 1) * BATCH).boxed().toList());
+        // S before each batch: 0, 8, 15, 20, 24; replayed round(8 * min(0.5, S / 43)): 0, 1, 3, 4, 4 (capped).
+        int[] expectedFresh = {8, 7, 5, 4, 4};
+        int next = 0;
+        for (int b = 0; b < expectedFresh.length; b++) {
+            TrainingBatch batch = batches.next(Duration.ofMillis(5)).orElseThrow();
+            assertThat(batch.fresh()).as("fresh images in batch %d", b).isEqualTo(expectedFresh[b]);
+            assertThat(batch.freshOffsets()).as("batch %d takes the waiting images in order", b)
+                    .containsExactly(new OffsetRange(P0, next, next + expectedFresh[b] - 1));
+            int trainedSoFar = next + expectedFresh[b];
+            assertThat(distinctImages(batch)).as("batch %d replays only images trained on", b).allMatch(id -> id < trainedSoFar);
+            next += expectedFresh[b];
         }
-        TrainingBatch caughtUp = batches.next(Duration.ofMillis(5)).orElseThrow();
-        assertThat(caughtUp.fresh()).as("3 left: half the batch is the ratio's share, 3 of the 4 fresh slots filled").isEqualTo(3);
-        assertThat(caughtUp.freshOffsets()).containsExactly(new OffsetRange(P0, 40, 42));
-        assertThat(distinctImages(caughtUp)).as("the rest replayed from the images trained on").allMatch(v -> v >= 0 && v < 43);
+        assertThat(batches.replayShare(0)).as("caught up: the configured ratio").isEqualTo(0.5);
+        assertThat(batches.replayShare(1_000_000)).as("a large backlog: mostly fresh").isLessThan(0.001);
     }
 
     @Test
