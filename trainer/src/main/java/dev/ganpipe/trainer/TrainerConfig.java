@@ -112,7 +112,8 @@ public record TrainerConfig(
                 .add("replay-capacity", "auto", "Images kept in the reservoir replay buffer (one byte per pixel value); 'auto' keeps as many as "
                         + "fit in 256 MiB (342,392 of 28x28 gray, 21,845 of 64x64 RGB), so a dataset that fits is trained on whole "
                         + "once its stream has been read.")
-                .add("replay-ratio", "0.5", "Share of each batch taken from the replay buffer while fresh images arrive.")
+                .add("replay-ratio", "0.5", "The most of each batch taken from the replay buffer while fresh images arrive; during a backlog the share is what "
+                        + "was trained on over that plus the backlog, so a bulk ingest starts on fresh images.")
                 .add("idle-policy", "train", "When no fresh images arrive: 'train' keeps training on the replay buffer, 'pause' waits.")
                 .add("export-every-steps", "500", "Export and publish the generator every this many steps ...")
                 .add("export-every", "60s", "... or after this much time since the last export, whichever comes first.")
