@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.common.Json;
 import dev.ganpipe.common.http.HttpService;
+import dev.ganpipe.common.http.Routes;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.images.TestImages;
 import dev.ganpipe.images.normalize.ClassList;
@@ -75,6 +76,22 @@ class IngestHttpLimitsTest {
         assertThat(policy.apiKey()).hasValue("s3cret-key");
         assertThat(policy.toString()).doesNotContain("s3cret-key").contains("apiKey=(set)");
         assertThat(IngestConfig.parse(List.of(), Map.of()).uploadPolicy().apiKey()).isEmpty();
+    }
+
+    @Test
+    void headOnEveryGetEndpointAnswersAsGetWouldWithoutABody() throws Exception {
+        start(OPEN);
+        List<String> getPaths = IngestRoutes.routes(RecordingSink.acknowledging(), OPEN, registry, () -> true).all().stream()
+                .filter(route -> route.method().equals("GET")).map(Routes.Route::pattern).toList();
+        assertThat(getPaths).containsExactlyInAnyOrder("/healthz", "/readyz", "/metrics");
+        for (String path : getPaths) {
+            URI uri = URI.create("http://127.0.0.1:" + server.port() + path);
+            HttpResponse<String> get = send(HttpRequest.newBuilder(uri).GET().build());
+            HttpResponse<String> head = send(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(head.statusCode()).as("HEAD " + path).isEqualTo(get.statusCode()).isEqualTo(200);
+            assertThat(head.body()).as("HEAD " + path).isEmpty();
+            assertThat(head.headers().firstValue("Content-Type")).as("HEAD " + path).isEqualTo(get.headers().firstValue("Content-Type"));
+        }
     }
 
     private RecordingSink start(UploadPolicy policy) {
