@@ -63,6 +63,7 @@ public final class IngestRoutes {
     private static Response upload(Request request, RawSink sink, UploadPolicy policy, Semaphore slots) throws IOException, InterruptedException {
         BearerAuth.require(request, List.of(policy.apiKey()), "Uploading images", "--api-key");
         String header = request.header("Content-Type").orElseThrow(() -> unsupported("The request has no Content-Type"));
+        refuseContentEncoding(request);
         boolean multipart = Multipart.isMultipart(header);
         Optional<String> boundary = multipart ? Optional.of(Multipart.boundary(header)) : Optional.empty();
         Optional<InputImageFormat> rawFormat = multipart ? Optional.empty() : Optional.of(rawFormat(header));
@@ -81,11 +82,38 @@ public final class IngestRoutes {
         }
     }
 
-    private static RawImage rawImage(byte[] body, InputImageFormat format, Optional<String> label) {
+    private static RawImage rawImage(byte[] body, InputImageFormat declared, Optional<String> label) {
         if (body.length == 0) {
             throw new HttpError(400, "empty", "The request body is empty; send the image bytes as the body.");
         }
+        InputImageFormat format = sniffed(body, "The body (Content-Type '" + declared.mediaType() + "')");
         return new RawImage(UUID.randomUUID().toString(), body, label, format.mediaType());
+    }
+
+    /**
+     * The format the bytes themselves are in, which the normaliser goes by too: bytes of no format it decodes (one byte,
+     * an HTML page, a gzipped file) would be accepted only to be dead-lettered, so they are refused before the 202.
+     */
+    private static InputImageFormat sniffed(byte[] bytes, String what) {
+        Optional<InputImageFormat> format = InputImageFormat.sniff(bytes);
+        if (format.isEmpty() || !format.get().decodable()) {
+            throw unsupported(what + " starts with the bytes of " + format.map(f -> "a " + f.name() + " file, a format this service does "
+                    + "not decode").orElse("no image format at all"));
+        }
+        return format.get();
+    }
+
+    /**
+     * A coded body (gzip, say) is refused rather than stored coded, where the normaliser could only dead-letter it; images
+     * are compressed already, so there is nothing to gain from decoding it here (RFC 9110 15.5.16: 415 for a coding).
+     */
+    private static void refuseContentEncoding(Request request) {
+        Optional<String> coding = request.header("Content-Encoding").map(String::trim).filter(c -> !c.isEmpty() && !c.equalsIgnoreCase("identity"));
+        if (coding.isPresent()) {
+            String shown = coding.get().length() <= 40 ? coding.get() : coding.get().substring(0, 40) + "...";
+            throw new HttpError(415, "unsupported_encoding", "Content-Encoding '" + shown + "' is not accepted; send the image bytes "
+                    + "as they are, without Content-Encoding (PNG and JPEG are compressed already).");
+        }
     }
 
     /** Every image part as a record, after checking them all: one bad part refuses the whole request. */
@@ -155,7 +183,7 @@ public final class IngestRoutes {
         if (format.isEmpty() || !format.get().decodable()) {
             throw unsupported("The part " + part.describe() + " (Content-Type '" + declared + "') is not an image type this service decodes");
         }
-        return format.get();
+        return sniffed(part.body(), "The part " + part.describe() + " (Content-Type '" + declared + "')");
     }
 
     private static HttpError unsupported(String what) {
