@@ -68,6 +68,9 @@ class GeneratorKafkaIntegrationTest {
                         new StringSerializer())) {
                     producer.send(new ProducerRecord<>(topics.syntheticRequests(), "req-1", "{\"count\":3,\"seed\":9}")).get(30, TimeUnit.SECONDS);
                     producer.send(new ProducerRecord<>(topics.syntheticRequests(), "req-2", "{\"count\":0}")).get(30, TimeUnit.SECONDS);
+                    // A check that read the first count and a generator that used the last would make 1,024 images.
+                    producer.send(new ProducerRecord<>(topics.syntheticRequests(), "req-3", "{\"count\":2,\"count\":1024}"))
+                            .get(30, TimeUnit.SECONDS);
                 }
 
                 List<ConsumerRecord<String, byte[]>> answer = new ArrayList<>();
@@ -100,12 +103,15 @@ class GeneratorKafkaIntegrationTest {
                     List<ConsumerRecord<String, byte[]>> letters = new ArrayList<>();
                     await().atMost(WAIT).until(() -> {
                         dlq.poll(Duration.ofMillis(200)).forEach(letters::add);
-                        return !letters.isEmpty();
+                        return letters.size() >= 2;
                     });
-                    assertThat(letters).hasSize(1);
+                    assertThat(letters).hasSize(2);
                     assertThat(letters.getFirst().key()).isEqualTo("req-2");
                     assertThat(new String(letters.getFirst().value(), StandardCharsets.UTF_8)).isEqualTo("{\"count\":0}");
                     assertThat(text(letters.getFirst(), GanHeaders.ERROR_REASON)).isEqualTo("bad_count");
+                    assertThat(letters.get(1).key()).isEqualTo("req-3");
+                    assertThat(text(letters.get(1), GanHeaders.ERROR_REASON)).isEqualTo("malformed_request");
+                    assertThat(text(letters.get(1), GanHeaders.ERROR_DETAIL)).contains("Duplicate field 'count'");
                 }
                 List<AugmentationConsumerExample.Batch> batches = new ArrayList<>();
                 assertThat(AugmentationConsumerExample.run(kafka, topics.synthetic(), "test-augmentation", 8, 1, WAIT, batches::add))
@@ -124,6 +130,7 @@ class GeneratorKafkaIntegrationTest {
                 assertThat(metrics)
                         .contains("gan_generator_stream_requests_total{outcome=\"accepted\",reason=\"none\",service=\"generator\"} 1.0")
                         .contains("gan_generator_stream_requests_total{outcome=\"rejected\",reason=\"bad_count\",service=\"generator\"} 1.0")
+                        .contains("gan_generator_stream_requests_total{outcome=\"rejected\",reason=\"malformed_request\",service=\"generator\"} 1.0")
                         .contains("gan_generator_continuous_target_rate{service=\"generator\"} 20.0")
                         .containsPattern("gan_generator_continuous_images_total\\{service=\"generator\"} [1-9]");
             }

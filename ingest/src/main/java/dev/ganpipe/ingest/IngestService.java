@@ -19,6 +19,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
@@ -97,7 +99,7 @@ public final class IngestService implements Service {
             resources.push(streamsMetrics);
 
             KafkaRawSink sink = KafkaRawSink.create(config.kafka(), config.applicationId() + "-uploads", config.topics().raw(),
-                    NormalizerTopology.EVENT_SOURCE, clock);
+                    NormalizerTopology.EVENT_SOURCE, clock, TopicSetup.maxRecordBytes(config.normalizer().maxBytes()));
             resources.push(sink);
             KafkaClientMetrics producerMetrics = new KafkaClientMetrics(sink.producer());
             producerMetrics.bindTo(registry);
@@ -155,9 +157,10 @@ public final class IngestService implements Service {
         while (true) {
             try (Admin admin = Admin.create(config.kafka().admin(config.applicationId() + "-admin"))) {
                 if (config.createTopics()) {
-                    TopicSetup.ensure(admin, config.topics(), config.topicPartitions(), config.topicReplication());
+                    TopicSetup.ensure(admin, config.topics(), config.topicPartitions(), config.topicReplication(), config.normalizer().maxBytes());
                 }
                 dlqLimit.learn(admin, config.topics().imagesDlq());
+                warnIfTheRawTopicIsSmaller(admin, config);
                 failure.set(null);
                 return;
             } catch (RuntimeException e) {
@@ -170,6 +173,17 @@ public final class IngestService implements Service {
                 }
             }
             Thread.sleep(BrokerWatch.RETRY_EVERY.toMillis());
+        }
+    }
+
+    /** A raw topic made before with less room than {@code --max-bytes} refuses the larger uploads: say so once, at start. */
+    private static void warnIfTheRawTopicIsSmaller(Admin admin, IngestConfig config) throws InterruptedException {
+        String raw = config.topics().imagesRaw();
+        try {
+            TopicSetup.imageLimitProblem(admin, raw, config.normalizer().maxBytes()).ifPresent(LOG::warn);
+        } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+            LOG.warn("Cannot read max.message.bytes of {} ({}), so cannot check that it holds images of --max-bytes {}. Grant "
+                    + "DescribeConfigs on the topic to have it checked.", raw, e.toString(), config.normalizer().maxBytes());
         }
     }
 

@@ -36,6 +36,16 @@ public final class RecordingSink implements RawSink {
         return CompletableFuture.completedFuture(null);
     }
 
+    /** All or none, as the Kafka sink's transaction: none is kept when any would fail. */
+    @Override
+    public synchronized CompletableFuture<Void> sendAll(List<RawImage> images) {
+        if (sent.size() + images.size() > failFrom) {
+            return CompletableFuture.failedFuture(new IllegalStateException("broker unavailable"));
+        }
+        sent.addAll(images);
+        return CompletableFuture.completedFuture(null);
+    }
+
     @Override
     public void flush() {
         flushes++;

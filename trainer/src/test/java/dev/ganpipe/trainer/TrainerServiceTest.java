@@ -111,6 +111,16 @@ class TrainerServiceTest {
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(sample.statusCode()).isEqualTo(200);
             assertThat(Png.decode(sample.body(), new ImageShape(8 * 30 + 2, 8 * 30 + 2, 1))).isNotNull();
+            // Health checkers send HEAD: every GET endpoint answers it as GET would, without the body.
+            for (String path : List.of("/healthz", "/readyz", "/metrics", "/v1/status", "/v1/samples/latest.png", "/v1/quality",
+                    "/v1/quality/chart.png")) {
+                URI uri = URI.create("http://localhost:" + trainer.port() + path);
+                HttpResponse<byte[]> get = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(head.statusCode()).as("HEAD " + path).isEqualTo(get.statusCode()).isNotEqualTo(405);
+                assertThat(head.body()).as("HEAD " + path).isEmpty();
+            }
             HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + trainer.port() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body()).contains("gan_trainer_steps_total", "gan_trainer_loss{net=\"d\"", "gan_trainer_exports_total",

@@ -167,6 +167,10 @@ public final class HttpService implements AutoCloseable {
             exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             exchange.getResponseHeaders().set(REQUEST_ID_HEADER, requestId);
             boolean head = exchange.getRequestMethod().equals("HEAD");
+            if (head) {
+                // The JDK server sends no length of its own for HEAD; the one GET would send is what a checker compares.
+                exchange.getResponseHeaders().set("Content-Length", Integer.toString(response.body().length));
+            }
             exchange.sendResponseHeaders(response.status(), head || response.body().length == 0 ? -1 : response.body().length);
             if (!head && response.body().length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {

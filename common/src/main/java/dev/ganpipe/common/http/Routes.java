@@ -54,10 +54,14 @@ public final class Routes {
         return this;
     }
 
-    /** The route for a method and path, if any. */
+    /**
+     * The route for a method and path, if any. HEAD takes the GET route (RFC 9110 9.3.2: the same answer without
+     * its body), so health checkers and link checkers that send HEAD get what GET would say.
+     */
     public Optional<Match> match(String method, String path) {
+        String wanted = method.equals("HEAD") ? "GET" : method;
         for (Route route : routes) {
-            if (!route.method().equals(method)) {
+            if (!route.method().equals(wanted)) {
                 continue;
             }
             Map<String, String> params = matchPattern(route.pattern(), path);

@@ -4,15 +4,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -21,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the pipeline's topics explicitly (never through auto-creation), with the settings DESIGN.md asks for:
- * the models topic compacted and able to hold whole ONNX files.
+ * the models topic compacted and able to hold whole ONNX files, the image topics able to hold ingest's largest image.
  */
 public final class TopicSetup {
 
@@ -30,11 +34,36 @@ public final class TopicSetup {
     private TopicSetup() {
     }
 
-    /** The topics of the catalog with their partition counts and configs. */
+    /** The largest encoded image ingest takes by default ({@code --max-bytes}); the image topics are sized for it. */
+    public static final int DEFAULT_MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+
+    /** Room for what a record adds to its image: key, CloudEvents and error headers, batch framing. */
+    static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
+
+    /**
+     * The {@code max.message.bytes} (and producer {@code max.request.size}) that lets a record carry an image of
+     * {@code maxImageBytes}: Kafka's default of 1 MiB would refuse most of what {@code --max-bytes} allows.
+     */
+    public static int maxRecordBytes(int maxImageBytes) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) maxImageBytes + RECORD_OVERHEAD_BYTES);
+    }
+
+    /** The topics of the catalog with their partition counts and configs, sized for {@link #DEFAULT_MAX_IMAGE_BYTES}. */
     public static List<NewTopic> newTopics(TopicCatalog topics, int partitions, short replication) {
+        return newTopics(topics, partitions, replication, DEFAULT_MAX_IMAGE_BYTES);
+    }
+
+    /**
+     * The topics of the catalog with their partition counts and configs: {@code images.raw} and {@code images.dlq}
+     * (which keeps the original bytes) hold records of {@link #maxRecordBytes(int)}.
+     */
+    public static List<NewTopic> newTopics(TopicCatalog topics, int partitions, short replication, int maxImageBytes) {
         List<NewTopic> result = new ArrayList<>();
-        for (String name : List.of(topics.imagesRaw(), topics.imagesTrain(), topics.imagesDlq(),
-                topics.syntheticRequests(), topics.syntheticImages())) {
+        Map<String, String> imageLimit = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes(maxImageBytes)));
+        result.add(new NewTopic(topics.imagesRaw(), partitions, replication).configs(imageLimit));
+        result.add(new NewTopic(topics.imagesTrain(), partitions, replication));
+        result.add(new NewTopic(topics.imagesDlq(), partitions, replication).configs(imageLimit));
+        for (String name : List.of(topics.syntheticRequests(), topics.syntheticImages())) {
             result.add(new NewTopic(name, partitions, replication));
         }
         // One partition: models are ordered by version, and the service reads the whole topic on boot.
@@ -91,15 +120,21 @@ public final class TopicSetup {
         }
     }
 
+    /** As {@link #ensure(Admin, TopicCatalog, int, short, int)} for images of {@link #DEFAULT_MAX_IMAGE_BYTES}. */
+    public static Set<String> ensure(Admin admin, TopicCatalog topics, int partitions, short replication) {
+        return ensure(admin, topics, partitions, replication, DEFAULT_MAX_IMAGE_BYTES);
+    }
+
     /**
      * Creates every missing topic of the catalog; existing topics are left as they are.
      *
+     * @param maxImageBytes the largest encoded image the image topics must hold (ingest's {@code --max-bytes})
      * @return the names created by this call
      */
-    public static Set<String> ensure(Admin admin, TopicCatalog topics, int partitions, short replication) {
+    public static Set<String> ensure(Admin admin, TopicCatalog topics, int partitions, short replication, int maxImageBytes) {
         try {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-            List<NewTopic> missing = newTopics(topics, partitions, replication).stream()
+            List<NewTopic> missing = newTopics(topics, partitions, replication, maxImageBytes).stream()
                     .filter(topic -> !existing.contains(topic.name()))
                     .toList();
             if (!missing.isEmpty()) {
@@ -117,5 +152,31 @@ public final class TopicSetup {
                     "Could not create the pipeline's topics; check that the broker at the configured bootstrap servers is up "
                     + "and that this client may create topics.", e));
         }
+    }
+
+    /**
+     * What is wrong with the size limit of an existing {@code images.raw}, if anything: a topic created before (by
+     * hand, by compose, by an older version) with less room than {@code --max-bytes} refuses the larger uploads.
+     *
+     * @return a sentence saying what to run or pass, or empty when the topic holds images of {@code maxImageBytes}
+     * @throws ExecutionException when the broker does not say (no DescribeConfigs on the topic, say)
+     */
+    public static Optional<String> imageLimitProblem(Admin admin, String rawTopic, int maxImageBytes)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, rawTopic);
+        Config config = admin.describeConfigs(Set.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+        ConfigEntry entry = config == null ? null : config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        if (entry == null || entry.value() == null) {
+            return Optional.empty();
+        }
+        long limit = Long.parseLong(entry.value().trim());
+        int needed = maxRecordBytes(maxImageBytes);
+        if (limit >= needed) {
+            return Optional.empty();
+        }
+        return Optional.of("Topic " + rawTopic + " takes records of at most " + limit + " bytes (max.message.bytes), but --max-bytes "
+                + maxImageBytes + " needs " + needed + ": uploads between those sizes are refused with 413. Raise the topic's limit "
+                + "(kafka-configs.sh --alter --entity-type topics --entity-name " + rawTopic + " --add-config max.message.bytes=" + needed
+                + "), or lower --max-bytes.");
     }
 }

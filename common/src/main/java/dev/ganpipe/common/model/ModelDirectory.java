@@ -1,6 +1,8 @@
 package dev.ganpipe.common.model;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ganpipe.common.Json;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -25,10 +27,11 @@ import java.util.stream.Stream;
 public final class ModelDirectory {
 
     private static final Pattern MANIFEST = Pattern.compile("(.+)-v(\\d+)\\.json");
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
+    private static final ObjectMapper MAPPER = Json.strict(JsonMapper.builder())
+            .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
 
     private final Path root;
 

@@ -199,6 +199,22 @@ class HttpServiceLimitsTest {
         assertThat(handled).hasValue(0);
     }
 
+    @Test
+    void headOnAGetRouteAnswersAsGetWouldWithoutTheBody() throws Exception {
+        // Raw socket: the JDK client would hide a body sent after a HEAD answer, and that is what this checks.
+        try (Socket socket = connect()) {
+            send(socket, "HEAD /echo HTTP/1.1\r\nHost: test\r\n\r\nGET /echo HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+            socket.setSoTimeout(30_000);
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answers).startsWith("HTTP/1.1 200 ");
+            String headAnswer = answers.substring(0, answers.indexOf("\r\n\r\n") + 4);
+            assertThat(headAnswer.toLowerCase(java.util.Locale.ROOT)).contains("content-length: 2\r\n");
+            // Right after the HEAD answer's head comes the GET answer, with the body the HEAD answer left out.
+            assertThat(answers.substring(headAnswer.length())).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\nok");
+        }
+        assertThat(handled).hasValue(2);
+    }
+
     private static int recurse(int depth) {
         return recurse(depth + 1) + 1;
     }

@@ -20,6 +20,20 @@ class NoiseTest {
     }
 
     /**
+     * {@code new Random(s)} keeps only the low 48 bits of {@code s}, so without the mix seeds 2^48 apart (1 and
+     * 281474976710657; -1 and {@code Long.MAX_VALUE}) gave the same noise, and so the same images (issue 22).
+     */
+    @Test
+    void seedsThatDifferOnlyAboveTheLow48BitsGiveDifferentNoise() {
+        long[][] pairs = {{1L, 281_474_976_710_657L}, {-1L, Long.MAX_VALUE}, {0L, Long.MIN_VALUE}, {7L, 7L + (5L << 50)}};
+        for (long[] pair : pairs) {
+            assertThat(pair[0] & 0xFFFF_FFFF_FFFFL).isEqualTo(pair[1] & 0xFFFF_FFFF_FFFFL);
+            assertThat(Noise.gaussian(pair[0], 1, 100)).as("noise of seeds %d and %d", pair[0], pair[1])
+                    .isNotEqualTo(Noise.gaussian(pair[1], 1, 100));
+        }
+    }
+
+    /**
      * The regression test: one image per seed for seeds 0, 1, 2, ... (continuous mode's seeds) used to give a first
      * coordinate of mean 0.88 and standard deviation 0.68.
      */

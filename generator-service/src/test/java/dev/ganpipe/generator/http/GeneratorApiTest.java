@@ -95,6 +95,17 @@ class GeneratorApiTest {
     }
 
     @Test
+    void seedsThatDifferOnlyInTheirHighBitsGiveDifferentImages() {
+        withModel();
+        // Equal in their low 48 bits, all that java.util.Random would keep of an unmixed seed (issue 22).
+        for (String[] pair : new String[][] {{"1", "281474976710657"}, {"-1", "9223372036854775807"}}) {
+            byte[] a = api.get("/v1/generate?format=png&seed=" + pair[0]).body();
+            byte[] b = api.get("/v1/generate?format=png&seed=" + pair[1]).body();
+            assertThat(Arrays.equals(a, b)).as("the images of seeds %s and %s are equal", pair[0], pair[1]).isFalse();
+        }
+    }
+
+    @Test
     void withoutASeedARandomOneIsChosenAndReportedSoTheImagesCanBeRepeated() {
         withModel();
         HttpResponse<byte[]> random = api.get("/v1/generate?count=4");

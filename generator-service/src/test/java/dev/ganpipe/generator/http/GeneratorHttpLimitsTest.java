@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.common.Json;
 import dev.ganpipe.common.http.HttpLimits;
 import dev.ganpipe.common.http.HttpService;
+import dev.ganpipe.common.http.Routes;
 import dev.ganpipe.generator.onnx.OrtSessionFactory;
 import dev.ganpipe.generator.onnx.OrtSettings;
 import java.io.IOException;
@@ -13,9 +14,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,6 +100,21 @@ class GeneratorHttpLimitsTest {
             assertThat(response.statusCode()).as(path).isIn(400, 404, 503);
             assertThat(body).as(path).doesNotContain("Exception", "dev.ganpipe", ".java", "/work/", "/tmp/");
             assertThat(response.headers().firstValue(HttpService.REQUEST_ID_HEADER)).as(path).isPresent();
+        }
+    }
+
+    @Test
+    void headOnEveryGetEndpointAnswersAsGetWouldWithoutABody() {
+        api = new ApiHarness(ort, ApiSettings.open(MAX_COUNT), 16, Duration.ofMillis(2));
+        List<String> getPaths = GeneratorApi.routes(api.generation, ApiSettings.open(MAX_COUNT), api.meters, api.registry::ready).all().stream()
+                .filter(route -> route.method().equals("GET")).map(Routes.Route::pattern).toList();
+        assertThat(getPaths).contains("/healthz", "/readyz", "/metrics", "/v1/generate", "/v1/models", "/");
+        for (String path : getPaths) {
+            HttpResponse<byte[]> get = api.get(path);
+            HttpResponse<byte[]> head = api.send(HttpRequest.newBuilder(api.uri(path)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(head.statusCode()).as("HEAD " + path).isEqualTo(get.statusCode()).isNotEqualTo(405);
+            assertThat(head.body()).as("HEAD " + path).isEmpty();
+            assertThat(head.headers().firstValue("Content-Type")).as("HEAD " + path).isEqualTo(get.headers().firstValue("Content-Type"));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ganpipe.images.normalize;
 
 import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.kafka.TopicSetup;
 import java.util.Objects;
 
 /**
@@ -17,7 +18,8 @@ import java.util.Objects;
  */
 public record NormalizerSettings(ImageShape shape, ClassList classes, int maxBytes, long maxPixels, int minSide, Background background) {
 
-    public static final int DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+    /** The image topics are created to hold this much (TopicSetup), so the two are one figure. */
+    public static final int DEFAULT_MAX_BYTES = TopicSetup.DEFAULT_MAX_IMAGE_BYTES;
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
     public static final int DEFAULT_MIN_SIDE = 8;
 

@@ -12,19 +12,19 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
  * The ingest routing table. {@code POST /v1/images} takes either one image as the raw body
@@ -33,7 +33,8 @@ import java.util.function.BooleanSupplier;
  * parts after it, and {@code ?label=} (class index or name) those with no such field. Every image goes onto
  * {@code images.raw} under a fresh UUID key, and the answer, {@code 202 {"ids":[...]}} in upload order, comes once the
  * broker acknowledged them all. The images themselves are judged later by the normaliser; only what can be checked
- * without decoding is checked here, and a request with any bad part stores none of its images. With
+ * without decoding is checked here, and a request with any bad part stores none of its images. The images of one
+ * request are stored all or none (one Kafka transaction for a multipart upload). With
  * {@code --api-key} set, an upload must carry {@code Authorization: Bearer <key>} (401 without, 403 with another).
  */
 public final class IngestRoutes {
@@ -62,6 +63,7 @@ public final class IngestRoutes {
     private static Response upload(Request request, RawSink sink, UploadPolicy policy, Semaphore slots) throws IOException, InterruptedException {
         BearerAuth.require(request, List.of(policy.apiKey()), "Uploading images", "--api-key");
         String header = request.header("Content-Type").orElseThrow(() -> unsupported("The request has no Content-Type"));
+        refuseContentEncoding(request);
         boolean multipart = Multipart.isMultipart(header);
         Optional<String> boundary = multipart ? Optional.of(Multipart.boundary(header)) : Optional.empty();
         Optional<InputImageFormat> rawFormat = multipart ? Optional.empty() : Optional.of(rawFormat(header));
@@ -80,11 +82,38 @@ public final class IngestRoutes {
         }
     }
 
-    private static RawImage rawImage(byte[] body, InputImageFormat format, Optional<String> label) {
+    private static RawImage rawImage(byte[] body, InputImageFormat declared, Optional<String> label) {
         if (body.length == 0) {
             throw new HttpError(400, "empty", "The request body is empty; send the image bytes as the body.");
         }
+        InputImageFormat format = sniffed(body, "The body (Content-Type '" + declared.mediaType() + "')");
         return new RawImage(UUID.randomUUID().toString(), body, label, format.mediaType());
+    }
+
+    /**
+     * The format the bytes themselves are in, which the normaliser goes by too: bytes of no format it decodes (one byte,
+     * an HTML page, a gzipped file) would be accepted only to be dead-lettered, so they are refused before the 202.
+     */
+    private static InputImageFormat sniffed(byte[] bytes, String what) {
+        Optional<InputImageFormat> format = InputImageFormat.sniff(bytes);
+        if (format.isEmpty() || !format.get().decodable()) {
+            throw unsupported(what + " starts with the bytes of " + format.map(f -> "a " + f.name() + " file, a format this service does "
+                    + "not decode").orElse("no image format at all"));
+        }
+        return format.get();
+    }
+
+    /**
+     * A coded body (gzip, say) is refused rather than stored coded, where the normaliser could only dead-letter it; images
+     * are compressed already, so there is nothing to gain from decoding it here (RFC 9110 15.5.16: 415 for a coding).
+     */
+    private static void refuseContentEncoding(Request request) {
+        Optional<String> coding = request.header("Content-Encoding").map(String::trim).filter(c -> !c.isEmpty() && !c.equalsIgnoreCase("identity"));
+        if (coding.isPresent()) {
+            String shown = coding.get().length() <= 40 ? coding.get() : coding.get().substring(0, 40) + "...";
+            throw new HttpError(415, "unsupported_encoding", "Content-Encoding '" + shown + "' is not accepted; send the image bytes "
+                    + "as they are, without Content-Encoding (PNG and JPEG are compressed already).");
+        }
     }
 
     /** Every image part as a record, after checking them all: one bad part refuses the whole request. */
@@ -111,42 +140,27 @@ public final class IngestRoutes {
     }
 
     /**
-     * Sends every image, then waits for all acknowledgements within the send timeout: 202 with the ids when all
-     * are stored, 503 naming those that are when some are not.
+     * Sends the images as one unit and waits for the broker within the send timeout: 202 with the ids when all are
+     * stored; otherwise none is. A record the broker can never take (too large for the topic) is a 413, not a "retry".
      */
     private static Response store(List<RawImage> images, RawSink sink, UploadPolicy policy) throws InterruptedException {
-        Map<String, CompletableFuture<Void>> sends = new LinkedHashMap<>();
-        for (RawImage image : images) {
-            sends.put(image.key(), sink.send(image));
-        }
-        long deadline = System.nanoTime() + policy.sendTimeout().toNanos();
-        List<String> stored = new ArrayList<>();
-        Optional<HttpError> failure = Optional.empty();
-        for (Map.Entry<String, CompletableFuture<Void>> send : sends.entrySet()) {
-            try {
-                send.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                stored.add(send.getKey());
-            } catch (TimeoutException e) {
-                failure = failure.or(() -> Optional.of(new HttpError(503, "not_acknowledged", "The broker did not acknowledge the "
-                        + "upload within " + policy.sendTimeout().toSeconds() + " s, so it may not be stored")));
-            } catch (ExecutionException e) {
-                failure = failure.or(() -> Optional.of(new HttpError(503, "not_stored", "The broker refused the upload ("
-                        + e.getCause().getMessage() + ")")));
+        List<String> ids = images.stream().map(RawImage::key).toList();
+        String what = images.size() == 1 ? "The upload" : "None of the " + images.size() + " images of the upload";
+        try {
+            sink.sendAll(images).get(policy.sendTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            return Response.json(202, Map.of("ids", ids));
+        } catch (TimeoutException e) {
+            return Response.error(503, "not_acknowledged", "The broker did not acknowledge the upload within " + policy.sendTimeout().toSeconds()
+                    + " s, so it may not be stored; retry later.").withHeader("Retry-After", "5");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RecordTooLargeException || e.getCause() instanceof RecordBatchTooLargeException) {
+                return Response.error(413, "too_large", what + " was stored: the broker refused it as too large for its topic ("
+                        + e.getCause().getMessage() + "). The topic's max.message.bytes must exceed --max-bytes; ask the operator, or "
+                        + "send smaller images.");
             }
+            return Response.error(503, "not_stored", what + " was stored: the broker refused it (" + e.getCause().getMessage()
+                    + "); retry later.").withHeader("Retry-After", "5");
         }
-        if (failure.isEmpty()) {
-            return Response.json(202, Map.of("ids", stored));
-        }
-        HttpError error = failure.get();
-        if (images.size() == 1) {
-            return Response.error(error.status(), error.code(), error.getMessage() + "; retry later.");
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error.code());
-        body.put("message", error.getMessage() + "; " + stored.size() + " of " + images.size() + " images were stored (their ids are in "
-                + "\"ids\"); retry the others later.");
-        body.put("ids", stored);
-        return Response.json(error.status(), body);
     }
 
     private static InputImageFormat rawFormat(String header) {
@@ -169,7 +183,7 @@ public final class IngestRoutes {
         if (format.isEmpty() || !format.get().decodable()) {
             throw unsupported("The part " + part.describe() + " (Content-Type '" + declared + "') is not an image type this service decodes");
         }
-        return format.get();
+        return sniffed(part.body(), "The part " + part.describe() + " (Content-Type '" + declared + "')");
     }
 
     private static HttpError unsupported(String what) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.common.Json;
 import dev.ganpipe.common.http.HttpService;
+import dev.ganpipe.common.http.Routes;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.images.TestImages;
 import dev.ganpipe.images.normalize.ClassList;
@@ -12,15 +13,18 @@ import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.RecordingSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,11 +74,62 @@ class IngestHttpLimitsTest {
     }
 
     @Test
+    void aGzippedUploadIs415InsteadOfAcceptedAndDeadLettered() throws Exception {
+        RecordingSink sink = start(OPEN);
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
+            gzip.write(TestImages.goodPng());
+        }
+        HttpResponse<String> response = send(upload(gzipped.toByteArray()).header("Content-Encoding", "gzip").build());
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(json(response).get("error").asText()).isEqualTo("unsupported_encoding");
+        assertThat(json(response).get("message").asText()).contains("without Content-Encoding");
+        assertThat(sink.sent()).isEmpty();
+    }
+
+    @Test
+    void bytesOfNoImageFormatSentAsAnImageAre415BeforeAnythingIsStored() throws Exception {
+        RecordingSink sink = start(OPEN);
+        byte[] html = "<!doctype html><html><body>not an image</body></html>".getBytes(StandardCharsets.UTF_8);
+        for (byte[] body : List.of(new byte[] {42}, html, TestImages.randomBytes(2048, 9))) {
+            HttpResponse<String> response = send(upload(body).build());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(415);
+            assertThat(json(response).get("message").asText()).contains("starts with the bytes of no image format");
+        }
+        MultipartBodies parts = MultipartBodies.create().png("good.png", TestImages.goodPng()).png("page.png", html);
+        HttpResponse<String> multipart = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/images"))
+                .header("Content-Type", parts.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(parts.build())).build());
+        assertThat(multipart.statusCode()).as(multipart.body()).isEqualTo(415);
+        assertThat(json(multipart).get("message").asText()).contains("page.png");
+        assertThat(sink.sent()).isEmpty();
+        // A JPEG labelled image/png is still an image the normaliser decodes: stored, with the type its bytes have.
+        HttpResponse<String> mislabelled = send(upload(TestImages.encode(TestImages.noise(16, 16, 1), "jpeg")).build());
+        assertThat(mislabelled.statusCode()).as(mislabelled.body()).isEqualTo(202);
+        assertThat(sink.sent()).singleElement().satisfies(image -> assertThat(image.contentType()).isEqualTo("image/jpeg"));
+    }
+
+    @Test
     void theKeyComesFromTheConfigAndNeverShowsInItsDescription() {
         UploadPolicy policy = IngestConfig.parse(List.of("--api-key", "s3cret-key"), Map.of()).uploadPolicy();
         assertThat(policy.apiKey()).hasValue("s3cret-key");
         assertThat(policy.toString()).doesNotContain("s3cret-key").contains("apiKey=(set)");
         assertThat(IngestConfig.parse(List.of(), Map.of()).uploadPolicy().apiKey()).isEmpty();
+    }
+
+    @Test
+    void headOnEveryGetEndpointAnswersAsGetWouldWithoutABody() throws Exception {
+        start(OPEN);
+        List<String> getPaths = IngestRoutes.routes(RecordingSink.acknowledging(), OPEN, registry, () -> true).all().stream()
+                .filter(route -> route.method().equals("GET")).map(Routes.Route::pattern).toList();
+        assertThat(getPaths).containsExactlyInAnyOrder("/healthz", "/readyz", "/metrics");
+        for (String path : getPaths) {
+            URI uri = URI.create("http://127.0.0.1:" + server.port() + path);
+            HttpResponse<String> get = send(HttpRequest.newBuilder(uri).GET().build());
+            HttpResponse<String> head = send(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(head.statusCode()).as("HEAD " + path).isEqualTo(get.statusCode()).isEqualTo(200);
+            assertThat(head.body()).as("HEAD " + path).isEmpty();
+            assertThat(head.headers().firstValue("Content-Type")).as("HEAD " + path).isEqualTo(get.headers().firstValue("Content-Type"));
+        }
     }
 
     private RecordingSink start(UploadPolicy policy) {
