@@ -120,7 +120,9 @@ public record IngestConfig(
                 .add("create-topics", "true", "Create missing pipeline topics at start (partitions and replication below).")
                 .add("topic-partitions", "3", "Partitions of topics this service creates.")
                 .add("topic-replication", "1", "Replication factor of topics this service creates (use 3 on a production cluster).")
-                .add("max-uploads", "32", "Uploads in flight at once; more get 503 with Retry-After.")
+                .add("max-uploads", "32", "Uploads being stored at once (complete body to broker acknowledgement); more get 503 with "
+                        + "Retry-After. Bodies still arriving take no slot: together they may hold --max-uploads x the largest "
+                        + "upload in memory, charged as their bytes arrive, and must arrive at 16 KiB/s after 10 s or get 408.")
                 .add("send-timeout", "30s", "How long an upload waits for the broker's acknowledgement before answering 503.")
                 .add("max-upload-parts", Integer.toString(UploadPolicy.DEFAULT_MAX_PARTS),
                         "Parts one multipart upload may have (images and label fields); more get 413.")

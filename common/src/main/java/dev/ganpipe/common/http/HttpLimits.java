@@ -21,9 +21,10 @@ import java.util.Map;
  * @param requestTimeout how long a client may take to send the whole request, head and body (slow clients)
  * @param responseTimeout how long the handler and the client's reading of the response may take together
  * @param idleTimeout how long a kept-alive connection may sit idle before it is closed
+ * @param bodyPace how fast a request body must arrive once a handler reads it; slower bodies are cut with 408
  */
 public record HttpLimits(long maxBodyBytes, int maxHeaders, int maxHeaderBytes, Duration requestTimeout, Duration responseTimeout,
-        Duration idleTimeout) {
+        Duration idleTimeout, BodyPace bodyPace) {
 
     /** The system properties of the JDK's server (jdk.httpserver, {@code sun.net.httpserver.ServerConfig}). */
     static final String MAX_REQ_HEADERS = "sun.net.httpserver.maxReqHeaders";
@@ -33,6 +34,7 @@ public record HttpLimits(long maxBodyBytes, int maxHeaders, int maxHeaderBytes, 
     static final String IDLE_INTERVAL = "sun.net.httpserver.idleInterval";
 
     public HttpLimits {
+        java.util.Objects.requireNonNull(bodyPace, "bodyPace");
         if (maxBodyBytes < 0 || maxHeaders < 1 || maxHeaderBytes < 1) {
             throw new IllegalArgumentException("HTTP limits must be positive, but got max body bytes " + maxBodyBytes + ", max headers "
                     + maxHeaders + " and max header bytes " + maxHeaderBytes + ".");
@@ -45,10 +47,17 @@ public record HttpLimits(long maxBodyBytes, int maxHeaders, int maxHeaderBytes, 
         }
     }
 
+    /** Limits with the default body pace ({@link BodyPace#defaults()}). */
+    public HttpLimits(long maxBodyBytes, int maxHeaders, int maxHeaderBytes, Duration requestTimeout, Duration responseTimeout,
+            Duration idleTimeout) {
+        this(maxBodyBytes, maxHeaders, maxHeaderBytes, requestTimeout, responseTimeout, idleTimeout, BodyPace.defaults());
+    }
+
     /**
      * The limits every service uses unless it says otherwise: 64 MiB bodies (above any upload limit a service
      * configures, which its handlers enforce more tightly), 64 headers, 16 KiB of head (a browser sends about 1 KiB),
-     * 60 s to send a request, 120 s to answer (a large CPU generation included), 30 s idle keep-alive.
+     * 60 s to send a request, 120 s to answer (a large CPU generation included), 30 s idle keep-alive, and bodies at
+     * the pace of {@link BodyPace#defaults()}.
      */
     public static HttpLimits defaults() {
         return new HttpLimits(64L * 1024 * 1024, 64, 16 * 1024, Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(30));
@@ -56,7 +65,12 @@ public record HttpLimits(long maxBodyBytes, int maxHeaders, int maxHeaderBytes, 
 
     /** A copy with another body limit. */
     public HttpLimits withMaxBodyBytes(long bytes) {
-        return new HttpLimits(bytes, maxHeaders, maxHeaderBytes, requestTimeout, responseTimeout, idleTimeout);
+        return new HttpLimits(bytes, maxHeaders, maxHeaderBytes, requestTimeout, responseTimeout, idleTimeout, bodyPace);
+    }
+
+    /** A copy with another body pace. */
+    public HttpLimits withBodyPace(BodyPace pace) {
+        return new HttpLimits(maxBodyBytes, maxHeaders, maxHeaderBytes, requestTimeout, responseTimeout, idleTimeout, pace);
     }
 
     /** The JDK server properties these limits stand for. */

@@ -96,6 +96,7 @@ public final class HttpService implements AutoCloseable {
         String requestId = UUID.randomUUID().toString();
         String endpoint = "unmatched";
         Response response;
+        PacedBody body = new PacedBody(new BoundedBody(exchange.getRequestBody(), limits.maxBodyBytes()), limits.bodyPace());
         try {
             String path = exchange.getRequestURI().getPath();
             Optional<Routes.Match> match = routes.match(exchange.getRequestMethod(), path);
@@ -107,7 +108,7 @@ public final class HttpService implements AutoCloseable {
                 endpoint = match.get().route().pattern();
                 checkDeclaredLength(exchange);
                 Request request = new Request(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(),
-                        match.get().pathParams(), exchange.getRequestHeaders(), new BoundedBody(exchange.getRequestBody(), limits.maxBodyBytes()));
+                        match.get().pathParams(), exchange.getRequestHeaders(), body);
                 response = match.get().route().handler().handle(request);
             }
         } catch (HttpError e) {
@@ -117,11 +118,11 @@ public final class HttpService implements AutoCloseable {
         } catch (Error e) {
             // A stack overflow or an out-of-memory in a handler still gets its 500, so the client is not left waiting
             // on an open connection; then it goes on up, since the JVM may be in no state to carry on as if nothing happened.
-            send(exchange, internalError(exchange, requestId, e), requestId);
+            send(exchange, internalError(exchange, requestId, e), requestId, body);
             record(endpoint, 500, start);
             throw e;
         }
-        send(exchange, response, requestId);
+        send(exchange, response, requestId, body);
         record(endpoint, response.status(), start);
     }
 
@@ -156,7 +157,7 @@ public final class HttpService implements AutoCloseable {
                 .description("HTTP request latency").register(registry).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
-    private void send(HttpExchange exchange, Response response, String requestId) {
+    private void send(HttpExchange exchange, Response response, String requestId, PacedBody body) {
         try (exchange) {
             for (Map.Entry<String, String> header : response.headers().entrySet()) {
                 exchange.getResponseHeaders().set(header.getKey(), header.getValue());
@@ -166,10 +167,30 @@ public final class HttpService implements AutoCloseable {
             // Error bodies echo parts of the request; a browser must never sniff them into something executable.
             exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             exchange.getResponseHeaders().set(REQUEST_ID_HEADER, requestId);
+            boolean abandonBody = body.unfinished();
+            if (abandonBody) {
+                // The rest of the body never arrived (a 408): this connection cannot carry another request.
+                exchange.getResponseHeaders().set("Connection", "close");
+            }
             boolean head = exchange.getRequestMethod().equals("HEAD");
             if (head) {
                 // The JDK server sends no length of its own for HEAD; the one GET would send is what a checker compares.
                 exchange.getResponseHeaders().set("Content-Length", Integer.toString(response.body().length));
+            }
+            if (abandonBody && response.body().length > 0) {
+                // Closing the JDK's response stream first drains the request body, which would wait on the slow client:
+                // write and flush the answer, then close the connection under the blocked reader.
+                exchange.sendResponseHeaders(response.status(), response.body().length);
+                OutputStream out = exchange.getResponseBody();
+                out.write(response.body());
+                out.flush();
+                body.abandon();
+                out.close();
+                return;
+            }
+            if (abandonBody) {
+                // An empty answer cannot be flushed before the JDK's drain; the client learns of it by the closed connection.
+                body.abandon();
             }
             exchange.sendResponseHeaders(response.status(), head || response.body().length == 0 ? -1 : response.body().length);
             if (!head && response.body().length > 0) {
@@ -180,6 +201,9 @@ public final class HttpService implements AutoCloseable {
         } catch (IOException e) {
             // The client went away mid-response; nothing to retry, but worth a line at debug level.
             LOG.debug("{}: could not send the response to {}: {}", name, exchange.getRemoteAddress(), e.toString());
+        } catch (InterruptedException e) {
+            // The service is stopping while a slow body's connection is being closed; the server's stop closes it anyway.
+            Thread.currentThread().interrupt();
         }
     }
 

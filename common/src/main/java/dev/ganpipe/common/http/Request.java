@@ -1,7 +1,6 @@
 package dev.ganpipe.common.http;
 
 import com.sun.net.httpserver.Headers;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +18,9 @@ public final class Request {
     private final Map<String, List<String>> query;
     private final Map<String, String> pathParams;
     private final Headers headers;
-    private final InputStream body;
+    private final PacedBody body;
 
-    Request(String method, String path, String rawQuery, Map<String, String> pathParams, Headers headers, InputStream body) {
+    Request(String method, String path, String rawQuery, Map<String, String> pathParams, Headers headers, PacedBody body) {
         this.method = method;
         this.path = path;
         this.query = parseQuery(rawQuery);
@@ -35,7 +34,7 @@ public final class Request {
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         String query = q < 0 ? null : pathAndQuery.substring(q + 1);
-        return new Request(method, path, query, Map.of(), new Headers(), InputStream.nullInputStream());
+        return new Request(method, path, query, Map.of(), new Headers(), new PacedBody(InputStream.nullInputStream(), BodyPace.defaults()));
     }
 
     public String method() {
@@ -99,14 +98,20 @@ public final class Request {
     /**
      * Reads the whole body, refusing more than {@code limit} bytes.
      *
-     * @throws HttpError 413 when the body is larger than the limit
+     * @throws HttpError 413 when the body is larger than the limit, 408 when it arrives slower than the service's
+     *     {@link BodyPace}, 400 when the client goes away before it is complete
      */
-    public byte[] body(int limit) throws IOException {
-        byte[] data = body.readNBytes(limit + 1);
-        if (data.length > limit) {
-            throw HttpError.tooLarge("The request body is larger than the limit of " + limit + " bytes.");
-        }
-        return data;
+    public byte[] body(int limit) throws InterruptedException {
+        return body.readAll(limit, BodyAllowance.UNLIMITED);
+    }
+
+    /**
+     * Reads the whole body as {@link #body(int)} does, charging its bytes to {@code allowance} as they arrive.
+     *
+     * @throws HttpError also whatever the allowance refuses with
+     */
+    public byte[] body(int limit, BodyAllowance allowance) throws InterruptedException {
+        return body.readAll(limit, allowance);
     }
 
     private static String abbreviate(String s) {

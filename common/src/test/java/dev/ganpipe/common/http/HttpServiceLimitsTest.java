@@ -39,6 +39,7 @@ class HttpServiceLimitsTest {
     static final HttpLimits LIMITS = new HttpLimits(1024, 16, 4096, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(2));
 
     private final AtomicInteger handled = new AtomicInteger();
+    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = MeterRegistries.prometheus("limits-test");
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private HttpService server;
 
@@ -61,7 +62,7 @@ class HttpServiceLimitsTest {
                     handled.incrementAndGet();
                     return Response.text(200, Integer.toString(recurse(0)));
                 });
-        server = HttpService.start("limits-test", "127.0.0.1", 0, routes, MeterRegistries.prometheus("limits-test"), "test", LIMITS);
+        server = HttpService.start("limits-test", "127.0.0.1", 0, routes, registry, "test", LIMITS);
     }
 
     @AfterEach
@@ -109,6 +110,19 @@ class HttpServiceLimitsTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(Json.mapper().readTree(response.body()).get("error").asText()).isEqualTo("too_large");
+    }
+
+    @Test
+    void aBodyStalledUntilTheServerClosesTheConnectionIsCountedAsA408NotA500() throws Exception {
+        // LIMITS keeps the default body pace (10 s of grace), so here the JDK server's 2 s request limit closes the
+        // connection under the blocked read: before, that surfaced as an AsynchronousCloseException, an ERROR and a 500.
+        try (Socket socket = connect()) {
+            send(socket, "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n0123456789abcdef");
+            socket.setSoTimeout(30_000);
+            assertThat(readOrEnd(socket.getInputStream())).as("the connection is closed, the answer has nowhere to go").isEqualTo(-1);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> count("/echo", 408) == 1);
+        assertThat(count("/echo", 500)).isZero();
     }
 
     @Test
@@ -213,6 +227,12 @@ class HttpServiceLimitsTest {
             assertThat(answers.substring(headAnswer.length())).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\nok");
         }
         assertThat(handled).hasValue(2);
+    }
+
+    private double count(String endpoint, int status) {
+        io.micrometer.core.instrument.Counter counter = registry.find("test.requests").tags("endpoint", endpoint, "status", Integer.toString(status))
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static int recurse(int depth) {

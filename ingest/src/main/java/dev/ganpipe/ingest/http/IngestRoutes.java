@@ -9,7 +9,6 @@ import dev.ganpipe.images.normalize.InputImageFormat;
 import dev.ganpipe.ingest.publish.RawImage;
 import dev.ganpipe.ingest.publish.RawSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,12 +54,18 @@ public final class IngestRoutes {
      */
     public static Routes routes(RawSink sink, UploadPolicy policy, PrometheusMeterRegistry registry, BooleanSupplier ready) {
         Semaphore slots = new Semaphore(policy.maxConcurrent());
+        UploadMemory memory = new UploadMemory(policy.memoryBytes());
         return new Routes()
-                .post("/v1/images", request -> upload(request, sink, policy, slots))
+                .post("/v1/images", request -> upload(request, sink, policy, slots, memory))
                 .standard(registry, ready, "The ingest normaliser (Kafka Streams) is not running yet; it waits for the broker and its partitions.");
     }
 
-    private static Response upload(Request request, RawSink sink, UploadPolicy policy, Semaphore slots) throws IOException, InterruptedException {
+    /**
+     * Reads the body first, charging it to the upload memory as it arrives, and only then takes an upload slot: a slot
+     * held while a client dribbles (or sends nothing) would let forty idle connections lock every real upload out.
+     */
+    private static Response upload(Request request, RawSink sink, UploadPolicy policy, Semaphore slots, UploadMemory memory)
+            throws InterruptedException {
         BearerAuth.require(request, List.of(policy.apiKey()), "Uploading images", "--api-key");
         String header = request.header("Content-Type").orElseThrow(() -> unsupported("The request has no Content-Type"));
         refuseContentEncoding(request);
@@ -68,17 +73,19 @@ public final class IngestRoutes {
         Optional<String> boundary = multipart ? Optional.of(Multipart.boundary(header)) : Optional.empty();
         Optional<InputImageFormat> rawFormat = multipart ? Optional.empty() : Optional.of(rawFormat(header));
         Optional<String> queryLabel = request.query(LABEL_FIELD).map(text -> label(text, policy, "The label"));
-        if (!slots.tryAcquire()) {
-            return Response.error(503, "busy", "Too many uploads are in flight (limit " + policy.maxConcurrent()
-                    + "); retry in a moment.").withHeader("Retry-After", "1");
-        }
-        try {
+        try (UploadMemory.Lease lease = memory.lease()) {
             List<RawImage> images = boundary.isPresent()
-                    ? multipartImages(request.body(policy.maxUploadBytes()), boundary.get(), queryLabel, policy)
-                    : List.of(rawImage(request.body(policy.maxBytes()), rawFormat.orElseThrow(), queryLabel));
-            return store(images, sink, policy);
-        } finally {
-            slots.release();
+                    ? multipartImages(request.body(policy.maxUploadBytes(), lease), boundary.get(), queryLabel, policy)
+                    : List.of(rawImage(request.body(policy.maxBytes(), lease), rawFormat.orElseThrow(), queryLabel));
+            if (!slots.tryAcquire()) {
+                return Response.error(503, "busy", "Too many uploads are in flight (limit " + policy.maxConcurrent()
+                        + "); retry in a moment.").withHeader("Retry-After", "1");
+            }
+            try {
+                return store(images, sink, policy);
+            } finally {
+                slots.release();
+            }
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * @param maxBytes images (a raw body, or one part of a multipart body) over this many bytes get 413
  * @param classes labels must name one of these (as index or name), else 400
- * @param maxConcurrent uploads in flight at once; more get 503 with Retry-After
+ * @param maxConcurrent uploads being stored at once (from a complete body to the broker's acknowledgement); more get 503
+ *     with Retry-After. Bodies still arriving hold no slot: they are bounded by {@link #memoryBytes()} instead
  * @param sendTimeout how long to wait for the broker's acknowledgement before answering 503
  * @param maxParts parts (images and label fields) one multipart body may have; more get 413
  * @param maxUploadBytes bytes one multipart body may have in all; more get 413
@@ -43,6 +44,14 @@ public record UploadPolicy(int maxBytes, ClassList classes, int maxConcurrent, D
     /** An open policy with the default multipart limits. */
     public UploadPolicy(int maxBytes, ClassList classes, int maxConcurrent, Duration sendTimeout) {
         this(maxBytes, classes, maxConcurrent, sendTimeout, DEFAULT_MAX_PARTS, DEFAULT_MAX_UPLOAD_BYTES);
+    }
+
+    /**
+     * Bytes the bodies of all uploads in flight may hold together, charged as they arrive: as many as
+     * {@code maxConcurrent} of the largest uploads, the worst case the slots alone used to bound.
+     */
+    public long memoryBytes() {
+        return (long) maxConcurrent * Math.max(maxBytes, maxUploadBytes);
     }
 
     /** A copy that requires the bearer key. */
