@@ -18,7 +18,9 @@ import dev.ganpipe.trainer.quality.QualityGate;
 import dev.ganpipe.trainer.quality.QualitySettings;
 import dev.ganpipe.quality.EvaluationOptions;
 import dev.ganpipe.quality.QualityMetrics;
+import dev.ganpipe.common.model.ModelKeys;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -47,6 +49,8 @@ import java.util.Optional;
  * @param classNames the classes of a conditional GAN in label order (label {@code i} is name {@code i}); their number
  *     is the number of labels
  * @param quality in-training quality measurements and the publish gate
+ * @param modelSigningKey the Ed25519 key each published model's manifest is signed with; without it models go out
+ *     unsigned, and generators serve them only with {@code --allow-unsigned-models}
  */
 public record TrainerConfig(
         KafkaSettings kafka,
@@ -68,7 +72,8 @@ public record TrainerConfig(
         CheckpointPolicy checkpoints,
         Conditional conditional,
         ClassList classNames,
-        QualitySettings quality) {
+        QualitySettings quality,
+        Optional<PrivateKey> modelSigningKey) {
 
     /** The number of labels of a conditional GAN: how many names {@code --classes} lists. */
     public int classes() {
@@ -122,6 +127,10 @@ public record TrainerConfig(
                 .add("model-name", "fashion-dcgan28", "Model name: the models topic key and file prefix.")
                 .add("models-dir", "models", "Directory the exported generators are written to.")
                 .add("keep-models", "5", "How many versions the models directory keeps.")
+                .optional("model-signing-key", "Ed25519 private key that signs every published model (a PEM file, BEGIN PRIVATE KEY, "
+                        + "or a PKCS12/JKS keystore with --model-key-password); generators verify it with the public half. Without it "
+                        + "models are published unsigned, which generators refuse unless started with --allow-unsigned-models.")
+                .optional("model-key-password", "Password of the --model-signing-key keystore (not needed for a PEM file).")
                 .add("samples-dir", "samples", "Directory of sample grids.")
                 .add("checkpoint-dir", "checkpoints", "Directory of checkpoints; the trainer resumes from the newest one "
                         + "and commits consumer offsets only once a checkpoint covers them.")
@@ -213,7 +222,15 @@ public record TrainerConfig(
                 v.integer("port"), shape, gan, batch, replayCapacity(v.string("replay-capacity"), shape), v.decimal("replay-ratio"), idle,
                 new Schedule(v.integer("export-every-steps"), exportEvery, v.integer("sample-every-steps"), v.longValue("max-steps")),
                 v.string("model-name"), v.path("models-dir"), v.integer("keep-models"), v.path("samples-dir"),
-                checkpoints, conditional, classes, quality(v));
+                checkpoints, conditional, classes, quality(v), signingKey(v));
+    }
+
+    private static Optional<PrivateKey> signingKey(ConfigValues v) {
+        try {
+            return v.optional("model-signing-key").map(file -> ModelKeys.privateKey(Path.of(file), v.optional("model-key-password")));
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new ConfigException(e.getMessage() + " Fix --model-signing-key.", e);
+        }
     }
 
     /** {@code --classes}: class names, as everywhere in the pipeline; a conditional GAN needs two at least. */
@@ -250,7 +267,7 @@ public record TrainerConfig(
     public TrainerConfig withGan(GanConfig resolved) {
         return new TrainerConfig(kafka, topics, groupId, host, port, shape, resolved, batchSize, replayCapacity,
                 replayRatio, idlePolicy, schedule, modelName, modelsDir, keepModels, samplesDir, checkpoints,
-                conditional, classNames, quality);
+                conditional, classNames, quality, modelSigningKey);
     }
 
     /** The defaults, with overrides as {@code --flag value} pairs (for tests and the demo). */

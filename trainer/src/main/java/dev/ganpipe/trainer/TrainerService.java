@@ -96,7 +96,7 @@ public final class TrainerService implements Service {
             BatchAssembler batches = new BatchAssembler(feed, replay, config.batchSize(), config.shape().values(),
                     config.replayRatio(), config.idlePolicy(), config.batchSize());
             ModelPublisher publisher = ModelPublisher.toKafka(config.modelName(), models, config.keepModels(),
-                    config.kafka(), config.topics().models(), published, clock, registry);
+                    config.kafka(), config.topics().models(), published, config.modelSigningKey(), clock, registry);
             parts.push(publisher);
             SampleGrids samples = new SampleGrids(config.samplesDir(), config.shape());
             TrainerMetrics metrics = new TrainerMetrics(registry, replay::size, batches::lag);

@@ -18,6 +18,8 @@ public final class GanHeaders {
     public static final String SOURCE_OFFSET = "gan.source.offset";
     public static final String MODEL_VERSION = "gan.model.version";
     public static final String MODEL_SHA256 = "gan.model.sha256";
+    /** Base64 Ed25519 signature of the manifest by the trainer's key ({@code common.model.ModelSignature}). */
+    public static final String MODEL_SIGNATURE = "gan.model.signature";
     public static final String MODEL_STEP = "gan.model.step";
     public static final String MODEL_METRICS = "gan.model.metrics";
     public static final String SEED = "gan.seed";

@@ -63,6 +63,8 @@ public final class MetricNames {
     public static final String GENERATOR_MODEL_VERSION = "gan.generator.model.version";
     /** {@code gan_generator_model_swaps_total{outcome}}. */
     public static final String GENERATOR_MODEL_SWAPS = "gan.generator.model.swaps";
+    /** Models refused because their origin is not proven, by reason ({@code unsigned}, {@code bad_signature}, {@code version_jump}). */
+    public static final String GENERATOR_MODEL_UNTRUSTED = "gan.generator.model.untrusted";
     /** {@code gan_generator_stream_requests_total{outcome="accepted|rejected",reason}}: {@code synthetic.requests} records. */
     public static final String GENERATOR_STREAM_REQUESTS = "gan.generator.stream.requests";
     /**

@@ -51,12 +51,25 @@ public final class ModelDirectory {
         return root.resolve(name + "-v" + version + ".json");
     }
 
-    /** Writes model and manifest atomically; returns the model file. */
+    /** The trainer's signature of a manifest ({@link ModelSignature}), beside it. */
+    public Path signatureFile(String name, long version) {
+        return root.resolve(name + "-v" + version + ".sig");
+    }
+
+    /** Writes model and manifest atomically, unsigned; returns the model file. */
     public Path write(ModelManifest manifest, byte[] onnx) {
+        return write(manifest, onnx, Optional.empty());
+    }
+
+    /** Writes model, signature (if any) and manifest atomically, the manifest last; returns the model file. */
+    public Path write(ModelManifest manifest, byte[] onnx, Optional<String> signature) {
         try {
             Files.createDirectories(root);
             Path model = modelFile(manifest.name(), manifest.version());
             atomicWrite(model, onnx);
+            if (signature.isPresent()) {
+                atomicWrite(signatureFile(manifest.name(), manifest.version()), signature.get().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
             atomicWrite(manifestFile(manifest.name(), manifest.version()), MAPPER.writeValueAsBytes(manifest));
             return model;
         } catch (IOException e) {
@@ -95,6 +108,12 @@ public final class ModelDirectory {
         return Files.readAllBytes(modelFile(manifest.name(), manifest.version()));
     }
 
+    /** A model's signature, if the directory holds one. */
+    public Optional<String> readSignature(ModelManifest manifest) throws IOException {
+        Path file = signatureFile(manifest.name(), manifest.version());
+        return Files.exists(file) ? Optional.of(Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII).trim()) : Optional.empty();
+    }
+
     /** Deletes all but the newest {@code keep} versions of a model name. */
     public void prune(String name, int keep) {
         List<ModelManifest> all = manifests().stream().filter(m -> m.name().equals(name)).toList();
@@ -103,6 +122,7 @@ public final class ModelDirectory {
             try {
                 Files.deleteIfExists(manifestFile(name, old.version()));
                 Files.deleteIfExists(modelFile(name, old.version()));
+                Files.deleteIfExists(signatureFile(name, old.version()));
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot delete old model " + name + " v" + old.version() + " from " + root.toAbsolutePath() + ".", e);
             }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 
 /** Writes a manifest into the models topic's record headers and reads it back (DESIGN.md, models.generator). */
@@ -28,6 +29,16 @@ public final class ModelHeaders {
         GanHeaders.set(headers, GanHeaders.IMAGE_SHAPE, m.imageShape());
         GanHeaders.set(headers, CREATED, m.createdAt().toString());
         GanHeaders.set(headers, NOISE_DIM, Integer.toString(m.noiseDim()));
+    }
+
+    /** Adds the trainer's signature of the manifest ({@link ModelSignature}). */
+    public static void writeSignature(String signature, Headers headers) {
+        GanHeaders.set(headers, GanHeaders.MODEL_SIGNATURE, signature);
+    }
+
+    /** The record's signature, if it carries one. */
+    public static Optional<String> readSignature(Headers headers) {
+        return GanHeaders.text(headers, GanHeaders.MODEL_SIGNATURE);
     }
 
     /**

@@ -8,6 +8,9 @@ import dev.ganpipe.common.metrics.MetricNames;
 import dev.ganpipe.common.model.ModelDirectory;
 import dev.ganpipe.common.model.ModelHeaders;
 import dev.ganpipe.common.model.ModelManifest;
+import dev.ganpipe.common.model.ModelSignature;
+import java.security.PrivateKey;
+import java.util.Optional;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -42,6 +45,7 @@ public final class ModelPublisher implements ModelSink, AutoCloseable {
     private final AtomicLong version;
     private final AtomicLong lastExportEpochSeconds = new AtomicLong();
     private final Counter published;
+    private final Optional<PrivateKey> signingKey;
     private volatile ModelManifest last;
 
     /**
@@ -50,18 +54,19 @@ public final class ModelPublisher implements ModelSink, AutoCloseable {
      * @param startAfterVersion the newest version already published (0 for none)
      */
     public static ModelPublisher toKafka(String modelName, ModelDirectory directory, int keep, KafkaSettings kafka,
-            Topic<String, byte[]> topic, long startAfterVersion, Clock clock, MeterRegistry registry) {
+            Topic<String, byte[]> topic, long startAfterVersion, Optional<PrivateKey> signingKey, Clock clock, MeterRegistry registry) {
         Producer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("gan-trainer-models"), topic.keySerde().serializer(),
                 topic.valueSerde().serializer());
-        return new ModelPublisher(modelName, directory, keep, producer, topic, startAfterVersion, clock, registry);
+        return new ModelPublisher(modelName, directory, keep, producer, topic, startAfterVersion, signingKey, clock, registry);
     }
 
     /**
      * @param producer sends to {@code topic}; this publisher closes it
      * @param startAfterVersion the newest version already published (0 for none)
+     * @param signingKey signs each manifest (ModelSignature); without it models go out unsigned
      */
     public ModelPublisher(String modelName, ModelDirectory directory, int keep, Producer<String, byte[]> producer,
-            Topic<String, byte[]> topic, long startAfterVersion, Clock clock, MeterRegistry registry) {
+            Topic<String, byte[]> topic, long startAfterVersion, Optional<PrivateKey> signingKey, Clock clock, MeterRegistry registry) {
         this.modelName = modelName;
         this.directory = directory;
         this.keep = keep;
@@ -70,6 +75,11 @@ public final class ModelPublisher implements ModelSink, AutoCloseable {
         this.events = new CloudEvents("/gan/trainer", clock);
         this.clock = clock;
         this.version = new AtomicLong(startAfterVersion);
+        this.signingKey = signingKey;
+        if (signingKey.isEmpty()) {
+            LOG.warn("Models are published unsigned (no --model-signing-key): generators refuse them unless started with "
+                    + "--allow-unsigned-models, and cannot tell them from a model anyone with write access to {} published.", topic.name());
+        }
         this.published = Counter.builder(MetricNames.TRAINER_EXPORTS).description("Generators exported and published").register(registry);
         registry.gauge(MetricNames.TRAINER_LAST_EXPORT, lastExportEpochSeconds, AtomicLong::doubleValue);
     }
@@ -79,9 +89,11 @@ public final class ModelPublisher implements ModelSink, AutoCloseable {
         long next = version.get() + 1;
         ModelManifest manifest = new ModelManifest(modelName, next, Hashes.sha256(onnx), step, Instant.now(clock),
                 imageShape, noiseDim, metrics);
-        directory.write(manifest, onnx);
+        Optional<String> signature = signingKey.map(key -> ModelSignature.sign(manifest, key));
+        directory.write(manifest, onnx, signature);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic.name(), modelName, onnx);
         ModelHeaders.write(manifest, record.headers());
+        signature.ifPresent(s -> ModelHeaders.writeSignature(s, record.headers()));
         events.stamp(record.headers(), modelName + "-v" + next, CloudEvents.TYPE_MODEL, ModelHeaders.ONNX_CONTENT_TYPE);
         try {
             producer.send(record).get(60, TimeUnit.SECONDS);
@@ -97,8 +109,8 @@ public final class ModelPublisher implements ModelSink, AutoCloseable {
         published.increment();
         lastExportEpochSeconds.set(manifest.createdAt().getEpochSecond());
         last = manifest;
-        LOG.info("Published {} v{} (step {}, {} KiB) to {} and {}", modelName, next, step, onnx.length / 1024, topic.name(),
-                directory.modelFile(modelName, next));
+        LOG.info("Published {} v{} (step {}, {} KiB, {}) to {} and {}", modelName, next, step, onnx.length / 1024,
+                signature.isPresent() ? "signed" : "unsigned", topic.name(), directory.modelFile(modelName, next));
         return manifest;
     }
 
