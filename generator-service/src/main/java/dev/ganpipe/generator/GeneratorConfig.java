@@ -9,7 +9,10 @@ import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.generator.continuous.ContinuousSettings;
 import dev.ganpipe.generator.http.ApiSettings;
 import dev.ganpipe.generator.onnx.OrtSettings;
+import dev.ganpipe.common.model.ModelKeys;
+import dev.ganpipe.generator.model.ModelTrust;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,6 +37,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param requestsStream whether the Kafka Streams app answers {@code synthetic.requests}
  * @param requestsAppId the Streams application id of the request stream
  * @param continuous continuous mode: rate (0 is off), start seed and label mix
+ * @param trust which models are believed to come from the trainer (signature, version jump)
  */
 public record GeneratorConfig(
         String host,
@@ -51,7 +55,8 @@ public record GeneratorConfig(
         ApiSettings api,
         boolean requestsStream,
         String requestsAppId,
-        ContinuousSettings continuous) {
+        ContinuousSettings continuous,
+        ModelTrust trust) {
 
     public GeneratorConfig {
         Objects.requireNonNull(host, "host");
@@ -63,6 +68,7 @@ public record GeneratorConfig(
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(requestsAppId, "requestsAppId");
         Objects.requireNonNull(continuous, "continuous");
+        Objects.requireNonNull(trust, "trust");
         if (requestsAppId.isBlank()) {
             throw new ConfigException("Option --requests-app-id must not be blank; leave the default gan-generator-requests or name one.");
         }
@@ -96,6 +102,14 @@ public record GeneratorConfig(
                 .add("models-scan", "2s", "How often the models directory is scanned.")
                 .optional("model-name", "The model name to serve; without it the first name seen is served.")
                 .add("keep-versions", "3", "How many model versions stay loaded and can be pinned.")
+                .optional("model-verify-key", "The trainer's Ed25519 public key (a PEM file, BEGIN PUBLIC KEY, or a PKCS12/JKS keystore "
+                        + "with --model-key-password): every model's signature must verify with it, else the model is refused. "
+                        + "Required unless --allow-unsigned-models.")
+                .optional("model-key-password", "Password of the --model-verify-key keystore (not needed for a PEM file).")
+                .flag("allow-unsigned-models", "Serve models without a signature too (a trainer without --model-signing-key); anyone "
+                        + "who can write to the models topic or folder can then choose what is served. Signed models are still verified.")
+                .add("max-version-jump", Long.toString(ModelTrust.DEFAULT_MAX_VERSION_JUMP), "Refuse a model whose version is more than "
+                        + "this beyond the newest one accepted (a replay with a made-up version).")
                 .add("max-count", "1024", "Most images one /v1/generate request may ask for.")
                 .add("max-batch", "256", "Most images merged into one ONNX Runtime forward pass.")
                 .add("max-wait", "2ms", "Longest a request waits for others to batch with.")
@@ -144,6 +158,14 @@ public record GeneratorConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage() + " Fix --continuous-rate, --continuous-seed or --continuous-labels.", e);
         }
+        ModelTrust trust;
+        try {
+            Optional<PublicKey> key = v.optional("model-verify-key")
+                    .map(file -> ModelKeys.publicKey(Path.of(file), v.optional("model-key-password")));
+            trust = new ModelTrust(key, v.bool("allow-unsigned-models"), v.longValue("max-version-jump"));
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new ConfigException(e.getMessage() + " Fix --model-verify-key, --allow-unsigned-models or --max-version-jump.", e);
+        }
         return new GeneratorConfig(
                 v.string("host"),
                 v.integer("port"),
@@ -160,7 +182,8 @@ public record GeneratorConfig(
                 api,
                 v.bool("requests-stream"),
                 v.string("requests-app-id"),
-                continuous);
+                continuous,
+                trust);
     }
 
     /** Parses command-line arguments with the process environment. */

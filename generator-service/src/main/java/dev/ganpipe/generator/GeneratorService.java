@@ -65,7 +65,8 @@ public final class GeneratorService implements Service {
     public static GeneratorService start(GeneratorConfig config, PrometheusMeterRegistry meters, Clock clock, Sleeper sleeper) {
         JdkHttpServerTuning.apply();
         OrtSessionFactory ort = new OrtSessionFactory(config.ort());
-        ModelRegistry registry = new ModelRegistry(ModelRegistry.onnxLoader(ort), config.keepVersions(), config.modelName(), meters, clock);
+        ModelRegistry registry = new ModelRegistry(ModelRegistry.onnxLoader(ort), config.keepVersions(), config.modelName(), config.trust(), meters,
+                clock);
         StartedParts resources = new StartedParts();
         resources.push(registry);
         try {

@@ -14,8 +14,20 @@ import org.junit.jupiter.api.Test;
 
 class GeneratorConfigTest {
 
+    /** Parses with {@code --allow-unsigned-models}, which every config needs without a verify key (tested below). */
     private static GeneratorConfig parse(Map<String, String> env, String... args) {
-        return GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of(args), env));
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.add("--allow-unsigned-models");
+        return GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), all, env));
+    }
+
+    @Test
+    void withoutTheTrainersPublicKeyTheOperatorMustOptInToUnsignedModels() {
+        assertThatThrownBy(() -> GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of(), Map.of())))
+                .isInstanceOf(dev.ganpipe.common.config.ConfigException.class)
+                .hasMessageContaining("--model-verify-key").hasMessageContaining("--allow-unsigned-models");
+        assertThat(parse(Map.of()).trust().allowUnsigned()).isTrue();
+        assertThat(parse(Map.of()).trust().maxVersionJump()).isEqualTo(1000);
     }
 
     @Test

@@ -55,7 +55,7 @@ class GeneratorKafkaIntegrationTest {
             Path models = data.resolve("models");
             new ModelDirectory(models).write(TestModels.first().manifest(1), TestModels.first().onnx());
             GeneratorConfig config = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of("--host", "127.0.0.1",
-                    "--port", "0", "--bootstrap-servers", broker.bootstrapServers(), "--models-from-topic", "false",
+                    "--port", "0", "--allow-unsigned-models", "--bootstrap-servers", broker.bootstrapServers(), "--models-from-topic", "false",
                     "--models-dir", models.toString(), "--ort-provider", "cpu", "--continuous-rate", "20", "--continuous-seed", "1000"),
                     Map.of()));
             PrometheusMeterRegistry meters = MeterRegistries.prometheus("generator");

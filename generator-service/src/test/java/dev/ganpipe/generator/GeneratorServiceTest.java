@@ -50,7 +50,7 @@ class GeneratorServiceTest {
 
     private static GeneratorConfig directoryConfig(Path dir, int port) {
         return GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of("--host", "127.0.0.1", "--port", Integer.toString(port),
-                "--models-from-topic", "false", "--models-dir", dir.toString(), "--models-scan", "100ms", "--ort-provider", "cpu",
+                "--allow-unsigned-models", "--models-from-topic", "false", "--models-dir", dir.toString(), "--models-scan", "100ms", "--ort-provider", "cpu",
                 "--requests-stream", "false"), Map.of()));
     }
 
@@ -102,7 +102,7 @@ class GeneratorServiceTest {
         assertThat(GeneratorMain.run(List.of("--help"), Map.of(), o, e)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: gan generator").contains("--max-batch");
         assertThat(GeneratorMain.run(List.of("--no-such-option", "1"), Map.of(), o, e)).isEqualTo(GeneratorMain.EXIT_USAGE);
-        assertThat(GeneratorMain.run(List.of("--models-from-topic", "false"), Map.of(), o, e)).isEqualTo(GeneratorMain.EXIT_USAGE);
+        assertThat(GeneratorMain.run(List.of("--models-from-topic", "false", "--allow-unsigned-models"), Map.of(), o, e)).isEqualTo(GeneratorMain.EXIT_USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--no-such-option").contains("--models-dir");
     }
 
@@ -115,7 +115,7 @@ class GeneratorServiceTest {
         AtomicInteger exit = new AtomicInteger(-1);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         Thread main = Thread.ofPlatform().name("generator-main").start(() -> exit.set(GeneratorMain.run(List.of("--host", "127.0.0.1",
-                "--port", Integer.toString(port), "--models-from-topic", "false", "--models-dir", dir.toString(), "--ort-provider", "cpu",
+                "--port", Integer.toString(port), "--allow-unsigned-models", "--models-from-topic", "false", "--models-dir", dir.toString(), "--ort-provider", "cpu",
                 "--requests-stream", "false"),
                 Map.of(), quiet, quiet)));
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> get(port, "/healthz").statusCode() == 200);

@@ -1,5 +1,6 @@
 package dev.ganpipe.launcher;
 
+import dev.ganpipe.common.model.ModelKeys;
 import dev.ganpipe.broker.EmbeddedKafka;
 import dev.ganpipe.common.Service;
 import dev.ganpipe.common.ServiceMain;
@@ -105,8 +106,12 @@ final class DemoCommand {
         IngestService ingest = IngestService.start(ingestConfig, MeterRegistries.prometheus("ingest"));
         started.add(ingest);
 
+        // The trainer signs every model and the generator serves only what that key signed (docs/security.md): a
+        // replayed model with a made-up version on the models topic is refused. The pair is made on first start.
+        Path signingKey = ModelKeys.ensurePair(work.resolve("keys"));
         List<String> trainerArgs = new ArrayList<>(List.of(
                 "--bootstrap-servers", bootstrap,
+                "--model-signing-key", signingKey.toString(),
                 "--models-dir", work.resolve("models").toString(),
                 "--samples-dir", work.resolve("samples").toString(),
                 "--checkpoint-dir", work.resolve("checkpoints").toString(),
@@ -124,7 +129,8 @@ final class DemoCommand {
         started.add(trainer);
 
         GeneratorConfig generatorConfig = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(),
-                List.of("--bootstrap-servers", bootstrap), env));
+                List.of("--bootstrap-servers", bootstrap, "--model-verify-key", signingKey.resolveSibling(ModelKeys.PUBLIC_FILE).toString()),
+                env));
         GeneratorService generator = GeneratorService.start(generatorConfig, MeterRegistries.prometheus("generator"));
         started.add(generator);
 

@@ -1,6 +1,7 @@
 package dev.ganpipe.launcher;
 
 import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.model.ModelKeys;
 import dev.ganpipe.generator.GeneratorConfig;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.trainer.TrainerConfig;
@@ -26,14 +27,18 @@ record PipelineConfigs(IngestConfig ingest, TrainerConfig trainer, GeneratorConf
      */
     static PipelineConfigs on(String bootstrap, Path dir, String... trainerOptions) {
         Map<String, String> env = Map.of();
+        // Signed end to end, as the demo runs: the generator serves only what this trainer's key signed.
+        Path signingKey = ModelKeys.ensurePair(dir.resolve("keys"));
         IngestConfig ingest = IngestConfig.parse(List.of("--bootstrap-servers", bootstrap, "--port", "0",
                 "--state-dir", dir.resolve("streams").toString()), env);
         List<String> trainer = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--port", "0",
                 "--generator-width", "16", "--discriminator-width", "16", "--models-dir", dir.resolve("models").toString(),
-                "--checkpoint-dir", dir.resolve("checkpoints").toString(), "--samples-dir", dir.resolve("samples").toString()));
+                "--checkpoint-dir", dir.resolve("checkpoints").toString(), "--samples-dir", dir.resolve("samples").toString(),
+                "--model-signing-key", signingKey.toString()));
         trainer.addAll(List.of(trainerOptions));
         GeneratorConfig generator = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(),
-                List.of("--bootstrap-servers", bootstrap, "--port", "0"), env));
+                List.of("--bootstrap-servers", bootstrap, "--port", "0", "--model-verify-key",
+                        signingKey.resolveSibling(ModelKeys.PUBLIC_FILE).toString()), env));
         return new PipelineConfigs(ingest, TrainerConfig.from(ConfigValues.parse(TrainerConfig.spec(), trainer, env)), generator);
     }
 }

@@ -58,6 +58,8 @@ public final class ModelRegistry implements AutoCloseable {
     private final Clock clock;
     private final Counter applied;
     private final Counter rejected;
+    private final ModelTrust trust;
+    private final Map<ModelTrust.Refusal, Counter> untrusted = new java.util.EnumMap<>(ModelTrust.Refusal.class);
     // Offers are serialised (they come from one or two watcher threads); requests never wait on this lock.
     private final Object offerLock = new Object();
 
@@ -77,6 +79,13 @@ public final class ModelRegistry implements AutoCloseable {
      * @param clock time of loading, shown in the models list
      */
     public ModelRegistry(Loader loader, int keepVersions, Optional<String> modelName, MeterRegistry meters, Clock clock) {
+        this(loader, keepVersions, modelName, ModelTrust.unsignedAllowed(), meters, clock);
+    }
+
+    /**
+     * @param trust which models are believed to come from the trainer; the others are rejected before loading
+     */
+    public ModelRegistry(Loader loader, int keepVersions, Optional<String> modelName, ModelTrust trust, MeterRegistry meters, Clock clock) {
         if (keepVersions < 1) {
             throw new IllegalArgumentException("The registry must keep at least one model version loaded, but keepVersions was " + keepVersions + ".");
         }
@@ -86,6 +95,11 @@ public final class ModelRegistry implements AutoCloseable {
         this.servedName = modelName.orElse(null);
         this.applied = swaps(meters, "applied");
         this.rejected = swaps(meters, "rejected");
+        this.trust = trust;
+        for (ModelTrust.Refusal reason : ModelTrust.Refusal.values()) {
+            untrusted.put(reason, Counter.builder(MetricNames.GENERATOR_MODEL_UNTRUSTED).tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("Models refused because their origin is not proven (also counted as rejected swaps)").register(meters));
+        }
         Gauge.builder(MetricNames.GENERATOR_MODEL_VERSION, this, r -> r.liveVersion().orElse(0))
                 .description("Version of the live generator model (0 while none is live)")
                 .strongReference(true)
@@ -97,12 +111,18 @@ public final class ModelRegistry implements AutoCloseable {
         return (manifest, onnx) -> OnnxGenerator.load(factory, onnx, ImageShape.parse(manifest.imageShape()), manifest.noiseDim());
     }
 
+    /** Offers an unsigned model; see {@link #offer(ModelManifest, byte[], Optional, String)}. */
+    public OfferOutcome offer(ModelManifest manifest, byte[] onnx, String origin) {
+        return offer(manifest, onnx, Optional.empty(), origin);
+    }
+
     /**
      * Validates and registers a model. Never throws for a bad model: it is rejected, logged and counted.
      *
+     * @param signature the trainer's signature of the manifest, if the model came with one
      * @param origin where it came from, for logs (e.g. {@code models.generator-0@17})
      */
-    public OfferOutcome offer(ModelManifest manifest, byte[] onnx, String origin) {
+    public OfferOutcome offer(ModelManifest manifest, byte[] onnx, Optional<String> signature, String origin) {
         synchronized (offerLock) {
             OfferOutcome early = precheck(manifest, origin);
             if (early != null) {
@@ -112,6 +132,12 @@ public final class ModelRegistry implements AutoCloseable {
             if (!actual.equalsIgnoreCase(manifest.sha256())) {
                 return reject(manifest, origin, "its bytes hash to sha256 " + actual + " but the record says " + manifest.sha256()
                         + " (corrupted or truncated on the way)");
+            }
+            // The signature covers the sha256 just checked against the bytes, so together they prove the bytes' origin.
+            Optional<ModelTrust.Verdict> refusal = trust.refusal(manifest, signature, newestAccepted());
+            if (refusal.isPresent()) {
+                untrusted.get(refusal.get().reason()).increment();
+                return reject(manifest, origin, refusal.get().sentence());
             }
             OnnxGenerator generator;
             try {
@@ -333,6 +359,12 @@ public final class ModelRegistry implements AutoCloseable {
             }
             entries.remove(oldest);
         }
+    }
+
+    /** The newest version that passed every check, loaded now or unloaded since. */
+    private synchronized OptionalLong newestAccepted() {
+        return entries.descendingMap().values().stream().filter(e -> e.status() != Status.REJECTED)
+                .mapToLong(e -> e.manifest().version()).findFirst();
     }
 
     // Callers hold this.

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -78,13 +79,15 @@ public final class DirectoryModelWatcher implements AutoCloseable {
                 String origin = "directory " + directory.modelFile(manifest.name(), manifest.version());
                 offered.add(key(manifest));
                 byte[] onnx;
+                Optional<String> signature;
                 try {
                     onnx = directory.read(manifest);
+                    signature = directory.readSignature(manifest);
                 } catch (IOException e) {
-                    registry.rejectUnreadable(origin, "its model file cannot be read (" + e + ")");
+                    registry.rejectUnreadable(origin, "its model or signature file cannot be read (" + e + ")");
                     continue;
                 }
-                registry.offer(manifest, onnx, origin);
+                registry.offer(manifest, onnx, signature, origin);
             }
             if (failing) {
                 LOG.info("The models directory {} is readable again.", directory.root().toAbsolutePath());

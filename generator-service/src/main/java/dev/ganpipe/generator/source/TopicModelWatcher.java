@@ -207,7 +207,7 @@ public final class TopicModelWatcher implements AutoCloseable {
                     registry.rejectUnreadable(origin(record), e.getMessage());
                     continue;
                 }
-                registry.offer(manifest, record.value(), origin(record));
+                registry.offer(manifest, record.value(), ModelHeaders.readSignature(record.headers()), origin(record));
             }
         }
     }

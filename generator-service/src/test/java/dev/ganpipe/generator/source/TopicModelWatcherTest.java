@@ -79,7 +79,7 @@ class TopicModelWatcherTest {
     }
 
     private GeneratorConfig topicConfig(String bootstrap) {
-        return GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of("--host", "127.0.0.1", "--port", "0",
+        return GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of("--host", "127.0.0.1", "--port", "0", "--allow-unsigned-models",
                 "--bootstrap-servers", bootstrap, "--ort-provider", "cpu", "--requests-stream", "false"), Map.of()));
     }
 

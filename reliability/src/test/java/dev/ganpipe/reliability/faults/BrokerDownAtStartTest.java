@@ -60,7 +60,8 @@ class BrokerDownAtStartTest {
                     Map.of()), MeterRegistries.prometheus("ingest"));
             services.add(ingest);
             GeneratorService generator = GeneratorService.start(GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(),
-                    concat(topicArgs, "--host", "127.0.0.1", "--port", "0", "--ort-provider", "cpu", "--requests-app-id", "faults-down-requests"),
+                    concat(topicArgs, "--host", "127.0.0.1", "--port", "0", "--ort-provider", "cpu", "--requests-app-id", "faults-down-requests",
+                            "--allow-unsigned-models"),
                     Map.of())), MeterRegistries.prometheus("generator"));
             services.add(generator);
             int trainerPort = LocalPorts.free();

@@ -92,7 +92,8 @@ final class Faults {
      */
     static GeneratorConfig generatorConfig(String bootstrapServers, TopicCatalog topics, String requestsAppId, String... more) {
         return GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), flags(List.of("--bootstrap-servers", bootstrapServers,
-                "--host", "127.0.0.1", "--port", "0", "--ort-provider", "cpu", "--requests-app-id", requestsAppId), topics, more), Map.of()));
+                "--host", "127.0.0.1", "--port", "0", "--ort-provider", "cpu", "--requests-app-id", requestsAppId,
+                "--allow-unsigned-models"), topics, more), Map.of()));
     }
 
     private static List<String> flags(List<String> service, TopicCatalog topics, String... more) {

@@ -213,7 +213,7 @@ class RequestStreamAclTest {
         new ModelDirectory(models).write(manifest, onnx);
         return GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of(
                 "--bootstrap-servers", kafka.bootstrapServers(), "--kafka-config", file.toString(),
-                "--host", "127.0.0.1", "--port", "0", "--models-from-topic", "false", "--models-dir", models.toString(),
+                "--host", "127.0.0.1", "--port", "0", "--allow-unsigned-models", "--models-from-topic", "false", "--models-dir", models.toString(),
                 "--requests-app-id", appId(user), "--ort-provider", "cpu"), Map.of()));
     }
 

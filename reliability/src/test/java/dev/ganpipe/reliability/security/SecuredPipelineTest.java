@@ -123,7 +123,7 @@ class SecuredPipelineTest {
         // directory is empty) and answers a request on synthetic.requests.
         GeneratorConfig generatorConfig = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of(
                 "--bootstrap-servers", kafka.bootstrapServers(), "--kafka-config", clientFile("generator").toString(),
-                "--host", "127.0.0.1", "--port", "0", "--models-dir", Files.createDirectories(dir.resolve("served")).toString(),
+                "--host", "127.0.0.1", "--port", "0", "--allow-unsigned-models", "--models-dir", Files.createDirectories(dir.resolve("served")).toString(),
                 "--ort-provider", "cpu"), Map.of()));
         try (GeneratorService generator = GeneratorService.start(generatorConfig, MeterRegistries.prometheus("generator"))) {
             await().atMost(WAIT).until(generator::ready);
@@ -162,7 +162,7 @@ class SecuredPipelineTest {
 
         GeneratorConfig generatorConfig = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of(
                 "--bootstrap-servers", kafka.bootstrapServers(), "--kafka-config", clientFile("generator", "not-the-password").toString(),
-                "--host", "127.0.0.1", "--port", "0", "--models-dir", Files.createDirectories(dir.resolve("served")).toString(),
+                "--host", "127.0.0.1", "--port", "0", "--allow-unsigned-models", "--models-dir", Files.createDirectories(dir.resolve("served")).toString(),
                 "--ort-provider", "cpu"), Map.of()));
         try (GeneratorService generator = GeneratorService.start(generatorConfig, MeterRegistries.prometheus("generator"))) {
             assertThat(Readyz.awaitNotReady(generator.port(), expected)).contains(expected + "'generator'", check);
@@ -218,7 +218,7 @@ class SecuredPipelineTest {
         }
         GeneratorConfig config = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of(
                 "--bootstrap-servers", kafka.bootstrapServers(), "--kafka-config", clientFile("intruder").toString(),
-                "--host", "127.0.0.1", "--port", "0", "--models-dir", Files.createDirectories(dir.resolve("served")).toString(),
+                "--host", "127.0.0.1", "--port", "0", "--allow-unsigned-models", "--models-dir", Files.createDirectories(dir.resolve("served")).toString(),
                 "--models-from-topic", "false", "--requests-app-id", "intruder-requests", "--ort-provider", "cpu"), Map.of()));
         String logged;
         try (CapturedLog log = new CapturedLog()) {
