@@ -16,7 +16,6 @@ import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.IngestService;
 import dev.ganpipe.ingest.publish.IngestCommand;
 import dev.ganpipe.ingest.publish.IngestSummary;
-import dev.ganpipe.ingest.stream.IngestMetrics;
 import dev.ganpipe.trainer.TrainerConfig;
 import dev.ganpipe.trainer.TrainerService;
 import dev.ganpipe.trainer.loop.TrainerStatus;
@@ -266,7 +265,7 @@ final class IngestWhileTraining {
 
     /** Images the normaliser accepted (on their way to {@code images.train}). */
     private static long accepted(PrometheusMeterRegistry meters) {
-        return Math.round(meters.find(MetricNames.INGEST_IMAGES).tag(IngestMetrics.OUTCOME, IngestMetrics.ACCEPTED).counters().stream()
+        return Math.round(meters.find(MetricNames.INGEST_IMAGES).tag(MetricNames.TAG_OUTCOME, MetricNames.OUTCOME_ACCEPTED).counters().stream()
                 .mapToDouble(Counter::count).sum());
     }
 

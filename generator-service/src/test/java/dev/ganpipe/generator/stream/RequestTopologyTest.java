@@ -100,7 +100,7 @@ class RequestTopologyTest {
     }
 
     private double count(String outcome, String reason) {
-        return meters.get(MetricNames.GENERATOR_STREAM_REQUESTS).tag(RequestMetrics.OUTCOME, outcome).tag(RequestMetrics.REASON, reason)
+        return meters.get(MetricNames.GENERATOR_STREAM_REQUESTS).tag(MetricNames.TAG_OUTCOME, outcome).tag(MetricNames.TAG_REASON, reason)
                 .counter().count();
     }
 
@@ -131,7 +131,7 @@ class RequestTopologyTest {
             assertThat(text(h, CloudEvents.ID)).isEqualTo("synthetic.requests-0@0/" + i);
         }
         assertThat(dlq.isEmpty()).isTrue();
-        assertThat(count(RequestMetrics.ACCEPTED, RequestMetrics.REASON_NONE)).isEqualTo(1);
+        assertThat(count(MetricNames.OUTCOME_ACCEPTED, MetricNames.REASON_NONE)).isEqualTo(1);
     }
 
     @Test
@@ -194,11 +194,11 @@ class RequestTopologyTest {
         }
         assertThat(text(letters.get(10).headers(), GanHeaders.ERROR_DETAIL)).contains("unconditional");
         assertThat(text(letters.get(7).headers(), GanHeaders.ERROR_DETAIL)).contains("1 to 32");
-        assertThat(count(RequestMetrics.REJECTED, "malformed_request")).isEqualTo(6);
-        assertThat(count(RequestMetrics.REJECTED, "bad_count")).isEqualTo(5);
-        assertThat(count(RequestMetrics.REJECTED, "bad_label")).isEqualTo(2);
-        assertThat(count(RequestMetrics.REJECTED, "missing_key")).isEqualTo(1);
-        assertThat(count(RequestMetrics.ACCEPTED, RequestMetrics.REASON_NONE)).isZero();
+        assertThat(count(MetricNames.OUTCOME_REJECTED, "malformed_request")).isEqualTo(6);
+        assertThat(count(MetricNames.OUTCOME_REJECTED, "bad_count")).isEqualTo(5);
+        assertThat(count(MetricNames.OUTCOME_REJECTED, "bad_label")).isEqualTo(2);
+        assertThat(count(MetricNames.OUTCOME_REJECTED, "missing_key")).isEqualTo(1);
+        assertThat(count(MetricNames.OUTCOME_ACCEPTED, MetricNames.REASON_NONE)).isZero();
     }
 
     @Test
@@ -243,7 +243,7 @@ class RequestTopologyTest {
         publishModel();
         send("late", "{\"count\":1}");
         assertThat(images.readRecord().key()).isEqualTo("late");
-        assertThat(count(RequestMetrics.REJECTED, "no_model")).isEqualTo(1);
+        assertThat(count(MetricNames.OUTCOME_REJECTED, "no_model")).isEqualTo(1);
     }
 
     @Test
@@ -258,7 +258,7 @@ class RequestTopologyTest {
         assertThat(text(letter.headers(), GanHeaders.ERROR_REASON)).isEqualTo("internal");
         assertThat(text(letter.headers(), GanHeaders.SOURCE_OFFSET)).isEqualTo("0");
         assertThat(images.isEmpty()).as("no half answer").isTrue();
-        assertThat(count(RequestMetrics.REJECTED, "internal")).isEqualTo(1);
+        assertThat(count(MetricNames.OUTCOME_REJECTED, "internal")).isEqualTo(1);
 
         send("next", "{\"count\":\"x\"}");
         assertThat(text(dlq.readRecord().headers(), GanHeaders.ERROR_REASON)).as("the stream still runs").isEqualTo("bad_count");
