@@ -1,5 +1,6 @@
 package dev.ganpipe.generator.stream;
 
+import static dev.ganpipe.generator.SyntheticImageHeaders.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganpipe.common.image.CanonicalImage;
@@ -11,6 +12,7 @@ import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MetricNames;
 import dev.ganpipe.generator.ConditionalTestModel;
+import dev.ganpipe.generator.SyntheticImageHeaders;
 import dev.ganpipe.generator.TestModels;
 import dev.ganpipe.generator.batch.MicroBatcher;
 import dev.ganpipe.generator.images.Generation;
@@ -89,10 +91,6 @@ class RequestTopologyTest {
         requests.pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), json == null ? null : json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String text(Headers headers, String name) {
-        return GanHeaders.text(headers, name).orElseThrow(() -> new AssertionError("missing header " + name));
-    }
-
     private List<CanonicalImage> expected(long seed, int count) {
         try (ModelLease lease = registry.acquire().orElseThrow()) {
             return generation.images(lease.model(), seed, count, null);
@@ -118,16 +116,10 @@ class RequestTopologyTest {
             assertThat(record.key()).isEqualTo("req-1");
             assertThat(Png.decode(record.value(), SHAPE)).as("image %d is image %d of seed 42, as over HTTP", i, i).isEqualTo(expected.get(i));
             Headers h = record.headers();
-            assertThat(text(h, GanHeaders.MODEL_VERSION)).isEqualTo("3");
-            assertThat(text(h, GanHeaders.SEED)).isEqualTo("42");
-            assertThat(text(h, GanHeaders.INDEX)).isEqualTo(Integer.toString(i));
+            SyntheticImageHeaders.assertImage(h, 3, 42, i, "2026-03-04T05:06:07Z");
             assertThat(h.lastHeader(GanHeaders.LABEL)).as("no label for an unconditional model").isNull();
             assertThat(text(h, GanHeaders.IMAGE_SHAPE)).isEqualTo("28x28x1");
             assertThat(text(h, CloudEvents.SPECVERSION)).isEqualTo("1.0");
-            assertThat(text(h, CloudEvents.SOURCE)).isEqualTo("/gan/generator");
-            assertThat(text(h, CloudEvents.TYPE)).isEqualTo("gan.image.synthetic.v1");
-            assertThat(text(h, CloudEvents.TIME)).isEqualTo("2026-03-04T05:06:07Z");
-            assertThat(text(h, GanHeaders.CONTENT_TYPE)).isEqualTo("image/png");
             assertThat(text(h, CloudEvents.ID)).isEqualTo("synthetic.requests-0@0/" + i);
         }
         assertThat(dlq.isEmpty()).isTrue();
