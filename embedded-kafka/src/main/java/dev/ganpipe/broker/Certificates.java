@@ -1,23 +1,23 @@
 package dev.ganpipe.broker;
 
+import dev.ganpipe.common.process.ProcessRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.SslConfigs;
 
 /**
@@ -201,27 +201,22 @@ public final class Certificates {
         if (arguments[0].equals("-genkeypair")) {
             command.addAll(List.of("-keypass:env", PASSWORD_VARIABLE));
         }
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.environment().put(PASSWORD_VARIABLE, password);
-        String output;
-        int exit;
+        ProcessRun run;
         try {
-            Process process = builder.start();
-            process.getOutputStream().close();
-            output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!process.waitFor(KEYTOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("keytool did not " + step + " within " + KEYTOOL_TIMEOUT_SECONDS + " s; is the machine overloaded?");
-            }
-            exit = process.exitValue();
+            run = ProcessRun.of(builder, Duration.ofSeconds(KEYTOOL_TIMEOUT_SECONDS));
         } catch (IOException e) {
             throw new IllegalStateException("Cannot run " + keytool + " to " + step + " for the test certificates: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while keytool was to " + step + ".", e);
         }
-        if (exit != 0) {
-            throw new IllegalStateException("keytool failed to " + step + " (exit code " + exit + "): " + output
+        if (!run.finished()) {
+            throw new IllegalStateException("keytool did not " + step + " within " + KEYTOOL_TIMEOUT_SECONDS + " s; is the machine overloaded?");
+        }
+        if (run.exitCode() != 0) {
+            throw new IllegalStateException("keytool failed to " + step + " (exit code " + run.exitCode() + "): " + run.output().trim()
                     + " Command: " + String.join(" ", command));
         }
     }

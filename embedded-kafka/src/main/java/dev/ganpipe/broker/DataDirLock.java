@@ -1,5 +1,6 @@
 package dev.ganpipe.broker;
 
+import dev.ganpipe.common.Closeables;
 import dev.ganpipe.common.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,7 +61,7 @@ final class DataDirLock implements AutoCloseable {
                     .getBytes(StandardCharsets.UTF_8)), 0);
             return new DataDirLock(channel, lock);
         } catch (IOException | RuntimeException e) {
-            closeQuietlyAfter(channel, e);
+            Closeables.closeAfter(channel, e);
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("Cannot lock the broker's data directory through " + file + " ("
                         + io.getMessage() + "); check that the file system supports file locks.", io);
@@ -85,14 +86,6 @@ final class DataDirLock implements AutoCloseable {
             return text.isEmpty() ? "holder unknown" : text;
         } catch (IOException e) {
             return "holder unknown: " + e.getMessage();
-        }
-    }
-
-    private static void closeQuietlyAfter(FileChannel channel, Exception cause) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            cause.addSuppressed(e);
         }
     }
 

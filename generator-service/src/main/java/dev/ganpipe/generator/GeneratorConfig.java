@@ -137,7 +137,7 @@ public record GeneratorConfig(
     public static GeneratorConfig from(ConfigValues v) {
         OrtSettings ort;
         try {
-            ort = new OrtSettings(OrtSettings.Provider.parse(v.string("ort-provider")), v.integer("ort-threads"),
+            ort = new OrtSettings(v.choice("ort-provider", OrtSettings.Provider.class), v.integer("ort-threads"),
                     OrtSettings.parseOptimization(v.string("ort-optimization")));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage() + " Fix --ort-provider, --ort-threads or --ort-optimization.", e);

@@ -14,7 +14,6 @@ import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.common.model.ModelDirectory;
 import dev.ganpipe.generator.example.AugmentationConsumerExample;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipInputStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -83,7 +81,7 @@ class GeneratorKafkaIntegrationTest {
                         return answer.size() >= 3 && streamed.size() >= 5;
                     });
                 }
-                List<byte[]> overHttp = zipEntries(http.send(HttpRequest.newBuilder(uri(service.port(), "/v1/generate?format=zip&count=3&seed=9"))
+                List<byte[]> overHttp = ZipEntries.of(http.send(HttpRequest.newBuilder(uri(service.port(), "/v1/generate?format=zip&count=3&seed=9"))
                         .build(), HttpResponse.BodyHandlers.ofByteArray()).body());
                 assertThat(answer).hasSize(3);
                 for (int i = 0; i < 3; i++) {
@@ -159,15 +157,5 @@ class GeneratorKafkaIntegrationTest {
 
     private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(uri(port, path)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static List<byte[]> zipEntries(byte[] zip) throws Exception {
-        List<byte[]> entries = new ArrayList<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            while (in.getNextEntry() != null) {
-                entries.add(in.readAllBytes());
-            }
-        }
-        return entries;
     }
 }

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class IngestConfigTest {
 
@@ -81,22 +83,21 @@ class IngestConfigTest {
         assertThat(IngestConfig.from(values, Map.of()).serve()).isFalse();
     }
 
-    @Test
-    void malformedValuesNameTheFlagToFix() {
-        assertThatThrownBy(() -> IngestConfig.parse(List.of("--image-shape", "28x28"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--image-shape").hasMessageContaining("WIDTHxHEIGHTxCHANNELS");
-        assertThatThrownBy(() -> IngestConfig.parse(List.of("--background", "pink"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--background");
-        assertThatThrownBy(() -> IngestConfig.parse(List.of("--rate", "0"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--rate");
-        assertThatThrownBy(() -> IngestConfig.parse(List.of("--max-bytes", "lots"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-bytes");
-        assertThatThrownBy(() -> IngestConfig.parse(List.of("--progress", "fancy"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--progress must be auto, bar, lines or off");
-        assertThatThrownBy(() -> IngestConfig.parse(List.of("--dedup-window", "0s"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--dedup-window");
-        assertThatThrownBy(() -> IngestConfig.parse(List.of("--max-upload-parts", "0"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-upload-parts");
+    /** Each malformed value fails with a message naming its flag, and with the hint where the table gives one. */
+    @ParameterizedTest(name = "--{0} {1}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            image-shape      | 28x28 | WIDTHxHEIGHTxCHANNELS
+            background       | pink  | -
+            rate             | 0     | -
+            max-bytes        | lots  | -
+            progress         | fancy | --progress must be auto, bar, lines or off
+            dedup-window     | 0s    | -
+            max-upload-parts | 0     | -
+            """)
+    void malformedValuesNameTheFlagToFix(String flag, String value, String hint) {
+        assertThatThrownBy(() -> IngestConfig.parse(List.of("--" + flag, value), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--" + flag)
+                .hasMessageContaining(hint == null ? "--" + flag : hint);
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.ganpipe.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ganpipe.broker.EmbeddedKafka;
+import dev.ganpipe.broker.TestBroker;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.image.Png;
 import dev.ganpipe.common.kafka.GanHeaders;
@@ -47,9 +47,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,25 +58,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IngestServiceIntegrationTest {
 
-    @TempDir
-    static Path brokerDir;
-
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final TestBroker kafka = new TestBroker();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start(brokerDir.resolve("kafka"), 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void publishedImagesComeOutNormalisedOnceAndBadOnesDeadLettered() throws Exception {

@@ -237,9 +237,7 @@ public final class Evaluator implements AutoCloseable {
     /** Rounds model output to the 8-bit levels users receive, as the services map it (NaN becomes -1). */
     private static void quantise(float[] images) {
         for (int i = 0; i < images.length; i++) {
-            float v = images[i];
-            float clamped = Float.isNaN(v) ? -1f : Math.max(-1f, Math.min(1f, v));
-            images[i] = Math.round((clamped + 1f) * 127.5f) / 127.5f - 1f;
+            images[i] = ModelPixels.toModelValue((byte) ModelPixels.toLevel(images[i]));
         }
     }
 

@@ -141,7 +141,7 @@ class EvaluatorTest {
     }
 
     /** Fresh shape images: a stand-in for a perfect generator (conditional, or unconditional cycling the classes). */
-    static class ShapesGenerator implements Generator {
+    static class ShapesGenerator extends GrayGenerator {
         private final Random random;
         private final boolean conditional;
         private final int labelOffset;
@@ -151,16 +151,6 @@ class EvaluatorTest {
             this.random = new Random(seed);
             this.conditional = conditional;
             this.labelOffset = labelOffset;
-        }
-
-        @Override
-        public ImageShape shape() {
-            return GRAY;
-        }
-
-        @Override
-        public int noiseDim() {
-            return 4;
         }
 
         @Override
@@ -193,8 +183,21 @@ class EvaluatorTest {
     }
 
     /** Uniform noise in [-1, 1]. */
-    static class NoiseGenerator implements Generator {
+    static class NoiseGenerator extends GrayGenerator {
         private final Random random = new Random(4);
+
+        @Override
+        public float[] generate(float[] z, int count) {
+            float[] out = new float[count * GRAY.values()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = 2 * random.nextFloat() - 1;
+            }
+            return out;
+        }
+    }
+
+    /** A generator of the real data's shape (28x28 gray) with a small noise vector: what the fakes above have in common. */
+    abstract static class GrayGenerator implements Generator {
 
         @Override
         public ImageShape shape() {
@@ -204,15 +207,6 @@ class EvaluatorTest {
         @Override
         public int noiseDim() {
             return 4;
-        }
-
-        @Override
-        public float[] generate(float[] z, int count) {
-            float[] out = new float[count * GRAY.values()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = 2 * random.nextFloat() - 1;
-            }
-            return out;
         }
     }
 }

@@ -180,36 +180,19 @@ public record TrainerConfig(
             throw new ConfigException("The trainer trains 28x28 (dcgan28) or 64x64 (dcgan64) images, but --image-shape was "
                     + shape + "; choose 28x28x1, 28x28x3, 64x64x1 or 64x64x3.");
         }
-        Conditional conditional;
-        try {
-            conditional = Conditional.valueOf(v.string("conditional").toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("--conditional must be 'auto', 'true' or 'false', but was '"
-                    + v.string("conditional") + "'.", e);
-        }
+        Conditional conditional = v.choice("conditional", Conditional.class);
         ClassList classes = classList(v.string("classes"));
         GanConfig gan = new GanConfig(shape.width(), shape.channels(), v.integer("noise-dim"), v.integer("generator-width"),
                 v.integer("discriminator-width"), v.decimal("learning-rate"), v.decimal("beta1"), GanConfig.DEFAULT_BETA2,
                 v.longValue("seed"), v.integer("threads"), v.decimal("ema-decay"), v.bool("spectral-norm"),
                 conditional == Conditional.TRUE ? classes.size() : 0);
-        IdlePolicy idle;
-        try {
-            idle = IdlePolicy.valueOf(v.string("idle-policy").toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("--idle-policy must be 'train' or 'pause', but was '" + v.string("idle-policy") + "'.", e);
-        }
+        IdlePolicy idle = v.choice("idle-policy", IdlePolicy.class);
         int batch = v.integer("batch-size");
         if (batch < 2 || batch > 4096) {
             throw new ConfigException("--batch-size must be between 2 and 4096 (BatchNorm needs at least 2), but was " + batch + ".");
         }
         Duration exportEvery = v.duration("export-every");
-        CheckpointStore.OnMismatch onMismatch;
-        try {
-            onMismatch = CheckpointStore.OnMismatch.valueOf(v.string("checkpoint-on-mismatch").toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("--checkpoint-on-mismatch must be 'fail' or 'ignore', but was '"
-                    + v.string("checkpoint-on-mismatch") + "'.", e);
-        }
+        CheckpointStore.OnMismatch onMismatch = v.choice("checkpoint-on-mismatch", CheckpointStore.OnMismatch.class);
         CheckpointPolicy checkpoints;
         try {
             checkpoints = new CheckpointPolicy(v.path("checkpoint-dir"), v.integer("checkpoint-every-steps"),

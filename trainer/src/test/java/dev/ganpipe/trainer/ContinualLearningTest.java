@@ -7,7 +7,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.ganpipe.broker.EmbeddedKafka;
+import dev.ganpipe.broker.TestBroker;
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.Hashes;
 import dev.ganpipe.common.image.ImageShape;
@@ -44,6 +44,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -67,15 +68,15 @@ class ContinualLearningTest {
 
     @TempDir
     static Path dir;
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final TestBroker kafka = new TestBroker();
     static RealData sample;
     static DomainClassifier classifier;
     static double classifierAccuracy;
     static double halfAccuracy;
 
     @BeforeAll
-    static void startBrokerAndTrainTheJudge() throws IOException {
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+    static void trainTheJudge() throws IOException {
         LoaderOptions options = LoaderOptions.forShape(SHAPE);
         sample = RealDataLoader.read(SampleData.FASHION_MNIST, options);
         RealDataLoader.Split split = RealDataLoader.load(SampleData.FASHION_MNIST, Optional.empty(), options, Progress.silent());
@@ -98,12 +99,9 @@ class ContinualLearningTest {
     }
 
     @AfterAll
-    static void stopBroker() {
+    static void closeTheJudge() {
         if (classifier != null) {
             classifier.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 

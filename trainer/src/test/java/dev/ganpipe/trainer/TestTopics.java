@@ -1,6 +1,6 @@
 package dev.ganpipe.trainer;
 
-import dev.ganpipe.broker.EmbeddedKafka;
+import dev.ganpipe.broker.TestBroker;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.kafka.TopicSetup;
@@ -29,7 +29,7 @@ final class TestTopics {
     }
 
     /** {@link #prefixed} topics, created on {@code kafka} with one partition each. */
-    static TopicCatalog created(EmbeddedKafka kafka, String prefix) {
+    static TopicCatalog created(TestBroker kafka, String prefix) {
         TopicCatalog topics = prefixed(prefix);
         try (Admin admin = Admin.create(KafkaSettings.of(kafka.bootstrapServers()).admin("test"))) {
             TopicSetup.ensure(admin, topics, 1, (short) 1);
@@ -38,7 +38,7 @@ final class TestTopics {
     }
 
     /** Every record on partition 0 of the models topic, oldest first, as far as it reaches now. */
-    static List<ConsumerRecord<String, byte[]>> publishedModels(EmbeddedKafka kafka, TopicCatalog topics) {
+    static List<ConsumerRecord<String, byte[]>> publishedModels(TestBroker kafka, TopicCatalog topics) {
         KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings.groupless("test"),
                 topics.models().keySerde().deserializer(), topics.models().valueSerde().deserializer())) {

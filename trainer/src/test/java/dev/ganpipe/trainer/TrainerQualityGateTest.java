@@ -2,7 +2,7 @@ package dev.ganpipe.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ganpipe.broker.EmbeddedKafka;
+import dev.ganpipe.broker.TestBroker;
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.Hashes;
 import dev.ganpipe.common.image.ImageShape;
@@ -28,9 +28,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,12 +43,12 @@ class TrainerQualityGateTest {
 
     @TempDir
     static Path dir;
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final TestBroker kafka = new TestBroker();
     static TopicCatalog topics;
 
     @BeforeAll
-    static void startBrokerWithTheSample() throws Exception {
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+    static void publishTheSample() throws Exception {
         topics = TestTopics.created(kafka, "gate");
         KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
         RealData sample = RealDataLoader.read("sample:fashion-mnist", LoaderOptions.forShape(SHAPE));
@@ -60,11 +60,6 @@ class TrainerQualityGateTest {
             }
             producer.flush();
         }
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
     }
 
     private static TrainerConfig config(String run, int maxSteps) {

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.ganpipe.broker.EmbeddedKafka;
+import dev.ganpipe.broker.TestBroker;
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.Hashes;
 import dev.ganpipe.common.image.ImageShape;
@@ -41,9 +41,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The trainer as a service on a real broker: images in, steps, sample grids, versioned models out. */
@@ -54,11 +54,11 @@ class TrainerServiceTest {
 
     @TempDir
     static Path dir;
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final TestBroker kafka = new TestBroker();
 
     @BeforeAll
     static void startBrokerWithImages() throws Exception {
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
         KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
         try (Admin admin = Admin.create(settings.admin("test"))) {
             TopicSetup.ensure(admin, TOPICS, 2, (short) 1);
@@ -82,11 +82,6 @@ class TrainerServiceTest {
             }
             producer.flush();
         }
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
     }
 
     @Test

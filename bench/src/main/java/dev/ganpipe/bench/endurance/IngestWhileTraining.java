@@ -1,7 +1,7 @@
 package dev.ganpipe.bench.endurance;
 
 import dev.ganpipe.broker.EmbeddedKafka;
-import dev.ganpipe.common.Service;
+import dev.ganpipe.common.StartedParts;
 import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.image.Hashes;
 import dev.ganpipe.common.kafka.KafkaSettings;
@@ -16,7 +16,6 @@ import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.IngestService;
 import dev.ganpipe.ingest.publish.IngestCommand;
 import dev.ganpipe.ingest.publish.IngestSummary;
-import dev.ganpipe.ingest.stream.IngestMetrics;
 import dev.ganpipe.trainer.TrainerConfig;
 import dev.ganpipe.trainer.TrainerService;
 import dev.ganpipe.trainer.loop.TrainerStatus;
@@ -28,9 +27,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -88,7 +85,7 @@ final class IngestWhileTraining {
     static Result run(Path work, Path dataset, int images, int generatorWidth, int discriminatorWidth, int batch, int threads,
             Duration drain, PrintStream log) throws IOException, InterruptedException {
         Files.createDirectories(work);
-        Deque<Service> started = new ArrayDeque<>();
+        StartedParts started = new StartedParts();
         try {
             EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), 0);
             started.push(kafka);
@@ -176,21 +173,7 @@ final class IngestWhileTraining {
                     drainSeconds, lagAtEnd, ingestSeconds, trainer.status().step(), trainer.status().imagesSeen(), trainerSettings,
                     watch.samples(), watch.gaugeNaN(), watch.maxBacklog(), backlogAtIngestEnd, watch.backlog());
         } finally {
-            RuntimeException failure = null;
-            while (!started.isEmpty()) {
-                Service s = started.pop();
-                try {
-                    s.close();
-                } catch (RuntimeException e) {
-                    if (failure == null) {
-                        failure = new IllegalStateException("Stopping the services of the ingest part failed; see the suppressed exceptions.");
-                    }
-                    failure.addSuppressed(e);
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
+            started.closeOnce("Stopping the services of the ingest part failed; see the suppressed exceptions.");
         }
     }
 
@@ -266,7 +249,7 @@ final class IngestWhileTraining {
 
     /** Images the normaliser accepted (on their way to {@code images.train}). */
     private static long accepted(PrometheusMeterRegistry meters) {
-        return Math.round(meters.find(MetricNames.INGEST_IMAGES).tag(IngestMetrics.OUTCOME, IngestMetrics.ACCEPTED).counters().stream()
+        return Math.round(meters.find(MetricNames.INGEST_IMAGES).tag(MetricNames.TAG_OUTCOME, MetricNames.OUTCOME_ACCEPTED).counters().stream()
                 .mapToDouble(Counter::count).sum());
     }
 

@@ -319,7 +319,7 @@ public final class GeneratorBench {
             return new Options(v.optional("model").map(Path::of), v.optional("models-dir").map(Path::of), Duration.ofSeconds(seconds), rounds,
                     Duration.ofSeconds(warmup),
                     batch, clients, v.string("load"),
-                    new OrtSettings(OrtSettings.Provider.parse(v.string("ort-provider")), v.integer("ort-threads"),
+                    new OrtSettings(v.choice("ort-provider", OrtSettings.Provider.class), v.integer("ort-threads"),
                             OrtSettings.parseOptimization("all")),
                     v.integer("max-batch"), v.duration("max-wait"));
         }

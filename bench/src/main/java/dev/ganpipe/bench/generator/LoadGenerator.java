@@ -1,13 +1,12 @@
 package dev.ganpipe.bench.generator;
 
+import dev.ganpipe.common.process.ProcessRun;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -125,14 +123,11 @@ sealed interface LoadGenerator permits LoadGenerator.Java, LoadGenerator.Wrk {
         @Override
         public GeneratorMeasurement run(String label, URI uri, int clients, Duration duration, int imagesPerRequest) throws IOException, InterruptedException {
             int threads = Math.max(1, Math.min(clients, Runtime.getRuntime().availableProcessors()));
-            Process process = new ProcessBuilder(binary.toString(), "-t" + threads, "-c" + clients, "-d" + Math.max(1, duration.toSeconds()) + "s",
-                    "--latency", "--timeout", "60s", uri.toString()).redirectErrorStream(true).start();
-            String output;
-            try (InputStream in = process.getInputStream()) {
-                output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (!process.waitFor(duration.toSeconds() + 60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                process.destroyForcibly();
+            ProcessRun wrk = ProcessRun.of(new ProcessBuilder(binary.toString(), "-t" + threads, "-c" + clients,
+                    "-d" + Math.max(1, duration.toSeconds()) + "s", "--latency", "--timeout", "60s", uri.toString()),
+                    duration.plusSeconds(60));
+            String output = wrk.output();
+            if (!wrk.succeeded()) {
                 throw new IOException("wrk failed; its output was:\n" + output);
             }
             Matcher rate = RATE.matcher(output);

@@ -3,12 +3,12 @@ package dev.ganpipe.bench.trainer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.bench.child.ChildOutput;
 import dev.ganpipe.common.Json;
+import dev.ganpipe.common.process.ProcessRun;
 import dev.ganpipe.trainer.gan.GanConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -156,18 +156,10 @@ final class PyTorchReference implements AutoCloseable {
 
     /** {@code torch.__version__} of that interpreter, or empty when it cannot be started or has no torch. */
     private static Optional<String> torchVersion(String python) {
-        ProcessBuilder builder = new ProcessBuilder(python, "-c", "import torch; print(torch.__version__)").redirectErrorStream(true);
         try {
-            Process p = builder.start();
-            String out;
-            try (InputStream in = p.getInputStream()) {
-                out = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-            }
-            if (!p.waitFor(PROBE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return Optional.empty();
-            }
-            return p.exitValue() == 0 && !out.isEmpty() ? Optional.of(out.lines().reduce((a, b) -> b).orElse(out)) : Optional.empty();
+            ProcessRun probe = ProcessRun.of(new ProcessBuilder(python, "-c", "import torch; print(torch.__version__)"), PROBE_TIMEOUT);
+            String out = probe.output().strip();
+            return probe.succeeded() && !out.isEmpty() ? Optional.of(out.lines().reduce((a, b) -> b).orElse(out)) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty(); // no such interpreter: the caller tries the next one or explains
         } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -120,12 +121,29 @@ public final class ConfigValues {
     }
 
     public boolean bool(String name) {
-        String v = string(name).trim().toLowerCase(java.util.Locale.ROOT);
+        String v = string(name).trim().toLowerCase(Locale.ROOT);
         return switch (v) {
             case "true", "yes", "1", "on" -> true;
             case "false", "no", "0", "off" -> false;
             default -> throw invalid(name, v, "true or false");
         };
+    }
+
+    /**
+     * One of {@code type}'s constants, named in any case ({@code pause} for {@code PAUSE}); a value that names none fails
+     * with a sentence that lists them.
+     */
+    public <E extends Enum<E>> E choice(String name, Class<E> type) {
+        String v = string(name).trim();
+        List<String> names = new ArrayList<>();
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(v)) {
+                return constant;
+            }
+            names.add("'" + constant.name().toLowerCase(Locale.ROOT) + "'");
+        }
+        String last = names.removeLast();
+        throw invalid(name, v, names.isEmpty() ? last : String.join(", ", names) + " or " + last);
     }
 
     public Path path(String name) {

@@ -9,6 +9,17 @@ public final class ModelPixels {
     private ModelPixels() {
     }
 
+    /** The model's value of an 8-bit level: {@code v / 127.5 - 1}, in [-1, 1]. */
+    public static float toModelValue(byte level) {
+        return (level & 0xff) / 127.5f - 1f;
+    }
+
+    /** The 8-bit level (0..255) of a model output: clamped to [-1, 1], NaN taken as -1, and rounded. */
+    public static int toLevel(float value) {
+        float clamped = Float.isNaN(value) ? -1f : Math.max(-1f, Math.min(1f, value));
+        return Math.round((clamped + 1f) * 127.5f);
+    }
+
     /** Writes one image as CHW floats in [-1, 1] into {@code out} at {@code offset}. */
     public static void toModelInput(CanonicalImage image, float[] out, int offset) {
         ImageShape s = image.shape();
@@ -16,7 +27,7 @@ public final class ModelPixels {
         byte[] px = image.pixels();
         for (int p = 0; p < plane; p++) {
             for (int c = 0; c < s.channels(); c++) {
-                out[offset + c * plane + p] = (px[p * s.channels() + c] & 0xff) / 127.5f - 1f;
+                out[offset + c * plane + p] = toModelValue(px[p * s.channels() + c]);
             }
         }
     }
@@ -44,7 +55,7 @@ public final class ModelPixels {
     /** Writes CHW 8-bit values ({@link #toModelBytes}) as floats in [-1, 1] into {@code out} at {@code offset}. */
     public static void toModelInput(byte[] chw, float[] out, int offset) {
         for (int i = 0; i < chw.length; i++) {
-            out[offset + i] = (chw[i] & 0xff) / 127.5f - 1f;
+            out[offset + i] = toModelValue(chw[i]);
         }
     }
 
@@ -54,9 +65,7 @@ public final class ModelPixels {
         byte[] px = new byte[shape.values()];
         for (int p = 0; p < plane; p++) {
             for (int c = 0; c < shape.channels(); c++) {
-                float v = values[offset + c * plane + p];
-                float clamped = Float.isNaN(v) ? -1f : Math.max(-1f, Math.min(1f, v));
-                px[p * shape.channels() + c] = (byte) Math.round((clamped + 1f) * 127.5f);
+                px[p * shape.channels() + c] = (byte) toLevel(values[offset + c * plane + p]);
             }
         }
         return new CanonicalImage(shape, px);

@@ -59,13 +59,9 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
 
     /** A consumer in {@code groupId} that commits offsets only when the caller says so. */
     public Properties consumer(String clientId, String groupId) {
-        Properties props = common();
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        // A group member reads like a groupless consumer (committed records only, from the start, models-sized fetches).
+        Properties props = groupless(clientId);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(MAX_MODEL_BYTES));
         return props;
     }
 

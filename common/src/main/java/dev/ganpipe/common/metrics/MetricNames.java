@@ -3,9 +3,21 @@ package dev.ganpipe.common.metrics;
 /**
  * Micrometer names of the pipeline's metrics. The Prometheus registry renders {@code gan.ingest.images} as
  * {@code gan_ingest_images_total} (counters gain {@code _total}, timers {@code _seconds}); the comment on each
- * constant gives the Prometheus name DESIGN.md documents.
+ * constant gives the Prometheus name DESIGN.md documents. Tag keys and values that several services' metrics share
+ * are here too, so that one dashboard query or alert reads {@code outcome="rejected"} alike on every service.
  */
 public final class MetricNames {
+
+    /** The tag key of what became of a record or a request. */
+    public static final String TAG_OUTCOME = "outcome";
+    /** The tag key of why, alongside {@link #TAG_OUTCOME}. */
+    public static final String TAG_REASON = "reason";
+    /** The outcome of input that was taken in. */
+    public static final String OUTCOME_ACCEPTED = "accepted";
+    /** The outcome of input that was turned away (and dead-lettered where the service has a dead-letter topic). */
+    public static final String OUTCOME_REJECTED = "rejected";
+    /** The reason of accepted input: every series of one metric has the same tag keys, so accepted input has one too. */
+    public static final String REASON_NONE = "none";
 
     /** {@code gan_ingest_images_total{outcome,reason}}. */
     public static final String INGEST_IMAGES = "gan.ingest.images";

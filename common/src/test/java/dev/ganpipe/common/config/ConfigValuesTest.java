@@ -33,6 +33,16 @@ class ConfigValuesTest {
         assertThat(spec.helpText()).contains("--keep ").doesNotContain("--keep <value>").contains("--port <value>", "GAN_PORT");
     }
 
+    private enum Mode { FAST, CAREFUL, OFF }
+
+    @Test
+    void aChoiceNamesAConstantInAnyCaseAndAWrongOneListsThemAll() {
+        assertThat(ConfigValues.parse(spec, List.of("--name", " Careful "), Map.of()).choice("name", Mode.class)).isEqualTo(Mode.CAREFUL);
+        assertThatThrownBy(() -> ConfigValues.parse(spec, List.of("--name", "slow"), Map.of()).choice("name", Mode.class))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Option --name (GAN_NAME) must be 'fast', 'careful' or 'off', but was 'slow'.");
+    }
+
     @Test
     void errorsNameTheFlagAndTheVariable() {
         assertThatThrownBy(() -> ConfigValues.parse(spec, List.of("--nope", "1"), Map.of()))

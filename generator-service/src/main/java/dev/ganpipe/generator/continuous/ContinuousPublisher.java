@@ -110,7 +110,7 @@ public final class ContinuousPublisher implements AutoCloseable {
         this.published = Counter.builder(MetricNames.GENERATOR_CONTINUOUS_IMAGES).baseUnit("images")
                 .description("Images continuous mode published to synthetic.images").register(meters);
         for (Failure failure : Failure.values()) {
-            failures.put(failure, Counter.builder(MetricNames.GENERATOR_CONTINUOUS_FAILURES).tag("reason", failure.code())
+            failures.put(failure, Counter.builder(MetricNames.GENERATOR_CONTINUOUS_FAILURES).tag(MetricNames.TAG_REASON, failure.code())
                     .description("Continuous-mode images that were due but not published, by reason").register(meters));
         }
         Gauge.builder(MetricNames.GENERATOR_CONTINUOUS_TARGET_RATE, settings, ContinuousSettings::rate)

@@ -108,11 +108,8 @@ public final class GeneratorApi {
 
     private Response models(Request request) {
         BearerAuth.require(request, List.of(settings.apiKey(), settings.adminKey()), "Listing models", "--api-key");
-        List<ModelInfo> rows = registry.models();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("live", boxed(registry.liveVersion()));
-        body.put("pinned", boxed(registry.pinnedVersion()));
-        body.put("models", rows);
+        Map<String, Object> body = liveAndPinned();
+        body.put("models", registry.models());
         return Response.json(200, body);
     }
 
@@ -149,11 +146,17 @@ public final class GeneratorApi {
     }
 
     private Response activation(ModelInfo live) {
+        Map<String, Object> body = liveAndPinned();
+        body.put("model", live);
+        return Response.json(200, body);
+    }
+
+    /** The start of every models answer: the live and the pinned version (null when none), in this order. */
+    private Map<String, Object> liveAndPinned() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("live", boxed(registry.liveVersion()));
         body.put("pinned", boxed(registry.pinnedVersion()));
-        body.put("model", live);
-        return Response.json(200, body);
+        return body;
     }
 
     private Response gallery(Request request) {

@@ -394,7 +394,7 @@ public final class ModelRegistry implements AutoCloseable {
 
     private static Counter swaps(MeterRegistry meters, String outcome) {
         return Counter.builder(MetricNames.GENERATOR_MODEL_SWAPS)
-                .tag("outcome", outcome)
+                .tag(MetricNames.TAG_OUTCOME, outcome)
                 .description("Models offered to the generator service, by outcome")
                 .register(meters);
     }

@@ -2,6 +2,7 @@ package dev.ganpipe.generator.onnx;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.ganpipe.common.Closeables;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.model.onnx.GeneratorForward;
 import dev.ganpipe.common.model.onnx.GeneratorSignature;
@@ -67,7 +68,7 @@ public final class OnnxGenerator implements AutoCloseable {
             generator.probe();
             return generator;
         } catch (RuntimeException e) {
-            closeQuietlyAfter(session, e);
+            Closeables.closeAfter(session, e);
             throw e;
         }
     }
@@ -209,14 +210,6 @@ public final class OnnxGenerator implements AutoCloseable {
                 throw new InvalidModelException("The test forward pass produced " + out[i] + " at value " + i
                         + "; the model's weights are broken (diverged training?) and it will not be served.");
             }
-        }
-    }
-
-    private static void closeQuietlyAfter(OrtSession session, Exception primary) {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            primary.addSuppressed(e);
         }
     }
 }

@@ -20,16 +20,7 @@ public record OrtSettings(Provider provider, int intraOpThreads, OptLevel optimi
         /** CPU only. */
         CPU,
         /** CUDA or fail: for deployments where silently running on CPU would be a fault. */
-        CUDA;
-
-        /** Parses {@code auto}, {@code cpu} or {@code cuda}. */
-        public static Provider parse(String text) {
-            try {
-                return valueOf(text.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("The ONNX Runtime provider must be auto, cpu or cuda, but was '" + text + "'.", e);
-            }
-        }
+        CUDA
     }
 
     public OrtSettings {

@@ -1,13 +1,12 @@
 package dev.ganpipe.generator.source;
 
+import dev.ganpipe.common.StartedParts;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.model.ModelDirectory;
 import dev.ganpipe.generator.model.ModelRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /** The model sources a service runs: the models topic, the models directory, or both; closes them together. */
@@ -16,10 +15,10 @@ public final class ModelSources implements AutoCloseable {
     /** {@code gan_generator_model_source_errors_total{source="topic|directory"}}: read failures, each retried. */
     public static final String SOURCE_ERRORS = "gan.generator.model.source.errors";
 
-    private final List<AutoCloseable> watchers;
+    private final StartedParts watchers;
 
-    private ModelSources(List<AutoCloseable> watchers) {
-        this.watchers = List.copyOf(watchers);
+    private ModelSources(StartedParts watchers) {
+        this.watchers = watchers;
     }
 
     /**
@@ -31,16 +30,16 @@ public final class ModelSources implements AutoCloseable {
      */
     public static ModelSources start(Optional<String> topic, KafkaSettings kafka, Optional<Path> directory, Duration scanInterval,
             ModelRegistry registry, int keepVersions, MeterRegistry meters) {
-        List<AutoCloseable> started = new ArrayList<>();
+        StartedParts started = new StartedParts();
         try {
             if (directory.isPresent()) {
-                started.add(DirectoryModelWatcher.start(new ModelDirectory(directory.get()), scanInterval, registry, keepVersions, meters));
+                started.push(DirectoryModelWatcher.start(new ModelDirectory(directory.get()), scanInterval, registry, keepVersions, meters));
             }
             if (topic.isPresent()) {
-                started.add(TopicModelWatcher.start(kafka, topic.get(), registry, keepVersions, meters));
+                started.push(TopicModelWatcher.start(kafka, topic.get(), registry, keepVersions, meters));
             }
         } catch (RuntimeException e) {
-            new ModelSources(started).closeAfter(e);
+            started.closeAfterFailedStart(e);
             throw e;
         }
         return new ModelSources(started);
@@ -49,28 +48,6 @@ public final class ModelSources implements AutoCloseable {
     /** Stops every source; safe to call twice. */
     @Override
     public void close() {
-        RuntimeException failure = null;
-        for (AutoCloseable watcher : watchers) {
-            try {
-                watcher.close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("Stopping a model source failed.", e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    private void closeAfter(RuntimeException primary) {
-        try {
-            close();
-        } catch (RuntimeException e) {
-            primary.addSuppressed(e);
-        }
+        watchers.closeOnce("Stopping a model source failed; see the suppressed exceptions.");
     }
 }

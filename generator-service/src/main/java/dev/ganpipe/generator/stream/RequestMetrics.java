@@ -1,5 +1,11 @@
 package dev.ganpipe.generator.stream;
 
+import static dev.ganpipe.common.metrics.MetricNames.OUTCOME_ACCEPTED;
+import static dev.ganpipe.common.metrics.MetricNames.OUTCOME_REJECTED;
+import static dev.ganpipe.common.metrics.MetricNames.REASON_NONE;
+import static dev.ganpipe.common.metrics.MetricNames.TAG_OUTCOME;
+import static dev.ganpipe.common.metrics.MetricNames.TAG_REASON;
+
 import dev.ganpipe.common.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,23 +19,16 @@ import java.util.Map;
  */
 public final class RequestMetrics {
 
-    public static final String OUTCOME = "outcome";
-    public static final String REASON = "reason";
-    public static final String ACCEPTED = "accepted";
-    public static final String REJECTED = "rejected";
-    /** The reason tag of answered requests. */
-    public static final String REASON_NONE = "none";
-
     private final Counter accepted;
     private final Map<RequestRejectReason, Counter> rejected = new EnumMap<>(RequestRejectReason.class);
 
     public RequestMetrics(MeterRegistry meters) {
         String description = "synthetic.requests records, by outcome and rejection reason";
-        accepted = Counter.builder(MetricNames.GENERATOR_STREAM_REQUESTS).tag(OUTCOME, ACCEPTED).tag(REASON, REASON_NONE)
-                .description(description).register(meters);
+        accepted = Counter.builder(MetricNames.GENERATOR_STREAM_REQUESTS)
+                .tag(TAG_OUTCOME, OUTCOME_ACCEPTED).tag(TAG_REASON, REASON_NONE).description(description).register(meters);
         for (RequestRejectReason reason : RequestRejectReason.values()) {
-            rejected.put(reason, Counter.builder(MetricNames.GENERATOR_STREAM_REQUESTS).tag(OUTCOME, REJECTED).tag(REASON, reason.code())
-                    .description(description).register(meters));
+            rejected.put(reason, Counter.builder(MetricNames.GENERATOR_STREAM_REQUESTS)
+                    .tag(TAG_OUTCOME, OUTCOME_REJECTED).tag(TAG_REASON, reason.code()).description(description).register(meters));
         }
     }
 

@@ -17,8 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
@@ -28,14 +27,13 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * encoded before the first is forwarded, so a failure never leaves half an answer. Keys differ in type between the
  * two sinks (request id text, original key bytes), hence {@code Object}.
  */
-final class RequestProcessor implements Processor<byte[], byte[], Object, byte[]> {
+final class RequestProcessor extends ContextualProcessor<byte[], byte[], Object, byte[]> {
 
     private final Generation generation;
     private final int maxCount;
     private final RequestMetrics metrics;
     private final CloudEvents events;
     private final DeadLetters deadLetters;
-    private ProcessorContext<Object, byte[]> context;
 
     RequestProcessor(Generation generation, int maxCount, RequestMetrics metrics, CloudEvents events, DeadLetters deadLetters) {
         this.generation = generation;
@@ -46,20 +44,15 @@ final class RequestProcessor implements Processor<byte[], byte[], Object, byte[]
     }
 
     @Override
-    public void init(ProcessorContext<Object, byte[]> context) {
-        this.context = context;
-    }
-
-    @Override
     public void process(Record<byte[], byte[]> record) {
         // Records always come from the source topic here (no punctuation), so the metadata is present.
-        RecordMetadata source = context.recordMetadata().orElseThrow(() -> new IllegalStateException(
+        RecordMetadata source = context().recordMetadata().orElseThrow(() -> new IllegalStateException(
                 "The request processor got a record without source metadata; it must only be fed from " + RequestTopology.SOURCE + "."));
         try {
             answer(record, source);
             metrics.accepted();
         } catch (RequestRejectedException rejected) {
-            context.forward(deadLetters.letter(record, source, rejected.reason(), rejected.getMessage()), RequestTopology.DLQ_SINK);
+            context().forward(deadLetters.letter(record, source, rejected.reason(), rejected.getMessage()), RequestTopology.DLQ_SINK);
             metrics.rejected(rejected.reason());
         }
     }
@@ -89,7 +82,7 @@ final class RequestProcessor implements Processor<byte[], byte[], Object, byte[]
                 // Stable event ids (request position and index): a consumer can drop a duplicate it sees twice.
                 Headers headers = new SyntheticImageHeaders(model.version(), seed, i, labels == null ? OptionalLong.empty()
                         : OptionalLong.of(labels[i]), model.generator().shape()).write(events, eventPrefix + i);
-                context.forward(new Record<Object, byte[]>(requestId, pngs.get(i), record.timestamp(), headers), RequestTopology.IMAGES_SINK);
+                context().forward(new Record<Object, byte[]>(requestId, pngs.get(i), record.timestamp(), headers), RequestTopology.IMAGES_SINK);
             }
         }
     }

@@ -7,6 +7,7 @@ import dev.ganpipe.common.Json;
 import dev.ganpipe.common.image.ImageGrid;
 import dev.ganpipe.generator.ConditionalTestModel;
 import dev.ganpipe.generator.TestModels;
+import dev.ganpipe.generator.ZipEntries;
 import dev.ganpipe.generator.model.OfferOutcome;
 import dev.ganpipe.generator.onnx.OrtSessionFactory;
 import dev.ganpipe.generator.onnx.OrtSettings;
@@ -25,23 +26,16 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class GeneratorApiTest {
 
-    private static OrtSessionFactory ort;
-    private static TestModels.Trained first;
-    private static TestModels.Trained second;
+    // TestModels trains each model once per JVM; these are that JVM's models, not copies.
+    private final OrtSessionFactory ort = new OrtSessionFactory(OrtSettings.cpu());
+    private final TestModels.Trained first = TestModels.first();
+    private final TestModels.Trained second = TestModels.second();
 
     private ApiHarness api;
-
-    @BeforeAll
-    static void trainModels() {
-        ort = new OrtSessionFactory(OrtSettings.cpu());
-        first = TestModels.first();
-        second = TestModels.second();
-    }
 
     @AfterEach
     void stop() {
@@ -304,9 +298,9 @@ class GeneratorApiTest {
         HttpResponse<byte[]> squares = api.get("/v1/generate?format=zip&count=2&seed=4&label=1");
         assertThat(squares.statusCode()).isEqualTo(200);
         assertThat(squares.headers().firstValue(GeneratorApi.LABEL_HEADER)).hasValue("1");
-        List<byte[]> mixed = zipEntries(api.get("/v1/generate?format=zip&count=4&seed=4").body());
-        List<byte[]> circles = zipEntries(api.get("/v1/generate?format=zip&count=4&seed=4&label=0").body());
-        assertThat(mixed.get(1)).as("image 1 of an unlabelled request has label 1").isEqualTo(zipEntries(squares.body()).get(1));
+        List<byte[]> mixed = ZipEntries.of(api.get("/v1/generate?format=zip&count=4&seed=4").body());
+        List<byte[]> circles = ZipEntries.of(api.get("/v1/generate?format=zip&count=4&seed=4&label=0").body());
+        assertThat(mixed.get(1)).as("image 1 of an unlabelled request has label 1").isEqualTo(ZipEntries.of(squares.body()).get(1));
         assertThat(mixed.get(3)).as("image 3 wraps round to label 0").isEqualTo(circles.get(3));
         assertThat(mixed.get(0)).isEqualTo(circles.get(0));
         assertThat(mixed.get(1)).isNotEqualTo(circles.get(1));
@@ -323,16 +317,6 @@ class GeneratorApiTest {
         withModel();
 
         assertThat(json(api.get("/v1/models")).get("models").get(0).has("classes")).isFalse();
-    }
-
-    private static List<byte[]> zipEntries(byte[] zip) throws IOException {
-        List<byte[]> entries = new ArrayList<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            while (in.getNextEntry() != null) {
-                entries.add(in.readAllBytes());
-            }
-        }
-        return entries;
     }
 
     @Test

@@ -17,25 +17,19 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ModelRegistryTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
-    private static OrtSessionFactory ort;
-    private static TestModels.Trained first;
-    private static TestModels.Trained second;
+    private static final ModelRegistry.Loader ONNX = ModelRegistry.onnxLoader(new OrtSessionFactory(OrtSettings.cpu()));
+
+    // TestModels trains each model once per JVM; these are that JVM's models, not copies.
+    private final TestModels.Trained first = TestModels.first();
+    private final TestModels.Trained second = TestModels.second();
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private ModelRegistry registry;
-
-    @BeforeAll
-    static void trainModels() {
-        ort = new OrtSessionFactory(OrtSettings.cpu());
-        first = TestModels.first();
-        second = TestModels.second();
-    }
 
     @AfterEach
     void closeRegistry() {
@@ -45,7 +39,7 @@ class ModelRegistryTest {
     }
 
     private ModelRegistry registry(int keep) {
-        registry = new ModelRegistry(ModelRegistry.onnxLoader(ort), keep, Optional.empty(), meters, CLOCK);
+        registry = new ModelRegistry(ONNX, keep, Optional.empty(), meters, CLOCK);
         return registry;
     }
 
@@ -155,7 +149,7 @@ class ModelRegistryTest {
 
     @Test
     void onlyTheConfiguredModelNameIsServed() {
-        registry = new ModelRegistry(ModelRegistry.onnxLoader(ort), 3, Optional.of("other-model"), meters, CLOCK);
+        registry = new ModelRegistry(ONNX, 3, Optional.of("other-model"), meters, CLOCK);
 
         assertThat(registry.offer(first.manifest(1), first.onnx(), "test")).isEqualTo(OfferOutcome.IGNORED);
         assertThat(registry.ready()).isFalse();

@@ -1,5 +1,6 @@
 package dev.ganpipe.generator.stream;
 
+import static dev.ganpipe.generator.SyntheticImageHeaders.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganpipe.common.image.CanonicalImage;
@@ -11,6 +12,7 @@ import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MetricNames;
 import dev.ganpipe.generator.ConditionalTestModel;
+import dev.ganpipe.generator.SyntheticImageHeaders;
 import dev.ganpipe.generator.TestModels;
 import dev.ganpipe.generator.batch.MicroBatcher;
 import dev.ganpipe.generator.images.Generation;
@@ -89,10 +91,6 @@ class RequestTopologyTest {
         requests.pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), json == null ? null : json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String text(Headers headers, String name) {
-        return GanHeaders.text(headers, name).orElseThrow(() -> new AssertionError("missing header " + name));
-    }
-
     private List<CanonicalImage> expected(long seed, int count) {
         try (ModelLease lease = registry.acquire().orElseThrow()) {
             return generation.images(lease.model(), seed, count, null);
@@ -100,7 +98,7 @@ class RequestTopologyTest {
     }
 
     private double count(String outcome, String reason) {
-        return meters.get(MetricNames.GENERATOR_STREAM_REQUESTS).tag(RequestMetrics.OUTCOME, outcome).tag(RequestMetrics.REASON, reason)
+        return meters.get(MetricNames.GENERATOR_STREAM_REQUESTS).tag(MetricNames.TAG_OUTCOME, outcome).tag(MetricNames.TAG_REASON, reason)
                 .counter().count();
     }
 
@@ -118,20 +116,14 @@ class RequestTopologyTest {
             assertThat(record.key()).isEqualTo("req-1");
             assertThat(Png.decode(record.value(), SHAPE)).as("image %d is image %d of seed 42, as over HTTP", i, i).isEqualTo(expected.get(i));
             Headers h = record.headers();
-            assertThat(text(h, GanHeaders.MODEL_VERSION)).isEqualTo("3");
-            assertThat(text(h, GanHeaders.SEED)).isEqualTo("42");
-            assertThat(text(h, GanHeaders.INDEX)).isEqualTo(Integer.toString(i));
+            SyntheticImageHeaders.assertImage(h, 3, 42, i, "2026-03-04T05:06:07Z");
             assertThat(h.lastHeader(GanHeaders.LABEL)).as("no label for an unconditional model").isNull();
             assertThat(text(h, GanHeaders.IMAGE_SHAPE)).isEqualTo("28x28x1");
             assertThat(text(h, CloudEvents.SPECVERSION)).isEqualTo("1.0");
-            assertThat(text(h, CloudEvents.SOURCE)).isEqualTo("/gan/generator");
-            assertThat(text(h, CloudEvents.TYPE)).isEqualTo("gan.image.synthetic.v1");
-            assertThat(text(h, CloudEvents.TIME)).isEqualTo("2026-03-04T05:06:07Z");
-            assertThat(text(h, GanHeaders.CONTENT_TYPE)).isEqualTo("image/png");
             assertThat(text(h, CloudEvents.ID)).isEqualTo("synthetic.requests-0@0/" + i);
         }
         assertThat(dlq.isEmpty()).isTrue();
-        assertThat(count(RequestMetrics.ACCEPTED, RequestMetrics.REASON_NONE)).isEqualTo(1);
+        assertThat(count(MetricNames.OUTCOME_ACCEPTED, MetricNames.REASON_NONE)).isEqualTo(1);
     }
 
     @Test
@@ -194,11 +186,11 @@ class RequestTopologyTest {
         }
         assertThat(text(letters.get(10).headers(), GanHeaders.ERROR_DETAIL)).contains("unconditional");
         assertThat(text(letters.get(7).headers(), GanHeaders.ERROR_DETAIL)).contains("1 to 32");
-        assertThat(count(RequestMetrics.REJECTED, "malformed_request")).isEqualTo(6);
-        assertThat(count(RequestMetrics.REJECTED, "bad_count")).isEqualTo(5);
-        assertThat(count(RequestMetrics.REJECTED, "bad_label")).isEqualTo(2);
-        assertThat(count(RequestMetrics.REJECTED, "missing_key")).isEqualTo(1);
-        assertThat(count(RequestMetrics.ACCEPTED, RequestMetrics.REASON_NONE)).isZero();
+        assertThat(count(MetricNames.OUTCOME_REJECTED, "malformed_request")).isEqualTo(6);
+        assertThat(count(MetricNames.OUTCOME_REJECTED, "bad_count")).isEqualTo(5);
+        assertThat(count(MetricNames.OUTCOME_REJECTED, "bad_label")).isEqualTo(2);
+        assertThat(count(MetricNames.OUTCOME_REJECTED, "missing_key")).isEqualTo(1);
+        assertThat(count(MetricNames.OUTCOME_ACCEPTED, MetricNames.REASON_NONE)).isZero();
     }
 
     @Test
@@ -243,7 +235,7 @@ class RequestTopologyTest {
         publishModel();
         send("late", "{\"count\":1}");
         assertThat(images.readRecord().key()).isEqualTo("late");
-        assertThat(count(RequestMetrics.REJECTED, "no_model")).isEqualTo(1);
+        assertThat(count(MetricNames.OUTCOME_REJECTED, "no_model")).isEqualTo(1);
     }
 
     @Test
@@ -258,7 +250,7 @@ class RequestTopologyTest {
         assertThat(text(letter.headers(), GanHeaders.ERROR_REASON)).isEqualTo("internal");
         assertThat(text(letter.headers(), GanHeaders.SOURCE_OFFSET)).isEqualTo("0");
         assertThat(images.isEmpty()).as("no half answer").isTrue();
-        assertThat(count(RequestMetrics.REJECTED, "internal")).isEqualTo(1);
+        assertThat(count(MetricNames.OUTCOME_REJECTED, "internal")).isEqualTo(1);
 
         send("next", "{\"count\":\"x\"}");
         assertThat(text(dlq.readRecord().headers(), GanHeaders.ERROR_REASON)).as("the stream still runs").isEqualTo("bad_count");

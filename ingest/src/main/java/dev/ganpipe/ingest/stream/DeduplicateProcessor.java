@@ -5,6 +5,7 @@ import java.util.HexFormat;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * characters, and are forgotten once stream time has moved a whole window past them: memory is bounded by the
  * distinct images per window (see docs/ingest.md).
  */
-final class DeduplicateProcessor implements Processor<String, byte[], String, byte[]> {
+final class DeduplicateProcessor extends ContextualProcessor<String, byte[], String, byte[]> {
 
     /** The state store's name (its changelog topic is {@code <application.id>-dedup-image-ids-changelog}). */
     static final String STORE = "dedup-image-ids";
@@ -35,7 +36,6 @@ final class DeduplicateProcessor implements Processor<String, byte[], String, by
 
     private final IngestMetrics metrics;
     private final long windowMillis;
-    private ProcessorContext<String, byte[]> context;
     private WindowStore<Bytes, Long> seen;
 
     private DeduplicateProcessor(IngestMetrics metrics, Duration window) {
@@ -68,14 +68,14 @@ final class DeduplicateProcessor implements Processor<String, byte[], String, by
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
-        this.context = context;
+        super.init(context);
         this.seen = context.getStateStore(STORE);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         if (firstSighting(record.key(), record.timestamp())) {
-            context.forward(record);
+            context().forward(record);
             metrics.accepted();
         } else {
             LOG.debug("Image {} was already accepted within the dedup window; held back from the train topic.", record.key());

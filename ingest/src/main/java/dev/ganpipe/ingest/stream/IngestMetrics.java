@@ -1,5 +1,11 @@
 package dev.ganpipe.ingest.stream;
 
+import static dev.ganpipe.common.metrics.MetricNames.OUTCOME_ACCEPTED;
+import static dev.ganpipe.common.metrics.MetricNames.OUTCOME_REJECTED;
+import static dev.ganpipe.common.metrics.MetricNames.REASON_NONE;
+import static dev.ganpipe.common.metrics.MetricNames.TAG_OUTCOME;
+import static dev.ganpipe.common.metrics.MetricNames.TAG_REASON;
+
 import dev.ganpipe.common.metrics.MetricNames;
 import dev.ganpipe.common.streams.StreamErrorKind;
 import dev.ganpipe.images.normalize.ImageRejectReason;
@@ -21,16 +27,10 @@ import java.util.function.Supplier;
  */
 public final class IngestMetrics {
 
-    public static final String OUTCOME = "outcome";
-    public static final String REASON = "reason";
-    public static final String ACCEPTED = "accepted";
-    public static final String REJECTED = "rejected";
     /** The outcome of an image the duplicate filter held back (with reason {@link #REASON_SEEN_IN_WINDOW}). */
     public static final String DUPLICATE = "duplicate";
     /** The reason tag of duplicates: the same image id was accepted earlier within the dedup window. */
     public static final String REASON_SEEN_IN_WINDOW = "seen_in_window";
-    /** The reason tag of accepted images. */
-    public static final String REASON_NONE = "none";
     /** {@code gan_ingest_stream_errors_total{kind}}: records the Streams error handlers took over. */
     public static final String STREAM_ERRORS = "gan.ingest.stream.errors";
 
@@ -42,13 +42,14 @@ public final class IngestMetrics {
     private final Timer normalize;
 
     public IngestMetrics(MeterRegistry registry) {
-        accepted = Counter.builder(MetricNames.INGEST_IMAGES).tag(OUTCOME, ACCEPTED).tag(REASON, REASON_NONE)
-                .description("Images the normaliser handled, by outcome and rejection reason").register(registry);
-        duplicates = Counter.builder(MetricNames.INGEST_IMAGES).tag(OUTCOME, DUPLICATE).tag(REASON, REASON_SEEN_IN_WINDOW)
-                .description("Images the normaliser handled, by outcome and rejection reason").register(registry);
+        String images = "Images the normaliser handled, by outcome and rejection reason";
+        accepted = Counter.builder(MetricNames.INGEST_IMAGES).tag(TAG_OUTCOME, OUTCOME_ACCEPTED).tag(TAG_REASON, REASON_NONE)
+                .description(images).register(registry);
+        duplicates = Counter.builder(MetricNames.INGEST_IMAGES).tag(TAG_OUTCOME, DUPLICATE).tag(TAG_REASON, REASON_SEEN_IN_WINDOW)
+                .description(images).register(registry);
         for (ImageRejectReason reason : ImageRejectReason.values()) {
-            rejected.put(reason, Counter.builder(MetricNames.INGEST_IMAGES).tag(OUTCOME, REJECTED).tag(REASON, reason.code())
-                    .description("Images the normaliser handled, by outcome and rejection reason").register(registry));
+            rejected.put(reason, Counter.builder(MetricNames.INGEST_IMAGES).tag(TAG_OUTCOME, OUTCOME_REJECTED).tag(TAG_REASON, reason.code())
+                    .description(images).register(registry));
         }
         for (StreamErrorKind kind : StreamErrorKind.values()) {
             streamErrors.put(kind, Counter.builder(STREAM_ERRORS).tag("kind", kind.tag())

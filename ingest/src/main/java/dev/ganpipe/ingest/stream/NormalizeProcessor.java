@@ -9,8 +9,7 @@ import dev.ganpipe.images.normalize.ImageNormalizer;
 import dev.ganpipe.images.normalize.Outcome;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
@@ -19,7 +18,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * on to {@code images.train}, through the duplicate filter when it is on) or the dead-letter branch (original key
  * and value). Keys differ in type between the two branches, hence {@code Object}.
  */
-final class NormalizeProcessor implements Processor<byte[], byte[], Object, byte[]> {
+final class NormalizeProcessor extends ContextualProcessor<byte[], byte[], Object, byte[]> {
 
     private final ImageNormalizer normalizer;
     private final IngestMetrics metrics;
@@ -27,7 +26,6 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, byte
     private final DeadLetters deadLetters;
     private final boolean countAccepted;
     private final PngEncoder png = PngEncoder.compressed();
-    private ProcessorContext<Object, byte[]> context;
 
     /**
      * @param countAccepted whether this stage counts accepted images; not when the duplicate filter follows, which
@@ -42,11 +40,6 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, byte
     }
 
     @Override
-    public void init(ProcessorContext<Object, byte[]> context) {
-        this.context = context;
-    }
-
-    @Override
     public void process(Record<byte[], byte[]> record) {
         byte[] value = record.value();
         metrics.bytes(value == null ? 0 : value.length);
@@ -56,16 +49,16 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, byte
             case Outcome.Accepted accepted -> {
                 // The image id as event id: the same picture sent twice is the same event, which consumers may drop.
                 Headers headers = new TrainImageHeaders(accepted.id(), accepted.label(), accepted.image().shape()).write(events);
-                context.forward(new Record<>(accepted.id(), accepted.png(png), record.timestamp(), headers), NormalizerTopology.ACCEPTED);
+                context().forward(new Record<>(accepted.id(), accepted.png(png), record.timestamp(), headers), NormalizerTopology.ACCEPTED);
                 if (countAccepted) {
                     metrics.accepted();
                 }
             }
             case Outcome.Rejected rejected -> {
                 // Records always come from the source topic here (no punctuation), so the metadata is present.
-                RecordMetadata source = context.recordMetadata().orElseThrow(() -> new IllegalStateException(
+                RecordMetadata source = context().recordMetadata().orElseThrow(() -> new IllegalStateException(
                         "The normaliser got a record without source metadata; it must only be fed from " + NormalizerTopology.SOURCE + "."));
-                context.forward(deadLetters.letter(record, source, rejected.reason(), rejected.detail()), NormalizerTopology.REJECTED);
+                context().forward(deadLetters.letter(record, source, rejected.reason(), rejected.detail()), NormalizerTopology.REJECTED);
                 metrics.rejected(rejected.reason());
             }
         }

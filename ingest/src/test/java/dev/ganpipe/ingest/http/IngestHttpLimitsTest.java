@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.common.Json;
-import dev.ganpipe.common.http.HttpService;
 import dev.ganpipe.common.http.Routes;
-import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.images.TestImages;
 import dev.ganpipe.images.normalize.ClassList;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.RecordingSink;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -25,25 +21,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The upload API against unauthorised and oversized uploads, on a real server on a free port. */
 class IngestHttpLimitsTest {
 
     private static final UploadPolicy OPEN = new UploadPolicy(4096, ClassList.fashionMnist(), 4, Duration.ofSeconds(5));
 
-    private final PrometheusMeterRegistry registry = MeterRegistries.prometheus("ingest-limits-test");
-    private final HttpClient client = HttpClient.newHttpClient();
-    private HttpService server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        client.close();
-    }
+    @RegisterExtension
+    final UploadApi api = new UploadApi();
 
     @Test
     void withAnApiKeyAnUploadWithoutItOrWithAnotherStoresNothing() throws Exception {
@@ -63,7 +50,7 @@ class IngestHttpLimitsTest {
     void aChunkedUploadOverTheImageLimitIs413AndStoresNothing() throws Exception {
         RecordingSink sink = start(OPEN);
         // No Content-Length: the server learns the size only by reading, and must stop at the limit.
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/images"))
+        HttpRequest request = HttpRequest.newBuilder(api.uri("/v1/images"))
                 .header("Content-Type", "image/png")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[OPEN.maxBytes() * 4])))
                 .build();
@@ -97,7 +84,7 @@ class IngestHttpLimitsTest {
             assertThat(json(response).get("message").asText()).contains("starts with the bytes of no image format");
         }
         MultipartBodies parts = MultipartBodies.create().png("good.png", TestImages.goodPng()).png("page.png", html);
-        HttpResponse<String> multipart = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/images"))
+        HttpResponse<String> multipart = send(HttpRequest.newBuilder(api.uri("/v1/images"))
                 .header("Content-Type", parts.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(parts.build())).build());
         assertThat(multipart.statusCode()).as(multipart.body()).isEqualTo(415);
         assertThat(json(multipart).get("message").asText()).contains("page.png");
@@ -119,11 +106,11 @@ class IngestHttpLimitsTest {
     @Test
     void headOnEveryGetEndpointAnswersAsGetWouldWithoutABody() throws Exception {
         start(OPEN);
-        List<String> getPaths = IngestRoutes.routes(RecordingSink.acknowledging(), OPEN, registry, () -> true).all().stream()
+        List<String> getPaths = IngestRoutes.routes(RecordingSink.acknowledging(), OPEN, api.registry(), () -> true).all().stream()
                 .filter(route -> route.method().equals("GET")).map(Routes.Route::pattern).toList();
         assertThat(getPaths).containsExactlyInAnyOrder("/healthz", "/readyz", "/metrics");
         for (String path : getPaths) {
-            URI uri = URI.create("http://127.0.0.1:" + server.port() + path);
+            URI uri = api.uri(path);
             HttpResponse<String> get = send(HttpRequest.newBuilder(uri).GET().build());
             HttpResponse<String> head = send(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
             assertThat(head.statusCode()).as("HEAD " + path).isEqualTo(get.statusCode()).isEqualTo(200);
@@ -133,20 +120,17 @@ class IngestHttpLimitsTest {
     }
 
     private RecordingSink start(UploadPolicy policy) {
-        RecordingSink sink = RecordingSink.acknowledging();
-        server = HttpService.start("ingest-limits-test", "127.0.0.1", 0, IngestRoutes.routes(sink, policy, registry, () -> true), registry,
-                "gan.ingest.http");
-        return sink;
+        return api.start(RecordingSink.acknowledging(), policy, () -> true);
     }
 
     private HttpRequest.Builder upload(byte[] png) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/images"))
+        return HttpRequest.newBuilder(api.uri("/v1/images"))
                 .header("Content-Type", "image/png")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(png));
     }
 
     private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        return client.send(request, HttpResponse.BodyHandlers.ofString());
+        return api.send(request);
     }
 
     private static JsonNode json(HttpResponse<String> response) throws IOException {

@@ -5,17 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.common.Json;
-import dev.ganpipe.common.http.HttpService;
-import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.images.TestImages;
 import dev.ganpipe.images.normalize.ClassList;
 import dev.ganpipe.ingest.RecordingSink;
 import dev.ganpipe.ingest.publish.RawImage;
 import dev.ganpipe.ingest.publish.RawSink;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,25 +21,16 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class IngestRoutesTest {
 
     private static final UploadPolicy POLICY = new UploadPolicy(4096, ClassList.fashionMnist(), 4, Duration.ofSeconds(5));
 
-    private final PrometheusMeterRegistry registry = MeterRegistries.prometheus("ingest-test");
-    private final HttpClient client = HttpClient.newHttpClient();
+    @RegisterExtension
+    final UploadApi api = new UploadApi();
     private final AtomicBoolean ready = new AtomicBoolean();
-    private HttpService server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        client.close();
-    }
 
     @Test
     void anUploadIsAcknowledgedWithItsRecordIdAndItsLabelAsAClassIndex() throws Exception {
@@ -142,7 +128,7 @@ class IngestRoutesTest {
             }
         };
         start(stalled, new UploadPolicy(4096, ClassList.fashionMnist(), 1, Duration.ofSeconds(30)));
-        CompletableFuture<HttpResponse<String>> first = client.sendAsync(request("/v1/images", "image/png", TestImages.goodPng()),
+        CompletableFuture<HttpResponse<String>> first = api.client().sendAsync(request("/v1/images", "image/png", TestImages.goodPng()),
                 HttpResponse.BodyHandlers.ofString());
         // The first upload holds the only slot while it waits for its acknowledgement.
         await().atMost(Duration.ofSeconds(10)).until(() -> sends.get() == 1);
@@ -254,24 +240,22 @@ class IngestRoutesTest {
     }
 
     private <S extends RawSink> S start(S sink, UploadPolicy policy) {
-        server = HttpService.start("ingest-test", "127.0.0.1", 0, IngestRoutes.routes(sink, policy, registry, ready::get), registry, "gan.ingest.http");
-        return sink;
+        return api.start(sink, policy, ready::get);
     }
 
     private HttpRequest request(String path, String contentType, byte[] body) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        return HttpRequest.newBuilder(api.uri(path))
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
     }
 
     private HttpResponse<String> post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
-        return client.send(request(path, contentType, body), HttpResponse.BodyHandlers.ofString());
+        return api.send(request(path, contentType, body));
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return api.send(HttpRequest.newBuilder(api.uri(path)).build());
     }
 
     private static void assertError(HttpResponse<String> response, int status, String code) throws IOException {

@@ -51,7 +51,7 @@ final class NormalizerDriver implements AutoCloseable {
 
     /** {@code gan_ingest_images_total{outcome,reason}}. */
     double count(String outcome, String reason) {
-        return registry.get(MetricNames.INGEST_IMAGES).tag(IngestMetrics.OUTCOME, outcome).tag(IngestMetrics.REASON, reason).counter().count();
+        return registry.get(MetricNames.INGEST_IMAGES).tag(MetricNames.TAG_OUTCOME, outcome).tag(MetricNames.TAG_REASON, reason).counter().count();
     }
 
     @Override

@@ -39,10 +39,11 @@ class StreamErrorHandlersTest {
     @TempDir
     Path stateDir;
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final IngestMetrics metrics = new IngestMetrics(registry);
+
     @Test
     void aRecordTheProcessorFailsOnIsDeadLetteredAndTheNextOneIsProcessed() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        IngestMetrics metrics = new IngestMetrics(registry);
         Topology topology = new Topology();
         topology.addSource("in", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), TOPICS.imagesRaw());
         topology.addProcessor("explode", () -> new Processor<byte[], byte[], byte[], byte[]>() {
@@ -63,8 +64,8 @@ class StreamErrorHandlersTest {
         }, "in");
         topology.addSink("out", TOPICS.imagesTrain(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), "explode");
 
-        try (TopologyTestDriver driver = new TopologyTestDriver(topology, config(metrics))) {
-            TestInputTopic<byte[], byte[]> in = driver.createInputTopic(TOPICS.imagesRaw(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        try (TopologyTestDriver driver = new TopologyTestDriver(topology, config())) {
+            TestInputTopic<byte[], byte[]> in = rawInput(driver);
             TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(TOPICS.imagesTrain(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
             TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(TOPICS.imagesDlq(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
             in.pipeInput("k1".getBytes(StandardCharsets.UTF_8), "boom".getBytes(StandardCharsets.UTF_8));
@@ -89,14 +90,12 @@ class StreamErrorHandlersTest {
      */
     @Test
     void aRecordTheDeserialiserRefusesIsCountedAndTheStreamGoesOn() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        IngestMetrics metrics = new IngestMetrics(registry);
         Topology topology = new Topology();
         topology.addSource("in", Serdes.ByteArray().deserializer(), Serdes.Integer().deserializer(), TOPICS.imagesRaw());
         topology.addSink("out", TOPICS.imagesTrain(), Serdes.ByteArray().serializer(), Serdes.Integer().serializer(), "in");
 
-        try (TopologyTestDriver driver = new TopologyTestDriver(topology, config(metrics))) {
-            TestInputTopic<byte[], byte[]> in = driver.createInputTopic(TOPICS.imagesRaw(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        try (TopologyTestDriver driver = new TopologyTestDriver(topology, config())) {
+            TestInputTopic<byte[], byte[]> in = rawInput(driver);
             TestOutputTopic<byte[], Integer> out = driver.createOutputTopic(TOPICS.imagesTrain(), Serdes.ByteArray().deserializer(), Serdes.Integer().deserializer());
             in.pipeInput("bad".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3});
             in.pipeInput("good".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 42});
@@ -108,13 +107,18 @@ class StreamErrorHandlersTest {
 
     @Test
     void theConfigIsExactlyOnceWithTheThreeHandlers() {
-        Properties props = config(new IngestMetrics(new SimpleMeterRegistry()));
+        Properties props = config();
         assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         assertThat(props.get(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("gan-ingest");
         assertThat(props.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG)).isEqualTo(ProductionFailureHandler.class.getName());
     }
 
-    private Properties config(IngestMetrics metrics) {
+    /** The raw topic as ingest's clients write it: bytes for key and value. */
+    private static TestInputTopic<byte[], byte[]> rawInput(TopologyTestDriver driver) {
+        return driver.createInputTopic(TOPICS.imagesRaw(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+    }
+
+    private Properties config() {
         IngestConfig config = IngestConfig.parse(List.of("--state-dir", stateDir.toString()), Map.of());
         return NormalizerTopology.streamsConfig(config, metrics, Clock.systemUTC());
     }

@@ -2,6 +2,7 @@ package dev.ganpipe.quality.data;
 
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.image.ModelPixels;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -156,8 +157,8 @@ public final class RealData {
     }
 
     /**
-     * The images at {@code indices} as model input: NCHW floats in [-1, 1] ({@code v / 127.5 - 1}, as
-     * {@link dev.ganpipe.common.image.ModelPixels} maps them for the trainer).
+     * The images at {@code indices} as model input: NCHW floats in [-1, 1], each value as {@link ModelPixels} maps it
+     * for the trainer.
      */
     public float[] modelInput(int[] indices) {
         int values = shape.values();
@@ -169,7 +170,7 @@ public final class RealData {
             int dst = n * values;
             for (int p = 0; p < plane; p++) {
                 for (int c = 0; c < channels; c++) {
-                    out[dst + c * plane + p] = (pixels[src + p * channels + c] & 0xff) / 127.5f - 1f;
+                    out[dst + c * plane + p] = ModelPixels.toModelValue(pixels[src + p * channels + c]);
                 }
             }
         }

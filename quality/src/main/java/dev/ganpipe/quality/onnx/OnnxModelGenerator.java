@@ -3,6 +3,7 @@ package dev.ganpipe.quality.onnx;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.ganpipe.common.Closeables;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.model.onnx.GeneratorForward;
 import dev.ganpipe.common.model.onnx.GeneratorSignature;
@@ -61,7 +62,7 @@ public final class OnnxModelGenerator implements Generator, AutoCloseable {
         try {
             return describe(file, environment, session);
         } catch (RuntimeException e) {
-            closeAfter(session, e);
+            Closeables.closeAfter(session, e);
             throw e;
         }
     }
@@ -79,14 +80,6 @@ public final class OnnxModelGenerator implements Generator, AutoCloseable {
         }
         String description = file.getFileName() + signature.step().map(step -> " (step " + step + ")").orElse("");
         return new OnnxModelGenerator(environment, session, description, shape, noiseDim, signature.conditional());
-    }
-
-    private static void closeAfter(OrtSession session, Exception primary) {
-        try {
-            session.close();
-        } catch (OrtException closing) {
-            primary.addSuppressed(closing);
-        }
     }
 
     @Override

@@ -37,28 +37,32 @@ class LabelAuditTest {
 
     @Test
     void staysQuietWhenTrainingLabelsAgreeAsWellAsHeldOutOnes() {
-        Random random = new Random(2);
-        int[] labels = new int[2000];
-        int[] predicted = new int[2000];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = random.nextInt(10);
-            predicted[i] = random.nextDouble() < 0.95 ? labels[i] : random.nextInt(10);
-        }
+        Labelled images = Labelled.draw(2, 2000, 0.95);
 
-        assertThat(LabelAudit.audit(predicted, data(labels), 0.92)).isEmpty();
+        assertThat(LabelAudit.audit(images.predicted(), data(images.labels()), 0.92)).isEmpty();
     }
 
     @Test
     void reportsNoisyLabelsWithoutAShift() {
-        Random random = new Random(3);
-        int[] labels = new int[2000];
-        int[] predicted = new int[2000];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = random.nextInt(10);
-            predicted[i] = random.nextDouble() < 0.6 ? labels[i] : random.nextInt(10);
-        }
+        Labelled images = Labelled.draw(3, 2000, 0.6);
 
-        assertThat(LabelAudit.audit(predicted, data(labels), 0.92)).hasValueSatisfying(w -> assertThat(w).contains("noisy or misaligned"));
+        assertThat(LabelAudit.audit(images.predicted(), data(images.labels()), 0.92))
+                .hasValueSatisfying(w -> assertThat(w).contains("noisy or misaligned"));
+    }
+
+    /** Random labels, and a classifier's predictions of them that are right with probability {@code accuracy}. */
+    private record Labelled(int[] labels, int[] predicted) {
+
+        static Labelled draw(long seed, int count, double accuracy) {
+            Random random = new Random(seed);
+            int[] labels = new int[count];
+            int[] predicted = new int[count];
+            for (int i = 0; i < count; i++) {
+                labels[i] = random.nextInt(10);
+                predicted[i] = random.nextDouble() < accuracy ? labels[i] : random.nextInt(10);
+            }
+            return new Labelled(labels, predicted);
+        }
     }
 
     private static RealData data(int[] labels) {

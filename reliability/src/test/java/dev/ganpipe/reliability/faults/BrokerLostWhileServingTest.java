@@ -3,6 +3,7 @@ package dev.ganpipe.reliability.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ganpipe.broker.TestBroker;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.generator.GeneratorConfig;
@@ -33,7 +34,7 @@ class BrokerLostWhileServingTest {
     private static final int CLIENTS = 4;
 
     @RegisterExtension
-    static final FaultBroker kafka = new FaultBroker();
+    static final TestBroker kafka = new TestBroker();
 
     @Test
     void generateKeepsServingThroughABrokerOutageAndPicksUpAModelPublishedAfterIt() throws Exception {

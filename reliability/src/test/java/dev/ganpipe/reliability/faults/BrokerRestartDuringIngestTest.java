@@ -3,6 +3,7 @@ package dev.ganpipe.reliability.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ganpipe.broker.TestBroker;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.images.normalize.ImageNormalizer;
@@ -41,7 +42,7 @@ class BrokerRestartDuringIngestTest {
     private static final int IMAGES = 3_000;
 
     @RegisterExtension
-    static final FaultBroker kafka = new FaultBroker();
+    static final TestBroker kafka = new TestBroker();
 
     @TempDir
     Path dir;

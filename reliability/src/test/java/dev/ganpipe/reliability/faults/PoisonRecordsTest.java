@@ -3,6 +3,7 @@ package dev.ganpipe.reliability.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ganpipe.broker.TestBroker;
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.Hashes;
 import dev.ganpipe.common.image.ImageShape;
@@ -47,7 +48,7 @@ class PoisonRecordsTest {
     private static final int MAX_MESSAGE_BYTES = 1_048_588;
 
     @RegisterExtension
-    static final FaultBroker kafka = new FaultBroker();
+    static final TestBroker kafka = new TestBroker();
 
     @TempDir
     Path dir;

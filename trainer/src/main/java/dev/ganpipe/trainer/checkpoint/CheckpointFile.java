@@ -3,6 +3,7 @@ package dev.ganpipe.trainer.checkpoint;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ganpipe.common.image.ModelPixels;
 import dev.ganpipe.trainer.data.ReplayBuffer;
 import dev.ganpipe.trainer.gan.NoiseRandom;
 import dev.ganpipe.trainer.gan.TrainingState;
@@ -310,12 +311,12 @@ public final class CheckpointFile {
             if (bytes) {
                 images.add(raw.clone());
             } else {
-                // Older trainers kept floats v = b / 127.5 - 1 of canonical bytes b; rounding recovers b exactly.
+                // Older trainers kept the model values of canonical bytes (ModelPixels.toModelValue); toLevel recovers them exactly.
                 float[] values = new float[r.imageValues()];
                 ByteBuffer.wrap(raw).asFloatBuffer().get(values);
                 byte[] image = new byte[values.length];
                 for (int v = 0; v < values.length; v++) {
-                    image[v] = (byte) Math.max(0, Math.min(255, Math.round((values[v] + 1f) * 127.5f)));
+                    image[v] = (byte) ModelPixels.toLevel(values[v]);
                 }
                 images.add(image);
             }

@@ -20,9 +20,9 @@ public final class CheckpointMetrics {
 
     /** Registers the meters. */
     public CheckpointMetrics(MeterRegistry registry) {
-        written = Counter.builder(MetricNames.TRAINER_CHECKPOINTS).tag("outcome", "written")
+        written = Counter.builder(MetricNames.TRAINER_CHECKPOINTS).tag(MetricNames.TAG_OUTCOME, "written")
                 .description("Checkpoint writes").register(registry);
-        failed = Counter.builder(MetricNames.TRAINER_CHECKPOINTS).tag("outcome", "failed")
+        failed = Counter.builder(MetricNames.TRAINER_CHECKPOINTS).tag(MetricNames.TAG_OUTCOME, "failed")
                 .description("Checkpoint writes").register(registry);
         writeTime = Timer.builder(MetricNames.TRAINER_CHECKPOINT_WRITE)
                 .description("Time to snapshot, write and sync one checkpoint").publishPercentileHistogram()

@@ -1,6 +1,5 @@
-package dev.ganpipe.reliability.faults;
+package dev.ganpipe.broker;
 
-import dev.ganpipe.broker.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,16 +11,17 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real broker for the fault tests of one class: started before the first test on a free port, in a data directory
- * of its own, and closed, its data deleted, after the last. A test may {@link #stop()} it and {@link #startAgain()}
- * on the same port and data, which is what a broker outage looks like to the services.
+ * A real broker for the tests of one class: started before the first test (and before the class's {@code @BeforeAll}
+ * methods) on a free port, in a data directory of its own, and closed, its data deleted, after the last. A test may
+ * {@link #stop()} it and {@link #startAgain()} on the same port and data, which is what a broker outage looks like to
+ * the services. Shared with other modules' tests through this module's test-jar.
  *
  * <pre>{@code
  * @RegisterExtension
- * static final FaultBroker kafka = new FaultBroker();
+ * static final TestBroker kafka = new TestBroker();
  * }</pre>
  */
-final class FaultBroker implements BeforeAllCallback, AfterAllCallback {
+public final class TestBroker implements BeforeAllCallback, AfterAllCallback {
 
     private Path dataDir;
     private int port;
@@ -29,7 +29,7 @@ final class FaultBroker implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
-        dataDir = Files.createTempDirectory("faults-kafka");
+        dataDir = Files.createTempDirectory("test-kafka");
         kafka = EmbeddedKafka.start(dataDir, 0);
         port = kafka.port();
     }
@@ -45,17 +45,17 @@ final class FaultBroker implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** {@code localhost:<port>}; the same after {@link #startAgain()}. */
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return kafka.bootstrapServers();
     }
 
     /** Stops the broker, as a crash or an outage would; clients see it gone. */
-    void stop() {
+    public void stop() {
         kafka.close();
     }
 
     /** Starts the broker again on the same port and data, after {@link #stop()}. */
-    void startAgain() {
+    public void startAgain() {
         kafka = EmbeddedKafka.start(dataDir, port);
     }
 
