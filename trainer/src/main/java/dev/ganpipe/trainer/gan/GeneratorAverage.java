@@ -25,7 +25,7 @@ import java.util.List;
  * of the steps so far), so the decay is {@code min(decay, 0.5^(1 / (0.05 t)))}, as StyleGAN2-ADA's
  * {@code ema_rampup}. A young average thus forgets its early, poor weights as fast as training moves on; with the
  * default 0.999 (a half-life of 693 updates) the ramp ends after 13,863 updates. It replaced TensorFlow's
- * {@code (1 + t) / (10 + t)} warm-up, whose half-life grows with the square of t at first (77 updates at step 1,000,
+ * {@code (1 + t) / (10 + t)} warm-up, itself a ramp with a half-life of about 7.7% of t (77 updates at step 1,000,
  * 231 at 3,000, against the ramp's 50 and 150); docs/quality.md has what each measured.
  */
 final class GeneratorAverage {
