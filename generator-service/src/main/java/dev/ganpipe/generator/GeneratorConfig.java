@@ -6,6 +6,7 @@ import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.config.KafkaOptions;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
+import dev.ganpipe.generator.batch.ImageAdmission;
 import dev.ganpipe.generator.continuous.ContinuousSettings;
 import dev.ganpipe.generator.http.ApiSettings;
 import dev.ganpipe.generator.onnx.OrtSettings;
@@ -90,6 +91,11 @@ public record GeneratorConfig(
         if (maxWait.isNegative()) {
             throw new ConfigException("Option --max-wait must not be negative, but was " + maxWait + ".");
         }
+        try {
+            ImageAdmission.check(api.maxQueuedImages(), api.maxCount(), maxBatch);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage() + " Raise --max-queued-images, or lower --max-count or --max-batch.", e);
+        }
     }
 
     /** The knobs, in {@code --help} order; the Kafka connection and topic names come last. */
@@ -111,7 +117,11 @@ public record GeneratorConfig(
                 .add("max-version-jump", Long.toString(ModelTrust.DEFAULT_MAX_VERSION_JUMP), "Refuse a model whose version is more than "
                         + "this beyond the newest one accepted (a replay with a made-up version).")
                 .add("max-count", "1024", "Most images one /v1/generate request may ask for.")
-                .add("max-batch", "256", "Most images merged into one ONNX Runtime forward pass.")
+                .add("max-queued-images", Long.toString(ApiSettings.DEFAULT_MAX_QUEUED_IMAGES), "Most images /v1/generate requests may "
+                        + "have asked for and not yet received; a request that does not fit gets 503 with Retry-After at once. A request "
+                        + "larger than --max-batch is admitted only while it leaves --max-batch of room. At least --max-count + --max-batch.")
+                .add("max-batch", "256", "Most images merged into one ONNX Runtime forward pass; large requests are generated in "
+                        + "shares of it that take turns with other requests'.")
                 .add("max-wait", "2ms", "Longest a request waits for others to batch with.")
                 .add("ort-provider", "auto", "ONNX Runtime execution provider: auto (CUDA if it loads, else CPU), cpu or cuda.")
                 .add("ort-threads", "0", "Threads per forward pass (ONNX Runtime intra-op threads); 0 lets ONNX Runtime choose.")
@@ -144,9 +154,9 @@ public record GeneratorConfig(
         }
         ApiSettings api;
         try {
-            api = new ApiSettings(v.integer("max-count"), v.optional("api-key"), v.optional("admin-key"));
+            api = new ApiSettings(v.integer("max-count"), v.optional("api-key"), v.optional("admin-key"), v.longValue("max-queued-images"));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage() + " Fix --max-count.", e);
+            throw new ConfigException(e.getMessage() + " Fix --max-count or --max-queued-images.", e);
         }
         ContinuousSettings continuous;
         try {

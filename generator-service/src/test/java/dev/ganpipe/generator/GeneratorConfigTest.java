@@ -91,13 +91,16 @@ class GeneratorConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--max-count");
         assertThatThrownBy(() -> parse(Map.of(), "--max-batch", "many"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--max-batch");
+        // The largest request must fit with one forward pass of room left, else it would get 503 forever.
+        assertThatThrownBy(() -> parse(Map.of(), "--max-queued-images", "1200"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-queued-images").hasMessageContaining("1024");
     }
 
     @Test
     void helpListsEveryKnob() {
         String help = GeneratorConfig.spec().helpText();
 
-        for (String flag : List.of("--port", "--models-dir", "--models-from-topic", "--model-name", "--max-count", "--max-batch",
+        for (String flag : List.of("--port", "--models-dir", "--models-from-topic", "--model-name", "--max-count", "--max-queued-images", "--max-batch",
                 "--max-wait", "--ort-threads", "--ort-provider", "--admin-key", "--api-key", "--bootstrap-servers", "--topic-models",
                 "--requests-stream", "--requests-app-id", "--continuous-rate", "--continuous-seed", "--continuous-labels")) {
             assertThat(help).contains(flag);

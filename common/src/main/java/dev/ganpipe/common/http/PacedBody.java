@@ -1,6 +1,5 @@
 package dev.ganpipe.common.http;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.AsynchronousCloseException;
@@ -26,7 +25,6 @@ import org.slf4j.LoggerFactory;
 final class PacedBody {
 
     private static final Logger LOG = LoggerFactory.getLogger(PacedBody.class);
-    private static final int CHUNK = 16 * 1024;
     /** How long {@link #abandon()} waits for the interrupted reader; its read ends as soon as the channel is closed. */
     private static final Duration ABANDON_WAIT = Duration.ofSeconds(5);
 
@@ -95,18 +93,16 @@ final class PacedBody {
     }
 
     private void read(int limit, BodyAllowance allowance, CompletableFuture<byte[]> result) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        byte[] chunk = new byte[CHUNK];
+        ChunkedBytes body = new ChunkedBytes();
         try {
-            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
-                if (body.size() + (long) n > limit) {
+            for (int n = body.readFrom(in); n >= 0; n = body.readFrom(in)) {
+                if (body.size() > limit) {
                     throw HttpError.tooLarge("The request body is larger than the limit of " + limit + " bytes.");
                 }
                 allowance.take(n);
-                body.write(chunk, 0, n);
                 received.addAndGet(n);
             }
-            result.complete(body.toByteArray());
+            result.complete(body.toArray());
         } catch (IOException e) {
             result.completeExceptionally(clientGone(e));
         } catch (RuntimeException | Error e) {

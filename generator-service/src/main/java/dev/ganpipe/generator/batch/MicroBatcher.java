@@ -5,8 +5,9 @@ import dev.ganpipe.generator.model.LoadedModel;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -18,24 +19,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Merges concurrent generate calls into one forward pass: one dispatcher thread takes the first waiting call, then
- * gathers more calls for the same model until {@code maxBatch} images or {@code maxWait} have passed, runs them
- * as one batch and hands each caller its slice. Calls on different models (a swap in between) are never merged.
+ * Merges concurrent generate calls into forward passes of at most {@code maxBatch} images, and shares each pass fairly
+ * between the calls waiting: one dispatcher thread keeps every unfinished call, and each pass gives every call of one
+ * model an equal share of its rows (a call that needs less than its share gets all it needs, the rest is shared among
+ * the others). So a large call is generated in chunks that take turns with other calls' chunks, and a small call waits
+ * for about one pass, not for every large call ahead of it. A call's first pass waits up to {@code maxWait} for company
+ * when fewer than {@code maxBatch} rows are waiting. Calls on different models (a swap in between) are never merged.
  *
- * <p>A call's rows of noise are its own, so an image does not depend on its neighbours in the batch as long as the
- * generator computes each row independently, which inference-mode convolutions and batch norm do. A call of
- * {@code maxBatch} images or more runs alone, in chunks of {@code maxBatch}. All forward passes run on the one
- * dispatcher thread (ONNX Runtime parallelises inside a pass), so load queues up instead of oversubscribing the CPU.
+ * <p>A call's rows of noise are its own, so an image does not depend on its neighbours in the batch or on how its call
+ * was split, as long as the generator computes each row independently, which inference-mode convolutions and batch
+ * norm do. All forward passes run on the one dispatcher thread (ONNX Runtime parallelises inside a pass), so load
+ * queues up instead of oversubscribing the CPU; {@link ImageAdmission} bounds how much may queue.
  *
  * <p>Callers must hold a lease on the model until {@link #generate} returns.
  */
 public final class MicroBatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
-
-    // labels is null for an unconditional model.
-    private record Call(LoadedModel model, float[] z, long[] labels, int count, CompletableFuture<float[]> result) {
-    }
+    // Weight of the newest pass in the throughput estimate: a few passes smooth out one slow pass.
+    private static final double RATE_WEIGHT = 0.2;
 
     private final int maxBatch;
     private final long maxWaitNanos;
@@ -43,12 +45,13 @@ public final class MicroBatcher implements AutoCloseable {
     private final BlockingQueue<Call> queue = new LinkedBlockingQueue<>();
     private final Thread dispatcher;
     private volatile boolean running = true;
+    private volatile double imagesPerSecond = Double.NaN;
 
     /**
      * Starts the dispatcher thread.
      *
      * @param maxBatch most images in one forward pass
-     * @param maxWait longest the first call of a batch waits for company
+     * @param maxWait longest the first pass of a call waits for company
      */
     public MicroBatcher(int maxBatch, Duration maxWait, MeterRegistry meters) {
         if (maxBatch < 1) {
@@ -88,7 +91,10 @@ public final class MicroBatcher implements AutoCloseable {
      */
     public float[] generate(LoadedModel model, float[] z, long[] labels, int count) {
         checkLabels(model, labels, count);
-        Call call = new Call(model, z, labels, count, new CompletableFuture<>());
+        if (count == 0) {
+            return new float[0];
+        }
+        Call call = new Call(model, z, labels, count);
         if (!running) {
             throw closedError();
         }
@@ -100,7 +106,7 @@ public final class MicroBatcher implements AutoCloseable {
         try {
             while (true) {
                 try {
-                    return call.result().get();
+                    return call.result.get();
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
@@ -120,6 +126,11 @@ public final class MicroBatcher implements AutoCloseable {
     /** The most images one forward pass takes. */
     public int maxBatch() {
         return maxBatch;
+    }
+
+    /** Images per second of forward-pass time over the last few passes; NaN before the first pass. */
+    public double imagesPerSecond() {
+        return imagesPerSecond;
     }
 
     /** Stops the dispatcher; calls still waiting fail with a "shutting down" error. Safe to call twice. */
@@ -155,62 +166,24 @@ public final class MicroBatcher implements AutoCloseable {
         }
     }
 
-    private void runAlone(Call call) {
-        try {
-            call.result().complete(runChunked(call.model(), call.z(), call.labels(), call.count()));
-        } catch (RuntimeException e) {
-            call.result().completeExceptionally(e);
-        }
-    }
-
-    private float[] runChunked(LoadedModel model, float[] z, long[] labels, int count) {
-        int nz = model.generator().noiseDim();
-        int values = model.generator().valuesPerImage();
-        float[] out = new float[Math.multiplyExact(count, values)];
-        for (int start = 0; start < count; start += maxBatch) {
-            int n = Math.min(maxBatch, count - start);
-            float[] chunk = new float[n * nz];
-            System.arraycopy(z, start * nz, chunk, 0, n * nz);
-            long[] chunkLabels = labels == null ? null : Arrays.copyOfRange(labels, start, start + n);
-            float[] images = model.generator().generate(chunk, chunkLabels, n);
-            batchSize.record(n);
-            System.arraycopy(images, 0, out, start * values, images.length);
-        }
-        return out;
-    }
-
     private void dispatch() {
-        Call carried = null;
-        List<Call> batch = List.of();
+        // Unfinished calls in turn order; touched only by this thread.
+        Deque<Call> active = new ArrayDeque<>();
         try {
             while (running) {
-                Call first = carried != null ? carried : queue.take();
-                carried = null;
-                batch = new ArrayList<>();
-                batch.add(first);
-                int images = first.count();
-                if (images >= maxBatch) {
-                    runAlone(first);
-                    batch = List.of();
-                    continue;
+                if (active.isEmpty()) {
+                    active.add(queue.take());
                 }
-                long deadline = System.nanoTime() + maxWaitNanos;
-                while (images < maxBatch) {
-                    long left = deadline - System.nanoTime();
-                    // Past the deadline we still take what is already queued, without waiting for more.
-                    Call next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
-                    if (next == null) {
-                        break;
-                    }
-                    if (next.model() != first.model() || images + next.count() > maxBatch) {
-                        carried = next;
-                        break;
-                    }
-                    batch.add(next);
-                    images += next.count();
-                }
-                run(batch, images);
-                batch = List.of();
+                queue.drainTo(active);
+                waitForCompany(active);
+                List<Share> pass = FairShares.of(active, maxBatch);
+                run(pass);
+                // Calls that got no rows this pass (another model's, or a short pass) go first next time.
+                Deque<Call> next = new ArrayDeque<>(active.size());
+                active.stream().filter(call -> !call.served && !call.result.isDone()).forEach(next::add);
+                active.stream().filter(call -> call.served && !call.result.isDone()).forEach(next::add);
+                next.forEach(call -> call.served = false);
+                active = next;
             }
         } catch (InterruptedException e) {
             if (running) {
@@ -219,57 +192,87 @@ public final class MicroBatcher implements AutoCloseable {
         } finally {
             // However the loop ended, no caller is left waiting for an answer that will never come.
             running = false;
-            batch.forEach(call -> call.result().completeExceptionally(closedError()));
-            if (carried != null) {
-                carried.result().completeExceptionally(closedError());
-            }
+            active.forEach(call -> call.result.completeExceptionally(closedError()));
             failWaiting();
         }
     }
 
-    private void run(List<Call> batch, int images) {
-        LoadedModel model = batch.getFirst().model();
+    /** A pass with room to spare waits up to {@code maxWait} for more calls, as long as some call has not run yet. */
+    private void waitForCompany(Deque<Call> active) throws InterruptedException {
+        if (maxWaitNanos == 0 || active.stream().allMatch(call -> call.done > 0)) {
+            return;
+        }
+        long deadline = System.nanoTime() + maxWaitNanos;
+        while (waitingRows(active) < maxBatch) {
+            long left = deadline - System.nanoTime();
+            Call next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) {
+                return;
+            }
+            active.add(next);
+            queue.drainTo(active);
+        }
+    }
+
+    private static long waitingRows(Deque<Call> active) {
+        long rows = 0;
+        for (Call call : active) {
+            rows += call.count - call.done;
+        }
+        return rows;
+    }
+
+    private void run(List<Share> pass) {
+        LoadedModel model = pass.getFirst().call().model;
+        int nz = model.generator().noiseDim();
+        int values = model.generator().valuesPerImage();
+        int images = pass.stream().mapToInt(Share::rows).sum();
         try {
             float[] z;
             long[] labels;
-            int nz = model.generator().noiseDim();
-            if (batch.size() == 1) {
-                z = batch.getFirst().z();
-                labels = batch.getFirst().labels();
+            Share only = pass.getFirst();
+            if (pass.size() == 1 && only.rows() == only.call().count) {
+                // One whole call: its own arrays, no copy.
+                z = only.call().z;
+                labels = only.call().labels;
             } else {
                 z = new float[images * nz];
                 labels = model.generator().conditional() ? new long[images] : null;
-                int offset = 0;
                 int row = 0;
-                for (Call call : batch) {
-                    System.arraycopy(call.z(), 0, z, offset, call.count() * nz);
-                    offset += call.count() * nz;
+                for (Share share : pass) {
+                    Call call = share.call();
+                    System.arraycopy(call.z, call.done * nz, z, row * nz, share.rows() * nz);
                     if (labels != null) {
-                        System.arraycopy(call.labels(), 0, labels, row, call.count());
+                        System.arraycopy(call.labels, call.done, labels, row, share.rows());
                     }
-                    row += call.count();
+                    row += share.rows();
                 }
             }
+            long start = System.nanoTime();
             float[] out = model.generator().generate(z, labels, images);
+            recordRate(images, System.nanoTime() - start);
             batchSize.record(images);
-            int values = model.generator().valuesPerImage();
-            int offset = 0;
-            for (Call call : batch) {
-                float[] slice = new float[call.count() * values];
-                System.arraycopy(out, offset, slice, 0, slice.length);
-                offset += slice.length;
-                call.result().complete(slice);
+            int row = 0;
+            for (Share share : pass) {
+                share.call().take(out, row * values, share.rows(), values);
+                row += share.rows();
             }
         } catch (RuntimeException e) {
-            // Each caller gets the failure and answers its request with it; the dispatcher carries on.
-            batch.forEach(call -> call.result().completeExceptionally(e));
+            // Each caller in the pass gets the failure and answers its request with it; the dispatcher carries on.
+            pass.forEach(share -> share.call().result.completeExceptionally(e));
         }
+    }
+
+    private void recordRate(int images, long nanos) {
+        double rate = images / Math.max(1e-9, nanos / 1e9);
+        double previous = imagesPerSecond;
+        imagesPerSecond = Double.isNaN(previous) ? rate : previous + RATE_WEIGHT * (rate - previous);
     }
 
     private void failWaiting() {
         Call call;
         while ((call = queue.poll()) != null) {
-            call.result().completeExceptionally(closedError());
+            call.result.completeExceptionally(closedError());
         }
     }
 

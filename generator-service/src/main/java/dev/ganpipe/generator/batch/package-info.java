@@ -1,5 +1,7 @@
 /**
- * Micro-batching: concurrent generate calls on the same model are merged into one ONNX Runtime run, trading at most
- * {@code --max-wait} of latency for the throughput of large batches.
+ * Micro-batching and admission: concurrent generate calls on the same model are merged into ONNX Runtime runs,
+ * trading at most {@code --max-wait} of latency for the throughput of large batches; each run is shared fairly
+ * between the calls waiting, so large calls are generated in turns with small ones; and {@code ImageAdmission}
+ * bounds the images HTTP requests may have queued.
  */
 package dev.ganpipe.generator.batch;

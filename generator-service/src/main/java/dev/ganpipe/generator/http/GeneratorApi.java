@@ -6,6 +6,8 @@ import dev.ganpipe.common.http.Request;
 import dev.ganpipe.common.http.Response;
 import dev.ganpipe.common.http.Routes;
 import dev.ganpipe.common.image.CanonicalImage;
+import dev.ganpipe.generator.batch.ImageAdmission;
+import dev.ganpipe.generator.batch.MicroBatcher;
 import dev.ganpipe.generator.images.Generation;
 import dev.ganpipe.generator.images.LabelException;
 import dev.ganpipe.generator.model.LoadedModel;
@@ -44,12 +46,14 @@ public final class GeneratorApi {
     private final Generation generation;
     private final ModelRegistry registry;
     private final ApiSettings settings;
+    private final ImageAdmission admission;
     private final byte[] galleryPage;
 
-    private GeneratorApi(Generation generation, ApiSettings settings) {
+    private GeneratorApi(Generation generation, ApiSettings settings, ImageAdmission admission) {
         this.generation = generation;
         this.registry = generation.registry();
         this.settings = settings;
+        this.admission = admission;
         this.galleryPage = resource(GALLERY_PAGE);
     }
 
@@ -61,7 +65,10 @@ public final class GeneratorApi {
      * @param ready what {@code /readyz} reports: a model is live and whatever else the service needs is running
      */
     public static Routes routes(Generation generation, ApiSettings settings, PrometheusMeterRegistry meters, BooleanSupplier ready) {
-        GeneratorApi api = new GeneratorApi(generation, settings);
+        MicroBatcher batcher = generation.batcher();
+        ImageAdmission admission = new ImageAdmission(settings.maxQueuedImages(), settings.maxCount(), batcher.maxBatch(),
+                batcher::imagesPerSecond, meters);
+        GeneratorApi api = new GeneratorApi(generation, settings, admission);
         return new Routes()
                 .get("/v1/generate", api::generate)
                 .get("/v1/models", api::models)
@@ -79,6 +86,11 @@ public final class GeneratorApi {
         long seed = query.seed();
         OptionalLong label = query.label();
         OptionalInt columns = query.columns();
+        Optional<ImageAdmission.Ticket> admitted = admission.tryAdmit(count);
+        if (admitted.isEmpty()) {
+            return busy(count);
+        }
+        ImageAdmission.Ticket ticket = admitted.get();
         try (ModelLease lease = generation.acquire().orElseThrow(() -> HttpError.notReady(
                 "No generator model is live yet; the service loads one as soon as the trainer publishes it. Retry shortly."))) {
             LoadedModel model = lease.model();
@@ -89,6 +101,8 @@ public final class GeneratorApi {
                 throw HttpError.badRequest(e.getMessage());
             }
             List<CanonicalImage> generated = generation.images(model, seed, count, labels);
+            // The images are out of the queue; encoding them is this request's own work.
+            ticket.close();
             byte[] body = format == ResponseFormat.GRID && columns.isPresent()
                     ? ResponseFormat.grid(generated, columns.getAsInt())
                     : format.encode(generated);
@@ -103,7 +117,18 @@ public final class GeneratorApi {
                         + "-seed" + seed + "." + format.extension() + "\"");
             }
             return response;
+        } finally {
+            ticket.close();
         }
+    }
+
+    /** 503 at once, rather than a wait behind more work than the service should hold. */
+    private Response busy(int count) {
+        long retryAfter = admission.retryAfterSeconds();
+        return Response.error(503, "busy", "The generator has " + admission.queued() + " images queued (at most "
+                + admission.maxQueuedImages() + ", less one forward pass for requests larger than one), so this request for " + count
+                + " images was not queued; retry in " + retryAfter + " s, or ask for fewer images.")
+                .withHeader("Retry-After", Long.toString(retryAfter));
     }
 
     private Response models(Request request) {

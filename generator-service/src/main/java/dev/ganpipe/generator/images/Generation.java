@@ -47,6 +47,11 @@ public final class Generation {
         return registry.acquire();
     }
 
+    /** The batcher that runs the forward passes (its pass size and pace inform admission). */
+    public MicroBatcher batcher() {
+        return batcher;
+    }
+
     /** The model registry. */
     public ModelRegistry registry() {
         return registry;

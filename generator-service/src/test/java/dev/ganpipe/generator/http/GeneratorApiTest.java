@@ -253,7 +253,8 @@ class GeneratorApiTest {
 
     @Test
     void activationNeedsTheAdminKeyWhenOneIsSetAndGenerateTheApiKey() {
-        api = new ApiHarness(ort, new ApiSettings(1024, Optional.of("reader"), Optional.of("s3cret")), 256, java.time.Duration.ofMillis(2));
+        api = new ApiHarness(ort, new ApiSettings(1024, Optional.of("reader"), Optional.of("s3cret"), ApiSettings.DEFAULT_MAX_QUEUED_IMAGES), 256,
+                java.time.Duration.ofMillis(2));
         api.publish(first, 1);
 
         assertThat(api.post("/v1/models/1/activate", null).statusCode()).isEqualTo(401);

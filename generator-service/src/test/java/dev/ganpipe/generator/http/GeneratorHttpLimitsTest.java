@@ -49,7 +49,8 @@ class GeneratorHttpLimitsTest {
 
     @Test
     void withOnlyAnApiKeyActivationNeedsThatKeyInsteadOfBeingOpen() throws IOException {
-        api = new ApiHarness(ort, new ApiSettings(MAX_COUNT, Optional.of("reader"), Optional.empty()), 16, Duration.ofMillis(2));
+        api = new ApiHarness(ort, new ApiSettings(MAX_COUNT, Optional.of("reader"), Optional.empty(), ApiSettings.DEFAULT_MAX_QUEUED_IMAGES), 16,
+                Duration.ofMillis(2));
         HttpResponse<byte[]> anonymous = api.post("/v1/models/1/activate", null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(json(anonymous).get("message").asText()).contains("--api-key");
