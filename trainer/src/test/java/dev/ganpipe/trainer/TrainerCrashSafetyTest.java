@@ -88,7 +88,7 @@ class TrainerCrashSafetyTest {
         List<ChildTrainer.LoggedStep> run1;
         Map<Integer, Set<Long>> trained1;
         try (ChildTrainer first = ChildTrainer.start(work.resolve("run1.log"), args, env)) {
-            await("run 1 checkpointed three times and trained past it").atMost(Duration.ofMinutes(2))
+            await("run 1 checkpointed three times and trained past it").atMost(Duration.ofMinutes(4))
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         JsonNode s = first.status();
@@ -117,7 +117,7 @@ class TrainerCrashSafetyTest {
         List<ChildTrainer.LoggedStep> run2;
         JsonNode status;
         try (ChildTrainer second = ChildTrainer.start(work.resolve("run2.log"), args, env)) {
-            await("run 2 trained every image").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+            await("run 2 trained every image").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
                     .until(() -> covered(trained1, second.trainedOffsets(), keysByOffset));
             // Its HTTP status can lag behind its log on a loaded machine (port not yet logged, or a slow answer).
             try {

@@ -6,21 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.common.Json;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,9 +84,9 @@ class HttpServiceLimitsTest {
 
     @Test
     void aDeclaredBodyOverTheLimitGets413BeforeTheHandlerRunsOrAByteIsSent() throws Exception {
-        try (Socket socket = connect()) {
-            send(socket, "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000000\r\n\r\n");
-            String answer = readAnswer(socket);
+        try (Socket socket = RawHttp.connect(server.port())) {
+            RawHttp.send(socket, "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000000\r\n\r\n");
+            String answer = RawHttp.readAnswer(socket);
             assertThat(answer).startsWith("HTTP/1.1 413 ");
             JsonNode body = Json.mapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
             assertThat(body.get("error").asText()).isEqualTo("too_large");
@@ -116,10 +109,10 @@ class HttpServiceLimitsTest {
     void aBodyStalledUntilTheServerClosesTheConnectionIsCountedAsA408NotA500() throws Exception {
         // LIMITS keeps the default body pace (10 s of grace), so here the JDK server's 2 s request limit closes the
         // connection under the blocked read: before, that surfaced as an AsynchronousCloseException, an ERROR and a 500.
-        try (Socket socket = connect()) {
-            send(socket, "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n0123456789abcdef");
+        try (Socket socket = RawHttp.connect(server.port())) {
+            RawHttp.send(socket, "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n0123456789abcdef");
             socket.setSoTimeout(30_000);
-            assertThat(readOrEnd(socket.getInputStream())).as("the connection is closed, the answer has nowhere to go").isEqualTo(-1);
+            assertThat(RawHttp.readOrEnd(socket.getInputStream())).as("the connection is closed, the answer has nowhere to go").isEqualTo(-1);
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> count("/echo", 408) == 1);
         assertThat(count("/echo", 500)).isZero();
@@ -131,26 +124,26 @@ class HttpServiceLimitsTest {
         for (int i = 0; i < LIMITS.maxHeaders() + 1; i++) {
             head.append("X-Filler-").append(i).append(": x\r\n");
         }
-        try (Socket socket = connect()) {
-            send(socket, head.append("\r\n").toString());
-            assertThat(readAnswer(socket)).isEmpty();
+        try (Socket socket = RawHttp.connect(server.port())) {
+            RawHttp.send(socket, head.append("\r\n").toString());
+            assertThat(RawHttp.readAnswer(socket)).isEmpty();
         }
         assertThat(handled).hasValue(0);
     }
 
     @Test
     void anOversizedHeaderClosesTheConnectionWithoutReachingTheHandler() throws Exception {
-        try (Socket socket = connect()) {
-            send(socket, "GET /echo HTTP/1.1\r\nHost: test\r\nCookie: " + "a".repeat(LIMITS.maxHeaderBytes() + 1) + "\r\n\r\n");
-            assertThat(readAnswer(socket)).isEmpty();
+        try (Socket socket = RawHttp.connect(server.port())) {
+            RawHttp.send(socket, "GET /echo HTTP/1.1\r\nHost: test\r\nCookie: " + "a".repeat(LIMITS.maxHeaderBytes() + 1) + "\r\n\r\n");
+            assertThat(RawHttp.readAnswer(socket)).isEmpty();
         }
         assertThat(handled).hasValue(0);
     }
 
     @Test
     void aSlowLorisClientIsDisconnectedThoughItKeepsSending() throws Exception {
-        try (Socket socket = connect()) {
-            send(socket, "GET /echo HTTP/1.1\r\nHost: test\r\nX-Slow: ");
+        try (Socket socket = RawHttp.connect(server.port())) {
+            RawHttp.send(socket, "GET /echo HTTP/1.1\r\nHost: test\r\nX-Slow: ");
             Thread dribbler = Thread.ofVirtual().start(() -> {
                 // One header byte every 100 ms, never finishing the head: each byte alone would reset a naive idle timer.
                 try {
@@ -167,7 +160,7 @@ class HttpServiceLimitsTest {
                 }
             });
             socket.setSoTimeout(30_000);
-            int first = readOrEnd(socket.getInputStream());
+            int first = RawHttp.readOrEnd(socket.getInputStream());
             dribbler.interrupt();
             dribbler.join();
             assertThat(first).as("the server answers a slow client by closing, never with a response").isEqualTo(-1);
@@ -177,9 +170,9 @@ class HttpServiceLimitsTest {
 
     @Test
     void aConnectionThatNeverSendsARequestIsClosed() throws Exception {
-        try (Socket socket = connect()) {
+        try (Socket socket = RawHttp.connect(server.port())) {
             socket.setSoTimeout(30_000);
-            assertThat(readOrEnd(socket.getInputStream())).as("the server closes a connection that stays silent").isEqualTo(-1);
+            assertThat(RawHttp.readOrEnd(socket.getInputStream())).as("the server closes a connection that stays silent").isEqualTo(-1);
         }
     }
 
@@ -216,8 +209,8 @@ class HttpServiceLimitsTest {
     @Test
     void headOnAGetRouteAnswersAsGetWouldWithoutTheBody() throws Exception {
         // Raw socket: the JDK client would hide a body sent after a HEAD answer, and that is what this checks.
-        try (Socket socket = connect()) {
-            send(socket, "HEAD /echo HTTP/1.1\r\nHost: test\r\n\r\nGET /echo HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+        try (Socket socket = RawHttp.connect(server.port())) {
+            RawHttp.send(socket, "HEAD /echo HTTP/1.1\r\nHost: test\r\n\r\nGET /echo HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
             socket.setSoTimeout(30_000);
             String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             assertThat(answers).startsWith("HTTP/1.1 200 ");
@@ -241,65 +234,5 @@ class HttpServiceLimitsTest {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
-    }
-
-    private Socket connect() throws IOException {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
-        return socket;
-    }
-
-    private static void send(Socket socket, String text) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-    }
-
-    /** Everything the server sends until it closes the connection (bounded by the socket timeout), as text. */
-    private static String readAnswer(Socket socket) throws IOException {
-        socket.setSoTimeout(30_000);
-        ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[4096];
-        try {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                answer.write(buffer, 0, n);
-                if (complete(answer.toString(StandardCharsets.ISO_8859_1))) {
-                    break;
-                }
-            }
-        } catch (SocketException e) {
-            // A reset is how the server closes on a client that still has bytes in flight; the answer so far stands.
-            return answer.toString(StandardCharsets.ISO_8859_1);
-        }
-        return answer.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    /** Whether a response has all the body its Content-Length declares. */
-    private static boolean complete(String answer) {
-        int end = answer.indexOf("\r\n\r\n");
-        if (end < 0) {
-            return false;
-        }
-        Map<String, String> headers = new java.util.HashMap<>();
-        for (String line : answer.substring(0, end).split("\r\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                headers.put(line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT), line.substring(colon + 1).trim());
-            }
-        }
-        String length = headers.get("content-length");
-        return length != null && answer.length() - end - 4 >= Integer.parseInt(length);
-    }
-
-    /** The next byte, or -1 when the server closed or reset the connection. */
-    private static int readOrEnd(InputStream in) throws SocketTimeoutException, IOException {
-        try {
-            return in.read();
-        } catch (SocketTimeoutException e) {
-            throw e;
-        } catch (SocketException e) {
-            return -1;
-        }
     }
 }

@@ -7,24 +7,19 @@ import dev.ganpipe.common.Json;
 import dev.ganpipe.common.http.BodyPace;
 import dev.ganpipe.common.http.HttpLimits;
 import dev.ganpipe.common.http.HttpService;
+import dev.ganpipe.common.http.RawHttp;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.images.TestImages;
 import dev.ganpipe.images.normalize.ClassList;
 import dev.ganpipe.ingest.RecordingSink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,9 +61,9 @@ class SlowUploadBodiesTest {
         List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < SLOW_CLIENTS; i++) {
-                Socket socket = connect();
+                Socket socket = RawHttp.connect(server.port());
                 slow.add(socket);
-                send(socket, "POST /v1/images HTTP/1.1\r\nHost: test\r\nContent-Type: image/png\r\nTransfer-Encoding: chunked\r\n\r\n"
+                RawHttp.send(socket, "POST /v1/images HTTP/1.1\r\nHost: test\r\nContent-Type: image/png\r\nTransfer-Encoding: chunked\r\n\r\n"
                         + "10\r\n" + "\u0089PNG\r\n\u001a\n01234567" + "\r\n");
             }
             // Ten times as many stalled bodies as upload slots: real uploads still get through, again and again.
@@ -77,7 +72,7 @@ class SlowUploadBodiesTest {
             assertThat(sink.sent()).hasSizeGreaterThanOrEqualTo(5);
 
             for (Socket socket : slow) {
-                String answer = readUntilClosed(socket);
+                String answer = RawHttp.readUntilClosed(socket);
                 assertThat(answer).as("a stalled body is answered, then its connection closed").startsWith("HTTP/1.1 408 ");
                 assertThat(answer.toLowerCase(java.util.Locale.ROOT)).contains("connection: close");
                 String message = Json.mapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4)).get("message").asText();
@@ -96,8 +91,8 @@ class SlowUploadBodiesTest {
 
     @Test
     void aClientThatGoesAwayMidBodyIsAClientErrorNotA500() throws Exception {
-        try (Socket socket = connect()) {
-            send(socket, "POST /v1/images HTTP/1.1\r\nHost: test\r\nContent-Type: image/png\r\nContent-Length: 1000\r\n\r\n"
+        try (Socket socket = RawHttp.connect(server.port())) {
+            RawHttp.send(socket, "POST /v1/images HTTP/1.1\r\nHost: test\r\nContent-Type: image/png\r\nContent-Length: 1000\r\n\r\n"
                     + "\u0089PNG\r\n\u001a\n01234567");
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> uploads(400) == 1);
@@ -115,34 +110,5 @@ class SlowUploadBodiesTest {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/images"))
                 .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.goodPng())).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private Socket connect() throws IOException {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
-        return socket;
-    }
-
-    private static void send(Socket socket, String text) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-    }
-
-    /** Everything the server sends until it closes the connection; a timeout here means it never did. */
-    private static String readUntilClosed(Socket socket) throws IOException {
-        socket.setSoTimeout(30_000);
-        ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[4096];
-        try {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                answer.write(buffer, 0, n);
-            }
-        } catch (SocketException e) {
-            // A reset after the answer is still a closed connection; the answer so far stands.
-            return answer.toString(StandardCharsets.ISO_8859_1);
-        }
-        return answer.toString(StandardCharsets.ISO_8859_1);
     }
 }
