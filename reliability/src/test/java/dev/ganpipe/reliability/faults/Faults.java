@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -126,8 +128,11 @@ final class Faults {
 
     /** A byte-array producer, idempotent like the services'. */
     static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
-        return new KafkaProducer<>(KafkaSettings.of(bootstrapServers).producer("faults-producer"), new ByteArraySerializer(),
-                new ByteArraySerializer());
+        Properties config = KafkaSettings.of(bootstrapServers).producer("faults-producer");
+        // Uncompressed: the faults send random bytes just under a topic's limit, and LZ4's framing of incompressible
+        // bytes (4 bytes per 64 KiB block, 644 for a 10 MiB record) would push them over it.
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Sends and waits for the acknowledgement. */

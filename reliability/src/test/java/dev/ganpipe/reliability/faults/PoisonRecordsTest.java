@@ -10,6 +10,7 @@ import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.image.Png;
 import dev.ganpipe.common.kafka.GanHeaders;
 import dev.ganpipe.common.kafka.TopicCatalog;
+import dev.ganpipe.common.kafka.TopicSetup;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.common.metrics.MetricNames;
 import dev.ganpipe.common.model.ModelManifest;
@@ -44,8 +45,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PoisonRecordsTest {
 
-    /** The broker's default {@code max.message.bytes}, which the pipeline's data topics keep. */
+    /** The broker's default {@code max.message.bytes}, which the requests topic keeps. */
     private static final int MAX_MESSAGE_BYTES = 1_048_588;
+    /** The image topics' {@code max.message.bytes}: room for an image of ingest's default --max-bytes and its headers. */
+    private static final int IMAGE_TOPIC_MAX_BYTES = TopicSetup.maxRecordBytes(TopicSetup.DEFAULT_MAX_IMAGE_BYTES);
 
     @RegisterExtension
     static final TestBroker kafka = new TestBroker();
@@ -77,7 +80,7 @@ class PoisonRecordsTest {
             Faults.send(producer, twoLabels);
             // Near the topic's limit: the raw record fits, its dead letter (the same bytes plus error headers) may not.
             Faults.send(producer, new ProducerRecord<>(raw, key("huge-900k"), bytes(random, 900_000)));
-            Faults.send(producer, new ProducerRecord<>(raw, key("huge-at-limit"), bytes(random, MAX_MESSAGE_BYTES - 400)));
+            Faults.send(producer, new ProducerRecord<>(raw, key("huge-at-limit"), bytes(random, IMAGE_TOPIC_MAX_BYTES - 400)));
             // Good records after the poison: no key and no headers at all is fine.
             List<byte[]> good = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -112,7 +115,8 @@ class PoisonRecordsTest {
             assertThat(reasons.get("huge-900k")).startsWith("undecodable ");
             assertThat(sizes).as("dead letters keep the original bytes when they fit").containsEntry("huge-900k", 900_000)
                     .containsEntry("garbage", 4096);
-            assertThat(reasons.get("huge-at-limit")).startsWith("undecodable ").contains("bytes are left out of this dead letter");
+            // The image topics leave room for headers above --max-bytes, so a record at their limit is also too large an image.
+            assertThat(reasons.get("huge-at-limit")).startsWith("too_large ").contains("bytes are left out of this dead letter");
             assertThat(sizes).as("one that would not fit goes without them").containsEntry("huge-at-limit", -1);
             assertThat(ingest.ready()).as("the normaliser still runs").isTrue();
         }
