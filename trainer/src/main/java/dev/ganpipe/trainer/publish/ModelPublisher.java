@@ -12,6 +12,7 @@ import dev.ganpipe.common.model.ModelSignature;
 import java.security.PrivateKey;
 import java.util.Optional;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
@@ -86,7 +87,8 @@ public final class ModelPublisher implements ModelSink, AutoCloseable {
                     + "--allow-unsigned-models, and cannot tell them from a model anyone with write access to {} published.", topic.name());
         }
         this.published = Counter.builder(MetricNames.TRAINER_EXPORTS).description("Generators exported and published").register(registry);
-        registry.gauge(MetricNames.TRAINER_LAST_EXPORT, lastExportEpochSeconds, AtomicLong::doubleValue);
+        Gauge.builder(MetricNames.TRAINER_LAST_EXPORT, lastExportEpochSeconds, AtomicLong::doubleValue)
+                .description("When the last generator was exported and published (Unix time; 0 before the first)").register(registry);
     }
 
     @Override
