@@ -104,15 +104,14 @@ public final class OpenApiContract {
             return;
         }
         String status = Integer.toString(response.statusCode());
-        JsonNode answer = operation.path("responses").has(status) ? operation.path("responses").path(status)
-                : operation.path("responses").path("default");
-        String pointer = "/paths/" + escape(parts[1]) + "/" + parts[0].toLowerCase(Locale.ROOT) + "/responses/"
-                + (operation.path("responses").has(status) ? status : "default");
+        String documented = operation.path("responses").has(status) ? status : "default";
+        // Where the response object really is: a $ref to components/responses is followed, so schemas resolve there.
+        String pointer = follow("/paths/" + escape(parts[1]) + "/" + parts[0].toLowerCase(Locale.ROOT) + "/responses/" + documented);
+        JsonNode answer = document.at(pointer);
         if (answer.isMissingNode()) {
             problems.add(where + ": the status is not documented, and the operation has no default response");
             return;
         }
-        answer = resolve(answer);
         for (Map.Entry<String, JsonNode> header : answer.path("headers").properties()) {
             if (resolve(header.getValue()).path("required").asBoolean() && response.headers().firstValue(header.getKey()).isEmpty()) {
                 problems.add(where + ": the required header " + header.getKey() + " is missing");
@@ -145,11 +144,16 @@ public final class OpenApiContract {
         }
     }
 
-    /** A response or header object, following a {@code $ref} into {@code components}. */
+    /** A header object, following a {@code $ref} into {@code components}. */
     private JsonNode resolve(JsonNode node) {
-        JsonNode current = node;
-        for (int hops = 0; current.has("$ref") && hops < 8; hops++) {
-            current = document.at(current.path("$ref").asText().substring(1));
+        return node.has("$ref") ? document.at(follow(node.path("$ref").asText().substring(1))) : node;
+    }
+
+    /** The JSON pointer {@code pointer} ends at, once every local {@code $ref} on the way is followed. */
+    private String follow(String pointer) {
+        String current = pointer;
+        for (int hops = 0; document.at(current).has("$ref") && hops < 8; hops++) {
+            current = document.at(current).path("$ref").asText().substring(1);
         }
         return current;
     }
