@@ -48,8 +48,8 @@ class AlertRulesTest {
             if (rule.path("annotations").path("summary").asText().isBlank()) {
                 problems.add(name + " has no summary annotation");
             }
-            if (rule.path("annotations").path("runbook").asText().isBlank()) {
-                problems.add(name + " has no runbook annotation");
+            if (rule.path("annotations").path("runbook_url").asText().isBlank()) {
+                problems.add(name + " has no runbook_url annotation");
             }
             if (!Set.of("critical", "warning").contains(rule.path("labels").path("severity").asText())) {
                 problems.add(name + " has no severity label of critical or warning");
@@ -66,10 +66,10 @@ class AlertRulesTest {
         Set<String> anchors = headingAnchors(Repo.text(RUNBOOK_DOC));
         List<String> problems = new ArrayList<>();
         alerts().forEach((name, rule) -> {
-            String runbook = rule.path("annotations").path("runbook").asText();
+            String runbook = rule.path("annotations").path("runbook_url").asText();
             String expected = RUNBOOK_DOC + "#" + kebab(name);
             if (!runbook.equals(expected)) {
-                problems.add(name + "'s runbook is " + runbook + ", expected " + expected);
+                problems.add(name + "'s runbook_url is " + runbook + ", expected " + expected);
             }
             if (!anchors.contains(kebab(name))) {
                 problems.add(RUNBOOK_DOC + " has no heading whose anchor is #" + kebab(name));

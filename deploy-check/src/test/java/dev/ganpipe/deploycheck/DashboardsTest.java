@@ -10,13 +10,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The Grafana dashboards: they parse, read the provisioned datasource, and query only metrics that exist. */
+/**
+ * The Grafana dashboards: they parse, read the datasource the importer picks, filter by job and instance, and query
+ * only metrics that exist.
+ */
 class DashboardsTest {
 
     private static final Path FOLDER = Repo.root().resolve("monitoring/grafana/dashboards");
+    /** The datasource template variable: whoever imports a dashboard picks their own Prometheus. */
+    private static final String DATASOURCE = "${datasource}";
+    /** A selector of one of the pipeline's metrics, with its matchers. */
+    private static final Pattern SELECTOR = Pattern.compile("\\b(gan_\\w+|up)\\b(\\{[^}]*})?");
 
     private static List<Path> dashboards() throws IOException {
         try (Stream<Path> files = Files.list(FOLDER)) {
@@ -58,7 +67,7 @@ class DashboardsTest {
     }
 
     @Test
-    void everyPanelAndTargetQueriesTheProvisionedPrometheusDatasource() throws IOException {
+    void everyPanelAndTargetQueriesTheDatasourceChosenInTheDatasourceVariable() throws IOException {
         List<String> problems = new ArrayList<>();
         for (Path file : dashboards()) {
             for (JsonNode panel : panels(Repo.json(file))) {
@@ -66,18 +75,51 @@ class DashboardsTest {
                     continue;
                 }
                 String where = file.getFileName() + " / " + panel.path("title").asText();
-                if (!panel.path("datasource").path("uid").asText().equals("prometheus")) {
-                    problems.add(where + ": the panel's datasource uid is not 'prometheus'");
+                if (!panel.path("datasource").path("uid").asText().equals(DATASOURCE)) {
+                    problems.add(where + ": the panel's datasource uid is not " + DATASOURCE + ", so it cannot be imported into another Grafana");
                 }
                 if (panel.path("targets").isEmpty()) {
                     problems.add(where + ": the panel has no query");
                 }
                 for (JsonNode target : panel.path("targets")) {
-                    if (!target.path("datasource").path("uid").asText().equals("prometheus")) {
-                        problems.add(where + " [" + target.path("refId").asText() + "]: the target's datasource uid is not 'prometheus'");
+                    if (!target.path("datasource").path("uid").asText().equals(DATASOURCE)) {
+                        problems.add(where + " [" + target.path("refId").asText() + "]: the target's datasource uid is not " + DATASOURCE);
                     }
                     if (target.path("expr").asText().isBlank()) {
                         problems.add(where + " [" + target.path("refId").asText() + "]: the target has no expr");
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void everyDashboardHasDatasourceJobAndInstanceVariablesAndEverySelectorUsesThem() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path file : dashboards()) {
+            JsonNode dashboard = Repo.json(file);
+            Set<String> variables = new TreeSet<>();
+            for (JsonNode variable : dashboard.path("templating").path("list")) {
+                variables.add(variable.path("name").asText());
+                if (variable.path("type").asText().equals("query")
+                        && !variable.path("datasource").path("uid").asText().equals(DATASOURCE)) {
+                    problems.add(file.getFileName() + ": variable " + variable.path("name").asText() + " does not query " + DATASOURCE);
+                }
+            }
+            if (!variables.contains("datasource") || !variables.contains("instance")
+                    || variables.stream().noneMatch(v -> v.equals("job") || v.endsWith("_job"))) {
+                problems.add(file.getFileName() + " has the variables " + variables + "; it needs datasource, instance and a job variable");
+            }
+            for (JsonNode panel : panels(dashboard)) {
+                for (JsonNode target : panel.path("targets")) {
+                    Matcher m = SELECTOR.matcher(target.path("expr").asText());
+                    while (m.find()) {
+                        String matchers = m.group(2) == null ? "" : m.group(2);
+                        if (!matchers.matches(".*job=~\"\\$\\w*job\".*") || !matchers.contains("instance=~\"$instance\"")) {
+                            problems.add(file.getFileName() + " / " + panel.path("title").asText() + ": " + m.group()
+                                    + " does not filter on the job and instance variables, so replicas and environments mix");
+                        }
                     }
                 }
             }

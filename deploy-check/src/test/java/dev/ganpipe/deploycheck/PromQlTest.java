@@ -39,7 +39,7 @@ class PromQlTest {
     void knowsTheNamesMicrometerRendersForEachMeterType() {
         assertThat(KnownMetrics.pipeline()).contains(
                 "gan_ingest_images_total", "gan_ingest_bytes_total", "gan_ingest_normalize_seconds_bucket",
-                "gan_trainer_steps_total", "gan_trainer_loss", "gan_trainer_d_output",
+                "gan_trainer_steps_total", "gan_trainer_loss", "gan_trainer_discriminator_output",
                 "gan_trainer_step_seconds_bucket", "gan_trainer_data_wait_seconds_bucket",
                 "gan_trainer_last_export_timestamp_seconds", "gan_trainer_replay_buffer_images",
                 "gan_trainer_quality", "gan_trainer_quality_gate_refusals_total", "gan_trainer_lag_images",

@@ -19,7 +19,6 @@ import dev.ganpipe.generator.stream.RequestStream;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,8 +95,7 @@ public final class GeneratorService implements Service {
                 LOG.info("The request stream is off (--requests-stream false): synthetic.requests is not answered.");
             }
             if (config.continuous().enabled()) {
-                // A unique client id: several services in one JVM (the demo, tests) must not collide on JMX names.
-                KafkaImageSink sink = KafkaImageSink.create(config.kafka(), "gan-generator-continuous-" + UUID.randomUUID().toString().substring(0, 8),
+                KafkaImageSink sink = KafkaImageSink.create(config.kafka(), config.kafka().clientId("gan-generator-continuous"),
                         config.topics().synthetic(), meters);
                 ContinuousPublisher publisher;
                 try {

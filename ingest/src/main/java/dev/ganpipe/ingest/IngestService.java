@@ -98,7 +98,7 @@ public final class IngestService implements Service {
             streamsMetrics.bindTo(registry);
             resources.push(streamsMetrics);
 
-            KafkaRawSink sink = KafkaRawSink.create(config.kafka(), config.applicationId() + "-uploads", config.topics().raw(),
+            KafkaRawSink sink = KafkaRawSink.create(config.kafka(), config.kafka().clientId(config.applicationId() + "-uploads"), config.topics().raw(),
                     NormalizerTopology.EVENT_SOURCE, clock, TopicSetup.maxRecordBytes(config.normalizer().maxBytes()));
             resources.push(sink);
             KafkaClientMetrics producerMetrics = new KafkaClientMetrics(sink.producer());
@@ -155,7 +155,7 @@ public final class IngestService implements Service {
             throws InterruptedException {
         boolean logged = false;
         while (true) {
-            try (Admin admin = Admin.create(config.kafka().admin(config.applicationId() + "-admin"))) {
+            try (Admin admin = Admin.create(config.kafka().admin(config.kafka().clientId(config.applicationId() + "-admin")))) {
                 if (config.createTopics()) {
                     TopicSetup.ensure(admin, config.topics(), config.topicPartitions(), config.topicReplication(), config.normalizer().maxBytes());
                 }

@@ -33,6 +33,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -124,24 +126,49 @@ class MonitoringEndToEndTest {
         Map<String, String> result = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(REPO.resolve("monitoring/grafana/dashboards"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                collectPanels(JSON.readTree(file.toFile()).path("panels"), file.getFileName().toString(), result);
+                JsonNode dashboard = JSON.readTree(file.toFile());
+                collectPanels(dashboard.path("panels"), file.getFileName().toString(), defaults(dashboard), result);
             }
         }
         return result;
     }
 
-    private static void collectPanels(JsonNode panels, String dashboard, Map<String, String> into) {
+    /**
+     * What Grafana puts in for each template variable when the dashboard opens: the "All" value of a multi-value
+     * variable, else its current value (the compose stack's job names, which this test's Prometheus uses too).
+     */
+    private static Map<String, String> defaults(JsonNode dashboard) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (JsonNode variable : dashboard.path("templating").path("list")) {
+            values.put(variable.path("name").asText(), variable.path("includeAll").asBoolean()
+                    ? variable.path("allValue").asText() : variable.path("current").path("value").asText());
+        }
+        return values;
+    }
+
+    private static void collectPanels(JsonNode panels, String dashboard, Map<String, String> variables, Map<String, String> into) {
         for (JsonNode panel : panels) {
-            collectPanels(panel.path("panels"), dashboard, into); // rows hold panels
+            collectPanels(panel.path("panels"), dashboard, variables, into); // rows hold panels
             int i = 0;
             for (JsonNode target : panel.path("targets")) {
                 String expr = target.path("expr").asText();
                 if (!expr.isBlank()) {
-                    into.put(dashboard + " / " + panel.path("title").asText() + " #" + i++,
-                            expr.replace("$__rate_interval", "30s").replace("$__interval", "5s").replace("$__range", "5m"));
+                    String withWindows = expr.replace("$__rate_interval", "30s").replace("$__interval", "5s").replace("$__range", "5m");
+                    into.put(dashboard + " / " + panel.path("title").asText() + " #" + i++, substitute(withWindows, variables, dashboard));
                 }
             }
         }
+    }
+
+    private static String substitute(String expr, Map<String, String> variables, String dashboard) {
+        Matcher m = Pattern.compile("\\$\\{?(\\w+)}?").matcher(expr);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = variables.get(m.group(1));
+            assertThat(value).as(dashboard + " uses $" + m.group(1) + ", which is none of its template variables").isNotNull();
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        return m.appendTail(out).toString();
     }
 
     private static Map<String, String> alertExpressions() throws IOException {

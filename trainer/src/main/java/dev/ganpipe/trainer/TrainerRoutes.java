@@ -18,6 +18,7 @@ final class TrainerRoutes {
     static Routes routes(TrainingLoop loop, SampleGrids samples, Optional<QualityMonitor> quality, PrometheusMeterRegistry registry) {
         return new Routes()
                 .standard(registry, () -> !loop.status().state().equals("failed"), "Training failed; see /v1/status and the log.")
+                .openApi(TrainerRoutes.class)
                 .get("/v1/status", r -> Response.json(200, loop.status()))
                 .get("/v1/samples/latest.png", r -> {
                     byte[] png = samples.latest();

@@ -1,5 +1,6 @@
 package dev.ganpipe.common.config;
 
+import dev.ganpipe.common.kafka.ClientInstance;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import java.io.IOException;
@@ -28,6 +29,8 @@ public final class KafkaOptions {
         return new ConfigSpec("(shared)", "")
                 .add("bootstrap-servers", "localhost:9092", "Kafka bootstrap servers (host:port,...).")
                 .optional("kafka-config", "A Kafka client .properties file (security.protocol, sasl.*, ssl.* ...) applied to every client.")
+                .optional("instance", "This replica's name, the suffix of its Kafka client ids (e.g. gan-trainer-models-<instance>), "
+                        + "so metric series and client quotas survive a restart; default: the host name.")
                 .addAll(topicsSpec());
     }
 
@@ -63,7 +66,8 @@ public final class KafkaOptions {
                 props.put(key.substring(ENV_CLIENT_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
             }
         });
-        return new KafkaSettings(v.string("bootstrap-servers"), props);
+        String instance = v.optional("instance").orElseGet(ClientInstance::hostName);
+        return new KafkaSettings(v.string("bootstrap-servers"), props, instance);
     }
 
     private static Map<String, String> load(Path file) {

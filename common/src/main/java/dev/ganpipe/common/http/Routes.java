@@ -55,6 +55,15 @@ public final class Routes {
     }
 
     /**
+     * Adds {@code GET /openapi.json}: the OpenAPI document beside {@code routesClass} (see {@link OpenApiDocument}),
+     * open to anyone like {@code /healthz}, since it describes the API and holds no data.
+     */
+    public Routes openApi(Class<?> routesClass) {
+        byte[] document = OpenApiDocument.of(routesClass);
+        return get(OpenApiDocument.PATH, r -> Response.of(200, "application/json", document));
+    }
+
+    /**
      * The route for a method and path, if any. HEAD takes the GET route (RFC 9110 9.3.2: the same answer without
      * its body), so health checkers and link checkers that send HEAD get what GET would say.
      */

@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +45,7 @@ public final class BrokerWatch implements AutoCloseable {
     private enum State { UNKNOWN, REACHABLE, UNREACHABLE, TOPICS_MISSING, ACCESS_DENIED }
 
     private BrokerWatch(KafkaSettings kafka, String service, Set<String> topics) {
-        var props = kafka.admin(service + "-broker-watch-" + UUID.randomUUID().toString().substring(0, 8));
+        var props = kafka.admin(kafka.clientId("gan-" + service + "-broker-watch"));
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(ASK_TIMEOUT.toMillis()));
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(ASK_TIMEOUT.toMillis()));
         this.admin = Admin.create(props);

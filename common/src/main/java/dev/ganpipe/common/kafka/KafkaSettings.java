@@ -15,8 +15,10 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * @param bootstrapServers comma-separated host:port list
  * @param clientProperties extra client properties applied to every producer, consumer, admin and Streams app
+ * @param instance this process's name among the replicas of its service, the suffix of its client ids (see
+ *     {@link #clientId}); by default the host name
  */
-public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties) {
+public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties, String instance) {
 
     /** Models are far larger than Kafka's 1 MiB default; topic, producer and consumer limits are raised to this. */
     public static final int MAX_MODEL_BYTES = 64 * 1024 * 1024;
@@ -30,11 +32,35 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
             throw new IllegalArgumentException("Kafka bootstrap servers must not be blank; set --bootstrap-servers, e.g. localhost:9092.");
         }
         clientProperties = Map.copyOf(new TreeMap<>(clientProperties));
+        Objects.requireNonNull(instance, "An instance name is required; pass ClientInstance.hostName() for the default.");
+        if (!instance.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("The instance name '" + instance + "' may hold only letters, digits, '.', '_' and '-'; "
+                    + "set --instance to such a name, e.g. trainer-0.");
+        }
+    }
+
+    /** Settings for this host's instance. */
+    public KafkaSettings(String bootstrapServers, Map<String, String> clientProperties) {
+        this(bootstrapServers, clientProperties, ClientInstance.hostName());
     }
 
     /** Settings with no extra client properties. */
     public static KafkaSettings of(String bootstrapServers) {
         return new KafkaSettings(bootstrapServers, Map.of());
+    }
+
+    /** The same settings for another instance name. */
+    public KafkaSettings withInstance(String name) {
+        return new KafkaSettings(bootstrapServers, clientProperties, name);
+    }
+
+    /**
+     * The client id of one of this service's clients: the role, then the instance, e.g. {@code gan-trainer-models-host1}.
+     * Stable across restarts, so a client's metric series and the broker's per-client quotas carry over, and distinct
+     * per role, so the clients of one process never share a JMX name.
+     */
+    public String clientId(String role) {
+        return role + "-" + instance;
     }
 
     /** Properties every client gets: bootstrap servers and the pass-through client properties. */
@@ -87,6 +113,8 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
     public Properties streams(String applicationId) {
         Properties props = common();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        // Without it Streams names its clients after a random process id, and every restart starts new metric series.
+        props.put(StreamsConfig.CLIENT_ID_CONFIG, clientId(applicationId));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // Streams prefixes: the pass-through client properties above already apply to its inner clients.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(MAX_MODEL_BYTES));

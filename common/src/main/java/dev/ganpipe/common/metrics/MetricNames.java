@@ -32,8 +32,11 @@ public final class MetricNames {
     public static final String TRAINER_IMAGES = "gan.trainer.images";
     /** {@code gan_trainer_loss{net="d|g"}}. */
     public static final String TRAINER_LOSS = "gan.trainer.loss";
-    /** {@code gan_trainer_d_output{on="real|fake"}}. */
-    public static final String TRAINER_D_OUTPUT = "gan.trainer.d.output";
+    /**
+     * {@code gan_trainer_discriminator_output{on="real|fake"}}; not {@code d_output}, which Prometheus's linter reads as
+     * a value in days.
+     */
+    public static final String TRAINER_DISCRIMINATOR_OUTPUT = "gan.trainer.discriminator.output";
     /** {@code gan_trainer_step_seconds} (histogram). */
     public static final String TRAINER_STEP = "gan.trainer.step";
     /** {@code gan_trainer_data_wait_seconds} (histogram). */

@@ -1,7 +1,11 @@
 package dev.ganpipe.common.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.config.KafkaOptions;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -35,5 +39,31 @@ class KafkaSettingsTest {
         assertThat(streams.getMainConsumerConfigs("app", "x", 0)).containsEntry("security.protocol", "SASL_SSL");
         assertThat(streams.getProducerConfigs("x")).containsEntry("sasl.mechanism", "SCRAM-SHA-512");
         assertThat(streams.getAdminConfigs("x")).containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
+    void clientIdsAreTheRoleAndTheInstanceSoARestartKeepsThem() {
+        ConfigValues values = ConfigValues.parse(KafkaOptions.spec(), List.of(), Map.of("GAN_INSTANCE", "trainer-0"));
+        KafkaSettings settings = KafkaOptions.kafka(values, Map.of());
+        KafkaSettings restarted = KafkaOptions.kafka(ConfigValues.parse(KafkaOptions.spec(), "--instance", "trainer-0"), Map.of());
+
+        assertThat(settings.clientId("gan-trainer-feed")).isEqualTo("gan-trainer-feed-trainer-0")
+                .isEqualTo(restarted.clientId("gan-trainer-feed"));
+        assertThat(new StreamsConfig(settings.streams("gan-ingest")).getString(StreamsConfig.CLIENT_ID_CONFIG))
+                .isEqualTo("gan-ingest-trainer-0");
+    }
+
+    @Test
+    void withoutAnInstanceNameClientIdsEndInTheHostName() {
+        KafkaSettings settings = KafkaOptions.kafka(ConfigValues.parse(KafkaOptions.spec()), Map.of());
+
+        assertThat(settings.instance()).isEqualTo(ClientInstance.hostName()).isNotBlank();
+        assertThat(settings.clientId("gan-generator-models")).isEqualTo("gan-generator-models-" + ClientInstance.hostName());
+    }
+
+    @Test
+    void anInstanceNameThatWouldGarbleMetricLabelsIsRefusedWithWhatToSetInstead() {
+        assertThatThrownBy(() -> KafkaSettings.of("localhost:9092").withInstance("a b/c"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("set --instance");
     }
 }

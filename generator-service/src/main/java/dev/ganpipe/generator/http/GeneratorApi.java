@@ -60,7 +60,7 @@ public final class GeneratorApi {
     /**
      * The routing table: {@code GET /v1/generate}, {@code GET /v1/models}, {@code POST /v1/models/latest/activate},
      * {@code POST /v1/models/{version}/activate}, {@code GET /} (gallery) and {@code /healthz}, {@code /readyz},
-     * {@code /metrics}.
+     * {@code /metrics}, {@code /openapi.json} (the document beside this class, which describes all of them).
      *
      * @param ready what {@code /readyz} reports: a model is live and whatever else the service needs is running
      */
@@ -75,7 +75,8 @@ public final class GeneratorApi {
                 .post("/v1/models/latest/activate", api::activateLatest)
                 .post("/v1/models/{version}/activate", api::activate)
                 .get("/", api::gallery)
-                .standard(meters, ready, NOT_READY_REASON);
+                .standard(meters, ready, NOT_READY_REASON)
+                .openApi(GeneratorApi.class);
     }
 
     private Response generate(Request request) {

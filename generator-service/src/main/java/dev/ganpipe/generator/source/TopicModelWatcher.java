@@ -13,7 +13,6 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -59,8 +58,7 @@ public final class TopicModelWatcher implements AutoCloseable {
     private boolean unreachable;
 
     private TopicModelWatcher(KafkaSettings kafka, String topic, ModelRegistry registry, int keepVersions, MeterRegistry meters) {
-        // A unique client id: several services in one JVM (the demo, tests) must not collide on JMX names.
-        this.consumer = new KafkaConsumer<>(kafka.groupless("gan-generator-models-" + UUID.randomUUID().toString().substring(0, 8)),
+        this.consumer = new KafkaConsumer<>(kafka.groupless(kafka.clientId("gan-generator-models")),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(meters);

@@ -57,7 +57,8 @@ public final class IngestRoutes {
         UploadMemory memory = new UploadMemory(policy.memoryBytes());
         return new Routes()
                 .post("/v1/images", request -> upload(request, sink, policy, slots, memory))
-                .standard(registry, ready, "The ingest normaliser (Kafka Streams) is not running yet; it waits for the broker and its partitions.");
+                .standard(registry, ready, "The ingest normaliser (Kafka Streams) is not running yet; it waits for the broker and its partitions.")
+                .openApi(IngestRoutes.class);
     }
 
     /**

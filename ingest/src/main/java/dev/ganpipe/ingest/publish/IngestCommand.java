@@ -98,7 +98,7 @@ public final class IngestCommand {
         if (config.publish().dryRun()) {
             return dryRun(normalizer, config.publish(), clock, Sleeper.system(), progress).run(locations, config.sourceOptions());
         }
-        try (KafkaRawSink sink = KafkaRawSink.create(config.kafka(), config.applicationId() + "-cli", config.topics().raw(),
+        try (KafkaRawSink sink = KafkaRawSink.create(config.kafka(), config.kafka().clientId(config.applicationId() + "-cli"), config.topics().raw(),
                 NormalizerTopology.EVENT_SOURCE, clock)) {
             return create(sink, normalizer, config.publish(), clock, Sleeper.system(), progress).run(locations, config.sourceOptions());
         }

@@ -25,7 +25,7 @@ public final class LabelProbe {
      */
     public static Optional<Boolean> earliestRecordLabelled(KafkaSettings kafka, Topic<String, byte[]> topic,
             Duration timeout) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.groupless("gan-trainer-label-probe"),
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.groupless(kafka.clientId("gan-trainer-label-probe")),
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             List<PartitionInfo> infos;
             try {

@@ -11,6 +11,7 @@ import dev.ganpipe.common.kafka.Topic;
 import dev.ganpipe.common.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +44,7 @@ public final class TrainingFeed implements FreshImages, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingFeed.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaClientMetrics consumerMetrics;
     private final Topic<String, byte[]> topic;
     private final ImageShape shape;
     private final int classes;
@@ -76,8 +78,11 @@ public final class TrainingFeed implements FreshImages, AutoCloseable {
     public TrainingFeed(KafkaSettings kafka, String groupId, Topic<String, byte[]> topic, ImageShape shape,
             int classes, int queueCapacity, MeterRegistry registry) {
         this.classes = classes;
-        this.consumer = new KafkaConsumer<>(kafka.consumer("gan-trainer", groupId),
+        this.consumer = new KafkaConsumer<>(kafka.consumer(kafka.clientId("gan-trainer-feed"), groupId),
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        // The consumer's kafka_consumer_* metrics (fetch rate, lag, rebalances), as ingest and the generator expose theirs.
+        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
         this.topic = topic;
         this.shape = shape;
         this.ready = new ArrayBlockingQueue<>(queueCapacity);
@@ -154,6 +159,7 @@ public final class TrainingFeed implements FreshImages, AutoCloseable {
             try {
                 commitPendingOnClose();
             } finally {
+                consumerMetrics.close();
                 consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             }
         }
@@ -268,6 +274,7 @@ public final class TrainingFeed implements FreshImages, AutoCloseable {
     @Override
     public void close() {
         if (thread.getState() == Thread.State.NEW) {
+            consumerMetrics.close();
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5))); // never started: no thread owns it
             return;
         }

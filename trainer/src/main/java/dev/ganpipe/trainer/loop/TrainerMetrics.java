@@ -47,9 +47,9 @@ public final class TrainerMetrics {
                 .description("Last loss").register(registry);
         Gauge.builder(MetricNames.TRAINER_LOSS, last, r -> r.get() == null ? Double.NaN : r.get().gLoss()).tag("net", "g")
                 .description("Last loss").register(registry);
-        Gauge.builder(MetricNames.TRAINER_D_OUTPUT, last, r -> r.get() == null ? Double.NaN : r.get().dRealMean()).tag("on", "real")
+        Gauge.builder(MetricNames.TRAINER_DISCRIMINATOR_OUTPUT, last, r -> r.get() == null ? Double.NaN : r.get().dRealMean()).tag("on", "real")
                 .description("Mean discriminator output (probability real)").register(registry);
-        Gauge.builder(MetricNames.TRAINER_D_OUTPUT, last, r -> r.get() == null ? Double.NaN : r.get().dFakeMean()).tag("on", "fake")
+        Gauge.builder(MetricNames.TRAINER_DISCRIMINATOR_OUTPUT, last, r -> r.get() == null ? Double.NaN : r.get().dFakeMean()).tag("on", "fake")
                 .description("Mean discriminator output (probability real)").register(registry);
         Gauge.builder(MetricNames.TRAINER_REPLAY_BUFFER, replayBufferImages, s -> s.getAsInt())
                 .description("Images held in the replay buffer").strongReference(true).register(registry);

@@ -12,7 +12,9 @@ import dev.ganpipe.common.model.ModelSignature;
 import java.security.PrivateKey;
 import java.util.Optional;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -39,6 +41,7 @@ public final class ModelPublisher implements ModelSink, AutoCloseable {
     private final ModelDirectory directory;
     private final int keep;
     private final Producer<String, byte[]> producer;
+    private final KafkaClientMetrics producerMetrics;
     private final Topic<String, byte[]> topic;
     private final CloudEvents events;
     private final Clock clock;
@@ -55,7 +58,7 @@ public final class ModelPublisher implements ModelSink, AutoCloseable {
      */
     public static ModelPublisher toKafka(String modelName, ModelDirectory directory, int keep, KafkaSettings kafka,
             Topic<String, byte[]> topic, long startAfterVersion, Optional<PrivateKey> signingKey, Clock clock, MeterRegistry registry) {
-        Producer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("gan-trainer-models"), topic.keySerde().serializer(),
+        Producer<String, byte[]> producer = new KafkaProducer<>(kafka.producer(kafka.clientId("gan-trainer-models")), topic.keySerde().serializer(),
                 topic.valueSerde().serializer());
         return new ModelPublisher(modelName, directory, keep, producer, topic, startAfterVersion, signingKey, clock, registry);
     }
@@ -71,6 +74,9 @@ public final class ModelPublisher implements ModelSink, AutoCloseable {
         this.directory = directory;
         this.keep = keep;
         this.producer = producer;
+        // The producer's kafka_producer_* metrics, as ingest and the generator expose theirs.
+        this.producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(registry);
         this.topic = topic;
         this.events = new CloudEvents("/gan/trainer", clock);
         this.clock = clock;
@@ -81,7 +87,8 @@ public final class ModelPublisher implements ModelSink, AutoCloseable {
                     + "--allow-unsigned-models, and cannot tell them from a model anyone with write access to {} published.", topic.name());
         }
         this.published = Counter.builder(MetricNames.TRAINER_EXPORTS).description("Generators exported and published").register(registry);
-        registry.gauge(MetricNames.TRAINER_LAST_EXPORT, lastExportEpochSeconds, AtomicLong::doubleValue);
+        Gauge.builder(MetricNames.TRAINER_LAST_EXPORT, lastExportEpochSeconds, AtomicLong::doubleValue)
+                .description("When the last generator was exported and published (Unix time; 0 before the first)").register(registry);
     }
 
     @Override
@@ -126,6 +133,7 @@ public final class ModelPublisher implements ModelSink, AutoCloseable {
 
     @Override
     public void close() {
+        producerMetrics.close();
         producer.close(java.time.Duration.ofSeconds(10));
     }
 }

@@ -46,7 +46,7 @@ public final class PublishedVersions {
     }
 
     private static Optional<ModelManifest> newestOnTopic(String name, KafkaSettings kafka, Topic<String, byte[]> topic) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.groupless("gan-trainer-versions"),
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.groupless(kafka.clientId("gan-trainer-versions")),
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
