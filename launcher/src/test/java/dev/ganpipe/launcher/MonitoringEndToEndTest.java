@@ -6,20 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.ganpipe.broker.EmbeddedKafka;
 import dev.ganpipe.broker.LocalPorts;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
-import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.generator.GeneratorService;
-import dev.ganpipe.images.source.SampleData;
-import dev.ganpipe.ingest.IngestConfig;
-import dev.ganpipe.ingest.IngestService;
-import dev.ganpipe.ingest.publish.IngestCommand;
-import dev.ganpipe.trainer.TrainerService;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -38,7 +29,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,56 +48,45 @@ class MonitoringEndToEndTest {
 
     @Test
     void everyDashboardPanelAndAlertRuleEvaluatesOnRealMetrics() throws Exception {
-        Path prometheusBinary = PrometheusProcess.findBinary().orElse(null);
-        if (prometheusBinary == null) {
-            // CI installs Debian's prometheus package (.ci/run); elsewhere say what is missing rather than pass.
-            assertThat(System.getenv("CI")).as("prometheus must be installed in CI (apt-get install prometheus)").isNull();
-            Assumptions.abort("The 'prometheus' binary is not on the PATH; install Debian's prometheus package to run this test.");
-        }
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
-            String bootstrap = kafka.bootstrapServers();
-            Map<String, String> env = Map.of();
-            PipelineConfigs configs = PipelineConfigs.on(bootstrap, dir, "--batch-size", "16", "--export-every-steps", "4");
-            try (IngestService ingest = IngestService.start(configs.ingest(), MeterRegistries.prometheus("ingest"));
-                 TrainerService trainer = TrainerService.start(configs.trainer(), MeterRegistries.prometheus("trainer"));
-                 GeneratorService generator = GeneratorService.start(configs.generator(), MeterRegistries.prometheus("generator"));
-                 PrometheusProcess prometheus = PrometheusProcess.start(prometheusBinary, REPO.resolve("monitoring"), Map.of(
-                         "ingest", "localhost:" + ingest.port(), "trainer", "localhost:" + trainer.port(),
-                         "generator-service", "localhost:" + generator.port()), Duration.ofSeconds(1), dir.resolve("prometheus"), LocalPorts.free())) {
-                IngestCommand.run(IngestConfig.parse(List.of("--bootstrap-servers", bootstrap, "--limit", "120"), env),
-                        List.of(SampleData.FASHION_MNIST), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-                produceRejectedImages(bootstrap);
-                HttpClient http = HttpClient.newHttpClient();
-                await().atMost(Duration.ofMinutes(3)).until(generator::ready);
-                for (int i = 0; i < 5; i++) {
-                    http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + generator.port() + "/v1/generate?count=4&seed=" + i)).build(),
-                            HttpResponse.BodyHandlers.discarding());
-                }
-                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> query(http, prometheus, "sum(up)").path("data").path("result").path(0).path("value").path(1).asText(), "4"::equals);
-                // Rates need two samples inside their window; a few scrapes after traffic give them.
-                Thread.sleep(5_000);
-
-                List<String> problems = new ArrayList<>();
-                for (Map.Entry<String, String> panel : dashboardExpressions().entrySet()) {
-                    JsonNode answer = query(http, prometheus, panel.getValue());
-                    if (!"success".equals(answer.path("status").asText())) {
-                        problems.add("panel " + panel.getKey() + ": error " + answer.path("error").asText() + " in " + panel.getValue());
-                    } else if (answer.path("data").path("result").isEmpty()) {
-                        problems.add("panel " + panel.getKey() + ": no series for " + panel.getValue());
-                    }
-                }
-                for (Map.Entry<String, String> rule : alertExpressions().entrySet()) {
-                    JsonNode answer = query(http, prometheus, rule.getValue());
-                    if (!"success".equals(answer.path("status").asText())) {
-                        problems.add("alert " + rule.getKey() + ": error " + answer.path("error").asText() + " in " + rule.getValue());
-                    }
-                }
-                assertThat(problems).as("dashboard panels and alert rules evaluated by a real Prometheus").isEmpty();
-                assertThat(dashboardExpressions()).hasSizeGreaterThan(20);
-                assertThat(alertExpressions()).hasSizeGreaterThanOrEqualTo(10);
-                assertThat(prometheus.alive()).isTrue();
+        Path prometheusBinary = PrometheusTools.require(PrometheusProcess.findBinary(), "prometheus");
+        try (RunningPipeline pipeline = RunningPipeline.start(dir);
+                PrometheusProcess prometheus = PrometheusProcess.start(prometheusBinary, REPO.resolve("monitoring"), Map.of(
+                        "ingest", "localhost:" + pipeline.ingest().port(), "trainer", "localhost:" + pipeline.trainer().port(),
+                        "generator-service", "localhost:" + pipeline.generator().port()), Duration.ofSeconds(1), dir.resolve("prometheus"),
+                        LocalPorts.free())) {
+            // Prometheus scrapes from before the traffic, so every rate has samples on both sides of it.
+            GeneratorService generator = pipeline.generator();
+            produceRejectedImages(pipeline.kafka().bootstrapServers());
+            pipeline.ingestSample(120);
+            HttpClient http = HttpClient.newHttpClient();
+            for (int i = 0; i < 5; i++) {
+                http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + generator.port() + "/v1/generate?count=4&seed=" + i)).build(),
+                        HttpResponse.BodyHandlers.discarding());
             }
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> query(http, prometheus, "sum(up)").path("data").path("result").path(0).path("value").path(1).asText(), "4"::equals);
+            // Rates need two samples inside their window; a few scrapes after traffic give them.
+            Thread.sleep(5_000);
+
+            List<String> problems = new ArrayList<>();
+            for (Map.Entry<String, String> panel : dashboardExpressions().entrySet()) {
+                JsonNode answer = query(http, prometheus, panel.getValue());
+                if (!"success".equals(answer.path("status").asText())) {
+                    problems.add("panel " + panel.getKey() + ": error " + answer.path("error").asText() + " in " + panel.getValue());
+                } else if (answer.path("data").path("result").isEmpty()) {
+                    problems.add("panel " + panel.getKey() + ": no series for " + panel.getValue());
+                }
+            }
+            for (Map.Entry<String, String> rule : alertExpressions().entrySet()) {
+                JsonNode answer = query(http, prometheus, rule.getValue());
+                if (!"success".equals(answer.path("status").asText())) {
+                    problems.add("alert " + rule.getKey() + ": error " + answer.path("error").asText() + " in " + rule.getValue());
+                }
+            }
+            assertThat(problems).as("dashboard panels and alert rules evaluated by a real Prometheus").isEmpty();
+            assertThat(dashboardExpressions()).hasSizeGreaterThan(20);
+            assertThat(alertExpressions()).hasSizeGreaterThanOrEqualTo(10);
+            assertThat(prometheus.alive()).isTrue();
         }
     }
 

@@ -42,8 +42,7 @@ class TrainerOpenApiTest {
         try (TrainerService trainer = TrainerService.start(config, MeterRegistries.prometheus("trainer"))) {
             OpenApiContract api = OpenApiContract.of(URI.create("http://127.0.0.1:" + trainer.port()));
             // Before any image: the status with NaN losses, and no sample grid yet (503).
-            api.call("/v1/status", api.request("/v1/status"));
-            api.call("/v1/samples/latest.png", api.request("/v1/samples/latest.png"));
+            api.getEach("/v1/status", "/v1/samples/latest.png");
 
             produceSquares(topics, 32);
             assertThat(trainer.awaitTermination(Duration.ofMinutes(3))).as("the trainer finished its 2 steps").isTrue();
@@ -53,10 +52,7 @@ class TrainerOpenApiTest {
             // Quality is off without --quality-data: both quality endpoints answer 404 with a JSON error.
             assertThat(api.call("/v1/quality", api.request("/v1/quality")).statusCode()).isEqualTo(404);
             assertThat(api.call("/v1/quality/chart.png", api.request("/v1/quality/chart.png")).statusCode()).isEqualTo(404);
-            api.call("/healthz", api.request("/healthz"));
-            api.call("/readyz", api.request("/readyz"));
-            api.call("/metrics", api.request("/metrics"));
-            api.call("/openapi.json", api.request("/openapi.json"));
+            api.getEach("/healthz", "/readyz", "/metrics", "/openapi.json");
             api.assertEveryOperationWasCalled();
         }
     }

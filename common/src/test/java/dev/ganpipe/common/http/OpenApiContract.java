@@ -89,6 +89,16 @@ public final class OpenApiContract {
         return response;
     }
 
+    /**
+     * GETs each of {@code paths} (fixed paths, no parameters: the endpoints every service has, such as {@code /healthz},
+     * {@code /metrics} and {@code /openapi.json}) and records what the document does not allow, as {@link #call} does.
+     */
+    public void getEach(String... paths) throws IOException, InterruptedException {
+        for (String path : paths) {
+            call(path, request(path));
+        }
+    }
+
     /** A request to {@code pathAndQuery} on the service. */
     public HttpRequest.Builder request(String pathAndQuery) {
         return HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(60));

@@ -51,10 +51,7 @@ class GeneratorOpenApiTest {
         assertThat(contract.call("/v1/models/{version}/activate", post(contract, "/v1/models/one/activate")).statusCode()).isEqualTo(400);
         assertThat(contract.call("/v1/models/latest/activate", post(contract, "/v1/models/latest/activate")).statusCode()).isEqualTo(200);
         assertThat(contract.call("/readyz", contract.request("/readyz")).statusCode()).isEqualTo(200);
-        contract.call("/", contract.request("/"));
-        contract.call("/healthz", contract.request("/healthz"));
-        contract.call("/metrics", contract.request("/metrics"));
-        contract.call("/openapi.json", contract.request("/openapi.json"));
+        contract.getEach("/", "/healthz", "/metrics", "/openapi.json");
         contract.assertEveryOperationWasCalled();
     }
 

@@ -40,9 +40,7 @@ class IngestOpenApiTest {
         assertThat(contract.call("/readyz", contract.request("/readyz")).statusCode()).isEqualTo(503);
         ready.set(true);
         assertThat(contract.call("/readyz", contract.request("/readyz")).statusCode()).isEqualTo(200);
-        contract.call("/healthz", contract.request("/healthz"));
-        contract.call("/metrics", contract.request("/metrics"));
-        contract.call("/openapi.json", contract.request("/openapi.json"));
+        contract.getEach("/healthz", "/metrics", "/openapi.json");
         contract.assertEveryOperationWasCalled();
     }
 
