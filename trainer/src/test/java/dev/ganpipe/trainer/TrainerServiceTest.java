@@ -107,7 +107,7 @@ class TrainerServiceTest {
             assertThat(sample.statusCode()).isEqualTo(200);
             assertThat(Png.decode(sample.body(), new ImageShape(8 * 30 + 2, 8 * 30 + 2, 1))).isNotNull();
             // Health checkers send HEAD: every GET endpoint answers it as GET would, without the body.
-            for (String path : List.of("/healthz", "/readyz", "/metrics", "/v1/status", "/v1/samples/latest.png", "/v1/quality",
+            for (String path : List.of("/healthz", "/readyz", "/metrics", "/openapi.json", "/v1/status", "/v1/samples/latest.png", "/v1/quality",
                     "/v1/quality/chart.png")) {
                 URI uri = URI.create("http://localhost:" + trainer.port() + path);
                 HttpResponse<byte[]> get = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());

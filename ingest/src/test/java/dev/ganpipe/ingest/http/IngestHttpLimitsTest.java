@@ -108,7 +108,7 @@ class IngestHttpLimitsTest {
         start(OPEN);
         List<String> getPaths = IngestRoutes.routes(RecordingSink.acknowledging(), OPEN, api.registry(), () -> true).all().stream()
                 .filter(route -> route.method().equals("GET")).map(Routes.Route::pattern).toList();
-        assertThat(getPaths).containsExactlyInAnyOrder("/healthz", "/readyz", "/metrics");
+        assertThat(getPaths).containsExactlyInAnyOrder("/healthz", "/readyz", "/metrics", "/openapi.json");
         for (String path : getPaths) {
             URI uri = api.uri(path);
             HttpResponse<String> get = send(HttpRequest.newBuilder(uri).GET().build());
