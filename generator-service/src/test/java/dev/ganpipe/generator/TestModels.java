@@ -3,23 +3,32 @@ package dev.ganpipe.generator;
 import dev.ganpipe.common.image.Hashes;
 import dev.ganpipe.common.model.ModelManifest;
 import dev.ganpipe.common.model.ModelMetadata;
-import dev.ganpipe.trainer.gan.GanConfig;
-import dev.ganpipe.trainer.gan.GanTrainingCore;
-import dev.ganpipe.trainer.gan.StepResult;
+import dev.ganpipe.common.model.onnx.OnnxProto;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
-/** Real generators for tests: a DCGAN trained for a few steps on random images and exported by the trainer itself. */
+/**
+ * Generators for tests, written as ONNX with the pipeline's one ONNX writer ({@link OnnxProto}), so the generator
+ * service's tests need no other service: {@code z} float32 [N, 100] to {@code image} float32 [N, 1, 28, 28] =
+ * a stack of tanh layers (see {@link #train}), with seeded random weights. The shape and noise size are the trainer's default
+ * generator's; that the service runs what the trainer really exports is tested end to end in the launcher's and the
+ * reliability module's tests, which train and export with the trainer itself.
+ */
 public final class TestModels {
 
     public static final String NAME = "fashion-dcgan28";
     public static final String SHAPE = "28x28x1";
-    public static final int NOISE_DIM = GanConfig.DEFAULT_NOISE_DIM;
-    private static final int STEPS = 2;
-    private static final int BATCH = 8;
+    public static final int NOISE_DIM = 100;
+    private static final int SIZE = 28;
+    private static final int HIDDEN = 512;
+    private static final int DEPTH = 16;
+    private static final long STEP = 2;
 
-    /** A trained, exported generator and the bytes of its ONNX file. */
+    /** A generator and the bytes of its ONNX file, with the losses a trainer would report for it. */
     public record Trained(byte[] onnx, Map<String, Double> metrics, long step) {
 
         /** The manifest the trainer would publish for this model as {@code version}. */
@@ -29,7 +38,7 @@ public final class TestModels {
         }
     }
 
-    // Trained once per test JVM on first use: training dominates test time, and the models never change.
+    // Built once per test JVM on first use; the models never change.
     private static final class Shared {
         static final Trained FIRST = train(1);
         static final Trained SECOND = train(2);
@@ -38,31 +47,55 @@ public final class TestModels {
     private TestModels() {
     }
 
-    /** A model trained from seed 1, shared by every test in this JVM. */
+    /** A model from seed 1, shared by every test in this JVM. */
     public static Trained first() {
         return Shared.FIRST;
     }
 
-    /** A model trained from seed 2: other weights than {@link #first()}, so swaps are visible in the images. */
+    /** A model from seed 2: other weights than {@link #first()}, so swaps are visible in the images. */
     public static Trained second() {
         return Shared.SECOND;
     }
 
-    /** Trains a 28x28 gray DCGAN for two steps from {@code seed}; different seeds give different models. */
+    /**
+     * A 28x28 gray generator with weights drawn from {@code seed}; different seeds give different models. Its hidden
+     * layer is applied {@link #DEPTH} times with one shared weight matrix, so a forward pass costs about what the
+     * trainer's default DCGAN's does (tests of batching and fairness depend on passes taking real time) while the file
+     * stays near the DCGAN's size.
+     */
     public static Trained train(long seed) {
-        GanConfig config = GanConfig.dcgan28().withSeed(seed);
-        try (GanTrainingCore core = new GanTrainingCore(config)) {
-            Random random = new Random(seed);
-            float[] real = new float[BATCH * config.imageElements()];
-            StepResult last = null;
-            for (int s = 0; s < STEPS; s++) {
-                for (int i = 0; i < real.length; i++) {
-                    real[i] = random.nextFloat() * 2f - 1f;
-                }
-                last = core.trainStep(real, null, BATCH);
-            }
-            byte[] onnx = core.exportGeneratorOnnx(Map.of(ModelMetadata.STEP, Long.toString(core.step()), "dataset", "random-noise-test"));
-            return new Trained(onnx, Map.of("loss_d", (double) last.dLoss(), "loss_g", (double) last.gLoss()), core.step());
+        Random random = new Random(seed);
+        float[] in = gaussian(random, NOISE_DIM * HIDDEN, 1 / Math.sqrt(NOISE_DIM));
+        float[] mid = gaussian(random, HIDDEN * HIDDEN, 1.2 / Math.sqrt(HIDDEN));
+        float[] out = gaussian(random, HIDDEN * SIZE * SIZE, 1.5 / Math.sqrt(HIDDEN));
+        List<byte[]> nodes = new ArrayList<>();
+        nodes.add(OnnxProto.node("MatMul", "MatMul_in", List.of("z", "w_in"), List.of("h0")));
+        nodes.add(OnnxProto.node("Tanh", "Tanh_0", List.of("h0"), List.of("a0")));
+        for (int layer = 1; layer <= DEPTH; layer++) {
+            nodes.add(OnnxProto.node("MatMul", "MatMul_" + layer, List.of("a" + (layer - 1), "w_mid"), List.of("h" + layer)));
+            nodes.add(OnnxProto.node("Tanh", "Tanh_" + layer, List.of("h" + layer), List.of("a" + layer)));
         }
+        nodes.add(OnnxProto.node("MatMul", "MatMul_out", List.of("a" + DEPTH, "w_out"), List.of("m")));
+        nodes.add(OnnxProto.node("Tanh", "Tanh_out", List.of("m"), List.of("t")));
+        nodes.add(OnnxProto.node("Reshape", "Reshape_image", List.of("t", "shape"), List.of("image")));
+        List<byte[]> initializers = List.of(
+                OnnxProto.floatTensor("w_in", new long[] {NOISE_DIM, HIDDEN}, in),
+                OnnxProto.floatTensor("w_mid", new long[] {HIDDEN, HIDDEN}, mid),
+                OnnxProto.floatTensor("w_out", new long[] {HIDDEN, SIZE * SIZE}, out),
+                OnnxProto.int64Tensor("shape", new long[] {4}, new long[] {-1, 1, SIZE, SIZE}));
+        List<byte[]> inputs = List.of(OnnxProto.tensorValueInfo("z", OnnxProto.FLOAT, List.of("N", (long) NOISE_DIM)));
+        byte[] output = OnnxProto.tensorValueInfo("image", OnnxProto.FLOAT, List.of("N", 1L, (long) SIZE, (long) SIZE));
+        byte[] graph = OnnxProto.graph("test_generator", nodes, initializers, inputs, List.of(output));
+        Map<String, String> metadata = new TreeMap<>(Map.of(ModelMetadata.STEP, Long.toString(STEP), "dataset", "random-weights-test"));
+        byte[] onnx = OnnxProto.model(8, 17, "ganpipe-test", "", graph, metadata);
+        return new Trained(onnx, Map.of("loss_d", 1.3 + seed / 100.0, "loss_g", 0.7 + seed / 100.0), STEP);
+    }
+
+    private static float[] gaussian(Random random, int count, double std) {
+        float[] values = new float[count];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (random.nextGaussian() * std);
+        }
+        return values;
     }
 }

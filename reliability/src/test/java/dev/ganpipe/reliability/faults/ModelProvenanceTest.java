@@ -1,4 +1,4 @@
-package dev.ganpipe.generator.source;
+package dev.ganpipe.reliability.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,7 +16,6 @@ import dev.ganpipe.common.model.ModelKeys;
 import dev.ganpipe.common.model.ModelManifest;
 import dev.ganpipe.generator.GeneratorConfig;
 import dev.ganpipe.generator.GeneratorService;
-import dev.ganpipe.generator.TestModels;
 import dev.ganpipe.generator.model.ModelInfo;
 import dev.ganpipe.trainer.publish.ModelPublisher;
 import io.micrometer.core.instrument.Counter;
@@ -37,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The replay attack of issue 22 (item 2) on a real broker: someone who can write to {@code models.generator} re-publishes
+ * The replay attack of issue 22 (item 2) on a real broker, with the trainer's own publisher and exporter: someone who can write to {@code models.generator} re-publishes
  * v1's own bytes with a matching sha256 and {@code gan.model.version=1000000}. Before signatures it went live and stayed
  * live, since every later version of the trainer was older; now the generator verifies the trainer's signature.
  */
@@ -49,6 +48,7 @@ class ModelProvenanceTest {
     @Test
     void aReplayedModelWithAMadeUpVersionIsRefusedAndTheTrainersNextVersionGoesLive(@TempDir Path dir) throws Exception {
         Path signingKey = ModelKeys.ensurePair(dir.resolve("keys"));
+        Faults.Model first = Faults.Model.train(1, 1);
         try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), 0)) {
             KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers());
             try (Admin admin = Admin.create(kafka.admin("test-admin"))) {
@@ -56,11 +56,11 @@ class ModelProvenanceTest {
             }
             PrometheusMeterRegistry meters = MeterRegistries.prometheus("generator");
             ModelDirectory trainerModels = new ModelDirectory(dir.resolve("trainer-models"));
-            try (ModelPublisher trainer = ModelPublisher.toKafka(TestModels.NAME, trainerModels, 5, kafka, topics.models(), 0,
+            try (ModelPublisher trainer = ModelPublisher.toKafka(Faults.MODEL_NAME, trainerModels, 5, kafka, topics.models(), 0,
                     Optional.of(ModelKeys.privateKey(signingKey, Optional.empty())), Clock.systemUTC(), MeterRegistries.prometheus("trainer"));
                  GeneratorService service = GeneratorService.start(config(broker.bootstrapServers(),
                          signingKey.resolveSibling(ModelKeys.PUBLIC_FILE)), meters)) {
-                ModelManifest v1 = publish(trainer, TestModels.first());
+                ModelManifest v1 = publish(trainer, first);
                 await().atMost(WAIT).until(() -> service.registry().liveVersion().orElse(0) == 1);
 
                 // The attacker copies v1's record, bytes, sha256 and signature included, and makes up a version.
@@ -71,24 +71,24 @@ class ModelProvenanceTest {
                         v1.noiseDim(), v1.metrics());
                 try (KafkaProducer<String, byte[]> attacker = new KafkaProducer<>(kafka.producer("attacker"), new StringSerializer(),
                         new ByteArraySerializer())) {
-                    attacker.send(record(replayed, Optional.of(v1Signature), TestModels.first().onnx())).get(30, TimeUnit.SECONDS);
-                    attacker.send(record(unsigned, Optional.empty(), TestModels.first().onnx())).get(30, TimeUnit.SECONDS);
+                    attacker.send(record(replayed, Optional.of(v1Signature), first.onnx())).get(30, TimeUnit.SECONDS);
+                    attacker.send(record(unsigned, Optional.empty(), first.onnx())).get(30, TimeUnit.SECONDS);
                 }
                 await().atMost(WAIT).until(() -> untrusted(meters, "bad_signature") == 1 && untrusted(meters, "unsigned") == 1);
                 assertThat(service.registry().liveVersion()).as("the replay does not take over serving").hasValue(1);
                 assertThat(reason(service, 1_000_000)).contains("signature does not verify with the trainer's public key");
                 assertThat(reason(service, 1_000_001)).contains("unsigned", "--allow-unsigned-models");
 
-                publish(trainer, TestModels.second());
+                publish(trainer, Faults.Model.train(2, 2));
                 await("the trainer's genuine v2 goes live").atMost(WAIT).until(() -> service.registry().liveVersion().orElse(0) == 2);
                 assertThat(meters.get(MetricNames.GENERATOR_MODEL_SWAPS).tag("outcome", "rejected").counter().count()).isEqualTo(2);
             }
         }
     }
 
-    private static ModelManifest publish(ModelPublisher trainer, TestModels.Trained model) {
-        ModelManifest template = model.manifest(1);
-        return trainer.publish(model.onnx(), model.step(), template.imageShape(), template.noiseDim(), model.metrics());
+    private static ModelManifest publish(ModelPublisher trainer, Faults.Model model) {
+        ModelManifest made = model.manifest();
+        return trainer.publish(model.onnx(), made.step(), made.imageShape(), made.noiseDim(), Map.of());
     }
 
     private ProducerRecord<String, byte[]> record(ModelManifest manifest, Optional<String> signature, byte[] onnx) {
