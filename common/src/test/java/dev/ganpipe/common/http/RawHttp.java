@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
@@ -57,8 +56,6 @@ public final class RawHttp {
     public static int readOrEnd(InputStream in) throws IOException {
         try {
             return in.read();
-        } catch (SocketTimeoutException e) {
-            throw e;
         } catch (SocketException e) {
             return -1;
         }
