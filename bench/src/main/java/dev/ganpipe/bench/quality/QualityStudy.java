@@ -101,9 +101,9 @@ public final class QualityStudy {
         String location = dataLocation(config.data(), log);
         boolean sample = location.equals(SampleData.FASHION_MNIST);
         RealDataLoader.Split split = RealDataLoader.load(location, Optional.empty(), loading, options.progress());
-        int usable = config.usableImages();
+        int usable = config.usableImages() == StudyConfig.ALL_IMAGES ? split.train().count() : config.usableImages();
         if (sample && usable > split.train().count()) {
-            // --usable-images' default fits the shared Fashion-MNIST copy; the sample is trained on whole.
+            // a count meant for Fashion-MNIST: the sample is trained on whole
             usable = split.train().count();
         }
         log.printf(Locale.ROOT, "Training set %d images (the first %d trained on), held-out set %d images, classes %s; load average %s.%n",

@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param recipes the recipes, in the order they run
  * @param threads intra-op threads of both engines (0 keeps the engines' defaults)
  * @param batch images per step
- * @param usableImages only the first this many training images are trained on (the shared copy's labels are shifted
- *     from 51,660 on); the evaluator's classifier and floor still use the whole training set
+ * @param usableImages only the first this many training images are trained on, or {@link #ALL_IMAGES}; the evaluator's
+ *     classifier and floor use the whole training set either way
  * @param seed seed of the data order, the networks and the training noise
  * @param out where the table (Markdown, JSON), the sample grids and the per-recipe reports go
  * @param cacheDir the evaluator's classifier cache
@@ -31,8 +31,8 @@ import java.util.Objects;
 record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int batch, int usableImages, long seed, Path out,
         Path cacheDir, String python, int progressEvery, List<Integer> at, int evalCount) {
 
-    /** Where the shared Fashion-MNIST copy's labels start belonging to the next image (docs/quality.md). */
-    static final int FIRST_SHIFTED_LABEL = 51_660;
+    /** {@code --usable-images all}: train on the whole training set. */
+    static final int ALL_IMAGES = 0;
     /** The recipes of the equal-step mode unless --recipes says otherwise: ours as users run it, ours plain, PyTorch plain. */
     static final String EQUAL_STEP_RECIPES = "pipeline,seed,pytorch-seed";
 
@@ -51,8 +51,8 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
         if (batch < 2 || batch > 4096) {
             throw new ConfigException("--batch must be between 2 and 4096 (BatchNorm needs two images), but was " + batch + ".");
         }
-        if (usableImages < batch) {
-            throw new ConfigException("--usable-images must be at least one batch (" + batch + "), but was " + usableImages + ".");
+        if (usableImages != ALL_IMAGES && usableImages < batch) {
+            throw new ConfigException("--usable-images must be 'all' or at least one batch (" + batch + "), but was " + usableImages + ".");
         }
         at = List.copyOf(at);
         for (int i = 0; i < at.size(); i++) {
@@ -86,9 +86,8 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
                         + "and " + EQUAL_STEP_RECIPES + " with --at.")
                 .add("threads", "0", "Intra-op threads of both engines; 0 keeps their defaults (one per core).")
                 .add("batch", "64", "Images per training step.")
-                .add("usable-images", Integer.toString(FIRST_SHIFTED_LABEL), "Train on the first this many training images only; the "
-                        + "shared Fashion-MNIST copy pairs images with the next image's label from " + FIRST_SHIFTED_LABEL + " on. The "
-                        + "bundled sample is trained on whole when it holds fewer.")
+                .add("usable-images", "all", "Train on the first this many training images only ('all': the whole training set; the "
+                        + "bundled sample is trained on whole when it holds fewer).")
                 .add("seed", "42", "Seed of the data order, the initial weights and the training noise.")
                 .add("out", "quality-study", "Folder for results.md, results.json, samples/<recipe>.png and reports/<recipe>.json.")
                 .add("cache-dir", EvaluationOptions.DEFAULT_CACHE_DIR.toString(), "The evaluator's classifier cache (trained on first use, "
@@ -113,13 +112,24 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
         int steps = at.isEmpty() ? v.integer("steps") : at.getLast();
         String recipes = v.optional("recipes").orElse(at.isEmpty() ? "all" : EQUAL_STEP_RECIPES);
         return new StudyConfig(v.path("data"), steps, Recipe.parseList(recipes), v.integer("threads"),
-                v.integer("batch"), v.integer("usable-images"), v.longValue("seed"), v.path("out"), v.path("cache-dir"), v.string("python"),
+                v.integer("batch"), usableImages(v.string("usable-images")), v.longValue("seed"), v.path("out"), v.path("cache-dir"), v.string("python"),
                 v.integer("progress-every"), at, v.integer("eval-count"));
     }
 
     /** Whether this is the equal-step mode. */
     boolean equalSteps() {
         return !at.isEmpty();
+    }
+
+    private static int usableImages(String text) {
+        if (text.strip().equalsIgnoreCase("all")) {
+            return ALL_IMAGES;
+        }
+        try {
+            return Integer.parseInt(text.strip().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("--usable-images must be 'all' or a count of images, e.g. 10000, but was '" + text.strip() + "'.", e);
+        }
     }
 
     private static List<Integer> steps(String text) {

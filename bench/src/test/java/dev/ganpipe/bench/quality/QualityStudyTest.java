@@ -67,7 +67,10 @@ class QualityStudyTest {
         StudyConfig config = StudyConfig.from(ConfigValues.parse(StudyConfig.spec(), "--steps", "800", "--recipes", "seed,pytorch"));
         assertThat(config.steps()).isEqualTo(800);
         assertThat(config.recipes()).containsExactly(Recipe.SEED, Recipe.PYTORCH);
-        assertThat(config.usableImages()).isEqualTo(StudyConfig.FIRST_SHIFTED_LABEL);
+        assertThat(config.usableImages()).isEqualTo(StudyConfig.ALL_IMAGES);
+        assertThat(StudyConfig.from(ConfigValues.parse(StudyConfig.spec(), "--usable-images", "10000")).usableImages()).isEqualTo(10_000);
+        assertThatThrownBy(() -> StudyConfig.from(ConfigValues.parse(StudyConfig.spec(), "--usable-images", "many")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'all'");
         assertThat(config.batch()).isEqualTo(64);
         assertThatThrownBy(() -> StudyConfig.from(ConfigValues.parse(StudyConfig.spec(), "--steps", "0")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--steps");

@@ -42,7 +42,8 @@ import org.apache.kafka.common.TopicPartition;
  *   int32     format version (2; version 1 files are read too)
  *   int32     header length H, then H bytes of UTF-8 JSON: step, createdAt, architecture, modelVersion,
  *             imagesSeen, positions [{topic, partition, offset}], noise state, Adam and EMA update counts, and
- *             (version 2) replay: null, or {capacity, offered, random, count, imageValues, encoding}
+ *             (version 2) replay: null, or {capacity, offered, random, count, imageValues, encoding, pass}, where
+ *             pass {seed, size, position} (absent in older files) is where the buffer's shuffled pass stands
  *   int32     tensor count T, then T times:
  *               modified-UTF-8 name (int16 length + bytes, as DataOutput.writeUTF),
  *               uint8 rank R, R x int64 dimensions, product(dimensions) x float32
@@ -90,7 +91,7 @@ public final class CheckpointFile {
     }
 
     /** What the replay section holds; null in version 1 files. */
-    record Replay(int capacity, long offered, Noise random, int count, int imageValues, String encoding) {
+    record Replay(int capacity, long offered, Noise random, int count, int imageValues, String encoding, ReplayBuffer.Pass pass) {
     }
 
     /** One partition's position. */
@@ -272,7 +273,7 @@ public final class CheckpointFile {
 
     private static Replay replayOf(ReplayBuffer.Snapshot r, String encoding) {
         NoiseRandom.State n = r.random();
-        return new Replay(r.capacity(), r.offered(), noiseOf(n), r.size(), r.imageValues(), encoding);
+        return new Replay(r.capacity(), r.offered(), noiseOf(n), r.size(), r.imageValues(), encoding, r.pass());
     }
 
     private static void writeReplay(ReplayBuffer.Snapshot replay, DataOutputStream data) throws IOException {
@@ -321,7 +322,9 @@ public final class CheckpointFile {
                 images.add(image);
             }
         }
-        return new ReplayBuffer.Snapshot(r.capacity(), r.offered(), noiseStateOf(r.random()), images, labels);
+        // files written before shuffled passes have none: the restored buffer begins a new pass
+        return new ReplayBuffer.Snapshot(r.capacity(), r.offered(), noiseStateOf(r.random()), images, labels,
+                r.pass() == null ? ReplayBuffer.Pass.NONE : r.pass());
     }
 
     private static Noise noiseOf(NoiseRandom.State n) {

@@ -5,11 +5,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 
 /**
  * A fixed-size uniform sample of every image seen so far, held as 8-bit values (one byte per value) (reservoir sampling, Vitter's algorithm R), so batches
  * can mix in older images and the generator does not forget classes that stopped arriving. Used by the training
  * thread only: not thread-safe.
+ *
+ * <p>Replayed images are drawn in shuffled passes, without replacement: each pass is a random permutation of the slots
+ * filled when it began, as the epochs of a plain training script are (random reshuffling, which converges faster than
+ * sampling with replacement). Once a stream has been read, the trainer's batches are thus epochs over the buffer; a slot
+ * filled or replaced during a pass holds the newer image when its turn comes, and images added during a pass (each was
+ * just trained on as a fresh image) join the next one.
  *
  * <p>Its whole state (images, labels, the reservoir counter and the random generator) goes into every checkpoint
  * ({@link #snapshot()}, {@link #restore}), so a restarted trainer still remembers classes that stopped arriving
@@ -28,6 +35,9 @@ public final class ReplayBuffer {
     private final List<Integer> labels;
     private final NoiseRandom random;
     private long offered;
+    /** The current pass: a permutation of {@code pass.size()} slots drawn from {@code pass.seed()}, read up to its position. */
+    private Pass pass = Pass.NONE;
+    private int[] passOrder = new int[0];
 
     /**
      * The default capacity for images of {@code imageValues} bytes: as many as fit in {@link #DEFAULT_BYTES}, at most
@@ -85,6 +95,11 @@ public final class ReplayBuffer {
             buffer.images.add(snapshot.images().get(slot));
             buffer.labels.add(snapshot.labels()[slot]);
         }
+        if (size <= capacity && snapshot.pass().size() > 0) {
+            // the same slots: the pass goes on where it was (a smaller buffer renumbers them and starts a new pass)
+            buffer.pass = snapshot.pass();
+            buffer.passOrder = permutation(snapshot.pass().size(), snapshot.pass().seed());
+        }
         return buffer;
     }
 
@@ -97,7 +112,7 @@ public final class ReplayBuffer {
         for (int i = 0; i < labelArray.length; i++) {
             labelArray[i] = labels.get(i);
         }
-        return new Snapshot(capacity, offered, random.state(), List.copyOf(images), labelArray);
+        return new Snapshot(capacity, offered, random.state(), List.copyOf(images), labelArray, pass);
     }
 
     /** Offers one image without a label; see {@link #offer(byte[], int)}. */
@@ -127,17 +142,38 @@ public final class ReplayBuffer {
         }
     }
 
-    /** A uniformly random stored image (with replacement). */
+    /** The next image of the current shuffled pass (see the class comment). */
     public byte[] sample() {
         return images.get(sampleSlot());
     }
 
-    /** The slot of a uniformly random stored image (with replacement), for {@link #image} and {@link #label}. */
+    /** The slot of the next image of the current shuffled pass, for {@link #image} and {@link #label}. */
     public int sampleSlot() {
         if (images.isEmpty()) {
             throw new IllegalStateException("The replay buffer is empty; offer images before sampling.");
         }
-        return random.nextInt(images.size());
+        if (pass.position() >= pass.size()) {
+            long seed = random.nextLong();
+            pass = new Pass(seed, images.size(), 0);
+            passOrder = permutation(images.size(), seed);
+        }
+        int slot = passOrder[pass.position()];
+        pass = new Pass(pass.seed(), pass.size(), pass.position() + 1);
+        return slot;
+    }
+
+    /** A Fisher-Yates shuffle of {@code 0 .. size - 1} drawn from {@code seed}: a pass is rebuilt from its seed alone. */
+    private static int[] permutation(int size, long seed) {
+        Random random = new Random(seed);
+        int[] order = new int[size];
+        Arrays.setAll(order, i -> i);
+        for (int i = size - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
     }
 
     /** The image in a slot. */
@@ -164,6 +200,27 @@ public final class ReplayBuffer {
     }
 
     /**
+     * Where a shuffled pass stands.
+     *
+     * @param seed seed of the pass's permutation
+     * @param size slots the pass covers (those filled when it began)
+     * @param position images of the pass drawn so far
+     */
+    public record Pass(long seed, int size, int position) {
+
+        /** No pass under way: the next draw begins one. */
+        public static final Pass NONE = new Pass(0, 0, 0);
+
+        /** Checks that the position lies within the pass. */
+        public Pass {
+            if (size < 0 || position < 0 || position > size) {
+                throw new IllegalArgumentException("A replay pass needs 0 <= position <= size, but had position " + position
+                        + " of " + size + ".");
+            }
+        }
+    }
+
+    /**
      * A replay buffer's complete state.
      *
      * @param capacity the capacity it had
@@ -171,13 +228,19 @@ public final class ReplayBuffer {
      * @param random the state of its random generator
      * @param images the stored images by slot, each of the same length
      * @param labels the label of each slot, {@link DecodedImage#NO_LABEL} for none
+     * @param pass where the shuffled pass stands ({@link Pass#NONE} for none, as in checkpoints written before passes)
      */
-    public record Snapshot(int capacity, long offered, NoiseRandom.State random, List<byte[]> images, int[] labels) {
+    public record Snapshot(int capacity, long offered, NoiseRandom.State random, List<byte[]> images, int[] labels, Pass pass) {
 
         /** Checks that the parts fit together. */
         public Snapshot {
             Objects.requireNonNull(random, "random is null; take the state from NoiseRandom.state().");
+            Objects.requireNonNull(pass, "pass is null; use Pass.NONE for none.");
             images = List.copyOf(images);
+            if (pass.size() > images.size()) {
+                throw new IllegalArgumentException("A replay buffer snapshot's pass covers " + pass.size() + " slots, but it holds only "
+                        + images.size() + " images.");
+            }
             if (capacity < 1 || images.size() > capacity || labels.length != images.size() || offered < images.size()) {
                 throw new IllegalArgumentException("A replay buffer snapshot needs 1 <= capacity, as many labels as "
                         + "images, at most capacity images and at least as many offered, but had capacity " + capacity
@@ -205,7 +268,7 @@ public final class ReplayBuffer {
         @Override
         public boolean equals(Object o) {
             if (!(o instanceof Snapshot s) || capacity != s.capacity || offered != s.offered || !random.equals(s.random)
-                    || !Arrays.equals(labels, s.labels) || images.size() != s.images.size()) {
+                    || !pass.equals(s.pass) || !Arrays.equals(labels, s.labels) || images.size() != s.images.size()) {
                 return false;
             }
             for (int i = 0; i < images.size(); i++) {
@@ -218,7 +281,7 @@ public final class ReplayBuffer {
 
         @Override
         public int hashCode() {
-            int h = Objects.hash(capacity, offered, random) * 31 + Arrays.hashCode(labels);
+            int h = Objects.hash(capacity, offered, random, pass) * 31 + Arrays.hashCode(labels);
             for (byte[] image : images) {
                 h = 31 * h + Arrays.hashCode(image);
             }

@@ -61,6 +61,11 @@ public final class NoiseRandom {
         return (((long) next(26) << 27) + next(27)) * DOUBLE_UNIT;
     }
 
+    /** As {@link java.util.Random#nextLong()}. */
+    public long nextLong() {
+        return ((long) next(32) << 32) + next(32);
+    }
+
     /** As {@link java.util.Random#nextInt(int)}: uniform in {@code [0, bound)}, by the same rejection rule. */
     public int nextInt(int bound) {
         if (bound <= 0) {

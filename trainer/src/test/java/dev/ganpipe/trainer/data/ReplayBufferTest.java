@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ReplayBufferTest {
@@ -36,6 +37,40 @@ class ReplayBufferTest {
             }
         }
         assertThat(restored.snapshot()).isEqualTo(original.snapshot());
+    }
+
+    @Test
+    void replayIsDrawnInShuffledPassesThatEveryImageJoinsOnceAndThatResumeMidPass() {
+        ReplayBuffer buffer = new ReplayBuffer(1_000, 11);
+        Random images = new Random(3);
+        for (int i = 0; i < 200; i++) {
+            buffer.offer(image(images, i), i);
+        }
+        List<Integer> firstPass = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            firstPass.add(buffer.sampleSlot());
+        }
+        assertThat(firstPass).as("a pass draws every slot once").doesNotHaveDuplicates().hasSize(200);
+        assertThat(firstPass.subList(0, 20)).as("in a shuffled order").isNotEqualTo(IntStream.range(0, 20).boxed().toList());
+        for (int i = 0; i < 70; i++) {
+            buffer.sampleSlot(); // part of the second pass
+        }
+        buffer.offer(image(images, 200), 200); // joins the next pass, not this one
+
+        ReplayBuffer restored = ReplayBuffer.restore(buffer.snapshot(), 1_000);
+        assertThat(restored.snapshot()).isEqualTo(buffer.snapshot());
+        Set<Integer> restOfSecondPass = new HashSet<>();
+        for (int i = 0; i < 130; i++) {
+            int slot = buffer.sampleSlot();
+            assertThat(restored.sampleSlot()).as("draw %d after the restore", i).isEqualTo(slot);
+            restOfSecondPass.add(slot);
+        }
+        assertThat(restOfSecondPass).hasSize(130).doesNotContain(200);
+        Set<Integer> thirdPass = new HashSet<>();
+        for (int i = 0; i < 201; i++) {
+            thirdPass.add(restored.sampleSlot());
+        }
+        assertThat(thirdPass).as("the image offered mid-pass joins the next pass").hasSize(201).contains(200);
     }
 
     @Test

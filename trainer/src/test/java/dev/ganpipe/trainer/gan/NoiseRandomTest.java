@@ -39,6 +39,15 @@ class NoiseRandomTest {
     }
 
     @Test
+    void nextLongIsJavaUtilRandomsNextLong() {
+        Random reference = new Random(13);
+        NoiseRandom ours = new NoiseRandom(13);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(ours.nextLong()).as("draw %d", i).isEqualTo(reference.nextLong());
+        }
+    }
+
+    @Test
     void aRestoredStateContinuesTheStreamEvenWithAGaussianPending() {
         NoiseRandom original = new NoiseRandom(9);
         original.nextGaussian(); // leaves the polar method's second value pending
