@@ -12,6 +12,7 @@ import dev.ganpipe.trainer.checkpoint.CheckpointPolicy;
 import dev.ganpipe.trainer.checkpoint.CheckpointStore;
 import dev.ganpipe.trainer.data.BatchAssembler.IdlePolicy;
 import dev.ganpipe.trainer.data.ReplayBuffer;
+import dev.ganpipe.trainer.gan.Augmentation;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.loop.Schedule;
 import dev.ganpipe.trainer.quality.QualityGate;
@@ -113,6 +114,14 @@ public record TrainerConfig(
                         + "ingest's --classes: label i is the i-th name, and the GAN has as many labels as names.")
                 .add("spectral-norm", "false", "Spectrally normalise the discriminator's layers (power iteration; "
                         + "replaces its BatchNorm). Off until the quality measurements say otherwise.")
+                .add("augment", "off", "Augment what the discriminator sees, real and generated alike (DiffAugment): 'off', "
+                        + "'diffaugment' (each image with --augment-probability) or 'ada' (the probability steered by how sure the "
+                        + "discriminator is of the real images, towards --augment-target; for small datasets).")
+                .add("augment-ops", "color,translation,cutout", "Augmentations to apply, comma-separated: color, translation, cutout.")
+                .add("augment-probability", "auto", "With --augment diffaugment: the probability of each augmentation per image; with "
+                        + "'ada': where it starts. 'auto': 1 for diffaugment (as published), 0 for ada (it rises when needed).")
+                .add("augment-target", Double.toString(Augmentation.DEFAULT_TARGET), "With --augment ada: the mean sign of the "
+                        + "discriminator's output on real images above which augmentation increases.")
                 .add("batch-size", "64", "Images per training step.")
                 .add("replay-capacity", "auto", "Images kept in the reservoir replay buffer (one byte per pixel value); 'auto' keeps as many as "
                         + "fit in 256 MiB (342,392 of 28x28 gray, 21,845 of 64x64 RGB), so a dataset that fits is trained on whole "
@@ -173,6 +182,18 @@ public record TrainerConfig(
         }
     }
 
+    private static Augmentation augmentation(ConfigValues v) {
+        String mode = v.string("augment");
+        double probability = v.string("augment-probability").strip().equalsIgnoreCase("auto")
+                ? (mode.strip().equalsIgnoreCase("ada") ? 0.0 : 1.0)
+                : v.decimal("augment-probability");
+        try {
+            return Augmentation.parse(mode, v.string("augment-ops"), probability, v.decimal("augment-target"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+    }
+
     /** Reads and validates the values. */
     public static TrainerConfig from(ConfigValues v) {
         ImageShape shape = ImageShape.parse(v.string("image-shape"));
@@ -185,7 +206,7 @@ public record TrainerConfig(
         GanConfig gan = new GanConfig(shape.width(), shape.channels(), v.integer("noise-dim"), v.integer("generator-width"),
                 v.integer("discriminator-width"), v.decimal("learning-rate"), v.decimal("beta1"), GanConfig.DEFAULT_BETA2,
                 v.longValue("seed"), v.integer("threads"), v.decimal("ema-decay"), v.bool("spectral-norm"),
-                conditional == Conditional.TRUE ? classes.size() : 0);
+                conditional == Conditional.TRUE ? classes.size() : 0, augmentation(v));
         IdlePolicy idle = v.choice("idle-policy", IdlePolicy.class);
         int batch = v.integer("batch-size");
         if (batch < 2 || batch > 4096) {

@@ -31,7 +31,8 @@ final class ChildTrainer implements AutoCloseable {
 
     private static final Pattern PORT = Pattern.compile("trainer serves HTTP on http://[^:]+:(\\d+)/");
     private static final Pattern STEP = Pattern.compile(
-            "step (\\d+): D loss ([-0-9.]+) G loss ([-0-9.]+) D\\(real\\) [-0-9.]+ D\\(fake\\) [-0-9.]+; fresh (\\d+) \\[(.*)]");
+            "step (\\d+): D loss ([-0-9.]+) G loss ([-0-9.]+) D\\(real\\) [-0-9.]+ D\\(fake\\) [-0-9.]+ augment p ([0-9.]+); "
+                    + "fresh (\\d+) \\[(.*)]");
     private static final Pattern RANGE = Pattern.compile("(\\S+)-(\\d+)@(\\d+)\\.\\.(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,7 +43,7 @@ final class ChildTrainer implements AutoCloseable {
     private volatile String lastStatusProblem = "not asked yet";
 
     /** One training step as the child logged it. */
-    record LoggedStep(long step, double dLoss, double gLoss, int fresh, Set<Long> offsets0, Set<Long> offsets1) {
+    record LoggedStep(long step, double dLoss, double gLoss, double augmentP, int fresh, Set<Long> offsets0, Set<Long> offsets1) {
     }
 
     private ChildTrainer(Process process, Path log) {
@@ -117,7 +118,7 @@ final class ChildTrainer implements AutoCloseable {
             }
             Set<Long> p0 = new HashSet<>();
             Set<Long> p1 = new HashSet<>();
-            Matcher r = RANGE.matcher(m.group(5));
+            Matcher r = RANGE.matcher(m.group(6));
             while (r.find()) {
                 Set<Long> into = Integer.parseInt(r.group(2)) == 0 ? p0 : p1;
                 for (long o = Long.parseLong(r.group(3)); o <= Long.parseLong(r.group(4)); o++) {
@@ -125,7 +126,7 @@ final class ChildTrainer implements AutoCloseable {
                 }
             }
             out.add(new LoggedStep(Long.parseLong(m.group(1)), Double.parseDouble(m.group(2)),
-                    Double.parseDouble(m.group(3)), Integer.parseInt(m.group(4)), p0, p1));
+                    Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), Integer.parseInt(m.group(5)), p0, p1));
         }
         return out;
     }

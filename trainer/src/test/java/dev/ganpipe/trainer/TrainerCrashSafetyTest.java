@@ -21,6 +21,7 @@ import dev.ganpipe.trainer.checkpoint.Architecture;
 import dev.ganpipe.trainer.checkpoint.Checkpoint;
 import dev.ganpipe.trainer.checkpoint.CheckpointException;
 import dev.ganpipe.trainer.checkpoint.CheckpointFile;
+import dev.ganpipe.trainer.gan.TrainingState;
 import dev.ganpipe.trainer.checkpoint.CheckpointStore;
 import dev.ganpipe.trainer.checkpoint.ReadOnlyDirectory;
 import dev.ganpipe.trainer.gan.GanConfig;
@@ -80,7 +81,10 @@ class TrainerCrashSafetyTest {
                 "--batch-size", "16", "--generator-width", "16", "--discriminator-width", "16", "--threads", "1",
                 "--checkpoint-dir", checkpoints.toString(), "--checkpoint-every-steps", "10", "--checkpoint-every", "10m",
                 "--export-every-steps", "10", "--export-every", "10m", "--sample-every-steps", "10",
-                "--models-dir", models.toString(), "--samples-dir", samples.toString());
+                "--models-dir", models.toString(), "--samples-dir", samples.toString(),
+                // Adaptive augmentation with a low target, so p has risen above 0 by the checkpoint: a resumed trainer must
+                // go on with the strength it reached (StyleGAN2-ADA's resume starts it again from 0).
+                "--augment", "ada", "--augment-target", "0.05");
         // A killed consumer holds its partitions until its session times out; the broker's minimum keeps the wait short.
         Map<String, String> env = Map.of("GAN_KAFKA_CLIENT_SESSION_TIMEOUT_MS", "6000");
 
@@ -146,6 +150,12 @@ class TrainerCrashSafetyTest {
                 .as("the restored generator draws exactly the grid it drew at the checkpoint")
                 .isEqualTo(gridAtCheckpoint);
         assertLossesContinue(run1, run2, resumeStep);
+        float[] strength = checkpoint.state().tensors().get(TrainingState.AUGMENT_STRENGTH).values();
+        assertThat(strength[0]).as("the checkpoint's augmentation probability").isGreaterThan(0f);
+        assertThat(run2.getFirst().augmentP()).as("run 2's first step augments with the checkpoint's p")
+                .isCloseTo(strength[0], org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(run1.stream().filter(s -> s.step() == resumeStep + 1).findFirst().orElseThrow().augmentP())
+                .as("as run 1 did at the same step").isCloseTo(strength[0], org.assertj.core.data.Offset.offset(1e-6));
 
         // Every image produced was trained on, by one run or the other.
         Set<String> trainedKeys = new HashSet<>();

@@ -156,8 +156,8 @@ class QualityStudyTest {
 
     @Test
     void stepParityReportsTheLargestRelativeDifferenceOfTheFirstStepsAndOfAll() throws Exception {
-        List<StepResult> ours = List.of(new StepResult(1, 1.0f, 0.5f, 0.4f, 0.6f),
-                new StepResult(2, 1.0f, 0.5f, 0.4f, 0.6f));
+        List<StepResult> ours = List.of(new StepResult(1, 1.0f, 0.5f, 0.4f, 0.6f, 0f),
+                new StepResult(2, 1.0f, 0.5f, 0.4f, 0.6f, 0f));
         JsonNode theirs = Json.mapper().readTree("{\"torch\": \"1.13\", \"steps\": ["
                 + "{\"d_loss\": 1.0, \"g_loss\": 0.5, \"d_real\": 0.4, \"d_fake\": 0.6},"
                 + "{\"d_loss\": 1.1, \"g_loss\": 0.5, \"d_real\": 0.4, \"d_fake\": 0.6}]}");

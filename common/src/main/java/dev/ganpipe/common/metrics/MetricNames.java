@@ -37,6 +37,8 @@ public final class MetricNames {
      * a value in days.
      */
     public static final String TRAINER_DISCRIMINATOR_OUTPUT = "gan.trainer.discriminator.output";
+    /** Gauge: the augmentation probability p (DiffAugment, steered by ADA); exposed as gan_trainer_augment_probability. */
+    public static final String TRAINER_AUGMENT_PROBABILITY = "gan.trainer.augment.probability";
     /** {@code gan_trainer_step_seconds} (histogram). */
     public static final String TRAINER_STEP = "gan.trainer.step";
     /** {@code gan_trainer_data_wait_seconds} (histogram). */

@@ -17,6 +17,7 @@ package dev.ganpipe.trainer.gan;
  *     in [0, 1); 0 turns the average off (the live generator is used)
  * @param spectralNorm whether the discriminator's layers are spectrally normalised (instead of using BatchNorm)
  * @param classes number of class labels of a conditional GAN (labels 0 to classes - 1), or 0 for an unconditional one
+ * @param augmentation how the discriminator's inputs are augmented ({@link Augmentation#OFF} for not at all)
  */
 public record GanConfig(
         int imageSize,
@@ -31,7 +32,8 @@ public record GanConfig(
         int threads,
         double emaDecay,
         boolean spectralNorm,
-        int classes) {
+        int classes,
+        Augmentation augmentation) {
 
     /** Default noise length. */
     public static final int DEFAULT_NOISE_DIM = 100;
@@ -96,10 +98,21 @@ public record GanConfig(
             throw new IllegalArgumentException("classes must be 0 (unconditional) or between 2 and " + MAX_CLASSES
                     + ", but was " + classes + ".");
         }
+        if (augmentation == null) {
+            throw new IllegalArgumentException("augmentation is null; use Augmentation.OFF for none.");
+        }
         if (!(emaDecay >= 0 && emaDecay < 1)) {
             throw new IllegalArgumentException(
                     "emaDecay must be at least 0 (off) and below 1 (0.999 is usual), but was " + emaDecay + ".");
         }
+    }
+
+    /** As the canonical constructor, without augmentation. */
+    public GanConfig(int imageSize, int channels, int noiseDim, int generatorWidth, int discriminatorWidth,
+            double learningRate, double beta1, double beta2, long seed, int threads, double emaDecay, boolean spectralNorm,
+            int classes) {
+        this(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth, learningRate, beta1, beta2, seed, threads,
+                emaDecay, spectralNorm, classes, Augmentation.OFF);
     }
 
     /** An unconditional configuration with the default EMA decay and no spectral normalisation. */
@@ -124,37 +137,43 @@ public record GanConfig(
     /** A copy with another seed. */
     public GanConfig withSeed(long newSeed) {
         return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
-                learningRate, beta1, beta2, newSeed, threads, emaDecay, spectralNorm, classes);
+                learningRate, beta1, beta2, newSeed, threads, emaDecay, spectralNorm, classes, augmentation);
     }
 
     /** A copy with other base widths for the generator and the discriminator. */
     public GanConfig withWidths(int newGeneratorWidth, int newDiscriminatorWidth) {
         return new GanConfig(imageSize, channels, noiseDim, newGeneratorWidth, newDiscriminatorWidth,
-                learningRate, beta1, beta2, seed, threads, emaDecay, spectralNorm, classes);
+                learningRate, beta1, beta2, seed, threads, emaDecay, spectralNorm, classes, augmentation);
     }
 
     /** A copy with another intra-op thread count (0 = engine default). */
     public GanConfig withThreads(int newThreads) {
         return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
-                learningRate, beta1, beta2, seed, newThreads, emaDecay, spectralNorm, classes);
+                learningRate, beta1, beta2, seed, newThreads, emaDecay, spectralNorm, classes, augmentation);
     }
 
     /** A copy with another EMA decay (0 turns the average off). */
     public GanConfig withEmaDecay(double newEmaDecay) {
         return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
-                learningRate, beta1, beta2, seed, threads, newEmaDecay, spectralNorm, classes);
+                learningRate, beta1, beta2, seed, threads, newEmaDecay, spectralNorm, classes, augmentation);
     }
 
     /** A copy with or without spectral normalisation in the discriminator. */
     public GanConfig withSpectralNorm(boolean newSpectralNorm) {
         return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
-                learningRate, beta1, beta2, seed, threads, emaDecay, newSpectralNorm, classes);
+                learningRate, beta1, beta2, seed, threads, emaDecay, newSpectralNorm, classes, augmentation);
     }
 
     /** A copy with another number of classes (0: unconditional). */
     public GanConfig withClasses(int newClasses) {
         return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
-                learningRate, beta1, beta2, seed, threads, emaDecay, spectralNorm, newClasses);
+                learningRate, beta1, beta2, seed, threads, emaDecay, spectralNorm, newClasses, augmentation);
+    }
+
+    /** A copy with another augmentation of the discriminator's inputs. */
+    public GanConfig withAugmentation(Augmentation newAugmentation) {
+        return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
+                learningRate, beta1, beta2, seed, threads, emaDecay, spectralNorm, classes, newAugmentation);
     }
 
     /** Whether the networks take class labels (a conditional GAN). */

@@ -59,6 +59,8 @@ public final class GanTrainingCore implements AutoCloseable {
     private final List<NDArray> generatorRunningStats;
     private final List<NDArray> discriminatorRunningStats;
     private final GeneratorAverage average; // null when the EMA is off
+    private final DiffAugment augment;
+    private final AugmentStrength augmentStrength;
     private NoiseRandom trainingNoise;
     private volatile long step; // written under the lock, read without it (status pages)
     private long calibratedAtStep = -1; // the step the average's BatchNorm statistics were last recomputed at
@@ -96,6 +98,8 @@ public final class GanTrainingCore implements AutoCloseable {
             this.discriminatorRunningStats = runningStats(discriminator);
             this.trainingNoise = new NoiseRandom(mix(config.seed(), 3));
             this.average = config.emaEnabled() ? new GeneratorAverage(generator, config, manager) : null;
+            this.augment = new DiffAugment(config.augmentation());
+            this.augmentStrength = new AugmentStrength(config.augmentation());
         } catch (RuntimeException e) {
             root.close(); // frees whatever was allocated before the failure
             throw e;
@@ -120,7 +124,9 @@ public final class GanTrainingCore implements AutoCloseable {
             average.update();
         }
         step++;
-        return new StepResult(step, d.loss(), gLoss, d.realMean(), d.fakeMean());
+        double p = augmentStrength.probability();
+        augmentStrength.afterStep(step, batchSize);
+        return new StepResult(step, d.loss(), gLoss, d.realMean(), d.fakeMean(), (float) p);
     }
 
     /**
@@ -277,6 +283,9 @@ public final class GanTrainingCore implements AutoCloseable {
         }
         generatorOptimizer.saveMoments("adam." + TrainingState.GENERATOR, tensors);
         discriminatorOptimizer.saveMoments("adam." + TrainingState.DISCRIMINATOR, tensors);
+        if (config.augmentation().enabled()) {
+            tensors.put(TrainingState.AUGMENT_STRENGTH, new TrainingState.Tensor(new long[] {3}, augmentStrength.state()));
+        }
         return new TrainingState(step, trainingNoise.state(), generatorOptimizer.updates(),
                 discriminatorOptimizer.updates(), average == null ? 0 : average.updates(), tensors);
     }
@@ -306,6 +315,15 @@ public final class GanTrainingCore implements AutoCloseable {
         discriminatorOptimizer.restore("adam." + TrainingState.DISCRIMINATOR, tensors, state.discriminatorUpdates());
         trainingNoise = NoiseRandom.restore(state.noise());
         step = state.step();
+        TrainingState.Tensor strength = tensors.get(TrainingState.AUGMENT_STRENGTH);
+        if (config.augmentation().enabled()) {
+            if (strength != null) {
+                augmentStrength.restore(strength.values());
+            } else {
+                LOG.info("The saved state has no augmentation strength (augmentation was off); starting from p = {}.",
+                        augmentStrength.probability());
+            }
+        }
         calibratedAtStep = -1; // restored weights: recompute the average's statistics before it is next used
     }
 
@@ -359,14 +377,21 @@ public final class GanTrainingCore implements AutoCloseable {
             NDArray realLogits;
             NDArray fakeLogits;
             NDArray loss;
+            double p = augmentStrength.probability();
+            NoiseRandom draws = augmentDraws(0);
             try (GradientCollector collector = engine.newGradientCollector()) {
-                // Separate forwards for real and fake batches, so each gets its own BatchNorm statistics.
-                realLogits = discriminator.forward(parameterStore, inputs(real, labels, scope), true).singletonOrThrow();
-                fakeLogits = discriminator.forward(parameterStore, inputs(fake, labels, scope), true).singletonOrThrow();
+                // Both batches augmented alike; separate forwards, so each gets its own BatchNorm statistics.
+                NDArray realSeen = augment.apply(real, p, draws, scope);
+                NDArray fakeSeen = augment.apply(fake, p, draws, scope);
+                realLogits = discriminator.forward(parameterStore, inputs(realSeen, labels, scope), true).singletonOrThrow();
+                fakeLogits = discriminator.forward(parameterStore, inputs(fakeSeen, labels, scope), true).singletonOrThrow();
                 loss = bceWithLogits(realLogits, true).add(bceWithLogits(fakeLogits, false));
                 collector.backward(loss);
             }
             discriminatorOptimizer.update();
+            if (config.augmentation().mode() == Augmentation.Mode.ADAPTIVE) {
+                augmentStrength.observeReal(Math.round(realLogits.sign().sum().getFloat()), batchSize);
+            }
             return new DiscriminatorHalf(loss.getFloat(), meanProbability(realLogits), meanProbability(fakeLogits));
         }
     }
@@ -391,9 +416,12 @@ public final class GanTrainingCore implements AutoCloseable {
             discriminatorOptimizer.zeroGradients();
             List<NDArray> savedD = copies(discriminatorRunningStats, scope);
             NDArray loss;
+            double p = augmentStrength.probability();
+            NoiseRandom draws = augmentDraws(1);
             try (GradientCollector collector = engine.newGradientCollector()) {
                 NDArray fake = generator.forward(parameterStore, inputs(z, labels, scope), true).singletonOrThrow();
-                NDArray logits = discriminator.forward(parameterStore, inputs(fake, labels, scope), true).singletonOrThrow();
+                NDArray fakeSeen = augment.apply(fake, p, draws, scope); // differentiable: the gradient reaches G through it
+                NDArray logits = discriminator.forward(parameterStore, inputs(fakeSeen, labels, scope), true).singletonOrThrow();
                 loss = bceWithLogits(logits, true);
                 collector.backward(loss);
             }
@@ -403,6 +431,19 @@ public final class GanTrainingCore implements AutoCloseable {
             generatorOptimizer.update();
             return loss.getFloat();
         }
+    }
+
+    /**
+     * The augmentation draws of one half of the current step ({@code half} 0: discriminator, 1: generator): a function of
+     * the seed and the step alone, so a restored core augments exactly as the original would have.
+     */
+    private NoiseRandom augmentDraws(int half) {
+        return new NoiseRandom(mix(mix(config.seed(), 5), 2 * step + half));
+    }
+
+    /** The probability with which the next step augments each image (0 when augmentation is off). */
+    public synchronized double augmentProbability() {
+        return augmentStrength.probability();
     }
 
     /** The generator block, for tests. */

@@ -34,6 +34,8 @@ public record TrainingState(
     public static final String DISCRIMINATOR = "discriminator";
     /** Tensor group of the EMA generator. */
     public static final String EMA_GENERATOR = "ema.generator";
+    /** The augmentation strength: {@code [p, sum of signs, count]} of the adaptive controller, when augmentation is on. */
+    public static final String AUGMENT_STRENGTH = "augment.strength";
 
     /** Validates and freezes the tensor map (its order is kept). */
     public TrainingState {

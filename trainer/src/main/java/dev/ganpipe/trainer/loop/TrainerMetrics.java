@@ -51,6 +51,9 @@ public final class TrainerMetrics {
                 .description("Mean discriminator output (probability real)").register(registry);
         Gauge.builder(MetricNames.TRAINER_DISCRIMINATOR_OUTPUT, last, r -> r.get() == null ? Double.NaN : r.get().dFakeMean()).tag("on", "fake")
                 .description("Mean discriminator output (probability real)").register(registry);
+        Gauge.builder(MetricNames.TRAINER_AUGMENT_PROBABILITY, last, r -> r.get() == null ? 0 : r.get().augmentProbability())
+                .description("Probability with which each augmentation transforms each image the discriminator sees (0: off)")
+                .register(registry);
         Gauge.builder(MetricNames.TRAINER_REPLAY_BUFFER, replayBufferImages, s -> s.getAsInt())
                 .description("Images held in the replay buffer").strongReference(true).register(registry);
         Gauge.builder(MetricNames.TRAINER_LAG, lagImages, s -> s.getAsLong())

@@ -14,6 +14,8 @@ import dev.ganpipe.trainer.quality.QualityRecord;
  * @param gLoss last generator loss
  * @param dReal last mean D(real)
  * @param dFake last mean D(G(z))
+ * @param augmentation how the discriminator's inputs are augmented ({@code off}, {@code diffaugment(...)}, {@code ada(...)})
+ * @param augmentProbability the probability each augmentation transforms each image with (0 when off; steered with ada)
  * @param stepsPerSecond recent training speed
  * @param device where the networks run
  * @param lastExportVersion newest published version, 0 for none
@@ -36,6 +38,8 @@ public record TrainerStatus(
         double gLoss,
         double dReal,
         double dFake,
+        String augmentation,
+        double augmentProbability,
         double stepsPerSecond,
         String device,
         long lastExportVersion,

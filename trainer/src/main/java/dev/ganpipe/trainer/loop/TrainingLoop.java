@@ -104,9 +104,9 @@ public final class TrainingLoop implements Runnable {
                 checkpoints.covered(batch.positions());
                 if (LOG.isDebugEnabled()) {
                     // One line per step with the exact offsets trained on: what "no image skipped" is checked against.
-                    LOG.debug(String.format(Locale.ROOT, "step %d: D loss %.5f G loss %.5f D(real) %.4f D(fake) %.4f; "
-                            + "fresh %d %s", result.step(), result.dLoss(), result.gLoss(), result.dRealMean(),
-                            result.dFakeMean(), batch.fresh(), batch.freshOffsets()));
+                    LOG.debug(String.format(Locale.ROOT, "step %d: D loss %.5f G loss %.5f D(real) %.4f D(fake) %.4f "
+                            + "augment p %.6f; fresh %d %s", result.step(), result.dLoss(), result.gLoss(), result.dRealMean(),
+                            result.dFakeMean(), result.augmentProbability(), batch.fresh(), batch.freshOffsets()));
                 }
                 windowSteps++;
                 long elapsed = System.nanoTime() - windowStart;
@@ -182,7 +182,7 @@ public final class TrainingLoop implements Runnable {
         return new TrainerStatus(state, core.step(), imagesSeen, batches.lag(), batches.replayed(),
                 r == null ? Double.NaN : r.dLoss(), r == null ? Double.NaN : r.gLoss(),
                 r == null ? Double.NaN : r.dRealMean(), r == null ? Double.NaN : r.dFakeMean(),
-                stepsPerSecond, device, m == null ? 0 : m.version(), m == null ? 0 : m.step(),
+                core.config().augmentation().describe(), core.augmentProbability(), stepsPerSecond, device, m == null ? 0 : m.version(), m == null ? 0 : m.step(),
                 m == null ? null : m.createdAt().toString(), error, c.resumedFromStep(),
                 c.lastStep(), c.lastTime() == null ? null : c.lastTime().toString(),
                 c.error(), quality == null ? null : quality.latest());

@@ -139,6 +139,42 @@ class GanTrainingCoreTest {
     }
 
     @Test
+    void withAdaptiveAugmentationAResumedCoreGoesOnWithTheStrengthItReachedAndTheSameSteps() {
+        // A target of 0.05: D's signs on the squares soon exceed it, so p rises from 0 within a few intervals.
+        GanConfig config = SMALL.withAugmentation(Augmentation.parse("ada", "color,translation,cutout", 0.0, 0.05));
+        Random data = new Random(21);
+        float[][] batches = new float[14][];
+        for (int i = 0; i < batches.length; i++) {
+            batches[i] = SyntheticImages.squares(data, BATCH, 1, 28);
+        }
+        TrainingState middle;
+        StepResult[] uninterrupted = new StepResult[batches.length];
+        try (GanTrainingCore core = new GanTrainingCore(config)) {
+            for (int i = 0; i < batches.length; i++) {
+                if (i == 10) {
+                    middle = core.snapshot();
+                    assertThat(middle.tensors()).containsKey(TrainingState.AUGMENT_STRENGTH);
+                }
+                uninterrupted[i] = core.trainStep(batches[i], null, BATCH);
+            }
+            assertThat(uninterrupted[9].augmentProbability()).as("p rose while D was sure of the real images").isGreaterThan(0f);
+        }
+        try (GanTrainingCore core = new GanTrainingCore(config)) {
+            for (int i = 0; i < 10; i++) {
+                core.trainStep(batches[i], null, BATCH);
+            }
+            TrainingState saved = core.snapshot();
+            try (GanTrainingCore resumed = new GanTrainingCore(config)) {
+                resumed.restore(saved);
+                assertThat(resumed.augmentProbability()).isEqualTo(core.augmentProbability()).isGreaterThan(0);
+                for (int i = 10; i < batches.length; i++) {
+                    assertThat(resumed.trainStep(batches[i], null, BATCH)).as("step %d after the restore", i + 1).isEqualTo(uninterrupted[i]);
+                }
+            }
+        }
+    }
+
+    @Test
     void generateRunsInInferenceModeAndLeavesTheModelAlone() {
         try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
             core.trainStep(SyntheticImages.squares(new Random(3), BATCH, 1, 28), null, BATCH);
