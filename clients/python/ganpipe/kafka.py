@@ -63,8 +63,9 @@ def stream_from_topic(bootstrap_servers: str, group_id: Optional[str] = None, to
                       config: Optional[dict] = None) -> Iterator[SyntheticImage]:
     """Yields the images on ``topic`` as they arrive, until ``timeout_s`` passes without a new one (forever if None).
 
-    Committed records only (the request stream writes in transactions). Offsets are committed after the caller took
-    an image and asked for the next, so an image is never lost to a crash, only replayed (at least once). Without a
+    Committed records only (the request stream writes in transactions). An image's offset is stored once the caller
+    took it and asked for the next, and committed from there every few seconds and on close, so an image is never lost
+    to a crash, only replayed (at least once). Without a
     ``group_id`` a fresh group reads the topic anew. ``accept`` filters, e.g. ``lambda image: image.request_id == rid``;
     ``class_names`` (label order, e.g. ``GeneratorClient.live_model()["classes"]``) fills in ``class_name``;
     ``config`` adds librdkafka settings (security.protocol, sasl.*, ssl.*).
@@ -76,7 +77,10 @@ def stream_from_topic(bootstrap_servers: str, group_id: Optional[str] = None, to
         "group.id": group_id or f"ganpipe-python-{uuid.uuid4()}",
         "auto.offset.reset": "earliest" if from_beginning else "latest",
         "isolation.level": "read_committed",
-        "enable.auto.commit": False,
+        # Offsets are stored by hand once the caller took an image, and committed from the store in the background
+        # and on close: at least once, without a broker round trip per image.
+        "enable.auto.commit": True,
+        "enable.auto.offset.store": False,
     }
     settings.update(config or {})
     consumer = Consumer(settings)
@@ -97,7 +101,7 @@ def stream_from_topic(bootstrap_servers: str, group_id: Optional[str] = None, to
             image = image_from_message(message, class_names)
             if accept is None or accept(image):
                 yield image
-            consumer.commit(message=message, asynchronous=False)
+            consumer.store_offsets(message=message)
     finally:
         consumer.close()
 

@@ -47,6 +47,28 @@ class LiveTest(unittest.TestCase):
         self.assertEqual(made, {"model_version": self.model["version"], "seed": 5, "label": 2})
         np.testing.assert_array_equal(np.stack([image.pixels for image in images]), over_http)
 
+    def test_a_group_goes_on_after_the_last_image_it_took_and_replays_the_one_it_stopped_at(self):
+        request_id = f"python-{uuid.uuid4()}"
+        group = f"python-test-{uuid.uuid4()}"
+        with RequestProducer(BOOTSTRAP) as producer:
+            producer.send(4, seed=8, request_id=request_id)
+
+        def mine(made):
+            return made.request_id == request_id
+
+        first = []
+        for image in stream_from_topic(BOOTSTRAP, group_id=group, timeout_s=90, accept=mine):
+            first.append(image.index)
+            if len(first) == 2:
+                break  # image 1 was taken but the loop never asked for the next: it was not done with it
+        again = []
+        for image in stream_from_topic(BOOTSTRAP, group_id=group, timeout_s=90, accept=mine):
+            again.append(image.index)
+            if image.index == 3:
+                break
+        self.assertEqual(first, [0, 1])
+        self.assertEqual(again, [1, 2, 3])
+
     def test_the_http_stream_labels_image_i_with_class_i_mod_classes(self):
         images = list(self.client.stream(batch_size=4, seed=11, limit=6))
         self.assertEqual([image.label for image in images], [0, 1, 2, 0, 0, 1])
