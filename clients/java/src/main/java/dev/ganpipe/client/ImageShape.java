@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Width, height and channel count (1 gray, 3 RGB) of a synthetic image, as its {@code gan.image.shape} header and the
- * model list write it: {@code 28x28x1}.
+ * model list write it: {@code 28x28x1}. The services' {@code common.image.ImageShape} reads and writes that text
+ * through this class, so the format is defined once.
  */
 public record ImageShape(int width, int height, int channels) {
 
@@ -13,7 +14,7 @@ public record ImageShape(int width, int height, int channels) {
             throw new IllegalArgumentException("An image is at least 1x1 pixels, but the shape says " + width + "x" + height + ".");
         }
         if (channels != 1 && channels != 3) {
-            throw new IllegalArgumentException("Synthetic images have 1 (gray) or 3 (RGB) channels, but the shape says " + channels + ".");
+            throw new IllegalArgumentException("Images have 1 (gray) or 3 (RGB) channels, but the shape says " + channels + ".");
         }
     }
 
