@@ -19,14 +19,16 @@ import java.util.TreeMap;
 /**
  * A typed client of the generator service's HTTP API (DESIGN.md, "Ports and endpoints"; the service describes it at
  * {@code GET /openapi.json}): images, the model list, readiness and model activation. Refusals come back as
- * {@link GeneratorApiException}s carrying the service's error code and sentence.
+ * {@link GeneratorApiException}s carrying the service's error code and sentence. Closing it closes the HTTP client
+ * when {@link #connect} made it, and leaves one passed in to its owner.
  */
-public final class GeneratorClient {
+public final class GeneratorClient implements AutoCloseable {
 
     private final URI base;
     private final Optional<String> apiKey;
     private final HttpClient http;
     private final Duration timeout;
+    private final boolean ownsHttp;
 
     /**
      * @param base the service's address, e.g. {@code http://localhost:8080}
@@ -35,16 +37,28 @@ public final class GeneratorClient {
      * @param timeout how long one call may take
      */
     public GeneratorClient(URI base, Optional<String> apiKey, HttpClient http, Duration timeout) {
+        this(base, apiKey, http, timeout, false);
+    }
+
+    private GeneratorClient(URI base, Optional<String> apiKey, HttpClient http, Duration timeout, boolean ownsHttp) {
         String text = Objects.requireNonNull(base, "Pass the generator's address, e.g. http://localhost:8080.").toString();
         this.base = URI.create(text.endsWith("/") ? text : text + "/");
         this.apiKey = Objects.requireNonNull(apiKey, "Pass Optional.empty() for a service without an API key.");
         this.http = Objects.requireNonNull(http, "Pass an HttpClient, e.g. HttpClient.newHttpClient().");
         this.timeout = Objects.requireNonNull(timeout, "Pass how long one call may take.");
+        this.ownsHttp = ownsHttp;
     }
 
     /** A client of the service at {@code base} (e.g. {@code http://localhost:8080}) without a key, 60 s per call. */
     public static GeneratorClient connect(String base) {
-        return new GeneratorClient(URI.create(base), Optional.empty(), HttpClient.newHttpClient(), Duration.ofSeconds(60));
+        return new GeneratorClient(URI.create(base), Optional.empty(), HttpClient.newHttpClient(), Duration.ofSeconds(60), true);
+    }
+
+    @Override
+    public void close() {
+        if (ownsHttp) {
+            http.close();
+        }
     }
 
     /**

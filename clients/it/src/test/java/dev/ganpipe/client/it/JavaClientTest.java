@@ -51,7 +51,6 @@ class JavaClientTest {
 
     @Test
     void imagesAskedForOnTheTopicArriveWithTheirHeadersReadAndEqualTheHttpApisImages() {
-        GeneratorClient http = GeneratorClient.connect(pipeline.generatorUrl());
         String requestId;
         try (SyntheticRequestProducer requests = SyntheticRequestProducer.connect(pipeline.bootstrapServers(), Map.of())) {
             requestId = requests.send(SyntheticRequest.of(3).withSeed(9).withLabel(1), Pipeline.WAIT);
@@ -72,7 +71,10 @@ class JavaClientTest {
         }
 
         assertThat(answer).as("the generator answers request %s with three images", requestId).hasSize(3);
-        List<byte[]> overHttp = http.images(3, OptionalLong.of(9), OptionalLong.of(1));
+        List<byte[]> overHttp;
+        try (GeneratorClient http = GeneratorClient.connect(pipeline.generatorUrl())) {
+            overHttp = http.images(3, OptionalLong.of(9), OptionalLong.of(1));
+        }
         for (int i = 0; i < 3; i++) {
             SyntheticImage image = answer.get(i).value();
             assertThat(image.index()).isEqualTo(i);
@@ -89,34 +91,35 @@ class JavaClientTest {
 
     @Test
     void theHttpClientListsTheModelWithItsClassesAndSaysWhatMadeTheImages() {
-        GeneratorClient http = GeneratorClient.connect(pipeline.generatorUrl());
-        assertThat(http.healthy()).isTrue();
-        assertThat(http.ready()).isTrue();
+        try (GeneratorClient http = GeneratorClient.connect(pipeline.generatorUrl())) {
+            assertThat(http.healthy()).isTrue();
+            assertThat(http.ready()).isTrue();
 
-        Models models = http.models();
-        assertThat(models.live()).hasValue(1);
-        assertThat(models.pinned()).isEmpty();
-        ModelInfo live = models.liveModel().orElseThrow();
-        assertThat(live.name()).isEqualTo("conditional-test");
-        assertThat(live.imageShape()).isEqualTo(new ImageShape(12, 12, 1));
-        assertThat(live.classes()).containsExactly("circle", "square", "cross");
-        assertThat(live.className(2)).hasValue("cross");
+            Models models = http.models();
+            assertThat(models.live()).hasValue(1);
+            assertThat(models.pinned()).isEmpty();
+            ModelInfo live = models.liveModel().orElseThrow();
+            assertThat(live.name()).isEqualTo("conditional-test");
+            assertThat(live.imageShape()).isEqualTo(new ImageShape(12, 12, 1));
+            assertThat(live.classes()).containsExactly("circle", "square", "cross");
+            assertThat(live.className(2)).hasValue("cross");
 
-        Generated grid = http.generate(GenerateFormat.GRID, 4, OptionalLong.empty(), OptionalLong.of(0));
-        assertThat(grid.modelVersion()).isEqualTo(1);
-        assertThat(grid.label()).hasValue(0);
-        assertThat(grid.body()).startsWith(0x89, 'P', 'N', 'G');
-        Generated again = http.generate(GenerateFormat.GRID, 4, OptionalLong.of(grid.seed()), OptionalLong.of(0));
-        assertThat(again.body()).as("the seed the service picked gives the same grid again").isEqualTo(grid.body());
+            Generated grid = http.generate(GenerateFormat.GRID, 4, OptionalLong.empty(), OptionalLong.of(0));
+            assertThat(grid.modelVersion()).isEqualTo(1);
+            assertThat(grid.label()).hasValue(0);
+            assertThat(grid.body()).startsWith(0x89, 'P', 'N', 'G');
+            Generated again = http.generate(GenerateFormat.GRID, 4, OptionalLong.of(grid.seed()), OptionalLong.of(0));
+            assertThat(again.body()).as("the seed the service picked gives the same grid again").isEqualTo(grid.body());
 
-        assertThatThrownBy(() -> http.generate(GenerateFormat.PNG, 1, OptionalLong.of(1), OptionalLong.of(7)))
-                .isInstanceOfSatisfying(GeneratorApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.error()).isEqualTo("bad_parameter");
-                    assertThat(e.getMessage()).contains("label");
-                });
-        assertThat(http.activate(1).pinned()).isTrue();
-        assertThat(http.activateLatest()).map(ModelInfo::pinned).hasValue(false);
+            assertThatThrownBy(() -> http.generate(GenerateFormat.PNG, 1, OptionalLong.of(1), OptionalLong.of(7)))
+                    .isInstanceOfSatisfying(GeneratorApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.error()).isEqualTo("bad_parameter");
+                        assertThat(e.getMessage()).contains("label");
+                    });
+            assertThat(http.activate(1).pinned()).isTrue();
+            assertThat(http.activateLatest()).map(ModelInfo::pinned).hasValue(false);
+        }
     }
 
     @Test
