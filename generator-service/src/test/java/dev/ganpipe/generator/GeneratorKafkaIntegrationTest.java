@@ -12,7 +12,6 @@ import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.kafka.TopicSetup;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.common.model.ModelDirectory;
-import dev.ganpipe.generator.example.AugmentationConsumerExample;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -111,19 +110,6 @@ class GeneratorKafkaIntegrationTest {
                     assertThat(text(letters.get(1), GanHeaders.ERROR_REASON)).isEqualTo("malformed_request");
                     assertThat(text(letters.get(1), GanHeaders.ERROR_DETAIL)).contains("Duplicate field 'count'");
                 }
-                List<AugmentationConsumerExample.Batch> batches = new ArrayList<>();
-                assertThat(AugmentationConsumerExample.run(kafka, topics.synthetic(), "test-augmentation", 8, 1, WAIT, batches::add))
-                        .as("the example consumer hands one batch to its training step").isEqualTo(1);
-                AugmentationConsumerExample.Batch batch = batches.getFirst();
-                assertThat(batch.size()).isEqualTo(8);
-                assertThat(batch.shape()).hasToString("28x28x1");
-                assertThat(batch.pixels()).hasSize(8 * 28 * 28);
-                for (float v : batch.pixels()) {
-                    assertThat(v).isBetween(-1f, 1f);
-                }
-                assertThat(batch.modelVersions()).containsOnly(1L);
-                assertThat(batch.labels()).as("an unconditional model's images have no label").containsOnly(-1L);
-
                 String metrics = get(http, service.port(), "/metrics").body();
                 assertThat(metrics)
                         .contains("gan_generator_stream_requests_total{outcome=\"accepted\",reason=\"none\",service=\"generator\"} 1.0")

@@ -16,17 +16,10 @@ public record ImageShape(int width, int height, int channels) {
         }
     }
 
-    /** Parses {@code WxHxC}, e.g. {@code 64x64x3}. */
+    /** Parses {@code WxHxC}, e.g. {@code 64x64x3}: the text of the {@code gan.image.shape} header, read as the client jar reads it. */
     public static ImageShape parse(String text) {
-        String[] parts = text.trim().toLowerCase(java.util.Locale.ROOT).split("x");
-        if (parts.length != 3) {
-            throw new IllegalArgumentException("An image shape is written WIDTHxHEIGHTxCHANNELS, e.g. 28x28x1, but got '" + text + "'.");
-        }
-        try {
-            return new ImageShape(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("An image shape is written WIDTHxHEIGHTxCHANNELS, e.g. 28x28x1, but got '" + text + "'.", e);
-        }
+        dev.ganpipe.client.ImageShape shape = dev.ganpipe.client.ImageShape.parse(text);
+        return new ImageShape(shape.width(), shape.height(), shape.channels());
     }
 
     /** Pixels per image times channels: the length of one image's byte or float array. */
@@ -36,6 +29,6 @@ public record ImageShape(int width, int height, int channels) {
 
     @Override
     public String toString() {
-        return width + "x" + height + "x" + channels;
+        return new dev.ganpipe.client.ImageShape(width, height, channels).toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.ganpipe.common.kafka;
 
+import dev.ganpipe.client.RecordNames;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
@@ -7,15 +8,16 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * Stamps CloudEvents 1.0 binary-mode headers ({@code ce_*} plus {@code content-type}) on every record a service
- * produces, so any CloudEvents-aware consumer can read our topics.
+ * produces, so any CloudEvents-aware consumer can read our topics. The header names, and the type of the synthetic
+ * images that outside consumers read, are the client jar's ({@link RecordNames}).
  */
 public final class CloudEvents {
 
-    public static final String SPECVERSION = "ce_specversion";
-    public static final String ID = "ce_id";
-    public static final String SOURCE = "ce_source";
-    public static final String TYPE = "ce_type";
-    public static final String TIME = "ce_time";
+    public static final String SPECVERSION = RecordNames.CE_SPECVERSION;
+    public static final String ID = RecordNames.CE_ID;
+    public static final String SOURCE = RecordNames.CE_SOURCE;
+    public static final String TYPE = RecordNames.CE_TYPE;
+    public static final String TIME = RecordNames.CE_TIME;
 
     public static final String TYPE_IMAGE_RAW = "gan.image.raw.v1";
     public static final String TYPE_IMAGE_TRAIN = "gan.image.train.v1";
@@ -23,7 +25,7 @@ public final class CloudEvents {
     /** A dead-lettered {@code synthetic.requests} record; its dead letters share {@code images.dlq} with rejected images. */
     public static final String TYPE_REQUEST_REJECTED = "gan.request.rejected.v1";
     public static final String TYPE_MODEL = "gan.model.generator.v1";
-    public static final String TYPE_SYNTHETIC_IMAGE = "gan.image.synthetic.v1";
+    public static final String TYPE_SYNTHETIC_IMAGE = RecordNames.TYPE_SYNTHETIC_IMAGE;
 
     private final String source;
     private final Clock clock;

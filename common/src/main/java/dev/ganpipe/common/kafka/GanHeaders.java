@@ -1,5 +1,6 @@
 package dev.ganpipe.common.kafka;
 
+import dev.ganpipe.client.RecordNames;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -7,26 +8,29 @@ import java.util.OptionalLong;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
-/** Record header names of DESIGN.md and helpers to read and write them as UTF-8 text. */
+/**
+ * Record header names of DESIGN.md and helpers to read and write them as UTF-8 text. The names are the client jar's
+ * ({@link RecordNames}), so consumers built on it read what the services write.
+ */
 public final class GanHeaders {
 
-    public static final String LABEL = "gan.label";
-    public static final String ERROR_REASON = "gan.error.reason";
-    public static final String ERROR_DETAIL = "gan.error.detail";
-    public static final String SOURCE_TOPIC = "gan.source.topic";
-    public static final String SOURCE_PARTITION = "gan.source.partition";
-    public static final String SOURCE_OFFSET = "gan.source.offset";
-    public static final String MODEL_VERSION = "gan.model.version";
-    public static final String MODEL_SHA256 = "gan.model.sha256";
+    public static final String LABEL = RecordNames.LABEL;
+    public static final String ERROR_REASON = RecordNames.ERROR_REASON;
+    public static final String ERROR_DETAIL = RecordNames.ERROR_DETAIL;
+    public static final String SOURCE_TOPIC = RecordNames.SOURCE_TOPIC;
+    public static final String SOURCE_PARTITION = RecordNames.SOURCE_PARTITION;
+    public static final String SOURCE_OFFSET = RecordNames.SOURCE_OFFSET;
+    public static final String MODEL_VERSION = RecordNames.MODEL_VERSION;
+    public static final String MODEL_SHA256 = RecordNames.MODEL_SHA256;
     /** Base64 Ed25519 signature of the manifest by the trainer's key ({@code common.model.ModelSignature}). */
-    public static final String MODEL_SIGNATURE = "gan.model.signature";
-    public static final String MODEL_STEP = "gan.model.step";
-    public static final String MODEL_METRICS = "gan.model.metrics";
-    public static final String SEED = "gan.seed";
-    public static final String INDEX = "gan.index";
+    public static final String MODEL_SIGNATURE = RecordNames.MODEL_SIGNATURE;
+    public static final String MODEL_STEP = RecordNames.MODEL_STEP;
+    public static final String MODEL_METRICS = RecordNames.MODEL_METRICS;
+    public static final String SEED = RecordNames.SEED;
+    public static final String INDEX = RecordNames.INDEX;
     /** Width, height and channels of a canonical image, e.g. {@code 28x28x1}. */
-    public static final String IMAGE_SHAPE = "gan.image.shape";
-    public static final String CONTENT_TYPE = "content-type";
+    public static final String IMAGE_SHAPE = RecordNames.IMAGE_SHAPE;
+    public static final String CONTENT_TYPE = RecordNames.CONTENT_TYPE;
 
     private GanHeaders() {
     }

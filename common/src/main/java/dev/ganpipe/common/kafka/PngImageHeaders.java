@@ -1,5 +1,6 @@
 package dev.ganpipe.common.kafka;
 
+import dev.ganpipe.client.RecordNames;
 import dev.ganpipe.common.image.ImageShape;
 import java.util.OptionalLong;
 import org.apache.kafka.common.header.Headers;
@@ -12,7 +13,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 final class PngImageHeaders {
 
-    static final String CONTENT_TYPE = "image/png";
+    static final String CONTENT_TYPE = RecordNames.PNG;
 
     private PngImageHeaders() {
     }

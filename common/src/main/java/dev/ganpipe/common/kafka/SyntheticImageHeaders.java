@@ -5,8 +5,9 @@ import java.util.OptionalLong;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The headers of one {@code synthetic.images} record (DESIGN.md), written and read here only, whichever mode made the
- * image: CloudEvents of type {@value CloudEvents#TYPE_SYNTHETIC_IMAGE} with content type {@value #CONTENT_TYPE},
+ * The headers of one {@code synthetic.images} record (DESIGN.md), written here only, whichever mode made the image, and
+ * read only by the client jar's {@code dev.ganpipe.client.SyntheticImageDeserializer} (with the names both take from
+ * {@code dev.ganpipe.client.RecordNames}): CloudEvents of type {@value CloudEvents#TYPE_SYNTHETIC_IMAGE} with content type {@value #CONTENT_TYPE},
  * {@code gan.model.version}, {@code gan.seed}, {@code gan.index}, {@code gan.label} for a conditional model, and
  * {@code gan.image.shape}.
  *
@@ -32,23 +33,5 @@ public record SyntheticImageHeaders(long modelVersion, long seed, int index, Opt
         GanHeaders.put(headers, GanHeaders.SEED, Long.toString(seed));
         GanHeaders.put(headers, GanHeaders.INDEX, Integer.toString(index));
         return PngImageHeaders.withClassAndShape(headers, label, shape);
-    }
-
-    /**
-     * The class a synthetic image was made for; empty for an unconditional model's.
-     *
-     * @throws IllegalArgumentException when the header is there but no number
-     */
-    public static OptionalLong label(Headers headers) {
-        return PngImageHeaders.label(headers);
-    }
-
-    /**
-     * The version of the model that made a synthetic image; empty when the record does not say.
-     *
-     * @throws IllegalArgumentException when the header is there but no number
-     */
-    public static OptionalLong modelVersion(Headers headers) {
-        return GanHeaders.whole(headers, GanHeaders.MODEL_VERSION);
     }
 }

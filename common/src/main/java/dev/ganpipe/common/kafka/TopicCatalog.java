@@ -1,5 +1,6 @@
 package dev.ganpipe.common.kafka;
 
+import dev.ganpipe.client.RecordNames;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
@@ -18,8 +19,8 @@ public record TopicCatalog(
     public static final String DEFAULT_IMAGES_TRAIN = "images.train";
     public static final String DEFAULT_IMAGES_DLQ = "images.dlq";
     public static final String DEFAULT_MODELS_GENERATOR = "models.generator";
-    public static final String DEFAULT_SYNTHETIC_REQUESTS = "synthetic.requests";
-    public static final String DEFAULT_SYNTHETIC_IMAGES = "synthetic.images";
+    public static final String DEFAULT_SYNTHETIC_REQUESTS = RecordNames.SYNTHETIC_REQUESTS_TOPIC;
+    public static final String DEFAULT_SYNTHETIC_IMAGES = RecordNames.SYNTHETIC_IMAGES_TOPIC;
 
     /** The catalog with every default name. */
     public static TopicCatalog defaults() {
