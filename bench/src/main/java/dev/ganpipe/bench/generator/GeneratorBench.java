@@ -173,7 +173,7 @@ public final class GeneratorBench {
             HttpServerKind standard = HttpServerKind.standard();
             HttpServerKind peer = peerOf(standard);
             HttpService.Options served = new HttpService.Options("generator-bench", "127.0.0.1", 0, routes, meters, "gan.generator",
-                    HttpLimits.defaults(), standard, AccessLog.off());
+                    HttpLimits.defaults(), standard, AccessLog.off(), Optional.empty());
             HttpService http = HttpService.start(served);
             HttpService peerHttp = HttpService.start(served.on(peer));
             try {

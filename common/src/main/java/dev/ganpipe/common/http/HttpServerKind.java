@@ -15,6 +15,6 @@ public enum HttpServerKind {
 
     /** The server services use unless told otherwise. */
     public static HttpServerKind standard() {
-        return JDK;
+        return JETTY;
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ public final class HttpService implements AutoCloseable {
     /** Binds and starts serving on the standard server with no access log; see {@link #start(Options)}. */
     public static HttpService start(String name, String host, int port, Routes routes, MeterRegistry registry, String metricPrefix,
             HttpLimits limits) {
-        return start(new Options(name, host, port, routes, registry, metricPrefix, limits, HttpServerKind.standard(), AccessLog.off()));
+        return start(new Options(name, host, port, routes, registry, metricPrefix, limits));
     }
 
     /**
@@ -52,18 +53,35 @@ public final class HttpService implements AutoCloseable {
      * @param limits body, header and time limits
      * @param kind which server carries the routes
      * @param accessLog whether each answer gets a log line
+     * @param tls HTTPS on the port, or plain HTTP
      */
     public record Options(String name, String host, int port, Routes routes, MeterRegistry registry, String metricPrefix, HttpLimits limits,
-            HttpServerKind kind, AccessLog accessLog) {
+            HttpServerKind kind, AccessLog accessLog, Optional<TlsSettings> tls) {
+
+        public Options {
+            if (tls.isPresent() && kind != HttpServerKind.JETTY) {
+                throw new IllegalArgumentException("HTTPS needs the Jetty server; the JDK server is the bench's plain-HTTP peer only.");
+            }
+        }
+
+        /** Plain HTTP on the standard server, without an access log. */
+        public Options(String name, String host, int port, Routes routes, MeterRegistry registry, String metricPrefix, HttpLimits limits) {
+            this(name, host, port, routes, registry, metricPrefix, limits, HttpServerKind.standard(), AccessLog.off(), Optional.empty());
+        }
 
         /** A copy on another server. */
         public Options on(HttpServerKind other) {
-            return new Options(name, host, port, routes, registry, metricPrefix, limits, other, accessLog);
+            return new Options(name, host, port, routes, registry, metricPrefix, limits, other, accessLog, tls);
+        }
+
+        /** A copy that serves HTTPS. */
+        public Options with(TlsSettings settings) {
+            return new Options(name, host, port, routes, registry, metricPrefix, limits, kind, accessLog, Optional.of(settings));
         }
 
         /** A copy with another access log. */
         public Options with(AccessLog log) {
-            return new Options(name, host, port, routes, registry, metricPrefix, limits, kind, log);
+            return new Options(name, host, port, routes, registry, metricPrefix, limits, kind, log, tls);
         }
     }
 
@@ -76,13 +94,18 @@ public final class HttpService implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(options.name(), options.routes(), options.registry(), options.metricPrefix(), options.limits(),
                 options.accessLog());
         ServerEngine engine = switch (options.kind()) {
-            case JETTY -> JettyServer.start(options.host(), options.port(), dispatcher);
+            case JETTY -> JettyServer.start(options.host(), options.port(), dispatcher, options.tls());
             case JDK -> JdkServer.start(options.host(), options.port(), dispatcher);
         };
-        LOG.info("{} serves HTTP on http://{}:{}/ ({} server; bodies up to {} bytes; {}; access log {})", options.name(),
+        LOG.info("{} serves HTTP on {}://{}:{}/ ({} server; bodies up to {} bytes; {}; access log {})", options.name(), engine.tls() ? "https" : "http",
                 options.host().equals("0.0.0.0") ? "localhost" : options.host(), engine.port(), options.kind().name().toLowerCase(java.util.Locale.ROOT),
                 options.limits().maxBodyBytes(), engine.describeLimits(), options.accessLog().enabled() ? "on" : "off");
         return new HttpService(options.name(), engine);
+    }
+
+    /** Whether the port speaks HTTPS. */
+    public boolean tls() {
+        return engine.tls();
     }
 
     /** The bound port (useful with port 0). */

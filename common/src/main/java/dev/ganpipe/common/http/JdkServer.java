@@ -53,6 +53,11 @@ final class JdkServer implements ServerEngine {
     }
 
     @Override
+    public boolean tls() {
+        return false;
+    }
+
+    @Override
     public String describeLimits() {
         return "JDK server limits " + jdkLimits;
     }

@@ -2,6 +2,7 @@ package dev.ganpipe.common.http;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -14,6 +15,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.KeyStoreScanner;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,14 +35,16 @@ final class JettyServer implements ServerEngine {
     private final Server server;
     private final ServerConnector connector;
     private final HttpLimits limits;
+    private final boolean tls;
 
-    private JettyServer(Server server, ServerConnector connector, HttpLimits limits) {
+    private JettyServer(Server server, ServerConnector connector, HttpLimits limits, boolean tls) {
+        this.tls = tls;
         this.server = server;
         this.connector = connector;
         this.limits = limits;
     }
 
-    static JettyServer start(String host, int port, Dispatcher dispatcher) {
+    static JettyServer start(String host, int port, Dispatcher dispatcher, Optional<TlsSettings> tls) {
         HttpLimits limits = dispatcher.limits();
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("http-" + dispatcher.name());
@@ -50,7 +55,9 @@ final class JettyServer implements ServerEngine {
         config.setRequestHeaderSize(limits.maxHeaderBytes());
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
+        ServerConnector connector = tls.isPresent()
+                ? new ServerConnector(server, sslContext(server, tls.get()), new HttpConnectionFactory(config))
+                : new ServerConnector(server, new HttpConnectionFactory(config));
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
@@ -71,12 +78,29 @@ final class JettyServer implements ServerEngine {
             stopQuietly(server);
             throw new IllegalStateException("The HTTP server of " + dispatcher.name() + " did not start: " + e.getMessage(), e);
         }
-        return new JettyServer(server, connector, limits);
+        return new JettyServer(server, connector, limits, tls.isPresent());
+    }
+
+    /** The server's TLS, re-read by a scanner whenever the key store file changes. */
+    private static SslContextFactory.Server sslContext(Server server, TlsSettings tls) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(tls.keystore().toAbsolutePath().toString());
+        ssl.setKeyStorePassword(tls.password());
+        ssl.setKeyManagerPassword(tls.password());
+        KeyStoreScanner reloader = new KeyStoreScanner(ssl);
+        reloader.setScanInterval((int) Math.min(Integer.MAX_VALUE, tls.reloadCheck().toSeconds()));
+        server.addBean(reloader);
+        return ssl;
     }
 
     @Override
     public int port() {
         return connector.getLocalPort();
+    }
+
+    @Override
+    public boolean tls() {
+        return tls;
     }
 
     @Override

@@ -5,6 +5,9 @@ interface ServerEngine extends AutoCloseable {
 
     int port();
 
+    /** Whether the port speaks HTTPS. */
+    boolean tls();
+
     /** Limits as this server enforces them, for the start-up log line. */
     String describeLimits();
 

@@ -57,7 +57,7 @@ class HttpServiceLimitsTest {
                 });
         // The JDK server, pinned: this class checks its limits, kept as the bench's peer; JettyServerLimitsTest checks Jetty's.
         server = HttpService.start(new HttpService.Options("limits-test", "127.0.0.1", 0, routes, registry, "test", LIMITS, HttpServerKind.JDK,
-                AccessLog.off()));
+                AccessLog.off(), java.util.Optional.empty()));
     }
 
     @AfterEach

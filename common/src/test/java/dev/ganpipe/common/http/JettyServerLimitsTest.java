@@ -51,7 +51,7 @@ class JettyServerLimitsTest {
                     throw new IllegalStateException("Cannot open /var/lib/ganpipe/secret/model.onnx");
                 });
         server = HttpService.start(new HttpService.Options("jetty-limits-test", "127.0.0.1", 0, routes, registry, "test", LIMITS,
-                HttpServerKind.JETTY, AccessLog.on()));
+                HttpServerKind.JETTY, AccessLog.on(), java.util.Optional.empty()));
     }
 
     @AfterEach
