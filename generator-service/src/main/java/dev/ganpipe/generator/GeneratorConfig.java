@@ -3,6 +3,7 @@ package dev.ganpipe.generator;
 import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.http.HttpServerConfig;
 import dev.ganpipe.common.config.KafkaOptions;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
@@ -39,6 +40,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param requestsAppId the Streams application id of the request stream
  * @param continuous continuous mode: rate (0 is off), start seed and label mix
  * @param trust which models are believed to come from the trainer (signature, version jump)
+ * @param http HTTPS, access log and whether keys may travel over plain HTTP
  */
 public record GeneratorConfig(
         String host,
@@ -57,7 +59,8 @@ public record GeneratorConfig(
         boolean requestsStream,
         String requestsAppId,
         ContinuousSettings continuous,
-        ModelTrust trust) {
+        ModelTrust trust,
+        HttpServerConfig http) {
 
     public GeneratorConfig {
         Objects.requireNonNull(host, "host");
@@ -136,7 +139,8 @@ public record GeneratorConfig(
                 .optional("continuous-seed", "Continuous mode: image n has seed <this> + n; without it a random start seed is chosen and logged.")
                 .add("continuous-labels", "all", "Continuous mode with a conditional model: the label mix, 'all' (every class in turn) or "
                         + "class numbers such as 0,0,3 (a class listed twice comes twice as often); ignored for unconditional models.")
-                .addAll(KafkaOptions.spec());
+                .addAll(KafkaOptions.spec())
+                .addAll(HttpServerConfig.options());
     }
 
     /**
@@ -176,6 +180,8 @@ public record GeneratorConfig(
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new ConfigException(e.getMessage() + " Fix --model-verify-key, --allow-unsigned-models or --max-version-jump.", e);
         }
+        HttpServerConfig http = HttpServerConfig.from(v);
+        http.requireSafeKeys(api.apiKey().isPresent() || api.adminKey().isPresent(), "The generator");
         return new GeneratorConfig(
                 v.string("host"),
                 v.integer("port"),
@@ -193,7 +199,8 @@ public record GeneratorConfig(
                 v.bool("requests-stream"),
                 v.string("requests-app-id"),
                 continuous,
-                trust);
+                trust,
+                http);
     }
 
     /** Parses command-line arguments with the process environment. */

@@ -3,6 +3,7 @@ package dev.ganpipe.generator;
 import dev.ganpipe.common.Service;
 import dev.ganpipe.common.StartedParts;
 import dev.ganpipe.common.http.HttpError;
+import dev.ganpipe.common.http.HttpLimits;
 import dev.ganpipe.common.http.HttpService;
 import dev.ganpipe.common.kafka.BrokerWatch;
 import dev.ganpipe.common.time.Sleeper;
@@ -77,10 +78,10 @@ public final class GeneratorService implements Service {
             boolean usesKafka = config.modelsFromTopic() || config.requestsStream() || config.continuous().enabled();
             Optional<BrokerWatch> broker = usesKafka ? Optional.of(BrokerWatch.start(config.kafka(), "generator")) : Optional.empty();
             broker.ifPresent(resources::push);
-            HttpService http = HttpService.start("generator", config.host(), config.port(),
+            HttpService http = HttpService.start(config.http().applyTo(new HttpService.Options("generator", config.host(), config.port(),
                     GeneratorApi.routes(generation, config.api(), meters,
                             () -> readyOrSayWhy(registry, config.requestsStream(), stream.get(), broker)),
-                    meters, "gan.generator");
+                    meters, "gan.generator", HttpLimits.defaults())));
             resources.push(http);
             ModelSources sources = ModelSources.start(
                     config.modelsFromTopic() ? Optional.of(config.topics().modelsGenerator()) : Optional.empty(),

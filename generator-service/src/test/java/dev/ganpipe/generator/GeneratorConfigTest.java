@@ -70,8 +70,18 @@ class GeneratorConfigTest {
     }
 
     @Test
+    void aKeyOverPlainHttpIsRefusedUnlessTheOperatorOptsIn() {
+        assertThatThrownBy(() -> parse(Map.of(), "--api-key", "k"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("plain HTTP").hasMessageContaining("--tls-keystore").hasMessageContaining("--allow-keys-over-plain-http");
+        assertThat(parse(Map.of(), "--api-key", "k", "--allow-keys-over-plain-http").api().apiKey()).hasValue("k");
+        assertThat(parse(Map.of()).http().tls()).as("no key, no TLS: plain HTTP is fine").isEmpty();
+    }
+
+    @Test
     void flagsWinOverEnvironmentVariables() {
-        GeneratorConfig c = parse(Map.of("GAN_MAX_BATCH", "32", "GAN_ADMIN_KEY", "k"), "--max-batch", "64", "--models-dir", "/tmp/m",
+        GeneratorConfig c = parse(Map.of("GAN_MAX_BATCH", "32", "GAN_ADMIN_KEY", "k", "GAN_ALLOW_KEYS_OVER_PLAIN_HTTP", "true"), "--max-batch", "64",
+                "--models-dir", "/tmp/m",
                 "--ort-provider", "cpu", "--ort-threads", "2", "--max-wait", "5ms");
 
         assertThat(c.maxBatch()).isEqualTo(64);

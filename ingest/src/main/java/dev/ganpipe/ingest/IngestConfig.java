@@ -3,6 +3,7 @@ package dev.ganpipe.ingest;
 import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.http.HttpServerConfig;
 import dev.ganpipe.common.config.KafkaOptions;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.kafka.KafkaSettings;
@@ -48,6 +49,7 @@ import java.util.function.Function;
  * @param dedup the normaliser's optional duplicate filter
  * @param publish limit, rate, dry-run and progress display of {@code gan ingest PATH...}
  * @param serve whether to run the service (also when paths are given)
+ * @param http HTTPS, access log and whether keys may travel over plain HTTP
  */
 public record IngestConfig(
         KafkaSettings kafka,
@@ -68,7 +70,8 @@ public record IngestConfig(
         Optional<String> apiKey,
         DedupSettings dedup,
         PublishOptions publish,
-        boolean serve) {
+        boolean serve,
+        HttpServerConfig http) {
 
     /** Options that are switches: {@code --serve} alone means {@code --serve=true}. */
 
@@ -106,6 +109,7 @@ public record IngestConfig(
                         + "labels.csv), tar/tar.gz archives, single images, or " + SampleData.FASHION_MNIST
                         + " (the bundled 500-image sample).")
                 .addAll(KafkaOptions.spec())
+                .addAll(HttpServerConfig.options())
                 .add("port", "8081", "Port of the upload API and /healthz, /readyz, /metrics (0 picks a free one).")
                 .add("http-host", "0.0.0.0", "Address the HTTP server binds.")
                 .add("image-shape", d.shape().toString(), "Canonical image shape WIDTHxHEIGHTxCHANNELS (channels 1 gray or 3 RGB); must match the trainer's.")
@@ -188,6 +192,8 @@ public record IngestConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }
+        HttpServerConfig http = HttpServerConfig.from(v);
+        http.requireSafeKeys(v.optional("api-key").isPresent(), "Ingest");
         return new IngestConfig(
                 KafkaOptions.kafka(v, env),
                 KafkaOptions.topics(v),
@@ -207,7 +213,8 @@ public record IngestConfig(
                 v.optional("api-key"),
                 dedup,
                 publish,
-                v.bool("serve"));
+                v.bool("serve"),
+                http);
     }
 
     /** What the readers need from this config. */

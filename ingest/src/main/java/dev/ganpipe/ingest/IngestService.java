@@ -105,11 +105,11 @@ public final class IngestService implements Service {
             producerMetrics.bindTo(registry);
             resources.push(producerMetrics);
 
-            HttpService http = HttpService.start("ingest", config.httpHost(), config.port(),
+            HttpService http = HttpService.start(config.http().applyTo(new HttpService.Options("ingest", config.httpHost(), config.port(),
                     IngestRoutes.routes(sink, config.uploadPolicy(), registry, () -> ready(state, broker, failure)),
                     registry, "gan.ingest.http",
                     // The server-wide body cap follows ingest's own upload limits, whichever is larger.
-                    HttpLimits.defaults().withMaxBodyBytes(Math.max(config.maxUploadBytes(), config.normalizer().maxBytes())));
+                    HttpLimits.defaults().withMaxBodyBytes(Math.max(config.maxUploadBytes(), config.normalizer().maxBytes())))));
             resources.push(http);
             // The broker may not be up yet: topics and the Streams app wait for it off the caller's thread, so that
             // /readyz answers (503, saying why) meanwhile and the service becomes ready by itself once it is.

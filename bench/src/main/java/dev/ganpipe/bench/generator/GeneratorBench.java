@@ -4,7 +4,11 @@ import dev.ganpipe.bench.scratch.ScratchFolder;
 import dev.ganpipe.common.config.CommandLine;
 import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.http.AccessLog;
+import dev.ganpipe.common.http.HttpLimits;
+import dev.ganpipe.common.http.HttpServerKind;
 import dev.ganpipe.common.http.HttpService;
+import dev.ganpipe.common.http.Routes;
 import dev.ganpipe.common.image.Hashes;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.common.metrics.MetricNames;
@@ -164,53 +168,62 @@ public final class GeneratorBench {
                 throw new IllegalStateException("The service refused the model " + modelFile + "; its log line above says why.");
             }
             Generation generation = new Generation(registry, batcher, meters);
-            HttpService http = HttpService.start("generator-bench", "127.0.0.1", 0,
-                    GeneratorApi.routes(generation, ApiSettings.open(Math.max(1024, batch)), meters, registry::ready), meters, "gan.generator");
+            Routes routes = GeneratorApi.routes(generation, ApiSettings.open(Math.max(1024, batch)), meters, registry::ready);
+            // The service's own HTTP server and its peer serve the same routes side by side, so that one run compares them.
+            HttpServerKind standard = HttpServerKind.standard();
+            HttpServerKind peer = peerOf(standard);
+            HttpService.Options served = new HttpService.Options("generator-bench", "127.0.0.1", 0, routes, meters, "gan.generator",
+                    HttpLimits.defaults(), standard, AccessLog.off(), Optional.empty());
+            HttpService http = HttpService.start(served);
+            HttpService peerHttp = HttpService.start(served.on(peer));
             try {
                 String base = "http://127.0.0.1:" + http.port() + "/v1/generate?seed=7&count=";
                 URI gridUri = URI.create(base + batch + "&format=grid");
                 URI npyUri = URI.create(base + batch + "&format=npy");
                 URI singleUri = URI.create(base + "1&format=png");
+                String peerBase = "http://127.0.0.1:" + peerHttp.port() + "/v1/generate?seed=7&count=";
+                URI peerGridUri = URI.create(peerBase + batch + "&format=grid");
+                URI peerSingleUri = URI.create(peerBase + "1&format=png");
+                String on = " on " + standard.name().toLowerCase(Locale.ROOT);
+                String onPeer = " on " + peer.name().toLowerCase(Locale.ROOT);
                 LoadGenerator sequential = new LoadGenerator.Java();
                 DistributionSummary batches = meters.get(MetricNames.GENERATOR_BATCH_SIZE).summary();
                 for (int round = 1; round <= options.rounds(); round++) {
-                    GeneratorMeasurement[] row = new GeneratorMeasurement[4];
+                    GeneratorMeasurement[] row = new GeneratorMeasurement[6];
                     // Every other round runs the rows in reverse, so a load that rises or falls during the run
                     // (other processes starting or ending) favours no row.
                     for (int step = 0; step < row.length; step++) {
                         int which = round % 2 == 1 ? step : row.length - 1 - step;
                         switch (which) {
                             case 0 -> row[0] = rawLoop(generator, batch, options.warmup(), seconds);
-                            case 1 -> {
-                                sequential.run("warm-up", gridUri, 1, options.warmup(), batch);
-                                row[1] = sequential.run("HTTP count=" + batch + " format=grid, 1 client (java)", gridUri, 1, seconds, batch);
-                            }
-                            case 2 -> {
-                                sequential.run("warm-up", npyUri, 1, options.warmup(), batch);
-                                row[2] = sequential.run("HTTP count=" + batch + " format=npy, 1 client (java)", npyUri, 1, seconds, batch);
-                            }
+                            case 1 -> row[1] = sequentialRun(load, "HTTP count=" + batch + " format=grid, 1 client" + on, gridUri, options, batch);
+                            case 2 -> row[2] = sequentialRun(sequential, "HTTP count=" + batch + " format=npy, 1 client" + on, npyUri, options, batch);
+                            case 4 -> row[4] = sequentialRun(load, "HTTP count=" + batch + " format=grid, 1 client" + onPeer, peerGridUri, options,
+                                    batch);
                             default -> {
-                                load.run("warm-up", singleUri, options.clients(), options.warmup(), 1);
+                                boolean onStandard = which == 3;
+                                URI uri = onStandard ? singleUri : peerSingleUri;
+                                load.run("warm-up", uri, options.clients(), options.warmup(), 1);
                                 double passesBefore = batches.count();
                                 double imagesBefore = batches.totalAmount();
-                                row[3] = load.run("HTTP count=1 format=png, " + options.clients() + " clients (" + load.name() + ")",
-                                        singleUri, options.clients(), seconds, 1);
-                                batchPasses += batches.count() - passesBefore;
-                                batchImages += batches.totalAmount() - imagesBefore;
+                                row[which] = load.run("HTTP count=1 format=png, " + options.clients() + " clients" + (onStandard ? on : onPeer),
+                                        uri, options.clients(), seconds, 1);
+                                if (onStandard) {
+                                    batchPasses += batches.count() - passesBefore;
+                                    batchImages += batches.totalAmount() - imagesBefore;
+                                }
                             }
                         }
                     }
-                    GeneratorMeasurement raw = row[0];
-                    GeneratorMeasurement grid = row[1];
-                    GeneratorMeasurement npy = row[2];
-                    GeneratorMeasurement concurrent = row[3];
-                    rounds.add(List.of(raw, grid, npy, concurrent));
+                    rounds.add(List.of(row));
                     lengths.add(seconds.toNanos() / 1e9);
-                    out.printf(Locale.ROOT, "round %d: raw %.1f, grid %.1f, npy %.1f, concurrent %.1f images/s%n", round, raw.imagesPerSecond(),
-                            grid.imagesPerSecond(), npy.imagesPerSecond(), concurrent.imagesPerSecond());
+                    out.printf(Locale.ROOT, "round %d: raw %.1f, grid %.1f, npy %.1f, concurrent %.1f; %s grid %.1f, concurrent %.1f images/s%n",
+                            round, row[0].imagesPerSecond(), row[1].imagesPerSecond(), row[2].imagesPerSecond(), row[3].imagesPerSecond(),
+                            peer.name().toLowerCase(Locale.ROOT), row[4].imagesPerSecond(), row[5].imagesPerSecond());
                     out.flush();
                 }
             } finally {
+                peerHttp.close();
                 http.close();
             }
         }
@@ -224,6 +237,8 @@ public final class GeneratorBench {
         GeneratorMeasurement grid = rows.get(1);
         GeneratorMeasurement npy = rows.get(2);
         GeneratorMeasurement concurrent = rows.get(3);
+        GeneratorMeasurement peerGrid = rows.get(4);
+        GeneratorMeasurement peerConcurrent = rows.get(5);
         out.println();
         out.printf(Locale.ROOT, "%-52s %10s %11s %9s %9s %7s%n", "measurement", "images/s", "requests/s", "p50 ms", "p99 ms", "vs raw");
         for (GeneratorMeasurement m : rows) {
@@ -234,7 +249,22 @@ public final class GeneratorBench {
         out.println();
         out.printf(Locale.ROOT, "ratio http64_vs_raw_ort %.3f%n", grid.imagesPerSecond() / raw.imagesPerSecond());
         out.printf(Locale.ROOT, "ratio concurrent1_vs_raw_ort %.3f%n", concurrent.imagesPerSecond() / raw.imagesPerSecond());
-        return grid.failures() + npy.failures() + concurrent.failures() == 0 ? 0 : EXIT_FAILED;
+        String peerName = peerOf(HttpServerKind.standard()).name().toLowerCase(Locale.ROOT);
+        out.printf(Locale.ROOT, "ratio http64_%s_vs_raw_ort %.3f%n", peerName, peerGrid.imagesPerSecond() / raw.imagesPerSecond());
+        out.printf(Locale.ROOT, "ratio concurrent1_%s_vs_raw_ort %.3f%n", peerName, peerConcurrent.imagesPerSecond() / raw.imagesPerSecond());
+        return grid.failures() + npy.failures() + concurrent.failures() + peerGrid.failures() + peerConcurrent.failures() == 0 ? 0 : EXIT_FAILED;
+    }
+
+    /** The server the bench measures beside the service's own. */
+    private static HttpServerKind peerOf(HttpServerKind standard) {
+        return standard == HttpServerKind.JETTY ? HttpServerKind.JDK : HttpServerKind.JETTY;
+    }
+
+    /** One client asking for {@code batch} images at a time, after a warm-up. */
+    private static GeneratorMeasurement sequentialRun(LoadGenerator client, String name, URI uri, Options options, int batch)
+            throws InterruptedException, IOException {
+        client.run("warm-up", uri, 1, options.warmup(), batch);
+        return client.run(name + " (" + client.name() + ")", uri, 1, options.seconds(), batch);
     }
 
     /** Forward passes of {@code batch} images back to back on the calling thread, as the batcher's dispatcher runs them. */

@@ -5,15 +5,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What one client may cost a service: body size (enforced per service by {@link HttpService}), and the header
- * count, header size and time limits that the JDK's HTTP server enforces itself.
+ * What one client may cost a service: body size and pace (enforced by {@link HttpService} on either server), and the
+ * header count, header size and time limits that the HTTP server enforces itself.
  *
- * <p>The JDK server reads its limits once per JVM, from the {@code sun.net.httpserver.*} system properties, when
- * the first server starts. {@link #applyToJdkServer()} therefore sets each property only when nobody set it
- * before (an operator's {@code -Dsun.net.httpserver.maxReqTime=...} wins), and every service in one JVM shares
- * those values. The JDK answers a violation by closing the connection without a response: a client that sends
- * more than {@link #maxHeaders} headers, more than {@link #maxHeaderBytes} of request line and headers, or takes
- * longer than {@link #requestTimeout} to send its request gets nothing back, and never reaches a handler.
+ * <p>On Jetty ({@link HttpServerKind#JETTY}, what services run on) the limits are per server: a head over
+ * {@link #maxHeaderBytes} gets 431 (414 for the request line alone), more than {@link #maxHeaders} headers 431, a
+ * connection that sends no complete first head within {@link #requestTimeout} or idles for {@link #idleTimeout} is
+ * closed. {@link #responseTimeout} is the JDK server's only.
+ *
+ * <p>The JDK server ({@link HttpServerKind#JDK}, the bench's peer) reads its limits once per JVM, from the
+ * {@code sun.net.httpserver.*} system properties, when the first server starts. {@link #applyToJdkServer()} therefore
+ * sets each property only when nobody set it before (an operator's {@code -Dsun.net.httpserver.maxReqTime=...} wins),
+ * and every JDK server in one JVM shares those values. It answers a violation by closing the connection without a
+ * response.
  *
  * @param maxBodyBytes request bodies over this many bytes get 413 {@code too_large}, declared or streamed
  * @param maxHeaders request headers a request may have

@@ -1,6 +1,5 @@
 package dev.ganpipe.common.http;
 
-import com.sun.net.httpserver.Headers;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +16,10 @@ public final class Request {
     private final String path;
     private final Map<String, List<String>> query;
     private final Map<String, String> pathParams;
-    private final Headers headers;
+    private final HeaderLookup headers;
     private final PacedBody body;
 
-    Request(String method, String path, String rawQuery, Map<String, String> pathParams, Headers headers, PacedBody body) {
+    Request(String method, String path, String rawQuery, Map<String, String> pathParams, HeaderLookup headers, PacedBody body) {
         this.method = method;
         this.path = path;
         this.query = parseQuery(rawQuery);
@@ -34,7 +33,7 @@ public final class Request {
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         String query = q < 0 ? null : pathAndQuery.substring(q + 1);
-        return new Request(method, path, query, Map.of(), new Headers(), new PacedBody(InputStream.nullInputStream(), BodyPace.defaults()));
+        return new Request(method, path, query, Map.of(), name -> null, new PacedBody(InputStream.nullInputStream(), BodyPace.defaults()));
     }
 
     public String method() {
@@ -92,7 +91,7 @@ public final class Request {
 
     /** The first value of a header, if present. */
     public Optional<String> header(String name) {
-        return Optional.ofNullable(headers.getFirst(name));
+        return Optional.ofNullable(headers.first(name));
     }
 
     /**

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The limits of {@link HttpService} against a real server on a free port, driven by the JDK's HTTP client and by raw
+ * The limits of {@link HttpService} on the JDK's server ({@link HttpServerKind#JDK}) against a real server on a free port, driven by the JDK's HTTP client and by raw
  * sockets where a well-behaved client cannot misbehave enough (oversized heads, slow clients).
  *
  * <p>The JDK server reads its limits once per JVM; common's pom sets the {@code sun.net.httpserver.*} properties of
@@ -55,7 +55,9 @@ class HttpServiceLimitsTest {
                     handled.incrementAndGet();
                     return Response.text(200, Integer.toString(recurse(0)));
                 });
-        server = HttpService.start("limits-test", "127.0.0.1", 0, routes, registry, "test", LIMITS);
+        // The JDK server, pinned: this class checks its limits, kept as the bench's peer; JettyServerLimitsTest checks Jetty's.
+        server = HttpService.start(new HttpService.Options("limits-test", "127.0.0.1", 0, routes, registry, "test", LIMITS, HttpServerKind.JDK,
+                AccessLog.off(), java.util.Optional.empty()));
     }
 
     @AfterEach

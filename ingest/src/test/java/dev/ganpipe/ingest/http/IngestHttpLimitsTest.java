@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.common.Json;
+import dev.ganpipe.common.http.RawHttp;
 import dev.ganpipe.common.http.Routes;
 import dev.ganpipe.images.TestImages;
 import dev.ganpipe.images.normalize.ClassList;
@@ -97,7 +98,7 @@ class IngestHttpLimitsTest {
 
     @Test
     void theKeyComesFromTheConfigAndNeverShowsInItsDescription() {
-        UploadPolicy policy = IngestConfig.parse(List.of("--api-key", "s3cret-key"), Map.of()).uploadPolicy();
+        UploadPolicy policy = IngestConfig.parse(List.of("--api-key", "s3cret-key", "--allow-keys-over-plain-http"), Map.of()).uploadPolicy();
         assertThat(policy.apiKey()).hasValue("s3cret-key");
         assertThat(policy.toString()).doesNotContain("s3cret-key").contains("apiKey=(set)");
         assertThat(IngestConfig.parse(List.of(), Map.of()).uploadPolicy().apiKey()).isEmpty();
@@ -117,6 +118,25 @@ class IngestHttpLimitsTest {
             assertThat(head.body()).as("HEAD " + path).isEmpty();
             assertThat(head.headers().firstValue("Content-Type")).as("HEAD " + path).isEqualTo(get.headers().firstValue("Content-Type"));
         }
+    }
+
+    @Test
+    void aContentLengthThatIsNoNumberOrTooLongGetsAJson400ThatNamesNoJavaClass() throws Exception {
+        // Issue 22 item 7: the JDK server answered these itself with "400 ... NumberFormatException thrown".
+        RecordingSink sink = start(OPEN);
+        for (String length : List.of("abc", "99999999999999999999")) {
+            String answer;
+            try (java.net.Socket socket = RawHttp.connect(api.uri("/").getPort())) {
+                RawHttp.send(socket, "POST /v1/images HTTP/1.1\r\nHost: test\r\nContent-Type: image/png\r\nContent-Length: " + length
+                        + "\r\n\r\n");
+                answer = RawHttp.readAnswer(socket);
+            }
+            assertThat(answer).as("Content-Length: %s", length).startsWith("HTTP/1.1 400 ");
+            JsonNode body = Json.mapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            assertThat(body.get("error").asText()).isEqualTo("bad_request");
+            assertThat(answer).doesNotContain("Exception", "java.", "jetty", "dev.ganpipe");
+        }
+        assertThat(sink.sent()).isEmpty();
     }
 
     private RecordingSink start(UploadPolicy policy) {
