@@ -3,6 +3,7 @@ package dev.ganpipe.trainer;
 import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.http.HttpServerConfig;
 import dev.ganpipe.common.config.KafkaOptions;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.kafka.KafkaSettings;
@@ -52,6 +53,7 @@ import java.util.Optional;
  * @param quality in-training quality measurements and the publish gate
  * @param modelSigningKey the Ed25519 key each published model's manifest is signed with; without it models go out
  *     unsigned, and generators serve them only with {@code --allow-unsigned-models}
+ * @param http TLS and the access log of the status port
  */
 public record TrainerConfig(
         KafkaSettings kafka,
@@ -74,7 +76,8 @@ public record TrainerConfig(
         Conditional conditional,
         ClassList classNames,
         QualitySettings quality,
-        Optional<PrivateKey> modelSigningKey) {
+        Optional<PrivateKey> modelSigningKey,
+        HttpServerConfig http) {
 
     /** The number of labels of a conditional GAN: how many names {@code --classes} lists. */
     public int classes() {
@@ -95,6 +98,7 @@ public record TrainerConfig(
     public static ConfigSpec spec() {
         return new ConfigSpec("gan trainer", "Consumes images.train and keeps training a DCGAN; exports the generator to ONNX and publishes it.")
                 .addAll(KafkaOptions.spec())
+                .addAll(HttpServerConfig.options())
                 .add("group-id", "gan-trainer", "Consumer group on the training topic.")
                 .add("host", "0.0.0.0", "HTTP bind address.")
                 .add("port", "8082", "HTTP port for /v1/status, /v1/samples/latest.png, /healthz and /metrics.")
@@ -226,7 +230,7 @@ public record TrainerConfig(
                 v.integer("port"), shape, gan, batch, replayCapacity(v.string("replay-capacity"), shape), v.decimal("replay-ratio"), idle,
                 new Schedule(v.integer("export-every-steps"), exportEvery, v.integer("sample-every-steps"), v.longValue("max-steps")),
                 v.string("model-name"), v.path("models-dir"), v.integer("keep-models"), v.path("samples-dir"),
-                checkpoints, conditional, classes, quality(v), signingKey(v));
+                checkpoints, conditional, classes, quality(v), signingKey(v), HttpServerConfig.from(v));
     }
 
     private static Optional<PrivateKey> signingKey(ConfigValues v) {
@@ -271,7 +275,7 @@ public record TrainerConfig(
     public TrainerConfig withGan(GanConfig resolved) {
         return new TrainerConfig(kafka, topics, groupId, host, port, shape, resolved, batchSize, replayCapacity,
                 replayRatio, idlePolicy, schedule, modelName, modelsDir, keepModels, samplesDir, checkpoints,
-                conditional, classNames, quality, modelSigningKey);
+                conditional, classNames, quality, modelSigningKey, http);
     }
 
     /** The defaults, with overrides as {@code --flag value} pairs (for tests and the demo). */

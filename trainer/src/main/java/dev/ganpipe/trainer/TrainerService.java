@@ -3,6 +3,7 @@ package dev.ganpipe.trainer;
 import dev.ganpipe.common.Service;
 import dev.ganpipe.common.StartedParts;
 import dev.ganpipe.common.http.HttpError;
+import dev.ganpipe.common.http.HttpLimits;
 import dev.ganpipe.common.http.HttpService;
 import dev.ganpipe.common.http.Routes;
 import dev.ganpipe.common.kafka.BrokerWatch;
@@ -114,8 +115,8 @@ public final class TrainerService implements Service {
             TrainingLoop loop = new TrainingLoop(core, batches, release, checkpointer, samples, metrics, config.schedule(),
                     core.device().toString(), resume.map(Checkpoint::imagesSeen).orElse(0L), quality);
             Thread thread = Thread.ofPlatform().name("trainer-loop").unstarted(loop);
-            HttpService http = HttpService.start("trainer", config.host(), config.port(),
-                    TrainerRoutes.routes(loop, samples, quality, registry), registry, "gan.trainer.http");
+            HttpService http = HttpService.start(config.http().applyTo(new HttpService.Options("trainer", config.host(), config.port(),
+                    TrainerRoutes.routes(loop, samples, quality, registry), registry, "gan.trainer.http", HttpLimits.defaults())));
             parts.push(http);
             feed.start();
             thread.start();
@@ -160,7 +161,8 @@ public final class TrainerService implements Service {
             Routes waiting = new Routes().standard(registry, () -> {
                 throw HttpError.notReady(broker.problem().orElse("The trainer is starting: the broker has just answered."));
             }, "The trainer waits for the broker.");
-            HttpService http = HttpService.start("trainer", config.host(), config.port(), waiting, registry, "gan.trainer.http");
+            HttpService http = HttpService.start(config.http().applyTo(new HttpService.Options("trainer", config.host(), config.port(),
+                    waiting, registry, "gan.trainer.http", HttpLimits.defaults())));
             try {
                 if (!broker.awaitReachable()) {
                     throw new IllegalStateException("The trainer stopped waiting for the broker before it answered.");
