@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Serves a {@link Routes} table on the JDK's HTTP server, one virtual thread per request, within {@link HttpLimits}.
@@ -31,6 +32,9 @@ public final class HttpService implements AutoCloseable {
 
     /** Response header: the id under which the service logs this request's failure, if it fails. */
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+    /** Logging-context (MDC) key of the request id, in every line logged while a request is handled. */
+    public static final String REQUEST_ID_LOG_KEY = "requestId";
 
     private final String name;
     private final HttpServer server;
@@ -92,8 +96,19 @@ public final class HttpService implements AutoCloseable {
     }
 
     private void dispatch(HttpExchange exchange) {
-        long start = System.nanoTime();
         String requestId = UUID.randomUUID().toString();
+        // Every line logged while handling the request carries its id (the launcher's JSON log format writes it out);
+        // whatever a handler adds to the context (the generator's model version) ends with the request too.
+        MDC.put(REQUEST_ID_LOG_KEY, requestId);
+        try {
+            dispatch(exchange, requestId);
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    private void dispatch(HttpExchange exchange, String requestId) {
+        long start = System.nanoTime();
         String endpoint = "unmatched";
         Response response;
         PacedBody body = new PacedBody(new BoundedBody(exchange.getRequestBody(), limits.maxBodyBytes()), limits.bodyPace());
