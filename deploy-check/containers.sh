@@ -9,7 +9,7 @@
 #      healthy; the bundled Fashion-MNIST sample fed in; a PNG fetched from the generator once a model is live.
 #
 # Usage: deploy-check/containers.sh [--keep]     (--keep leaves the containers running; the next run removes them)
-# Environment: GAN_QUALITY_GATE (the trainer's; default off here: measuring each export first trains the
+# Environment: GAN_LOG_FORMAT (text or json, for the services), GAN_QUALITY_GATE (the trainer's; default off here: measuring each export first trains the
 #   evaluator's classifier, minutes on a small machine), GAN_DOCKER (docker CLI, default docker), GAN_DEBIAN_MIRROR (default: read from /etc/apt/sources*),
 #   GAN_BASE_TAG (default bookworm-jdk<major>), GAN_REBUILD_BASE=1 (make the base images again).
 # Needs: a running Docker daemon with BuildKit, and root (debootstrap) the first time. docs/operations.md,
@@ -190,7 +190,7 @@ run() { # run NAME IMAGE [docker run options...] -- [command...]
   while [ "$#" -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
   [ "${1:-}" = -- ] && shift
   "$DOCKER" run -d --name "$PREFIX-$name" --hostname "$name" --network "$NETWORK" --network-alias "$name" \
-    --label "$LABEL" "${opts[@]}" "$image" "$@" >/dev/null
+    --label "$LABEL" -e GAN_LOG_FORMAT="${GAN_LOG_FORMAT:-text}" "${opts[@]}" "$image" "$@" >/dev/null
 }
 
 wait_healthy() { # wait_healthy NAME TIMEOUT_SECONDS
