@@ -156,8 +156,10 @@ for target in ingest trainer generator; do
   # runtime stage runs apt-get.
   build --network host -f "$ROOT/docker/Dockerfile" --target "$target" \
     --build-arg MAVEN_IMAGE="$BUILD_BASE" --build-arg JRE_IMAGE="$RUNTIME_BASE" \
-    -t "$PREFIX/$target:latest" "$ROOT"
+    --label "$LABEL" -t "$PREFIX/$target:latest" "$ROOT"
 done
+# A rebuild leaves the previous images untagged: remove those of this script.
+"$DOCKER" image prune -f --filter "label=$LABEL" >/dev/null
 say "images built ($(elapsed))"
 "$DOCKER" image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep "^$PREFIX" >&2
 
