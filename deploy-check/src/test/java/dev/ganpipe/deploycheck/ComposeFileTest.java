@@ -188,7 +188,7 @@ class ComposeFileTest {
             assertThat(Repo.environment(service))
                     .containsEntry("GAN_MODELS_DIR", "/data/models")
                     .containsEntry("GAN_SAMPLES_DIR", "/data/samples")
-                    .containsEntry("GAN_CHECKPOINTS_DIR", "/data/checkpoints");
+                    .containsEntry("GAN_CHECKPOINT_DIR", "/data/checkpoints");
             assertThat(mounts(service)).contains(new Mount("models", "/data/models", false),
                     new Mount("samples", "/data/samples", false), new Mount("checkpoints", "/data/checkpoints", false));
         }

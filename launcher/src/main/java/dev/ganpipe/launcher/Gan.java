@@ -1,6 +1,7 @@
 package dev.ganpipe.launcher;
 
 import dev.ganpipe.bench.Benches;
+import dev.ganpipe.launcher.logging.LogSetup;
 import dev.ganpipe.trainer.TrainerMain;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -33,8 +34,15 @@ public final class Gan {
         System.exit(run(Arrays.asList(args)));
     }
 
-    static int run(List<String> args) {
+    static int run(List<String> allArgs) {
         Map<String, Command> commands = commands();
+        List<String> args;
+        try {
+            args = LogSetup.apply(allArgs, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("gan: " + e.getMessage());
+            return 2;
+        }
         if (args.isEmpty() || args.getFirst().equals("--help") || args.getFirst().equals("-h") || args.getFirst().equals("help")) {
             System.out.print(usage(commands));
             return args.isEmpty() ? 2 : 0;
@@ -53,6 +61,8 @@ public final class Gan {
         commands.forEach((name, c) -> out.append(String.format("  %-10s %s%n", name, c.summary())));
         out.append(String.format("  %-10s %s%n", "test", "Run the whole test suite (Maven, every module)."));
         out.append(String.format("  %-10s %s%n", "build", "Build the project (done automatically on first use)."));
+        out.append(String.format("%nEvery command takes %s text|json (or %s): json writes one JSON object a log line,%n"
+                + "with the request id and model version of the request it was logged in.%n", LogSetup.OPTION, LogSetup.ENVIRONMENT_VARIABLE));
         return out.toString();
     }
 }

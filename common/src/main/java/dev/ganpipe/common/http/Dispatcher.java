@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * What every HTTP server under {@link HttpService} does with a request once its head is read: match the route, run
@@ -53,6 +54,9 @@ final class Dispatcher {
     Outcome dispatch(String method, String path, String rawQuery, HeaderLookup headers, PacedBody body) {
         long start = System.nanoTime();
         String requestId = UUID.randomUUID().toString();
+        // Every line logged while the request is handled and answered carries its id (the launcher's JSON log format
+        // writes it out); record() ends the context, with whatever a handler added (the generator's model version).
+        MDC.put(HttpService.REQUEST_ID_LOG_KEY, requestId);
         String endpoint = "unmatched";
         try {
             Optional<Routes.Match> match = routes.match(method, path);
@@ -86,6 +90,7 @@ final class Dispatcher {
         Timer.builder(metricPrefix + ".request").tag("endpoint", outcome.endpoint()).publishPercentileHistogram()
                 .description("HTTP request latency").register(registry).record(nanos, TimeUnit.NANOSECONDS);
         accessLog.log(method, path, status, bytes, nanos, outcome.requestId());
+        MDC.clear();
     }
 
     /** A declared body over the limit is refused before the handler runs and before a byte of it is read. */

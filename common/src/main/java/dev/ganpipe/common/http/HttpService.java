@@ -24,6 +24,9 @@ public final class HttpService implements AutoCloseable {
     /** Response header: the id under which the service logs this request's failure, if it fails. */
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
+    /** Logging-context (MDC) key of the request id, in every line logged while a request is handled. */
+    public static final String REQUEST_ID_LOG_KEY = "requestId";
+
     private final String name;
     private final ServerEngine engine;
 

@@ -26,12 +26,15 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
+import org.slf4j.MDC;
 
 /** The generator service's HTTP API (DESIGN.md, "Ports and endpoints"), built in {@link #routes}. */
 public final class GeneratorApi {
 
     /** Response header: the version of the model that generated the images. */
     public static final String MODEL_VERSION_HEADER = "X-Model-Version";
+    /** Logging-context (MDC) key of the model version, in the lines logged while a generate request is served. */
+    public static final String MODEL_VERSION_LOG_KEY = "modelVersion";
     /** Response header: the seed the images were generated from (the random one when none was given). */
     public static final String SEED_HEADER = "X-Seed";
     /** Response header: the label of every image, when a conditional model was asked for one class. */
@@ -95,6 +98,8 @@ public final class GeneratorApi {
         try (ModelLease lease = generation.acquire().orElseThrow(() -> HttpError.notReady(
                 "No generator model is live yet; the service loads one as soon as the trainer publishes it. Retry shortly."))) {
             LoadedModel model = lease.model();
+            // The request's further log lines name the version that served it (HttpService clears it with the request).
+            MDC.put(MODEL_VERSION_LOG_KEY, Long.toString(model.version()));
             long[] labels;
             try {
                 labels = Generation.labels(model, count, label);
