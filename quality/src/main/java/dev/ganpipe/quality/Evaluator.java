@@ -14,6 +14,8 @@ import dev.ganpipe.quality.metrics.FrechetDistance;
 import dev.ganpipe.quality.metrics.GaussianStatistics;
 import dev.ganpipe.quality.metrics.KernelDistance;
 import dev.ganpipe.quality.metrics.PrecisionRecall;
+import dev.ganpipe.quality.usefulness.ClassificationAccuracyScore;
+import dev.ganpipe.quality.usefulness.TestScore;
 import dev.ganpipe.quality.usefulness.Usefulness;
 import dev.ganpipe.quality.usefulness.UsefulnessOptions;
 import dev.ganpipe.quality.usefulness.UsefulnessReport;
@@ -51,6 +53,8 @@ public final class Evaluator implements AutoCloseable {
     private final PrecisionRecall.Manifold realManifold;
     private final double[] expectedShares;
     private QualityMetrics floor;
+    private UsefulnessOptions casReferenceOptions;
+    private TestScore casReference;
 
     private Evaluator(DomainClassifier classifier, boolean ownsClassifier, RealData train, RealData heldOut, EvaluationOptions options,
             HeldOutSide side) {
@@ -214,6 +218,22 @@ public final class Evaluator implements AutoCloseable {
      */
     public synchronized UsefulnessReport usefulness(Generator generator, UsefulnessOptions usefulnessOptions) {
         return Usefulness.measure(generator, classifier, train, heldOut, usefulnessOptions, options.progress());
+    }
+
+    /**
+     * CAS alone, for measuring often: the classifier trained on real images is trained on the first call (and again
+     * when the options change), then kept, so each later call trains one classifier. Same thread rule as
+     * {@link #usefulness}.
+     *
+     * @throws IllegalArgumentException when the generator is unconditional
+     */
+    public synchronized ClassificationAccuracyScore classificationAccuracyScore(Generator generator, UsefulnessOptions usefulnessOptions) {
+        TestScore onGenerated = Usefulness.casOnGenerated(generator, train, heldOut, usefulnessOptions);
+        if (casReference == null || !usefulnessOptions.equals(casReferenceOptions)) {
+            casReference = Usefulness.casOnReal(train, heldOut, usefulnessOptions);
+            casReferenceOptions = usefulnessOptions;
+        }
+        return new ClassificationAccuracyScore(onGenerated, casReference);
     }
 
     /** Prepares, evaluates one generator with its usefulness measures and frees everything. */

@@ -47,7 +47,7 @@ public final class Usefulness {
         List<CanonicalImage> pool = GeneratedImages.generate(generator, poolSize, classes, options.seed());
         int[] requested = conditional ? GeneratedImages.requestedLabels(poolSize, classes) : new int[poolSize];
         RealData generated = RealData.of(generator.description() + " (generated)", pool, requested, train.classNames());
-        RealData test = heldOut.subset(heldOut.sampleIndices(options.testImages(), options.seed() + 3), heldOut.name() + " (test sample)");
+        RealData test = testSet(heldOut, options);
 
         Optional<ClassificationAccuracyScore> cas = Optional.empty();
         Optional<AugmentationUplift> uplift = Optional.empty();
@@ -68,12 +68,40 @@ public final class Usefulness {
         return new UsefulnessReport(cas, uplift, memorisation, omitted, options, seconds(started));
     }
 
+    /**
+     * The generated side of CAS alone: a classifier trained on {@link UsefulnessOptions#casImages()} images of the
+     * requested classes in turn, tested on the held-out sample {@link #measure} uses. For a trainer that measures CAS
+     * often and the real side ({@link #casOnReal}) once.
+     *
+     * @throws IllegalArgumentException when the generator is unconditional
+     */
+    public static TestScore casOnGenerated(Generator generator, RealData train, RealData heldOut, UsefulnessOptions options) {
+        if (!generator.conditional()) {
+            throw new IllegalArgumentException("CAS needs a conditional generator (images of a requested class); " + generator.description()
+                    + " is unconditional.");
+        }
+        int n = options.casImages();
+        List<CanonicalImage> images = GeneratedImages.generate(generator, n, train.classCount(), options.seed());
+        RealData generated = RealData.of(generator.description() + " (generated)", images, GeneratedImages.requestedLabels(n, train.classCount()),
+                train.classNames());
+        return TestScore.of(generated, testSet(heldOut, options), options.classifier(), options.steps());
+    }
+
+    /** The real side of CAS: the same classifier trained on as many real training images, tested on the same sample. */
+    public static TestScore casOnReal(RealData train, RealData heldOut, UsefulnessOptions options) {
+        return TestScore.of(train.subset(train.sampleIndices(options.casImages(), options.seed() + 5), train.name() + " (CAS sample)"),
+                testSet(heldOut, options), options.classifier(), options.steps());
+    }
+
+    private static RealData testSet(RealData heldOut, UsefulnessOptions options) {
+        return heldOut.subset(heldOut.sampleIndices(options.testImages(), options.seed() + 3), heldOut.name() + " (test sample)");
+    }
+
     private static ClassificationAccuracyScore cas(RealData generated, RealData train, RealData test, UsefulnessOptions options, Progress progress) {
         long started = System.nanoTime();
         int n = options.casImages();
         TestScore onGenerated = TestScore.of(generated.subset(range(0, n), generated.name()), test, options.classifier(), options.steps());
-        TestScore onReal = TestScore.of(train.subset(train.sampleIndices(n, options.seed() + 5), train.name() + " (CAS sample)"), test,
-                options.classifier(), options.steps());
+        TestScore onReal = casOnReal(train, test, options.withTestImages(test.count()));
         ClassificationAccuracyScore score = new ClassificationAccuracyScore(onGenerated, onReal);
         progress.report(String.format(Locale.ROOT, "  CAS: %.2f%% trained on %d generated images, %.2f%% on %d real ones: %.3fx real (%.0f s)",
                 100 * onGenerated.accuracy(), n, 100 * onReal.accuracy(), n, score.ratio(), seconds(started)));

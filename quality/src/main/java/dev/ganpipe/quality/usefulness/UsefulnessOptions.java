@@ -91,6 +91,14 @@ public record UsefulnessOptions(int casImages, int steps, int testImages, List<I
                 DEFAULT_SEEDS, 0, DEFAULT_IMBALANCED_PER_CLASS, DEFAULT_IMBALANCED_SHARE, DEFAULT_MEMORISATION_IMAGES, 8, ClassifierOptions.defaults(), 0L);
     }
 
+    /**
+     * CAS between training steps: 1,000 generated images, 100 steps, 1,000 test images; one classifier per
+     * measurement (the real reference is trained once), about 10 s on two cores.
+     */
+    public static UsefulnessOptions inTraining() {
+        return defaults().withCasImages(1_000).withSteps(100).withTestImages(1_000);
+    }
+
     /** The number of scoring classifiers a conditional generator costs. */
     public int classifiers() {
         return 2 + 2 * seeds * upliftPerClass.size() + 2;
