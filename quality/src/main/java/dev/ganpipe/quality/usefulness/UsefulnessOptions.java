@@ -34,7 +34,7 @@ public record UsefulnessOptions(int casImages, int steps, int testImages, List<I
     /** Default N of CAS. */
     public static final int DEFAULT_CAS_IMAGES = 5_000;
     /** Default steps per scoring classifier. */
-    public static final int DEFAULT_STEPS = 300;
+    public static final int DEFAULT_STEPS = 200;
     /** Default test images per scoring classifier. */
     public static final int DEFAULT_TEST_IMAGES = 5_000;
     /** Default k values of the uplift. */
@@ -83,7 +83,7 @@ public record UsefulnessOptions(int casImages, int steps, int testImages, List<I
     }
 
     /**
-     * The defaults for {@code ./gan evaluate}: 2 + 12 + 2 = 16 classifiers of 300 steps of 64 images, and a search of
+     * The defaults for {@code ./gan evaluate}: 2 + 12 + 2 = 16 classifiers of 200 steps of 64 images, and a search of
      * 2,000 images against the training set; about three minutes on two cores.
      */
     public static UsefulnessOptions defaults() {
