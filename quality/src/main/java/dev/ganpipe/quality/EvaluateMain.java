@@ -81,7 +81,7 @@ public final class EvaluateMain {
                 .add("floor", "true", "Also measure real training images against the held-out set (the floor).")
                 .add("usefulness", "true", "Also measure whether the images help: CAS, augmentation uplift (conditional generators) and "
                         + "memorisation. Trains " + useful.classifiers() + " small classifiers of --usefulness-steps steps and searches the "
-                        + "training set: about three minutes on two cores with the defaults.")
+                        + "training set: minutes on two cores (docs/quality.md, \"Do the images help?\", has measured times).")
                 .add("cas-images", Integer.toString(useful.casImages()), "N of CAS: generated images the CAS classifier trains on, and real "
                         + "images its reference trains on.")
                 .add("usefulness-steps", Integer.toString(useful.steps()), "Optimiser steps of every CAS and uplift classifier (batch "
