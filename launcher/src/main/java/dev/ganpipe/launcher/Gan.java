@@ -23,7 +23,7 @@ public final class Gan {
         c.put("trainer", new Command("Run the trainer: consume images.train, train the DCGAN, publish ONNX generators.", TrainerMain::run));
         c.put("generator", new Command("Run the generator service: serve synthetic images from the newest generator.", dev.ganpipe.generator.GeneratorMain::run));
         c.put("bench", new Command("Benchmarks against a real peer: 'bench trainer' (vs PyTorch eager), 'bench generator' (vs a raw ONNX Runtime loop), 'bench ingest' (vs Kafka's producer perf tool), 'bench quality' (training recipes under the evaluator, vs PyTorch), 'bench step-parity' (the training step against PyTorch's, from the same weights), 'bench endurance' (load, swaps, memory, a 60,000-image ingest).", Benches::run));
-        c.put("evaluate", new Command("Measure a generator's quality (classifier FID, KID, precision/recall, class coverage) against real data.", dev.ganpipe.quality.EvaluateMain::run));
+        c.put("evaluate", new Command("Measure a generator's quality (classifier FID, KID, precision/recall, class coverage) against real data, and whether its images help (CAS, augmentation uplift, memorisation).", dev.ganpipe.quality.EvaluateMain::run));
         return c;
     }
 

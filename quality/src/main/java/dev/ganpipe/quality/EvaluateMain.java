@@ -13,6 +13,7 @@ import dev.ganpipe.quality.onnx.OnnxModelGenerator;
 import dev.ganpipe.quality.report.ReportFigure;
 import dev.ganpipe.quality.report.ReportJson;
 import dev.ganpipe.quality.report.ReportTable;
+import dev.ganpipe.quality.usefulness.UsefulnessOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -52,9 +53,11 @@ public final class EvaluateMain {
     /** Every option of the command, as {@code --help} prints them. */
     static ConfigSpec spec() {
         EvaluationOptions full = EvaluationOptions.full();
+        UsefulnessOptions useful = UsefulnessOptions.defaults();
         return new ConfigSpec(COMMAND, "Measures how good a generator's images are: classifier FID, KID, precision and recall, and class coverage "
                 + "of generated against held-out real images, in the feature space of a classifier trained on the real data (cached), "
-                + "with the same metrics for real training images as the floor.")
+                + "with the same metrics for real training images as the floor; then whether the images help: the classification accuracy "
+                + "score (CAS), augmentation uplift and memorisation.")
                 .optional("model", "The generator to evaluate: an ONNX file with input z [N, nz] and output image [N, C, H, W], e.g. "
                         + "models/fashion-dcgan28-v3.onnx. Required.")
                 .optional("real", "Labelled real images: an IDX images file, a folder holding IDX files (train-* and t10k-* become the training "
@@ -75,7 +78,25 @@ public final class EvaluateMain {
                 .add("kid-subset-size", Integer.toString(full.kidSubsetSize()), "Images per KID subset.")
                 .add("neighbours", Integer.toString(full.neighbours()), "k of the k-nearest-neighbour precision and recall.")
                 .add("seed", Long.toString(full.seed()), "Seed of the noise, the images compared and the KID subsets.")
-                .add("floor", "true", "Also measure real training images against the held-out set (the floor).");
+                .add("floor", "true", "Also measure real training images against the held-out set (the floor).")
+                .add("usefulness", "true", "Also measure whether the images help: CAS, augmentation uplift (conditional generators) and "
+                        + "memorisation. Trains " + useful.classifiers() + " small classifiers of --usefulness-steps steps and searches the "
+                        + "training set: minutes on two cores (docs/quality.md, \"Do the images help?\", has measured times).")
+                .add("cas-images", Integer.toString(useful.casImages()), "N of CAS: generated images the CAS classifier trains on, and real "
+                        + "images its reference trains on.")
+                .add("usefulness-steps", Integer.toString(useful.steps()), "Optimiser steps of every CAS and uplift classifier (batch "
+                        + useful.classifier().batchSize() + "); the cost of each, whatever its set's size.")
+                .add("usefulness-test-images", Integer.toString(useful.testImages()), "Held-out real images every CAS and uplift classifier "
+                        + "is tested on.")
+                .add("uplift-k", String.join(",", useful.upliftPerClass().stream().map(String::valueOf).toList()), "Real images per class "
+                        + "of the augmentation uplift runs, comma-separated.")
+                .add("uplift-generated", Integer.toString(useful.generatedPerClass()), "Generated images per class added to the k real ones "
+                        + "(and the most the cut class is topped up with).")
+                .add("uplift-seeds", Integer.toString(useful.seeds()), "Seeds per k; the uplift's spread is over them.")
+                .add("imbalanced-class", Integer.toString(useful.imbalancedClass()), "The class cut to 2% of its "
+                        + useful.imbalancedPerClass() + " images in the imbalanced case, then topped up with generated images.")
+                .add("memorisation-images", Integer.toString(useful.memorisationImages()), "Generated images (and as many held-out ones, "
+                        + "to set and check the threshold) searched for their nearest training image.");
     }
 
     /** Runs the command and exits with its status. */
@@ -117,7 +138,7 @@ public final class EvaluateMain {
 
     /** A parsed command line. */
     private record Request(Path model, String real, Optional<String> heldOut, Optional<List<String>> classes, double heldOutFraction,
-            Optional<Path> out, boolean json, EvaluationOptions options) {
+            Optional<Path> out, boolean json, EvaluationOptions options, Optional<UsefulnessOptions> usefulness) {
 
         static Request from(ConfigValues v, PrintStream err) {
             if (!v.positional().isEmpty()) {
@@ -139,7 +160,28 @@ public final class EvaluateMain {
             if (!(fraction > 0 && fraction < 1)) {
                 throw new ConfigException("Option --held-out-fraction must be above 0 and below 1 (e.g. 0.2), but was " + fraction + ".");
             }
-            return new Request(model, real, v.optional("held-out"), classes, fraction, v.optional("out").map(Path::of), v.bool("json"), options);
+            Optional<UsefulnessOptions> usefulness = v.bool("usefulness") ? Optional.of(usefulness(v, options)) : Optional.empty();
+            return new Request(model, real, v.optional("held-out"), classes, fraction, v.optional("out").map(Path::of), v.bool("json"), options,
+                    usefulness);
+        }
+
+        private static UsefulnessOptions usefulness(ConfigValues v, EvaluationOptions options) {
+            UsefulnessOptions defaults = UsefulnessOptions.defaults();
+            List<Integer> k;
+            try {
+                k = Arrays.stream(v.string("uplift-k").split(",")).map(String::strip).filter(t -> !t.isEmpty()).map(Integer::valueOf).toList();
+            } catch (NumberFormatException e) {
+                throw new ConfigException("Option --uplift-k takes whole numbers separated by commas (e.g. 10,50,100), but was '"
+                        + v.string("uplift-k") + "'.");
+            }
+            return defaults.withCasImages(v.integer("cas-images"))
+                    .withSteps(v.integer("usefulness-steps"))
+                    .withTestImages(v.integer("usefulness-test-images"))
+                    .withUplift(k, v.integer("uplift-generated"), v.integer("uplift-seeds"))
+                    .withImbalanced(v.integer("imbalanced-class"), defaults.imbalancedPerClass(), defaults.imbalancedShare())
+                    .withMemorisationImages(v.integer("memorisation-images"))
+                    .withClassifier(options.classifier())
+                    .withSeed(options.seed());
         }
     }
 
@@ -158,7 +200,9 @@ public final class EvaluateMain {
             RealDataLoader.Split split = RealDataLoader.load(request.real(), request.heldOut(), loading, options.progress());
             options.progress().report("Training set: " + split.train().count() + " images; held-out set: " + split.heldOut().count()
                     + " images (" + (split.heldOutFrom().isEmpty() ? "given" : split.heldOutFrom()) + "); classes " + split.train().classNames() + ".");
-            return Evaluator.evaluate(generator, split.train(), split.heldOut(), options);
+            return request.usefulness().isPresent()
+                    ? Evaluator.evaluate(generator, split.train(), split.heldOut(), options, request.usefulness().get())
+                    : Evaluator.evaluate(generator, split.train(), split.heldOut(), options);
         }
     }
 

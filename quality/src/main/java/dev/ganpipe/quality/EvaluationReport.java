@@ -3,6 +3,7 @@ package dev.ganpipe.quality;
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.quality.classifier.ClassifierInfo;
+import dev.ganpipe.quality.usefulness.UsefulnessReport;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,10 +23,25 @@ import java.util.Optional;
  * @param samplesByClass generated images grouped by predicted class (a few per class), for the figure
  * @param settings the options that matter to compare numbers: count, KID subsets, k, seed
  * @param seconds how long the evaluation of the generator took (classifier and floor not included)
+ * @param usefulness whether the images help (CAS, augmentation uplift, memorisation), when measured
  */
 public record EvaluationReport(String generator, ImageShape shape, List<String> classNames, ClassifierInfo classifier, double heldOutAccuracy,
         String trainData, String heldOutData, QualityMetrics generated, Optional<QualityMetrics> floor,
-        List<List<CanonicalImage>> samplesByClass, Settings settings, double seconds) {
+        List<List<CanonicalImage>> samplesByClass, Settings settings, double seconds, Optional<UsefulnessReport> usefulness) {
+
+    /** A report without the usefulness measures. */
+    public EvaluationReport(String generator, ImageShape shape, List<String> classNames, ClassifierInfo classifier, double heldOutAccuracy,
+            String trainData, String heldOutData, QualityMetrics generated, Optional<QualityMetrics> floor,
+            List<List<CanonicalImage>> samplesByClass, Settings settings, double seconds) {
+        this(generator, shape, classNames, classifier, heldOutAccuracy, trainData, heldOutData, generated, floor, samplesByClass, settings, seconds,
+                Optional.empty());
+    }
+
+    /** The same report with the usefulness measures. */
+    public EvaluationReport withUsefulness(UsefulnessReport report) {
+        return new EvaluationReport(generator, shape, classNames, classifier, heldOutAccuracy, trainData, heldOutData, generated, floor,
+                samplesByClass, settings, seconds, Optional.of(report));
+    }
 
     /**
      * The options that decide the numbers.
@@ -48,5 +64,6 @@ public record EvaluationReport(String generator, ImageShape shape, List<String> 
         Objects.requireNonNull(floor, "floor");
         samplesByClass = samplesByClass.stream().map(List::copyOf).toList();
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(usefulness, "usefulness");
     }
 }

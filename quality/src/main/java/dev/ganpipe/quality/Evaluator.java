@@ -14,6 +14,11 @@ import dev.ganpipe.quality.metrics.FrechetDistance;
 import dev.ganpipe.quality.metrics.GaussianStatistics;
 import dev.ganpipe.quality.metrics.KernelDistance;
 import dev.ganpipe.quality.metrics.PrecisionRecall;
+import dev.ganpipe.quality.usefulness.ClassificationAccuracyScore;
+import dev.ganpipe.quality.usefulness.TestScore;
+import dev.ganpipe.quality.usefulness.Usefulness;
+import dev.ganpipe.quality.usefulness.UsefulnessOptions;
+import dev.ganpipe.quality.usefulness.UsefulnessReport;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -48,6 +53,8 @@ public final class Evaluator implements AutoCloseable {
     private final PrecisionRecall.Manifold realManifold;
     private final double[] expectedShares;
     private QualityMetrics floor;
+    private UsefulnessOptions casReferenceOptions;
+    private TestScore casReference;
 
     private Evaluator(DomainClassifier classifier, boolean ownsClassifier, RealData train, RealData heldOut, EvaluationOptions options,
             HeldOutSide side) {
@@ -201,6 +208,41 @@ public final class Evaluator implements AutoCloseable {
                 samples, new EvaluationReport.Settings(n, options.kidSubsetSize() >= n ? 1 : options.kidSubsets(), Math.min(options.kidSubsetSize(), n),
                         options.neighbours(),
                         options.seed()), seconds);
+    }
+
+    /**
+     * Measures whether the generator's images help: CAS and augmentation uplift (conditional generators), and
+     * memorisation against the training set in this evaluator's feature space. Trains
+     * {@link UsefulnessOptions#classifiers()} small classifiers, so it opens DJL's {@code GradientCollector}: call it
+     * on the training thread, never while the GAN trains on another.
+     */
+    public synchronized UsefulnessReport usefulness(Generator generator, UsefulnessOptions usefulnessOptions) {
+        return Usefulness.measure(generator, classifier, train, heldOut, usefulnessOptions, options.progress());
+    }
+
+    /**
+     * CAS alone, for measuring often: the classifier trained on real images is trained on the first call (and again
+     * when the options change), then kept, so each later call trains one classifier. Same thread rule as
+     * {@link #usefulness}.
+     *
+     * @throws IllegalArgumentException when the generator is unconditional
+     */
+    public synchronized ClassificationAccuracyScore classificationAccuracyScore(Generator generator, UsefulnessOptions usefulnessOptions) {
+        TestScore onGenerated = Usefulness.casOnGenerated(generator, train, heldOut, usefulnessOptions);
+        if (casReference == null || !usefulnessOptions.equals(casReferenceOptions)) {
+            casReference = Usefulness.casOnReal(train, heldOut, usefulnessOptions);
+            casReferenceOptions = usefulnessOptions;
+        }
+        return new ClassificationAccuracyScore(onGenerated, casReference);
+    }
+
+    /** Prepares, evaluates one generator with its usefulness measures and frees everything. */
+    public static EvaluationReport evaluate(Generator generator, RealData train, RealData heldOut, EvaluationOptions options,
+            UsefulnessOptions usefulnessOptions) {
+        try (Evaluator evaluator = prepare(train, heldOut, options)) {
+            EvaluationReport report = evaluator.evaluate(generator);
+            return report.withUsefulness(evaluator.usefulness(generator, usefulnessOptions));
+        }
     }
 
     /**

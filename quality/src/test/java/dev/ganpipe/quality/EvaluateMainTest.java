@@ -34,7 +34,7 @@ class EvaluateMainTest {
 
         assertThat(r.status()).isEqualTo(EvaluateMain.OK);
         assertThat(r.out()).contains("Usage: gan evaluate", "--model <value>", "--real <value>", "--count <value>", "--held-out <value>",
-                "--cache-dir <value>", "--out <value>", "--json", "GAN_COUNT");
+                "--cache-dir <value>", "--out <value>", "--json", "GAN_COUNT", "--cas-images <value>", "--uplift-k <value>");
     }
 
     @Test
@@ -78,7 +78,7 @@ class EvaluateMainTest {
         List<String> args = List.of("--model", model.toString(), "--real", dir.toString(), "--count", "60", "--kid-subsets", "4",
                 "--kid-subset-size", "30", "--epochs", "2", "--cache-dir", dir.resolve("cache").toString());
 
-        Result first = run(concat(args, "--out", out.toString(), "--json"));
+        Result first = run(concat(args, "--out", out.toString(), "--json", "--memorisation-images", "40"));
 
         assertThat(first.status()).as(first.err()).isEqualTo(EvaluateMain.OK);
         JsonNode json = Json.mapper().readTree(first.out());
@@ -90,12 +90,16 @@ class EvaluateMainTest {
         assertThat(Files.readString(out.resolve(EvaluateMain.REPORT_TXT))).contains("FID (classifier)");
         assertThat(Json.mapper().readTree(out.resolve(EvaluateMain.REPORT_JSON).toFile()).path("image_shape").asText()).isEqualTo("28x28x1");
         assertThat(ImageIO.read(out.resolve(EvaluateMain.REPORT_PNG).toFile()).getWidth()).isGreaterThan(400);
+        JsonNode usefulness = json.path("usefulness");
+        assertThat(usefulness.path("memorisation").path("generated").asInt()).isEqualTo(40);
+        assertThat(usefulness.path("cas").isNull()).as("an unconditional model has no CAS").isTrue();
+        assertThat(usefulness.path("omitted").asText()).contains("conditional generator");
 
-        Result second = run(args);
+        Result second = run(concat(args, "--usefulness", "false"));
 
         assertThat(second.status()).as(second.err()).isEqualTo(EvaluateMain.OK);
         assertThat(second.err()).contains("Loaded the classifier from").doesNotContain("epoch 1/2");
-        assertThat(second.out()).contains("Quality of tiny.onnx (step 7)", "FID (classifier)", "floor (real train)");
+        assertThat(second.out()).contains("Quality of tiny.onnx (step 7)", "FID (classifier)", "floor (real train)").doesNotContain("Memorisation");
     }
 
     private static List<String> concat(List<String> args, String... more) {

@@ -164,10 +164,13 @@ public record TrainerConfig(
                 .add("quality-count", "1000", "Generated images per measurement, compared with as many held-out images "
                         + "(capped at the held-out set's size). Fewer is cheaper and noisier.")
                 .add("quality-gate", QualityMetrics.FID, "Publish an export only if it is not worse than the live model on this "
-                        + "metric (fid, kid, precision, recall or coverage) by more than --quality-gate-margin; 'off' publishes "
+                        + "metric (fid, kid, precision, recall, coverage or cas) by more than --quality-gate-margin; 'off' publishes "
                         + "every export. The first model always publishes.")
                 .add("quality-gate-margin", "0.1", "How much worse than the live model an export may be, as a fraction of the "
                         + "live model's score (0.1 = 10%).")
+                .add("quality-cas-every", "3", "Measure CAS (a classifier trained on 1,000 generated images, tested on held-out real "
+                        + "ones; conditional generators only; about 10 s on two cores) at every this many quality measurements, and at "
+                        + "every export while --quality-gate is cas; 0 only for the gate.")
                 .add("quality-dir", "quality", "Folder of the quality history: quality-history.csv, quality-history.json and "
                         + "quality-chart.png.")
                 .add("quality-cache-dir", EvaluationOptions.DEFAULT_CACHE_DIR.toString(), "Where the evaluator's trained "
@@ -180,7 +183,7 @@ public record TrainerConfig(
         try {
             gate = metric.equals("off") ? Optional.empty() : Optional.of(new QualityGate(metric, v.decimal("quality-gate-margin")));
             return new QualitySettings(v.optional("quality-data"), v.optional("quality-held-out"), v.integer("quality-every-steps"),
-                    v.integer("quality-count"), gate, v.path("quality-dir"), v.path("quality-cache-dir"));
+                    v.integer("quality-count"), gate, v.path("quality-dir"), v.path("quality-cache-dir"), v.integer("quality-cas-every"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("Invalid quality settings: " + e.getMessage(), e);
         }

@@ -76,6 +76,39 @@ public final class ClassifierTrainer {
         return new DomainClassifier(trained.network(), train.classNames(), trained.info());
     }
 
+    /**
+     * Trains a classifier of the evaluator's architecture and options on {@code train} for a fixed number of
+     * optimiser steps (as many epochs as that takes, so a set of 100 images costs what a set of 10,000 does), with
+     * no held-out pass and no label audit: the cheap form that scores a training set (CAS, augmentation uplift)
+     * rather than one that is kept.
+     *
+     * @param steps optimiser steps of {@code options.batchSize()} images
+     * @throws IllegalArgumentException when {@code steps} is below 1 or the set has fewer than 2 images
+     */
+    public static DomainClassifier trainForSteps(RealData train, ClassifierOptions options, int steps, Progress progress) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("A classifier needs at least 1 training step, but " + steps + " were asked for.");
+        }
+        if (train.count() < 2) {
+            throw new IllegalArgumentException("A classifier needs at least 2 training images, but " + train.name() + " has " + train.count() + ".");
+        }
+        int batch = Math.min(options.batchSize(), train.count());
+        int perEpoch = stepsPerEpoch(train.count(), batch);
+        ClassifierOptions sized = options.withEpochs(Math.min(1000, (steps + perEpoch - 1) / perEpoch));
+        ClassifierArchitecture architecture = ClassifierArchitecture.defaultFor(train.shape(), train.classCount());
+        long started = System.nanoTime();
+        ClassifierNetwork network = ClassifierNetwork.initialised(architecture, options.seed());
+        try {
+            epochs(network, train, Optional.empty(), sized, progress, started);
+            ClassifierInfo info = new ClassifierInfo(architecture.key(), train.sha256(), train.count(), sized.key(), Double.NaN, Double.NaN, "",
+                    (System.nanoTime() - started) / 1e9, false, "");
+            return new DomainClassifier(network, train.classNames(), info);
+        } catch (RuntimeException e) {
+            network.close();
+            throw e;
+        }
+    }
+
     private record Trained(ClassifierNetwork network, ClassifierInfo info) {
     }
 
@@ -88,7 +121,7 @@ public final class ClassifierTrainer {
         long started = System.nanoTime();
         ClassifierNetwork network = ClassifierNetwork.initialised(architecture, options.seed());
         try {
-            double accuracy = epochs(network, train, heldOut, options, progress, started);
+            double accuracy = epochs(network, train, Optional.of(heldOut), options, progress, started);
             double seconds = (System.nanoTime() - started) / 1e9;
             progress.report("Checking the " + train.count() + " training labels against the classifier ...");
             int[] all = new int[train.count()];
@@ -109,15 +142,15 @@ public final class ClassifierTrainer {
         }
     }
 
-    /** Runs every epoch; returns the final held-out accuracy. */
-    private static double epochs(ClassifierNetwork network, RealData train, RealData heldOut, ClassifierOptions options, Progress progress,
+    /** Runs every epoch; returns the final held-out accuracy (NaN without a held-out set). */
+    private static double epochs(ClassifierNetwork network, RealData train, Optional<RealData> heldOut, ClassifierOptions options, Progress progress,
             long started) {
         Engine engine = TorchThreads.engine();
         TorchThreads.gradModeOff();
         ImageShape shape = train.shape();
         int classes = train.classCount();
         int batch = Math.min(options.batchSize(), train.count());
-        int stepsPerEpoch = train.count() / batch + (train.count() % batch >= 2 ? 1 : 0);
+        int stepsPerEpoch = stepsPerEpoch(train.count(), batch);
         float lr = (float) options.learningRate();
         Optimizer adam = Optimizer.adam()
                 .optLearningRateTracker(Tracker.cosine().setBaseValue(lr).optFinalValue(lr / 20).setMaxUpdates(stepsPerEpoch * options.epochs()).build())
@@ -149,11 +182,18 @@ public final class ClassifierTrainer {
                             stepsPerEpoch, lossSum / (step + 1), (lastReport - started) / 1e9));
                 }
             }
-            accuracy = network.accuracy(heldOut);
-            progress.report(String.format(Locale.ROOT, "  epoch %d/%d: loss %.4f, held-out accuracy %.2f%% (%d images), %.0f s",
-                    epoch, options.epochs(), lossSum / stepsPerEpoch, 100 * accuracy, heldOut.count(), (System.nanoTime() - started) / 1e9));
+            if (heldOut.isPresent()) {
+                accuracy = network.accuracy(heldOut.get());
+                progress.report(String.format(Locale.ROOT, "  epoch %d/%d: loss %.4f, held-out accuracy %.2f%% (%d images), %.0f s",
+                        epoch, options.epochs(), lossSum / stepsPerEpoch, 100 * accuracy, heldOut.get().count(), (System.nanoTime() - started) / 1e9));
+            }
         }
         return accuracy;
+    }
+
+    /** Full batches, plus the remainder when it holds at least 2 images (BatchNorm needs 2). */
+    private static int stepsPerEpoch(int count, int batch) {
+        return count / batch + (count % batch >= 2 ? 1 : 0);
     }
 
     /** One update on one mini-batch; returns its loss. */

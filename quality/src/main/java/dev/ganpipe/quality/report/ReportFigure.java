@@ -18,7 +18,8 @@ import java.util.Optional;
 
 /**
  * The report as a PNG: on the left, generated samples in one row per predicted class (with the class's share of
- * the generated images); on the right, one pair of bars per metric, generated beside floor. Drawn with java.awt
+ * the generated images); on the right, one pair of bars per metric, generated beside floor; below, when measured,
+ * the usefulness headline and the generated images nearest a training image, each beside that image. Drawn with java.awt
  * into an image, so it runs headless (it needs fontconfig and one font, which JRE images carry).
  */
 public final class ReportFigure {
@@ -53,7 +54,8 @@ public final class ReportFigure {
         List<Bar> bars = bars(report);
         int chartHeight = 24 + bars.size() * (2 * BAR_HEIGHT + 22) + 40;
         int width = MARGIN + gridWidth + 2 * MARGIN + CHART_WIDTH + MARGIN;
-        int height = titleHeight + Math.max(gridHeight, chartHeight) + MARGIN;
+        int top = titleHeight + Math.max(gridHeight, chartHeight) + MARGIN;
+        int height = top + report.usefulness().map(u -> UsefulnessStrip.height(u, tile)).orElse(0);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -64,6 +66,7 @@ public final class ReportFigure {
             title(g, report);
             grid(g, report, MARGIN, titleHeight, tile);
             chart(g, bars, report.floor().isPresent(), MARGIN + gridWidth + 2 * MARGIN, titleHeight);
+            report.usefulness().ifPresent(u -> UsefulnessStrip.draw(g, u, MARGIN, top, tile));
         } finally {
             g.dispose();
         }

@@ -14,7 +14,8 @@ import java.util.Map;
  * The report as JSON, field names in snake case, numbers that do not apply (NaN) as {@code null}. The layout:
  * {@code generator, image_shape, classes, classifier{...}, held_out_accuracy, train_data, held_out_data,
  * settings{...}, generated{fid, kid, kid_std, precision, recall, coverage{covered, classes, ratio, histogram[...]},
- * conditional_accuracy, images, real_images}, floor{same, or null}, seconds}.
+ * conditional_accuracy, images, real_images}, floor{same, or null}, seconds, usefulness{cas, uplift, memorisation, ...}
+ * (null when not measured; see {@code UsefulnessJson})}.
  */
 public final class ReportJson {
 
@@ -59,6 +60,7 @@ public final class ReportJson {
         out.put("generated", metrics(report.generated(), report.classNames()));
         out.put("floor", report.floor().map(m -> metrics(m, report.classNames())).orElse(null));
         out.put("seconds", number(report.seconds()));
+        out.put("usefulness", report.usefulness().map(u -> UsefulnessJson.tree(u, report.classNames())).orElse(null));
         return out;
     }
 

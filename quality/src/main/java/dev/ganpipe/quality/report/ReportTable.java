@@ -7,7 +7,7 @@ import dev.ganpipe.quality.metrics.ClassCoverage;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The report as a plain-text table: generated beside floor, then the predicted-class histogram. */
+/** The report as a plain-text table: generated beside floor, the predicted-class histogram, then whether the images help. */
 public final class ReportTable {
 
     private ReportTable() {
@@ -49,6 +49,7 @@ public final class ReportTable {
             line(out, "%-30s %10s %10s %10s%s", abbreviate(report.classNames().get(k)), percent(cov.shares()[k]), percent(cov.expectedShares()[k]),
                     f.map(m -> percent(m.coverage().shares()[cls])).orElse(""), covered ? "" : "   not covered");
         }
+        report.usefulness().ifPresent(u -> UsefulnessTable.render(out, u, report.classNames()));
         return out.toString();
     }
 

@@ -2,6 +2,7 @@ package dev.ganpipe.trainer.loop;
 
 import dev.ganpipe.common.metrics.MetricNames;
 import dev.ganpipe.quality.QualityMetrics;
+import dev.ganpipe.quality.usefulness.UsefulnessReport;
 import dev.ganpipe.trainer.gan.StepResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -26,7 +27,7 @@ public final class TrainerMetrics {
 
     /** Quality metrics the evaluator reports; NaN until the first evaluation so dashboards show "not measured yet". */
     public static final List<String> QUALITY_METRICS = List.of(QualityMetrics.FID, QualityMetrics.KID, QualityMetrics.PRECISION,
-            QualityMetrics.RECALL, QualityMetrics.COVERAGE, QualityMetrics.CLASSES_COVERED);
+            QualityMetrics.RECALL, QualityMetrics.COVERAGE, QualityMetrics.CLASSES_COVERED, UsefulnessReport.CAS, UsefulnessReport.CAS_RATIO);
 
     private final Map<String, AtomicReference<Double>> quality = new LinkedHashMap<>();
     private final Counter gateRefusals;

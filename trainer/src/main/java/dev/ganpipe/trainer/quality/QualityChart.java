@@ -2,6 +2,7 @@ package dev.ganpipe.trainer.quality;
 
 import dev.ganpipe.common.image.Png;
 import dev.ganpipe.quality.QualityMetrics;
+import dev.ganpipe.quality.usefulness.UsefulnessReport;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -15,7 +16,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Draws quality over training steps: FID on the left (with the floor as a dashed line, refused exports as red
- * crosses), precision, recall and class coverage on the right (0 to 1).
+ * crosses), precision, recall, class coverage and CAS on the right (0 to 1).
  */
 final class QualityChart {
 
@@ -30,6 +31,7 @@ final class QualityChart {
     private static final Color PRECISION = new Color(0x2b, 0x6c, 0xb0);
     private static final Color RECALL = new Color(0xe6, 0x7e, 0x22);
     private static final Color COVERAGE = new Color(0x27, 0xae, 0x60);
+    private static final Color CAS = new Color(0x8e, 0x44, 0xad);
 
     private QualityChart() {
     }
@@ -64,11 +66,13 @@ final class QualityChart {
             left.legend(g, new String[] {"FID", "floor (real vs held-out)", "export refused by the gate"},
                     new Color[] {FID, FLOOR, REFUSED});
             Panel right = new Panel(3 * MARGIN + PANEL_WIDTH, MARGIN, minStep, maxStep, 0, 1);
-            right.frame(g, "precision, recall, class coverage (higher is better)");
+            right.frame(g, "precision, recall, class coverage, CAS (higher is better)");
             right.line(g, records, r -> score(r, QualityMetrics.PRECISION), PRECISION, false);
             right.line(g, records, r -> score(r, QualityMetrics.RECALL), RECALL, false);
             right.line(g, records, r -> score(r, QualityMetrics.COVERAGE), COVERAGE, false);
-            right.legend(g, new String[] {"precision", "recall", "coverage"}, new Color[] {PRECISION, RECALL, COVERAGE});
+            right.line(g, records, r -> score(r, UsefulnessReport.CAS), CAS, false); // measured at some steps only: joins those
+            right.legend(g, new String[] {"precision", "recall", "coverage", "CAS (held-out accuracy)"},
+                    new Color[] {PRECISION, RECALL, COVERAGE, CAS});
         } finally {
             g.dispose();
         }

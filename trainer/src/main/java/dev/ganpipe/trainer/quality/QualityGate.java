@@ -1,6 +1,7 @@
 package dev.ganpipe.trainer.quality;
 
 import dev.ganpipe.quality.QualityMetrics;
+import dev.ganpipe.quality.usefulness.UsefulnessReport;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -17,7 +18,7 @@ import java.util.stream.Collectors;
  * the next even for the same generator; a margin of 0.1 lets a model 10% worse on FID through and stops one that
  * is clearly worse, such as a freshly initialised generator after a trained one.
  *
- * @param metric the score compared, a name of {@link QualityMetrics#asMap()}
+ * @param metric the score compared, a name of {@link QualityMetrics#asMap()} or {@link UsefulnessReport#CAS}
  * @param margin how much worse than the live model, as a fraction of its score, a candidate may be
  */
 public record QualityGate(String metric, double margin) {
@@ -26,7 +27,7 @@ public record QualityGate(String metric, double margin) {
     private static final Set<String> LOWER_IS_BETTER = Set.of(QualityMetrics.FID, QualityMetrics.KID);
     /** The metrics a gate may use. */
     public static final Set<String> METRICS = Set.of(QualityMetrics.FID, QualityMetrics.KID, QualityMetrics.PRECISION,
-            QualityMetrics.RECALL, QualityMetrics.COVERAGE);
+            QualityMetrics.RECALL, QualityMetrics.COVERAGE, UsefulnessReport.CAS);
     /** The key under which a manifest's metrics carry a quality score, e.g. {@code quality_fid}. */
     public static final String MANIFEST_PREFIX = "quality_";
 

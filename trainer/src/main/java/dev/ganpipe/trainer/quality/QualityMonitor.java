@@ -6,11 +6,15 @@ import dev.ganpipe.quality.EvaluationReport;
 import dev.ganpipe.quality.Evaluator;
 import dev.ganpipe.quality.data.LoaderOptions;
 import dev.ganpipe.quality.data.RealDataLoader;
+import dev.ganpipe.quality.usefulness.ClassificationAccuracyScore;
+import dev.ganpipe.quality.usefulness.UsefulnessOptions;
+import dev.ganpipe.quality.usefulness.UsefulnessReport;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -35,6 +39,7 @@ public final class QualityMonitor implements PublishGate, AutoCloseable {
     private Evaluator evaluator;
     private Optional<Map<String, Double>> live;
     private volatile QualityRecord latest;
+    private long scheduledMeasurements;
 
     private QualityMonitor(QualitySettings settings, RealDataLoader.Split data, QualityHistory history,
             Optional<Map<String, Double>> live, Consumer<Map<String, Double>> gauges, Clock clock) {
@@ -93,6 +98,7 @@ public final class QualityMonitor implements PublishGate, AutoCloseable {
 
     /** Measures the generator now and records it as a scheduled measurement. */
     public QualityRecord measure(GanTrainingCore core) {
+        scheduledMeasurements++;
         QualityRecord record = record(core, QualityRecord.EVALUATED);
         history.add(record);
         return record;
@@ -144,11 +150,37 @@ public final class QualityMonitor implements PublishGate, AutoCloseable {
         prepare();
         EvaluationReport report = evaluator.evaluate(new CoreGenerator(core, data.train().shape()));
         Map<String, Double> scores = QualityHistory.finite(report.generated().asMap());
+        if (casDue(core, outcome)) {
+            long started = System.nanoTime();
+            ClassificationAccuracyScore cas = evaluator.classificationAccuracyScore(new CoreGenerator(core, data.train().shape()),
+                    UsefulnessOptions.inTraining().withSeed(options.seed()));
+            scores.put(UsefulnessReport.CAS, cas.generated().accuracy());
+            scores.put(UsefulnessReport.CAS_RATIO, cas.ratio());
+            LOG.info("Quality: CAS at step {}: {} on held-out real images ({}x the same classifier trained on real images), {} s.", core.step(),
+                    String.format(Locale.ROOT, "%.4f", cas.generated().accuracy()), String.format(Locale.ROOT, "%.3f", cas.ratio()),
+                    String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
+        }
         double floorFid = report.floor().map(f -> f.fid()).orElse(Double.NaN);
         QualityRecord record = new QualityRecord(core.step(), clock.instant().toString(), outcome, scores, floorFid);
         gauges.accept(scores);
         latest = record;
         return record;
+    }
+
+    /**
+     * CAS trains a small classifier, so it runs only at every {@link QualitySettings#casEvery()}-th scheduled
+     * measurement, and at every judged export while the gate compares CAS (a gate without the score would wave every
+     * export through).
+     */
+    private boolean casDue(GanTrainingCore core, String outcome) {
+        if (!core.config().conditional()) {
+            return false;
+        }
+        boolean casGate = settings.gate().map(g -> g.metric().equals(UsefulnessReport.CAS)).orElse(false);
+        if (QualityRecord.PUBLISHED.equals(outcome)) {
+            return casGate;
+        }
+        return settings.casEvery() > 0 && scheduledMeasurements % settings.casEvery() == 0;
     }
 
     @Override

@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param gate the publish gate, empty when off
  * @param directory where the history (CSV, JSON, chart) is written
  * @param cacheDir where trained classifiers are cached
+ * @param casEvery measure CAS (conditional generators) at every this many scheduled measurements, and at every
+ *     judged export while the gate is on CAS; 0 measures it only for a CAS gate
  */
 public record QualitySettings(Optional<String> data, Optional<String> heldOut, int everySteps, int count, Optional<QualityGate> gate,
-        Path directory, Path cacheDir) {
+        Path directory, Path cacheDir, int casEvery) {
 
     public QualitySettings {
         Objects.requireNonNull(data, "data");
@@ -27,6 +29,10 @@ public record QualitySettings(Optional<String> data, Optional<String> heldOut, i
         Objects.requireNonNull(cacheDir, "cacheDir");
         if (everySteps < 1) {
             throw new IllegalArgumentException("Quality is measured every N steps with N at least 1, but N was " + everySteps + ".");
+        }
+        if (casEvery < 0) {
+            throw new IllegalArgumentException("CAS is measured every N quality measurements with N at least 0 (0: only for a CAS gate), "
+                    + "but N was " + casEvery + ".");
         }
         if (count < 50 || count > 50_000) {
             throw new IllegalArgumentException("A quality measurement compares between 50 and 50000 images (1000 is the in-training "
@@ -42,6 +48,6 @@ public record QualitySettings(Optional<String> data, Optional<String> heldOut, i
     /** Quality off: no measurements, no gate. */
     public static QualitySettings off() {
         return new QualitySettings(Optional.empty(), Optional.empty(), 1000, 1000, Optional.empty(), Path.of("quality"),
-                Path.of(".gan", "quality"));
+                Path.of(".gan", "quality"), 0);
     }
 }

@@ -29,6 +29,16 @@ class QualityGateTest {
     }
 
     @Test
+    void higherIsBetterForCas() {
+        QualityGate cas = new QualityGate("cas", 0.05);
+        Optional<Map<String, Double>> live = Optional.of(Map.of("cas", 0.80));
+        assertThat(cas.decide(Map.of("cas", 0.77), live).publish()).as("inside the 5% margin").isTrue();
+        QualityGate.Decision worse = cas.decide(Map.of("cas", 0.70), live);
+        assertThat(worse.publish()).isFalse();
+        assertThat(worse.reason()).contains("higher is better");
+    }
+
+    @Test
     void higherIsBetterForPrecisionRecallAndCoverage() {
         QualityGate recall = new QualityGate("recall", 0.2);
         Optional<Map<String, Double>> live = Optional.of(Map.of("recall", 0.5));
