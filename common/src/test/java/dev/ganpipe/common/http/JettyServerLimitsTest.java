@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * JDK server, Jetty answers a breach of the head limits with a status (431, 414) rather than a closed connection, and
  * its limits are per server, not per JVM.
  */
-class JettyServerLimitsTest {
+class JettyServerLimitsTest extends ServerLimitsContract {
 
     /**
      * A slow head is cut after 5 s: long enough that a loaded machine answers an oversized head before its connection's
@@ -34,34 +34,19 @@ class JettyServerLimitsTest {
     static final HttpLimits LIMITS = new HttpLimits(1024, 16, 4096, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2),
             new BodyPace(Duration.ofSeconds(1), 1024));
 
-    private final AtomicInteger handled = new AtomicInteger();
-    private final PrometheusMeterRegistry registry = MeterRegistries.prometheus("jetty-limits-test");
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private HttpService server;
-
-    @BeforeEach
-    void start() {
-        Routes routes = new Routes()
-                .post("/echo", r -> {
-                    handled.incrementAndGet();
-                    return Response.of(200, "application/octet-stream", r.body(1 << 20));
-                })
-                .get("/echo", r -> {
-                    handled.incrementAndGet();
-                    return Response.text(200, "ok");
-                })
-                .get("/boom", r -> {
-                    handled.incrementAndGet();
-                    throw new IllegalStateException("Cannot open /var/lib/ganpipe/secret/model.onnx");
-                });
-        server = HttpService.start(new HttpService.Options("jetty-limits-test", "127.0.0.1", 0, routes, registry, "test", LIMITS,
-                HttpServerKind.JETTY, AccessLog.on(), java.util.Optional.empty()));
+    @Override
+    HttpServerKind kind() {
+        return HttpServerKind.JETTY;
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-        client.close();
+    @Override
+    HttpLimits limits() {
+        return LIMITS;
+    }
+
+    @Override
+    AccessLog accessLog() {
+        return AccessLog.on();
     }
 
     @Test
@@ -81,15 +66,6 @@ class JettyServerLimitsTest {
         assertThat(answer).startsWith("HTTP/1.1 413 ");
         assertThat(jsonBody(answer).get("message").asText()).contains("limit of 1024 bytes");
         assertThat(handled).hasValue(0);
-    }
-
-    @Test
-    void aChunkedBodyWithNoLengthIsCutAtTheLimitWith413() throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/echo"))
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[64 * 1024]))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(Json.mapper().readTree(response.body()).get("error").asText()).isEqualTo("too_large");
     }
 
     @Test
@@ -150,88 +126,9 @@ class JettyServerLimitsTest {
     }
 
     @Test
-    void aSlowLorisClientIsDisconnectedThoughItKeepsSending() throws Exception {
-        try (Socket socket = RawHttp.connect(server.port())) {
-            RawHttp.send(socket, "GET /echo HTTP/1.1\r\nHost: test\r\nX-Slow: ");
-            Thread dribbler = Thread.ofVirtual().start(() -> {
-                // One header byte every 100 ms, never finishing the head: each byte alone resets the idle timer.
-                try {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        socket.getOutputStream().write('a');
-                        socket.getOutputStream().flush();
-                        Thread.sleep(100);
-                    }
-                } catch (java.io.IOException e) {
-                    // The server closed the connection: what this test waits for, and the reader below sees it too.
-                    return;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            socket.setSoTimeout(30_000);
-            int first = RawHttp.readOrEnd(socket.getInputStream());
-            dribbler.interrupt();
-            dribbler.join();
-            assertThat(first).as("the server closes a slow head").isEqualTo(-1);
-        }
-        assertThat(handled).hasValue(0);
-    }
-
-    @Test
-    void aConnectionThatNeverSendsARequestIsClosed() throws Exception {
-        try (Socket socket = RawHttp.connect(server.port())) {
-            socket.setSoTimeout(30_000);
-            assertThat(RawHttp.readOrEnd(socket.getInputStream())).as("the server closes a connection that stays silent").isEqualTo(-1);
-        }
-    }
-
-    @Test
-    void aHandlerFailureGetsAGeneric500WithTheRequestIdAndNoInternals() throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/boom")).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(500);
-        String id = response.headers().firstValue(HttpService.REQUEST_ID_HEADER).orElseThrow();
-        assertThat(Json.mapper().readTree(response.body()).get("message").asText()).contains(id);
-        assertThat(response.body()).doesNotContain("/var/lib", "secret", "Exception", "dev.ganpipe");
-    }
-
-    @Test
-    void headOnAGetRouteAnswersAsGetWouldWithoutTheBody() throws Exception {
-        try (Socket socket = RawHttp.connect(server.port())) {
-            RawHttp.send(socket, "HEAD /echo HTTP/1.1\r\nHost: test\r\n\r\nGET /echo HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
-            socket.setSoTimeout(30_000);
-            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertThat(answers).startsWith("HTTP/1.1 200 ");
-            String headAnswer = answers.substring(0, answers.indexOf("\r\n\r\n") + 4);
-            assertThat(headAnswer.toLowerCase(Locale.ROOT)).contains("content-length: 2\r\n");
-            assertThat(answers.substring(headAnswer.length())).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\nok");
-        }
-        assertThat(handled).hasValue(2);
-    }
-
-    @Test
     void anAccessLogLineNamesMethodPathStatusBytesTimeAndRequestIdButNeverTheQuery() {
         String line = AccessLog.line("GET", "/v1/generate\r\nforged", 200, 1234, 5_200_000, "id-1");
         assertThat(line).isEqualTo("GET /v1/generate??forged 200 1234 B 5.2 ms id=id-1");
     }
 
-    private String rawAnswer(String request) throws Exception {
-        try (Socket socket = RawHttp.connect(server.port())) {
-            RawHttp.send(socket, request);
-            return RawHttp.readAnswer(socket);
-        }
-    }
-
-    private static JsonNode jsonBody(String answer) throws Exception {
-        return Json.mapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
-    }
-
-    private double count(String endpoint, int status) {
-        io.micrometer.core.instrument.Counter counter = registry.find("test.requests").tags("endpoint", endpoint, "status", Integer.toString(status))
-                .counter();
-        return counter == null ? 0 : counter.count();
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
-    }
 }
