@@ -1,0 +1,58 @@
+package dev.ganpipe.broker.cluster;
+
+import dev.ganpipe.broker.EmbeddedKafka;
+import dev.ganpipe.broker.KraftQuorum;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The main class of one cluster node process: {@code ClusterNode <data-dir> <node-id> <cluster-id> <nodes>} (nodes as
+ * {@link KraftQuorum#nodesArgument()}). It writes {@value #READY_FILE} into its data directory once clients can use it,
+ * and stops when its standard input ends (the parent went away, even by SIGKILL) or on SIGTERM.
+ */
+public final class ClusterNode {
+
+    /** The file a node writes in its data directory once it serves clients. */
+    public static final String READY_FILE = "node.ready";
+
+    private ClusterNode() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 4) {
+            System.err.println("Usage: ClusterNode <data-dir> <node-id> <cluster-id> <id:brokerPort:controllerPort,...>");
+            System.exit(2);
+        }
+        Path dataDir = Path.of(args[0]);
+        int nodeId = Integer.parseInt(args[1]);
+        KraftQuorum quorum = KraftQuorum.parse(args[2], args[3]);
+        EmbeddedKafka kafka = EmbeddedKafka.builder(dataDir).member(quorum, nodeId).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "cluster-node-" + nodeId + "-shutdown"));
+        Files.writeString(dataDir.resolve(READY_FILE), Long.toString(ProcessHandle.current().pid()));
+        awaitEndOf(System.in);
+        kafka.close();
+        System.exit(0);
+    }
+
+    /** Blocks until the parent closes the pipe: a node never outlives the process that started it. */
+    private static void awaitEndOf(InputStream in) throws IOException {
+        byte[] ignored = new byte[256];
+        while (in.read(ignored) >= 0) {
+            // nothing is expected on stdin; reading only notices its end
+        }
+    }
+
+    /** The command line of node {@code nodeId}, run with this JVM's java and class path. */
+    static List<String> command(Path dataDir, int nodeId, KraftQuorum quorum, List<String> jvmOptions) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new java.util.ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ClusterNode.class.getName(), dataDir.toString(),
+                Integer.toString(nodeId), quorum.clusterId().orElseThrow(), quorum.nodesArgument()));
+        return command;
+    }
+}
