@@ -29,19 +29,31 @@ public final class ClusterNode {
         Path dataDir = Path.of(args[0]);
         int nodeId = Integer.parseInt(args[1]);
         KraftQuorum quorum = KraftQuorum.parse(args[2], args[3]);
+        // Watched from the start: a parent that dies while this node waits for its peers must not leave it behind.
+        Thread parentWatch = Thread.ofPlatform().name("cluster-node-" + nodeId + "-parent-watch").daemon(true).start(() -> {
+            awaitEndOf(System.in);
+            System.exit(0); // the shutdown hook below stops the broker, once it has started
+        });
         EmbeddedKafka kafka = EmbeddedKafka.builder(dataDir).member(quorum, nodeId).start();
         Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "cluster-node-" + nodeId + "-shutdown"));
         Files.writeString(dataDir.resolve(READY_FILE), Long.toString(ProcessHandle.current().pid()));
-        awaitEndOf(System.in);
-        kafka.close();
-        System.exit(0);
+        try {
+            parentWatch.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kafka.close();
+        }
     }
 
     /** Blocks until the parent closes the pipe: a node never outlives the process that started it. */
-    private static void awaitEndOf(InputStream in) throws IOException {
+    private static void awaitEndOf(InputStream in) {
         byte[] ignored = new byte[256];
-        while (in.read(ignored) >= 0) {
-            // nothing is expected on stdin; reading only notices its end
+        try {
+            while (in.read(ignored) >= 0) {
+                // nothing is expected on stdin; reading only notices its end
+            }
+        } catch (IOException e) {
+            System.err.println("Standard input of this Kafka node failed (" + e.getMessage() + "); stopping as if the parent had gone.");
         }
     }
 
