@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class ChaosBench {
         ChaosBenchConfig config = parsed.value();
         Path work = config.workDir().orElseGet(ChaosBench::tempDir);
         boolean clean = true;
+        List<Path> mounts = new ArrayList<>();
         try (LocalCluster cluster = LocalCluster.start(work.resolve("cluster"), 3, 0)) {
             err.println("chaos: cluster of 3 broker processes at " + cluster.bootstrapServers() + " (data in " + work + ")");
             for (int scenario : config.scenarios()) {
@@ -39,8 +41,12 @@ public final class ChaosBench {
                     case 1 -> IngestUnderFire.run("1-leader-kill", cluster, work, config, IngestUnderFire.LEADER_KILL, 1);
                     case 2 -> IngestUnderFire.run("2-controller-kill", cluster, work, config, IngestUnderFire.CONTROLLER_KILL, 2);
                     case 4 -> BelowMinIsr.run("4-below-min-isr", cluster, work, config, 4);
+                    case 5 -> fullLogDir(cluster, work, config, mounts, err);
                     default -> throw new IllegalArgumentException("Scenario " + scenario + " does not exist.");
                 };
+                if (result == null) {
+                    continue; // skipped, and said why
+                }
                 out.println(result.line());
                 out.flush();
                 clean &= result.lost() == 0 && result.duplicated() == 0 && result.failedRequests() == 0;
@@ -50,11 +56,43 @@ public final class ChaosBench {
             e.printStackTrace(err);
             return 1;
         } finally {
+            clean &= unmountAll(mounts, err); // the cluster has stopped: nothing holds the tmpfs any more
             if (config.workDir().isEmpty()) {
                 deleteRecursively(work);
             }
         }
         return clean ? 0 : 1;
+    }
+
+    /** Scenario 5 on node 3, or null (after saying why) where no tmpfs can be mounted. */
+    private static ChaosResult fullLogDir(LocalCluster cluster, Path work, ChaosBenchConfig config, List<Path> mounts, PrintStream err)
+            throws Exception {
+        FullLogDir fault;
+        try {
+            fault = FullLogDir.prepare(cluster, 3);
+        } catch (UnsupportedOperationException e) {
+            err.println("chaos 5-full-log-dir skipped: " + e.getMessage());
+            return null;
+        }
+        mounts.add(fault.mount());
+        return IngestUnderFire.run("5-full-log-dir", cluster, work, config, fault, 5);
+    }
+
+    private static boolean unmountAll(List<Path> mounts, PrintStream err) {
+        boolean unmounted = true;
+        for (Path mount : mounts) {
+            try {
+                FullLogDir.unmount(mount);
+            } catch (IOException e) {
+                err.println("chaos: " + e.getMessage());
+                unmounted = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err.println("chaos: interrupted while unmounting " + mount + "; run 'umount " + mount + "'.");
+                unmounted = false;
+            }
+        }
+        return unmounted;
     }
 
     private static Path tempDir() {
