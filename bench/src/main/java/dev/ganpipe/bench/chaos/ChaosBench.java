@@ -40,6 +40,7 @@ public final class ChaosBench {
                 ChaosResult result = switch (scenario) {
                     case 1 -> IngestUnderFire.run("1-leader-kill", cluster, work, config, IngestUnderFire.LEADER_KILL, 1);
                     case 2 -> IngestUnderFire.run("2-controller-kill", cluster, work, config, IngestUnderFire.CONTROLLER_KILL, 2);
+                    case 3 -> RollingRestart.run("3-rolling-restart", cluster, work, config, 3);
                     case 4 -> BelowMinIsr.run("4-below-min-isr", cluster, work, config, 4);
                     case 5 -> fullLogDir(cluster, work, config, mounts, err);
                     default -> throw new IllegalArgumentException("Scenario " + scenario + " does not exist.");

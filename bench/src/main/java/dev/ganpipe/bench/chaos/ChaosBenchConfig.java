@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 record ChaosBenchConfig(int images, double rate, int uploads, List<Integer> scenarios, Optional<Path> workDir) {
 
-    static final List<Integer> KNOWN = List.of(1, 2, 4, 5);
+    static final List<Integer> KNOWN = List.of(1, 2, 3, 4, 5);
 
     ChaosBenchConfig {
         if (images < 1000 || uploads < 10) {
@@ -40,12 +40,13 @@ record ChaosBenchConfig(int images, double rate, int uploads, List<Integer> scen
         return new ConfigSpec("gan bench chaos",
                 "Runs the pipeline on a cluster of three Kafka broker processes (topics with three replicas, min.insync.replicas=2) "
                         + "and kills brokers while it works: 1 the leader of images.raw and images.train partitions (SIGKILL) during "
-                        + "an ingest, 2 the active controller during the same, 4 two brokers at once (below min ISR) during HTTP "
+                        + "an ingest, 2 the active controller during the same, 3 a rolling restart of all three while the trainer trains "
+                        + "and the generator serves 8 HTTP clients, 4 two brokers at once (below min ISR) during HTTP "
                         + "uploads, 5 a broker whose log directory (a small tmpfs; needs root) fills up while it leads partitions. Prints 'chaos <scenario> lost <n> duplicated <n> failed_requests <n>' per scenario.")
                 .add("images", "20000", "Images each ingest scenario publishes.")
                 .add("rate", "800", "Images per second they are published at (the faults land in the middle).")
                 .add("uploads", "300", "Single-image HTTP uploads of scenario 4, before, during and after the outage.")
-                .add("scenarios", "1,2,4,5", "Scenarios to run, comma-separated (5 is skipped, saying so, without root).")
+                .add("scenarios", "1,2,3,4,5", "Scenarios to run, comma-separated (5 is skipped, saying so, without root).")
                 .optional("work-dir", "Folder for the cluster's data (default: a temporary folder, deleted afterwards).");
     }
 

@@ -136,7 +136,7 @@ final class IngestUnderFire {
         }
     }
 
-    private static IngestSummary publish(IngestConfig config, Path idx) {
+    static IngestSummary publish(IngestConfig config, Path idx) {
         try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
             return IngestCommand.run(config, List.of(idx.toString()), quiet);
         } catch (IOException e) {
@@ -148,7 +148,7 @@ final class IngestUnderFire {
     }
 
     /** The ids (sha-256 of the canonical pixels) the input normalises to, computed here without Kafka. */
-    private static Set<String> expectedIds(IngestConfig config, Path idx) throws IOException {
+    static Set<String> expectedIds(IngestConfig config, Path idx) throws IOException {
         ImageNormalizer normalizer = new ImageNormalizer(config.normalizer());
         Set<String> ids = new HashSet<>();
         try (IdxImageSource source = IdxImageSource.open(idx.resolve("train-images-idx3-ubyte"))) {
