@@ -15,6 +15,9 @@ import java.util.List;
  */
 public final class ClusterNode {
 
+    /** util-linux's setsid, which runs a program in a new session (and so a new process group), then execs it. */
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     /** The file a node writes in its data directory once it serves clients. */
     public static final String READY_FILE = "node.ready";
 
@@ -61,6 +64,12 @@ public final class ClusterNode {
     static List<String> command(Path dataDir, int nodeId, KraftQuorum quorum, List<String> jvmOptions) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new java.util.ArrayList<>();
+        // A session of its own: Ctrl-C in a terminal signals the whole foreground process group, and a node that stopped
+        // with it would leave the parent's services without a cluster while they shut down. The parent stops its nodes
+        // last (SIGTERM), and a node also stops when the parent's pipe closes.
+        if (Files.isExecutable(SETSID)) {
+            command.add(SETSID.toString());
+        }
         command.add(java);
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ClusterNode.class.getName(), dataDir.toString(),
