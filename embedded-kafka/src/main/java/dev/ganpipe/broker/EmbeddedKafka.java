@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A single-node KRaft broker in this JVM. Its data directory survives a restart: starting again on the same
  * directory keeps every topic and offset (the storage is formatted only once), which the fault tests rely on.
+ * {@link Builder#member} makes it one node of a cluster instead (see {@code dev.ganpipe.broker.cluster}).
  *
  * <p>{@link #start(Path, int)} gives a plaintext broker anyone may use. {@link #builder(Path)} can instead secure the
  * client listener with SASL/SCRAM-SHA-512 (users created in the storage at format time, as

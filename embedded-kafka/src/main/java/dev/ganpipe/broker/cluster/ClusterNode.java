@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -63,7 +64,7 @@ public final class ClusterNode {
     /** The command line of node {@code nodeId}, run with this JVM's java and class path. */
     static List<String> command(Path dataDir, int nodeId, KraftQuorum quorum, List<String> jvmOptions) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>();
+        List<String> command = new ArrayList<>();
         // A session of its own: Ctrl-C in a terminal signals the whole foreground process group, and a node that stopped
         // with it would leave the parent's services without a cluster while they shut down. The parent stops its nodes
         // last (SIGTERM), and a node also stops when the parent's pipe closes.
