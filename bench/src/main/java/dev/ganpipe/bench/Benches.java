@@ -1,5 +1,6 @@
 package dev.ganpipe.bench;
 
+import dev.ganpipe.bench.chaos.ChaosBench;
 import dev.ganpipe.bench.endurance.EnduranceBench;
 import dev.ganpipe.bench.generator.GeneratorBench;
 import dev.ganpipe.bench.ingest.IngestBench;
@@ -29,6 +30,7 @@ public final class Benches {
         b.put("quality", QualityStudy::run);
         b.put("step-parity", StepParity::run);
         b.put("endurance", EnduranceBench::run);
+        b.put("chaos", ChaosBench::run);
         return b;
     }
 

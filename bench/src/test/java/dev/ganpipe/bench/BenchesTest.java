@@ -12,7 +12,7 @@ class BenchesTest {
     void anUnknownBenchIsAUsageErrorThatListsEveryBench() {
         assertThat(gan.run("trainr")).isEqualTo(2);
 
-        assertThat(gan.log()).contains("./gan bench <trainer|generator|ingest|quality|step-parity|endurance> [options]");
+        assertThat(gan.log()).contains("./gan bench <trainer|generator|ingest|quality|step-parity|endurance|chaos> [options]");
     }
 
     @Test

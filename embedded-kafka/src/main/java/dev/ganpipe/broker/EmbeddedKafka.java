@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A single-node KRaft broker in this JVM. Its data directory survives a restart: starting again on the same
  * directory keeps every topic and offset (the storage is formatted only once), which the fault tests rely on.
+ * {@link Builder#member} makes it one node of a cluster instead (see {@code dev.ganpipe.broker.cluster}).
  *
  * <p>{@link #start(Path, int)} gives a plaintext broker anyone may use. {@link #builder(Path)} can instead secure the
  * client listener with SASL/SCRAM-SHA-512 (users created in the storage at format time, as
@@ -54,7 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
-    private static final int NODE_ID = 1;
+    /** The node id of a broker that is not a member of a {@link KraftQuorum}. */
+    private static final int SINGLE_NODE_ID = 1;
     /** The SCRAM mechanism of the secured listener. */
     public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
     /** KRaft's authorizer: ACLs live in the metadata log. */
@@ -124,6 +126,8 @@ public final class EmbeddedKafka implements Service {
         private final List<AclBinding> acls = new ArrayList<>();
         private Certificates tls;
         private boolean clientCertificates;
+        private KraftQuorum quorum;
+        private int nodeId = SINGLE_NODE_ID;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "The broker's data directory is required.");
@@ -182,6 +186,19 @@ public final class EmbeddedKafka implements Service {
             return this;
         }
 
+        /**
+         * Makes this broker node {@code nodeId} of a cluster of combined broker+controller nodes, listening on the ports
+         * {@code quorum} gives it: internal topics then have {@link KraftQuorum#replication()} replicas and
+         * {@code min.insync.replicas} is {@link KraftQuorum#minInsyncReplicas()}. Plaintext only.
+         */
+        public Builder member(KraftQuorum quorum, int nodeId) {
+            this.quorum = Objects.requireNonNull(quorum, "The cluster's quorum is required.");
+            quorum.node(nodeId); // refuses an id that is not in the quorum
+            this.nodeId = nodeId;
+            this.port = quorum.node(nodeId).brokerPort();
+            return this;
+        }
+
         /** ACLs created (as the super user) once the broker is up; needs {@link #authorizer()}. */
         public Builder acls(Collection<AclBinding> bindings) {
             acls.addAll(bindings);
@@ -206,6 +223,9 @@ public final class EmbeddedKafka implements Service {
             if (!authorizer && !acls.isEmpty()) {
                 throw new IllegalStateException("ACLs were given but the authorizer is off; call authorizer() as well.");
             }
+            if (quorum != null && (superUser != null || tls != null || authorizer)) {
+                throw new IllegalStateException("A cluster member (member(...)) is plaintext only; leave out scram, tls and authorizer.");
+            }
             return EmbeddedKafka.start(this);
         }
     }
@@ -227,7 +247,7 @@ public final class EmbeddedKafka implements Service {
     private static EmbeddedKafka start(Builder options, DataDirLock lock) {
         Path dataDir = options.dataDir;
         int brokerPort = options.port == 0 ? LocalPorts.free() : options.port;
-        int controllerPort = LocalPorts.free();
+        KraftQuorum quorum = options.quorum != null ? options.quorum : KraftQuorum.single(SINGLE_NODE_ID, brokerPort, LocalPorts.free());
         Path logDir = dataDir.toAbsolutePath().resolve("kraft-logs");
         try {
             Files.createDirectories(logDir);
@@ -236,9 +256,9 @@ public final class EmbeddedKafka implements Service {
         }
         Optional<Credentials> superUser = Optional.ofNullable(options.superUser);
         Optional<Certificates> tls = Optional.ofNullable(options.tls);
-        Properties props = brokerProperties(logDir, brokerPort, controllerPort, superUser, options.authorizer, tls, options.clientCertificates);
+        Properties props = brokerProperties(logDir, quorum, options.nodeId, superUser, options.authorizer, tls, options.clientCertificates);
         KafkaConfig config = KafkaConfig.fromProps(props);
-        boolean formatted = format(logDir, superUser);
+        boolean formatted = format(logDir, quorum, options.nodeId, superUser);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         try {
             server.startup();
@@ -248,7 +268,8 @@ public final class EmbeddedKafka implements Service {
         }
         EmbeddedKafka kafka = new EmbeddedKafka(server, lock, brokerPort, dataDir, superUser, tls, options.clientCertificates);
         try {
-            kafka.awaitReady(Duration.ofSeconds(60));
+            // A cluster member waits for the others too: its broker serves nobody until a majority of controllers is up.
+            kafka.awaitReady(Duration.ofSeconds(options.quorum == null ? 60 : 180));
             kafka.addUsersAndAcls(options.users.values(), options.acls);
         } catch (RuntimeException e) {
             kafka.close();
@@ -359,12 +380,14 @@ public final class EmbeddedKafka implements Service {
         return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
     }
 
-    static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort, Optional<Credentials> superUser, boolean authorizer,
+    static Properties brokerProperties(Path logDir, KraftQuorum quorum, int nodeId, Optional<Credentials> superUser, boolean authorizer,
             Optional<Certificates> tls, boolean clientCertificates) {
+        int brokerPort = quorum.node(nodeId).brokerPort();
+        int controllerPort = quorum.node(nodeId).controllerPort();
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", Integer.toString(NODE_ID));
-        p.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
+        p.put("node.id", Integer.toString(nodeId));
+        p.put("controller.quorum.voters", quorum.voters());
         p.put("controller.listener.names", CONTROLLER_LISTENER);
         if (superUser.isEmpty() && tls.isEmpty()) {
             p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + "," + CONTROLLER_LISTENER + "://localhost:" + controllerPort);
@@ -413,16 +436,18 @@ public final class EmbeddedKafka implements Service {
         }
         p.put("log.dirs", logDir.toString());
         p.put("metadata.log.dir", logDir.toString());
-        // One node: every internal topic has one replica.
-        p.put("offsets.topic.replication.factor", "1");
+        // One node: every internal topic has one replica; three: three replicas, two of which must have a write.
+        String replication = Integer.toString(quorum.replication());
+        String minInsync = Integer.toString(quorum.minInsyncReplicas());
+        p.put("offsets.topic.replication.factor", replication);
         p.put("offsets.topic.num.partitions", "4");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.replication.factor", replication);
+        p.put("transaction.state.log.min.isr", minInsync);
         p.put("transaction.state.log.num.partitions", "4");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("min.insync.replicas", "1");
-        p.put("default.replication.factor", "1");
+        p.put("share.coordinator.state.topic.replication.factor", replication);
+        p.put("share.coordinator.state.topic.min.isr", minInsync);
+        p.put("min.insync.replicas", minInsync);
+        p.put("default.replication.factor", replication);
         p.put("group.initial.rebalance.delay.ms", "0");
         // Topics are created explicitly by the pipeline; a typo must fail, not create a stray topic.
         p.put("auto.create.topics.enable", "false");
@@ -436,15 +461,16 @@ public final class EmbeddedKafka implements Service {
     }
 
     /** Formats the storage unless it was formatted before (the data is then kept); returns whether it formatted. */
-    private static boolean format(Path logDir, Optional<Credentials> superUser) {
+    private static boolean format(Path logDir, KraftQuorum quorum, int nodeId, Optional<Credentials> superUser) {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return false;
         }
         try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
             Formatter formatter = new Formatter()
                     .setPrintStream(quiet)
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    // The members of one cluster share its id; a single broker gets a fresh one.
+                    .setClusterId(quorum.clusterId().orElseGet(() -> Uuid.randomUuid().toString()))
                     .setDirectories(List.of(logDir.toString()))
                     .setMetadataLogDirectory(logDir.toString())
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)

@@ -10,6 +10,7 @@ import dev.ganpipe.common.kafka.KafkaAccessException;
 import dev.ganpipe.common.kafka.TopicSetup;
 import dev.ganpipe.common.streams.DeadLetterLimit;
 import dev.ganpipe.ingest.http.IngestRoutes;
+import dev.ganpipe.ingest.http.UploadHealth;
 import dev.ganpipe.ingest.publish.KafkaRawSink;
 import dev.ganpipe.ingest.stream.IngestMetrics;
 import dev.ganpipe.ingest.stream.NormalizerTopology;
@@ -105,8 +106,9 @@ public final class IngestService implements Service {
             producerMetrics.bindTo(registry);
             resources.push(producerMetrics);
 
+            UploadHealth uploads = new UploadHealth(Clock.systemUTC()); // real time: the ce_time clock may be a fixed one in tests
             HttpService http = HttpService.start(config.http().applyTo(new HttpService.Options("ingest", config.httpHost(), config.port(),
-                    IngestRoutes.routes(sink, config.uploadPolicy(), registry, () -> ready(state, broker, failure)),
+                    IngestRoutes.routes(sink, config.uploadPolicy(), registry, () -> ready(state, broker, failure, uploads), uploads),
                     registry, "gan.ingest.http",
                     // The server-wide body cap follows ingest's own upload limits, whichever is larger.
                     HttpLimits.defaults().withMaxBodyBytes(Math.max(config.maxUploadBytes(), config.normalizer().maxBytes())))));
@@ -187,9 +189,17 @@ public final class IngestService implements Service {
         }
     }
 
-    /** True when the normaliser runs; otherwise throws the 503 with the most useful reason for {@code /readyz}. */
-    private static boolean ready(AtomicReference<KafkaStreams.State> state, BrokerWatch broker, AtomicReference<String> failure) {
+    /**
+     * True when the normaliser runs and the broker stores uploads; otherwise throws the 503 with the most useful reason
+     * for {@code /readyz}.
+     */
+    private static boolean ready(AtomicReference<KafkaStreams.State> state, BrokerWatch broker, AtomicReference<String> failure,
+            UploadHealth uploads) {
         if (state.get() == KafkaStreams.State.RUNNING) {
+            // Streams keeps RUNNING while the cluster refuses writes (below min.insync.replicas); the uploads notice.
+            uploads.problem().ifPresent(problem -> {
+                throw HttpError.notReady(problem);
+            });
             return true;
         }
         String reason = failure.get();

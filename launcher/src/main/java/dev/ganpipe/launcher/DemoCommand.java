@@ -1,7 +1,6 @@
 package dev.ganpipe.launcher;
 
 import dev.ganpipe.common.model.ModelKeys;
-import dev.ganpipe.broker.EmbeddedKafka;
 import dev.ganpipe.common.Service;
 import dev.ganpipe.common.ServiceMain;
 import dev.ganpipe.common.config.CommandLine;
@@ -54,7 +53,8 @@ final class DemoCommand {
                         + "sample, else off.")
                 .add("work-dir", ".gan/demo", "Where the broker's data, models and sample grids go.")
                 .flag("keep", "Keep the work directory of an earlier run (broker data, models) instead of starting fresh.")
-                .add("kafka-port", "9092", "Port of the embedded broker.")
+                .add("kafka-port", "9092", "Port of the embedded broker (a cluster's brokers take this one and the next ones).")
+                .add("brokers", "1", "Kafka brokers: 1 in this process, or e.g. 3 as separate processes with replicated topics.")
                 .add("export-every", "60s", "Publish a generator at least this often ...")
                 .add("export-every-steps", "500", "... and every this many steps.")
                 .add("sample-every-steps", "100", "Write a fixed-noise sample grid every this many steps.")
@@ -95,8 +95,8 @@ final class DemoCommand {
         if (!v.bool("keep")) {
             deleteRecursively(work);
         }
-        EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), v.integer("kafka-port"));
-        started.add(kafka);
+        BrokerCommand.Brokers kafka = BrokerCommand.Brokers.start(work.resolve("kafka"), v.integer("kafka-port"), v.integer("brokers"));
+        started.add(kafka.service());
         BrokerCommand.createTopics(kafka, TopicCatalog.defaults(), 3);
         String bootstrap = kafka.bootstrapServers();
         Map<String, String> env = Map.of(); // the demo's parts take their settings from here, not from GAN_* variables

@@ -18,7 +18,7 @@ public final class Gan {
     private static Map<String, Command> commands() {
         Map<String, Command> c = new LinkedHashMap<>();
         c.put("demo", new Command("Run the whole pipeline in this process: embedded Kafka, ingest, trainer, generator service.", DemoCommand::run));
-        c.put("broker", new Command("Run a real single-node Kafka broker (KRaft) with the pipeline's topics.", BrokerCommand::run));
+        c.put("broker", new Command("Run a real Kafka broker (KRaft), or a cluster of them (--brokers 3), with the pipeline's topics.", BrokerCommand::run));
         c.put("ingest", new Command("Publish images (folders, IDX, tar) to images.raw, or --serve the normaliser and upload API.", dev.ganpipe.ingest.IngestMain::run));
         c.put("trainer", new Command("Run the trainer: consume images.train, train the DCGAN, publish ONNX generators.", TrainerMain::run));
         c.put("generator", new Command("Run the generator service: serve synthetic images from the newest generator.", dev.ganpipe.generator.GeneratorMain::run));

@@ -54,24 +54,42 @@ public final class TopicSetup {
     }
 
     /**
+     * The {@code min.insync.replicas} of a topic with {@code replication} replicas: 2 from three replicas up, so that an
+     * acknowledged write (acks=all) survives the loss of any one broker while one broker may be down; otherwise 1.
+     */
+    public static int minInsyncReplicas(short replication) {
+        return replication >= 3 ? 2 : 1;
+    }
+
+    /**
      * The topics of the catalog with their partition counts and configs: {@code images.raw} and {@code images.dlq}
-     * (which keeps the original bytes) hold records of {@link #maxRecordBytes(int)}.
+     * (which keeps the original bytes) hold records of {@link #maxRecordBytes(int)}; from three replicas up every topic
+     * sets {@link #minInsyncReplicas(short)} (below that the broker's default of 1 is the same).
      */
     public static List<NewTopic> newTopics(TopicCatalog topics, int partitions, short replication, int maxImageBytes) {
         List<NewTopic> result = new ArrayList<>();
         Map<String, String> imageLimit = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes(maxImageBytes)));
-        result.add(new NewTopic(topics.imagesRaw(), partitions, replication).configs(imageLimit));
-        result.add(new NewTopic(topics.imagesTrain(), partitions, replication));
-        result.add(new NewTopic(topics.imagesDlq(), partitions, replication).configs(imageLimit));
+        result.add(new NewTopic(topics.imagesRaw(), partitions, replication).configs(replicated(imageLimit, replication)));
+        result.add(new NewTopic(topics.imagesTrain(), partitions, replication).configs(replicated(Map.of(), replication)));
+        result.add(new NewTopic(topics.imagesDlq(), partitions, replication).configs(replicated(imageLimit, replication)));
         for (String name : List.of(topics.syntheticRequests(), topics.syntheticImages())) {
-            result.add(new NewTopic(name, partitions, replication));
+            result.add(new NewTopic(name, partitions, replication).configs(replicated(Map.of(), replication)));
         }
         // One partition: models are ordered by version, and the service reads the whole topic on boot.
-        result.add(new NewTopic(topics.modelsGenerator(), 1, replication).configs(Map.of(
+        result.add(new NewTopic(topics.modelsGenerator(), 1, replication).configs(replicated(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(KafkaSettings.MAX_MODEL_BYTES),
-                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000")));
+                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000"), replication)));
         return result;
+    }
+
+    /** {@code configs} with {@code min.insync.replicas} added when the topic has three replicas or more; null when empty. */
+    private static Map<String, String> replicated(Map<String, String> configs, short replication) {
+        Map<String, String> result = new HashMap<>(configs);
+        if (replication >= 3) {
+            result.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInsyncReplicas(replication)));
+        }
+        return result.isEmpty() ? null : Map.copyOf(result);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.ganpipe.ingest.publish.RawImage;
 import dev.ganpipe.ingest.publish.RawSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -53,10 +54,24 @@ public final class IngestRoutes {
      * @param ready backs {@code /readyz}
      */
     public static Routes routes(RawSink sink, UploadPolicy policy, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+        return routes(sink, policy, registry, ready, new UploadHealth(Clock.systemUTC()));
+    }
+
+    /**
+     * Builds the routes, telling {@code health} whether each upload was stored (for {@code ready} to report).
+     *
+     * @param sink where uploads go
+     * @param policy size, part, label, concurrency and timeout limits
+     * @param registry served at {@code /metrics}
+     * @param ready backs {@code /readyz}
+     * @param health learns of every upload the broker stored or did not
+     */
+    public static Routes routes(RawSink sink, UploadPolicy policy, PrometheusMeterRegistry registry, BooleanSupplier ready,
+            UploadHealth health) {
         Semaphore slots = new Semaphore(policy.maxConcurrent());
         UploadMemory memory = new UploadMemory(policy.memoryBytes());
         return new Routes()
-                .post("/v1/images", request -> upload(request, sink, policy, slots, memory))
+                .post("/v1/images", request -> upload(request, sink, policy, slots, memory, health))
                 .standard(registry, ready, "The ingest normaliser (Kafka Streams) is not running yet; it waits for the broker and its partitions.")
                 .openApi(IngestRoutes.class);
     }
@@ -65,8 +80,8 @@ public final class IngestRoutes {
      * Reads the body first, charging it to the upload memory as it arrives, and only then takes an upload slot: a slot
      * held while a client dribbles (or sends nothing) would let forty idle connections lock every real upload out.
      */
-    private static Response upload(Request request, RawSink sink, UploadPolicy policy, Semaphore slots, UploadMemory memory)
-            throws InterruptedException {
+    private static Response upload(Request request, RawSink sink, UploadPolicy policy, Semaphore slots, UploadMemory memory,
+            UploadHealth health) throws InterruptedException {
         BearerAuth.require(request, List.of(policy.apiKey()), "Uploading images", "--api-key");
         String header = request.header("Content-Type").orElseThrow(() -> unsupported("The request has no Content-Type"));
         refuseContentEncoding(request);
@@ -83,7 +98,7 @@ public final class IngestRoutes {
                         + "); retry in a moment.").withHeader("Retry-After", "1");
             }
             try {
-                return store(images, sink, policy);
+                return store(images, sink, policy, health);
             } finally {
                 slots.release();
             }
@@ -151,13 +166,15 @@ public final class IngestRoutes {
      * Sends the images as one unit and waits for the broker within the send timeout: 202 with the ids when all are
      * stored; otherwise none is. A record the broker can never take (too large for the topic) is a 413, not a "retry".
      */
-    private static Response store(List<RawImage> images, RawSink sink, UploadPolicy policy) throws InterruptedException {
+    private static Response store(List<RawImage> images, RawSink sink, UploadPolicy policy, UploadHealth health) throws InterruptedException {
         List<String> ids = images.stream().map(RawImage::key).toList();
         String what = images.size() == 1 ? "The upload" : "None of the " + images.size() + " images of the upload";
         try {
             sink.sendAll(images).get(policy.sendTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            health.stored();
             return Response.json(202, Map.of("ids", ids));
         } catch (TimeoutException e) {
+            health.refused("not acknowledged within " + policy.sendTimeout().toSeconds() + " s");
             return Response.error(503, "not_acknowledged", "The broker did not acknowledge the upload within " + policy.sendTimeout().toSeconds()
                     + " s, so it may not be stored; retry later.").withHeader("Retry-After", "5");
         } catch (ExecutionException e) {
@@ -166,6 +183,7 @@ public final class IngestRoutes {
                         + e.getCause().getMessage() + "). The topic's max.message.bytes must exceed --max-bytes; ask the operator, or "
                         + "send smaller images.");
             }
+            health.refused(e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage());
             return Response.error(503, "not_stored", what + " was stored: the broker refused it (" + e.getCause().getMessage()
                     + "); retry later.").withHeader("Retry-After", "5");
         }

@@ -10,6 +10,7 @@ import dev.ganpipe.images.normalize.Outcome;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
@@ -25,7 +26,13 @@ final class NormalizeProcessor extends ContextualProcessor<byte[], byte[], Objec
     private final CloudEvents events;
     private final DeadLetters deadLetters;
     private final boolean countAccepted;
-    private final PngEncoder png = PngEncoder.compressed();
+    /**
+     * Made in {@link #init} and closed in {@link #close}, not once per instance: Kafka Streams closes the processors of
+     * a task it revives (a task corrupted by a broker failover) and then initialises the same instances again, and a
+     * Deflater closed for good dead-lettered every later image with "Deflater has been closed" (found by
+     * {@code gan bench chaos}, scenario 4).
+     */
+    private PngEncoder png;
 
     /**
      * @param countAccepted whether this stage counts accepted images; not when the duplicate filter follows, which
@@ -37,6 +44,12 @@ final class NormalizeProcessor extends ContextualProcessor<byte[], byte[], Objec
         this.events = events;
         this.deadLetters = deadLetters;
         this.countAccepted = countAccepted;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, byte[]> context) {
+        super.init(context);
+        png = PngEncoder.compressed();
     }
 
     @Override
@@ -66,6 +79,9 @@ final class NormalizeProcessor extends ContextualProcessor<byte[], byte[], Objec
 
     @Override
     public void close() {
-        png.close();
+        if (png != null) {
+            png.close();
+            png = null;
+        }
     }
 }

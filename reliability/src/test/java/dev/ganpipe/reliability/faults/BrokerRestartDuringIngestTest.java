@@ -6,23 +6,14 @@ import static org.awaitility.Awaitility.await;
 import dev.ganpipe.broker.TestBroker;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MeterRegistries;
-import dev.ganpipe.images.normalize.ImageNormalizer;
-import dev.ganpipe.images.normalize.Outcome;
-import dev.ganpipe.images.source.IdxImageSource;
-import dev.ganpipe.images.source.SourceImage;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.IngestService;
-import dev.ganpipe.ingest.publish.IngestCommand;
 import dev.ganpipe.ingest.publish.IngestSummary;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,14 +46,14 @@ class BrokerRestartDuringIngestTest {
         // Throttled so that publishing (about 10 s) is still going on when the broker goes away.
         IngestConfig config = Faults.ingestConfig(bootstrap, topics, dir.resolve("streams"), "faults-restart", "--rate", "300",
                 "--progress", "off");
-        Set<String> expected = expectedIds(config, idx);
+        Set<String> expected = Faults.expectedIds(config, idx);
         assertThat(expected).as("the input holds %d distinct images", IMAGES).hasSize(IMAGES);
 
         List<String> trainKeys = new ArrayList<>();
         int beforeRestart;
         try (IngestService ingest = IngestService.start(config, MeterRegistries.prometheus("ingest"))) {
             await().atMost(Duration.ofSeconds(60)).until(ingest::ready);
-            CompletableFuture<IngestSummary> publishing = CompletableFuture.supplyAsync(() -> publish(config, idx));
+            CompletableFuture<IngestSummary> publishing = CompletableFuture.supplyAsync(() -> Faults.publish(config, idx));
             try (KafkaConsumer<byte[], byte[]> train = Faults.reader(bootstrap, topics.imagesTrain())) {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
                     train.poll(Duration.ofMillis(100)).forEach(r -> trainKeys.add(Faults.text(r.key())));
@@ -94,27 +85,5 @@ class BrokerRestartDuringIngestTest {
         assertThat(trainKeys).as("no image lost, none twice").hasSize(IMAGES).doesNotHaveDuplicates();
         assertThat(new HashSet<>(trainKeys)).isEqualTo(expected);
         assertThat(dead).as("nothing dead-lettered").isEmpty();
-    }
-
-    /** The ids (sha-256 of the canonical pixels) the input normalises to, computed here without Kafka. */
-    private static Set<String> expectedIds(IngestConfig config, Path idx) throws Exception {
-        ImageNormalizer normalizer = new ImageNormalizer(config.normalizer());
-        Set<String> ids = new HashSet<>();
-        try (IdxImageSource source = IdxImageSource.open(idx.resolve("train-images-idx3-ubyte"))) {
-            Optional<SourceImage> next;
-            while ((next = source.next()).isPresent()) {
-                ids.add(((Outcome.Accepted) normalizer.normalize(next.get().encodedBytes(), next.get().label())).id());
-            }
-        }
-        return ids;
-    }
-
-    private static IngestSummary publish(IngestConfig config, Path idx) {
-        ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        try {
-            return IngestCommand.run(config, List.of(idx.toString()), new PrintStream(progress, true, StandardCharsets.UTF_8));
-        } catch (Exception e) {
-            throw new IllegalStateException("Publishing the IDX file failed: " + e.getMessage() + "\n" + progress.toString(StandardCharsets.UTF_8), e);
-        }
     }
 }

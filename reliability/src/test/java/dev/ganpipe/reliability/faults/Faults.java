@@ -11,10 +11,18 @@ import dev.ganpipe.common.model.ModelHeaders;
 import dev.ganpipe.common.model.ModelManifest;
 import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.generator.GeneratorConfig;
+import dev.ganpipe.images.normalize.ImageNormalizer;
+import dev.ganpipe.images.normalize.Outcome;
+import dev.ganpipe.images.source.IdxImageSource;
+import dev.ganpipe.images.source.SourceImage;
 import dev.ganpipe.ingest.IngestConfig;
+import dev.ganpipe.ingest.publish.IngestCommand;
+import dev.ganpipe.ingest.publish.IngestSummary;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,12 +34,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -55,19 +67,33 @@ final class Faults {
 
     /** The pipeline's topics under a prefix, created with {@code partitions} partitions and writable. */
     static TopicCatalog createTopics(String bootstrapServers, String prefix, int partitions) {
+        return createTopics(bootstrapServers, prefix, partitions, (short) 1);
+    }
+
+    /**
+     * The pipeline's topics under a prefix, created with {@code partitions} partitions of {@code replication} replicas
+     * and writable on every broker that holds one.
+     */
+    static TopicCatalog createTopics(String bootstrapServers, String prefix, int partitions, short replication) {
         TopicCatalog d = TopicCatalog.defaults();
         TopicCatalog topics = new TopicCatalog(prefix + "." + d.imagesRaw(), prefix + "." + d.imagesTrain(), prefix + "." + d.imagesDlq(),
                 prefix + "." + d.modelsGenerator(), prefix + "." + d.syntheticRequests(), prefix + "." + d.syntheticImages());
         try (Admin admin = Admin.create(KafkaSettings.of(bootstrapServers).admin("faults-admin"))) {
-            TopicSetup.ensure(admin, topics, partitions, (short) 1);
+            TopicSetup.ensure(admin, topics, partitions, replication);
             // Created is not yet writable (see IngestServiceIntegrationTest): wait until the broker holds every log.
             Set<String> names = Set.of(topics.imagesRaw(), topics.imagesTrain(), topics.imagesDlq(), topics.syntheticRequests(),
                     topics.syntheticImages());
-            await().atMost(Duration.ofSeconds(30)).until(() -> admin.describeLogDirs(List.of(1)).allDescriptions().get().values().stream()
+            List<Integer> brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream().map(n -> n.id()).toList();
+            await().atMost(Duration.ofSeconds(60)).until(() -> admin.describeLogDirs(brokers).allDescriptions().get().values().stream()
                     .flatMap(dirs -> dirs.values().stream())
                     .flatMap(dir -> dir.replicaInfos().keySet().stream())
                     .filter(tp -> names.contains(tp.topic()))
-                    .count() == (long) names.size() * partitions);
+                    .count() == (long) names.size() * partitions * replication);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating the test topics.", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("The cluster did not list its brokers: " + e.getMessage(), e);
         }
         return topics;
     }
@@ -168,6 +194,29 @@ final class Faults {
         Files.write(folder.resolve("train-images-idx3-ubyte"), images.array());
         Files.write(folder.resolve("train-labels-idx1-ubyte"), labels.array());
         return folder;
+    }
+
+    /** The ids (sha-256 of the canonical pixels) the input normalises to, computed here without Kafka. */
+    static Set<String> expectedIds(IngestConfig config, Path idx) throws Exception {
+        ImageNormalizer normalizer = new ImageNormalizer(config.normalizer());
+        Set<String> ids = new HashSet<>();
+        try (IdxImageSource source = IdxImageSource.open(idx.resolve("train-images-idx3-ubyte"))) {
+            Optional<SourceImage> next;
+            while ((next = source.next()).isPresent()) {
+                ids.add(((Outcome.Accepted) normalizer.normalize(next.get().encodedBytes(), next.get().label())).id());
+            }
+        }
+        return ids;
+    }
+
+    /** Runs {@code gan ingest} on the IDX folder; its progress output goes into the exception when it fails. */
+    static IngestSummary publish(IngestConfig config, Path idx) {
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        try {
+            return IngestCommand.run(config, List.of(idx.toString()), new PrintStream(progress, true, StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw new IllegalStateException("Publishing the IDX file failed: " + e.getMessage() + "\n" + progress.toString(StandardCharsets.UTF_8), e);
+        }
     }
 
     /** A real generator: a 28x28 DCGAN trained for two steps from {@code seed} and exported by the trainer's own code. */
