@@ -1,5 +1,6 @@
 package dev.ganpipe.bench.chaos;
 
+import dev.ganpipe.images.source.IdxWriter;
 import dev.ganpipe.broker.cluster.LocalCluster;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MeterRegistries;
@@ -15,8 +16,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +23,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -82,7 +80,7 @@ final class IngestUnderFire {
     static ChaosResult run(String scenario, LocalCluster cluster, Path work, ChaosBenchConfig config, Fault fault, long seed)
             throws IOException, InterruptedException, ExecutionException, TimeoutException {
         TopicCatalog topics = ChaosParts.createTopics(cluster, "chaos-" + scenario);
-        Path idx = noiseIdx(work.resolve("idx-" + scenario), config.images(), seed);
+        Path idx = IdxWriter.noiseSet(work.resolve("idx-" + scenario), config.images(), seed);
         IngestConfig ingestConfig = ChaosParts.ingestConfig(cluster, topics, work.resolve("streams-" + scenario), "chaos-" + scenario,
                 "--rate", Double.toString(config.rate()));
         Set<String> expected = expectedIds(ingestConfig, idx);
@@ -162,20 +160,4 @@ final class IngestUnderFire {
         return ids;
     }
 
-    /** An IDX images file (and labels) of {@code count} distinct 28x28 noise images: every image id appears once. */
-    static Path noiseIdx(Path folder, int count, long seed) throws IOException {
-        Files.createDirectories(folder);
-        Random random = new Random(seed);
-        ByteBuffer images = ByteBuffer.allocate(16 + count * 28 * 28).putInt(0x00000803).putInt(count).putInt(28).putInt(28);
-        byte[] pixels = new byte[28 * 28];
-        ByteBuffer labels = ByteBuffer.allocate(8 + count).putInt(0x00000801).putInt(count);
-        for (int i = 0; i < count; i++) {
-            random.nextBytes(pixels);
-            images.put(pixels);
-            labels.put((byte) (i % 10));
-        }
-        Files.write(folder.resolve("train-images-idx3-ubyte"), images.array());
-        Files.write(folder.resolve("train-labels-idx1-ubyte"), labels.array());
-        return folder;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.ganpipe.bench.chaos;
 
+import dev.ganpipe.images.source.IdxWriter;
 import dev.ganpipe.broker.cluster.LocalCluster;
 import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.kafka.TopicCatalog;
@@ -49,7 +50,7 @@ final class RollingRestart {
         List<String> topicFlags = List.of("--topic-images-raw", topics.imagesRaw(), "--topic-images-train", topics.imagesTrain(),
                 "--topic-images-dlq", topics.imagesDlq(), "--topic-models", topics.modelsGenerator(),
                 "--topic-synthetic-requests", topics.syntheticRequests(), "--topic-synthetic-images", topics.syntheticImages());
-        Path idx = IngestUnderFire.noiseIdx(work.resolve("idx-" + scenario), config.images(), seed);
+        Path idx = IdxWriter.noiseSet(work.resolve("idx-" + scenario), config.images(), seed);
         IngestConfig ingestConfig = ChaosParts.ingestConfig(cluster, topics, work.resolve("streams-" + scenario), "chaos-" + scenario,
                 "--rate", Double.toString(config.rate()));
         Set<String> expected = IngestUnderFire.expectedIds(ingestConfig, idx);

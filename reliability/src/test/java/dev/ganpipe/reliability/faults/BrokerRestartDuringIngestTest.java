@@ -3,6 +3,7 @@ package dev.ganpipe.reliability.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ganpipe.images.source.IdxWriter;
 import dev.ganpipe.broker.TestBroker;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MeterRegistries;
@@ -42,7 +43,7 @@ class BrokerRestartDuringIngestTest {
     void everyImageReachesTheTrainingTopicExactlyOnceAcrossABrokerRestart() throws Exception {
         String bootstrap = kafka.bootstrapServers();
         TopicCatalog topics = Faults.createTopics(bootstrap, "restart", 2);
-        Path idx = Faults.idxFolder(dir.resolve("idx"), IMAGES, 42);
+        Path idx = IdxWriter.noiseSet(dir.resolve("idx"), IMAGES, 42);
         // Throttled so that publishing (about 10 s) is still going on when the broker goes away.
         IngestConfig config = Faults.ingestConfig(bootstrap, topics, dir.resolve("streams"), "faults-restart", "--rate", "300",
                 "--progress", "off");

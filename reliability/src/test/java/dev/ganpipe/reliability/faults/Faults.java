@@ -27,9 +27,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,25 +174,6 @@ final class Faults {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /**
-     * Writes an IDX images file (and its labels file) of {@code count} distinct 28x28 noise images, as the MNIST
-     * releases are laid out, and returns the folder.
-     */
-    static Path idxFolder(Path folder, int count, long seed) throws IOException {
-        Files.createDirectories(folder);
-        Random random = new Random(seed);
-        ByteBuffer images = ByteBuffer.allocate(16 + count * 28 * 28).putInt(0x00000803).putInt(count).putInt(28).putInt(28);
-        byte[] pixels = new byte[28 * 28];
-        ByteBuffer labels = ByteBuffer.allocate(8 + count).putInt(0x00000801).putInt(count);
-        for (int i = 0; i < count; i++) {
-            random.nextBytes(pixels);
-            images.put(pixels);
-            labels.put((byte) (i % 10));
-        }
-        Files.write(folder.resolve("train-images-idx3-ubyte"), images.array());
-        Files.write(folder.resolve("train-labels-idx1-ubyte"), labels.array());
-        return folder;
-    }
 
     /** The ids (sha-256 of the canonical pixels) the input normalises to, computed here without Kafka. */
     static Set<String> expectedIds(IngestConfig config, Path idx) throws Exception {

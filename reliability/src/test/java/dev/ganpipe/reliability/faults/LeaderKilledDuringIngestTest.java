@@ -3,6 +3,7 @@ package dev.ganpipe.reliability.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ganpipe.images.source.IdxWriter;
 import dev.ganpipe.broker.cluster.LocalCluster;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MeterRegistries;
@@ -40,7 +41,7 @@ class LeaderKilledDuringIngestTest {
         try (LocalCluster cluster = LocalCluster.start(dir.resolve("cluster"), 3, 0)) {
             String bootstrap = cluster.bootstrapServers();
             TopicCatalog topics = Faults.createTopics(bootstrap, "leaderkill", 2, cluster.quorum().replication());
-            Path idx = Faults.idxFolder(dir.resolve("idx"), IMAGES, 7);
+            Path idx = IdxWriter.noiseSet(dir.resolve("idx"), IMAGES, 7);
             // Throttled so that publishing (about 15 s) is still going on when the first leader dies.
             IngestConfig config = Faults.ingestConfig(bootstrap, topics, dir.resolve("streams"), "faults-leader-kill", "--rate", "200",
                     "--progress", "off");
