@@ -72,7 +72,7 @@ final class KnownMetrics {
                 MetricNames.TRAINER_DATA_WAIT, MetricNames.GENERATOR_REQUEST}) {
             Timer.builder(histogram).publishPercentileHistogram().register(registry).record(java.time.Duration.ofMillis(1));
         }
-        for (String gauge : new String[] {MetricNames.TRAINER_LOSS, MetricNames.TRAINER_DISCRIMINATOR_OUTPUT,
+        for (String gauge : new String[] {MetricNames.TRAINER_LOSS, MetricNames.TRAINER_DISCRIMINATOR_OUTPUT, MetricNames.TRAINER_AUGMENT_PROBABILITY,
                 MetricNames.TRAINER_LAST_EXPORT, MetricNames.TRAINER_QUALITY, MetricNames.TRAINER_REPLAY_BUFFER,
                 MetricNames.GENERATOR_MODEL_VERSION, TRAINER_LAG}) {
             Gauge.builder(gauge, () -> 0).register(registry);

@@ -247,11 +247,12 @@ public final class GeneratorBench {
         out.printf(Locale.ROOT, "(count=1 requests were merged into forward passes of %.1f images on average)%n",
                 batchPasses == 0 ? 0 : batchImages / batchPasses);
         out.println();
-        out.printf(Locale.ROOT, "ratio http64_vs_raw_ort %.3f%n", grid.imagesPerSecond() / raw.imagesPerSecond());
-        out.printf(Locale.ROOT, "ratio concurrent1_vs_raw_ort %.3f%n", concurrent.imagesPerSecond() / raw.imagesPerSecond());
+        // The peer server's lines first: the bench ends with the two headline ratios of the server the services run.
         String peerName = peerOf(HttpServerKind.standard()).name().toLowerCase(Locale.ROOT);
         out.printf(Locale.ROOT, "ratio http64_%s_vs_raw_ort %.3f%n", peerName, peerGrid.imagesPerSecond() / raw.imagesPerSecond());
         out.printf(Locale.ROOT, "ratio concurrent1_%s_vs_raw_ort %.3f%n", peerName, peerConcurrent.imagesPerSecond() / raw.imagesPerSecond());
+        out.printf(Locale.ROOT, "ratio http64_vs_raw_ort %.3f%n", grid.imagesPerSecond() / raw.imagesPerSecond());
+        out.printf(Locale.ROOT, "ratio concurrent1_vs_raw_ort %.3f%n", concurrent.imagesPerSecond() / raw.imagesPerSecond());
         return grid.failures() + npy.failures() + concurrent.failures() + peerGrid.failures() + peerConcurrent.failures() == 0 ? 0 : EXIT_FAILED;
     }
 

@@ -74,6 +74,8 @@ class GeneratorBenchTest {
         assertThat(printed).contains("fashion-dcgan28-v9.onnx").contains("machine: ").contains("cores")
                 .contains("raw ONNX Runtime loop, batch 8").contains("HTTP count=8 format=grid").contains("HTTP count=1 format=png, 4 clients");
         List<String> lines = printed.strip().lines().toList();
+        assertThat(lines.get(lines.size() - 4)).matches("ratio http64_jdk_vs_raw_ort [0-9]+\\.[0-9]+");
+        assertThat(lines.get(lines.size() - 3)).matches("ratio concurrent1_jdk_vs_raw_ort [0-9]+\\.[0-9]+");
         assertThat(lines.get(lines.size() - 2)).matches("ratio http64_vs_raw_ort [0-9]+\\.[0-9]+");
         assertThat(lines.getLast()).matches("ratio concurrent1_vs_raw_ort [0-9]+\\.[0-9]+");
     }
