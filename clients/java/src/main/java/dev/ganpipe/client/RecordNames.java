@@ -15,6 +15,11 @@ public final class RecordNames {
 
     /** The class index an image was made for (conditional models) or carries (training images). */
     public static final String LABEL = "gan.label";
+    /**
+     * The model's shipped classifier's probability, 0 to 1 as decimal text, that a synthetic image shows its
+     * {@value #LABEL}; absent when the model ships no classifier.
+     */
+    public static final String LABEL_CONFIDENCE = "gan.label.confidence";
     public static final String ERROR_REASON = "gan.error.reason";
     public static final String ERROR_DETAIL = "gan.error.detail";
     public static final String SOURCE_TOPIC = "gan.source.topic";
