@@ -71,6 +71,8 @@ class LabelConfidenceTest {
         }
         HttpResponse<byte[]> npy = api.get("/v1/generate?format=npy&count=6&seed=4&label=1");
         assertThat(confidences(npy)).isEqualTo(confidences);
+        assertThat(Json.mapper().readTree(api.get("/v1/models").body()).get("models").get(0).get("labelConfidence").asBoolean())
+                .as("the model list says the model ships its classifier").isTrue();
     }
 
     @Test
@@ -119,6 +121,7 @@ class LabelConfidenceTest {
         HttpResponse<byte[]> plain = api.get("/v1/generate?format=zip&count=2&seed=1");
         assertThat(plain.headers().firstValue(GeneratorApi.LABEL_CONFIDENCE_HEADER)).isEmpty();
         assertThat(ZipEntries.of(plain.body())).as("no images.json without a classifier").hasSize(2);
+        assertThat(Json.mapper().readTree(api.get("/v1/models").body()).get("models").get(0).has("labelConfidence")).isFalse();
         HttpResponse<byte[]> conflict = api.get("/v1/generate?count=2&min_confidence=0.5");
         assertThat(conflict.statusCode()).isEqualTo(409);
         assertThat(error(conflict).get("error").asText()).isEqualTo("no_classifier");
