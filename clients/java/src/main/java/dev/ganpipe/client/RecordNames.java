@@ -34,7 +34,10 @@ public final class RecordNames {
     public static final String MODEL_METRICS = "gan.model.metrics";
     /** The seed of a synthetic image's noise. */
     public static final String SEED = "gan.seed";
-    /** A synthetic image's place in its request's answer (0 in continuous mode). */
+    /**
+     * A synthetic image's place in its request's answer (0 in continuous mode); with {@code min_confidence}, the row of
+     * its seed's noise it came from.
+     */
     public static final String INDEX = "gan.index";
     /** Width, height and channels of a canonical image, e.g. {@code 28x28x1}. */
     public static final String IMAGE_SHAPE = "gan.image.shape";

@@ -16,7 +16,8 @@ import javax.imageio.ImageIO;
  * @param png the image, a PNG of the model's shape
  * @param modelVersion the version of the model that made it ({@code gan.model.version})
  * @param seed the seed of its noise ({@code gan.seed}); the same seed, index and model version give the same image
- * @param index its place in its request's answer, 0 in continuous mode ({@code gan.index})
+ * @param index its place in its request's answer, 0 in continuous mode ({@code gan.index}); with {@code min_confidence},
+ *     the row of its seed's noise it came from
  * @param label the class it was made for; empty from an unconditional model ({@code gan.label}). Class names are in
  *     the model list: {@link GeneratorClient#models()}
  * @param shape its width, height and channels ({@code gan.image.shape})
