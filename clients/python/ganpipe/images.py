@@ -14,7 +14,8 @@ class SyntheticImage:
 
     ``pixels`` is uint8 [C, H, W] (C = 1 gray or 3 RGB), the layout of the HTTP API's npy format. ``label`` is the class
     the image was made for, or None from an unconditional model; ``class_name`` is its name when known. ``request_id``
-    is the record key on the topic (``stream-<n>`` in continuous mode), None over HTTP.
+    is the record key on the topic (``stream-<n>`` in continuous mode), None over HTTP. ``label_confidence`` is the
+    model's shipped classifier's probability (0 to 1) that the image shows its label, None when the model ships none.
     """
 
     pixels: np.ndarray
@@ -25,6 +26,7 @@ class SyntheticImage:
     class_name: Optional[str] = None
     request_id: Optional[str] = None
     event_id: Optional[str] = None
+    label_confidence: Optional[float] = None
 
     @property
     def shape(self):

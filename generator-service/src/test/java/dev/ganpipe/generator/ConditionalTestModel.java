@@ -3,6 +3,7 @@ package dev.ganpipe.generator;
 import dev.ganpipe.common.image.Hashes;
 import dev.ganpipe.common.model.ModelManifest;
 import dev.ganpipe.common.model.ModelMetadata;
+import dev.ganpipe.common.model.onnx.GeneratorTensors;
 import dev.ganpipe.common.model.onnx.OnnxProto;
 import java.time.Instant;
 import java.util.List;
@@ -60,6 +61,22 @@ public final class ConditionalTestModel {
         byte[] output = OnnxProto.tensorValueInfo("image", OnnxProto.FLOAT, List.of("N", 1L, (long) SIZE, (long) SIZE));
         byte[] graph = OnnxProto.graph("conditional_generator", nodes, initializers, inputs, List.of(output));
         return OnnxProto.model(8, 17, "ganpipe-test", "", graph, new TreeMap<>(metadata));
+    }
+
+    /**
+     * The model with a stand-in classifier appended as the trainer appends the real one: {@code label_confidence} is
+     * {@code sigmoid(4 * mean pixel)}, so it varies from image to image and never reaches 0.99.
+     */
+    public static byte[] onnxWithClassifier() {
+        List<byte[]> nodes = List.of(
+                OnnxProto.node("ReduceMean", "classifier_mean", List.of(GeneratorTensors.IMAGE_OUTPUT), List.of("classifier_m"),
+                        OnnxProto.intsAttr("axes", 1, 2, 3), OnnxProto.intAttr("keepdims", 0)),
+                OnnxProto.node("Mul", "classifier_scale", List.of("classifier_m", "classifier_four"), List.of("classifier_s")),
+                OnnxProto.node("Sigmoid", "classifier_sigmoid", List.of("classifier_s"), List.of(GeneratorTensors.CONFIDENCE_OUTPUT)));
+        byte[] extension = OnnxProto.graphExtension(nodes,
+                List.of(OnnxProto.floatTensor("classifier_four", new long[] {}, new float[] {4f})),
+                List.of(OnnxProto.tensorValueInfo(GeneratorTensors.CONFIDENCE_OUTPUT, OnnxProto.FLOAT, List.of("N"))));
+        return OnnxProto.extend(onnx(), extension);
     }
 
     /** The manifest for this model as {@code version}. */

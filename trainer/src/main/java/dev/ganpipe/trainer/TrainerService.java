@@ -110,7 +110,7 @@ public final class TrainerService implements Service {
             }
             Checkpointer checkpointer = new Checkpointer(store, config.checkpoints(), architecture, replay, feed::commit,
                     new CheckpointMetrics(registry), clock, resume);
-            ModelRelease release = new ModelRelease(publisher, quality.filter(QualityMonitor::gating), metrics, config.schedule(),
+            ModelRelease release = new ModelRelease(publisher, quality.filter(QualityMonitor::gating), quality, metrics, config.schedule(),
                     config.shape(), clock);
             TrainingLoop loop = new TrainingLoop(core, batches, release, checkpointer, samples, metrics, config.schedule(),
                     core.device().toString(), resume.map(Checkpoint::imagesSeen).orElse(0L), quality);

@@ -15,6 +15,11 @@ public final class RecordNames {
 
     /** The class index an image was made for (conditional models) or carries (training images). */
     public static final String LABEL = "gan.label";
+    /**
+     * The model's shipped classifier's probability, 0 to 1 as decimal text, that a synthetic image shows its
+     * {@value #LABEL}; absent when the model ships no classifier.
+     */
+    public static final String LABEL_CONFIDENCE = "gan.label.confidence";
     public static final String ERROR_REASON = "gan.error.reason";
     public static final String ERROR_DETAIL = "gan.error.detail";
     public static final String SOURCE_TOPIC = "gan.source.topic";
@@ -29,7 +34,10 @@ public final class RecordNames {
     public static final String MODEL_METRICS = "gan.model.metrics";
     /** The seed of a synthetic image's noise. */
     public static final String SEED = "gan.seed";
-    /** A synthetic image's place in its request's answer (0 in continuous mode). */
+    /**
+     * A synthetic image's place in its request's answer (0 in continuous mode); with {@code min_confidence}, the row of
+     * its seed's noise it came from.
+     */
     public static final String INDEX = "gan.index";
     /** Width, height and channels of a canonical image, e.g. {@code 28x28x1}. */
     public static final String IMAGE_SHAPE = "gan.image.shape";

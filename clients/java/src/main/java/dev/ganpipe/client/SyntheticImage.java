@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import javax.imageio.ImageIO;
 
@@ -15,18 +16,28 @@ import javax.imageio.ImageIO;
  * @param png the image, a PNG of the model's shape
  * @param modelVersion the version of the model that made it ({@code gan.model.version})
  * @param seed the seed of its noise ({@code gan.seed}); the same seed, index and model version give the same image
- * @param index its place in its request's answer, 0 in continuous mode ({@code gan.index})
+ * @param index its place in its request's answer, 0 in continuous mode ({@code gan.index}); with {@code min_confidence},
+ *     the row of its seed's noise it came from
  * @param label the class it was made for; empty from an unconditional model ({@code gan.label}). Class names are in
  *     the model list: {@link GeneratorClient#models()}
  * @param shape its width, height and channels ({@code gan.image.shape})
  * @param eventId the CloudEvents id, stable across redeliveries, so a consumer can drop an image it sees twice
  * @param eventTime when the generator made it ({@code ce_time}, ISO-8601)
+ * @param labelConfidence the model's shipped classifier's probability, 0 to 1, that the image shows its label; empty
+ *     when the model ships no classifier ({@code gan.label.confidence})
  */
 public record SyntheticImage(byte[] png, long modelVersion, long seed, int index, OptionalLong label, ImageShape shape, String eventId,
-        String eventTime) {
+        String eventTime, OptionalDouble labelConfidence) {
+
+    /** An image without a confidence (from a model that ships no classifier). */
+    public SyntheticImage(byte[] png, long modelVersion, long seed, int index, OptionalLong label, ImageShape shape, String eventId,
+            String eventTime) {
+        this(png, modelVersion, seed, index, label, shape, eventId, eventTime, OptionalDouble.empty());
+    }
 
     public SyntheticImage {
         Objects.requireNonNull(png, "A synthetic image needs its PNG bytes.");
+        Objects.requireNonNull(labelConfidence, "Pass OptionalDouble.empty() for an image without a confidence.");
         Objects.requireNonNull(label, "Pass OptionalLong.empty() for an image without a class.");
         Objects.requireNonNull(shape, "A synthetic image needs its shape.");
     }

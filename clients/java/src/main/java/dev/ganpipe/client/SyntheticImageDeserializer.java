@@ -2,6 +2,7 @@ package dev.ganpipe.client;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
@@ -40,7 +41,7 @@ public final class SyntheticImageDeserializer implements Deserializer<SyntheticI
                     whole(RecordNames.SEED, required(headers, RecordNames.SEED)),
                     Math.toIntExact(whole(RecordNames.INDEX, required(headers, RecordNames.INDEX))), label,
                     ImageShape.parse(required(headers, RecordNames.IMAGE_SHAPE)), required(headers, RecordNames.CE_ID),
-                    required(headers, RecordNames.CE_TIME));
+                    required(headers, RecordNames.CE_TIME), confidence(headers));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new SerializationException("A record on " + topic + " has a malformed synthetic-image header: " + e.getMessage(), e);
         }
@@ -54,6 +55,23 @@ public final class SyntheticImageDeserializer implements Deserializer<SyntheticI
     private static Optional<String> text(Headers headers, String name) {
         Header header = headers.lastHeader(name);
         return header == null || header.value() == null ? Optional.empty() : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
+    private static OptionalDouble confidence(Headers headers) {
+        Optional<String> text = text(headers, RecordNames.LABEL_CONFIDENCE);
+        if (text.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        double value;
+        try {
+            value = Double.parseDouble(text.get().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("header " + RecordNames.LABEL_CONFIDENCE + " must be a number but was '" + text.get() + "'.", e);
+        }
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException("header " + RecordNames.LABEL_CONFIDENCE + " must be from 0 to 1 but was " + value + ".");
+        }
+        return OptionalDouble.of(value);
     }
 
     private static long whole(String name, String value) {

@@ -15,6 +15,8 @@ import org.apache.kafka.common.header.Headers;
 public final class GanHeaders {
 
     public static final String LABEL = RecordNames.LABEL;
+    /** A synthetic image's classifier confidence for its label, 0 to 1 (models that ship their classifier). */
+    public static final String LABEL_CONFIDENCE = RecordNames.LABEL_CONFIDENCE;
     public static final String ERROR_REASON = RecordNames.ERROR_REASON;
     public static final String ERROR_DETAIL = RecordNames.ERROR_DETAIL;
     public static final String SOURCE_TOPIC = RecordNames.SOURCE_TOPIC;

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.kafka.common.errors.SerializationException;
@@ -39,6 +40,16 @@ class RecordHeadersCodecTest {
         assertThat(image.png()).isEqualTo(PNG);
         Headers unconditional = new SyntheticImageHeaders(7, 42, 0, OptionalLong.empty(), new ImageShape(28, 28, 1)).write(EVENTS, "s-1");
         assertThat(new SyntheticImageDeserializer().deserialize("synthetic.images", unconditional, PNG).label()).isEmpty();
+        assertThat(image.labelConfidence()).as("no classifier, no confidence").isEmpty();
+    }
+
+    @Test
+    void aSyntheticImageFromAModelThatShipsItsClassifierCarriesItsConfidence() {
+        Headers headers = new SyntheticImageHeaders(7, 42, 3, OptionalLong.of(2), new ImageShape(28, 28, 1), OptionalDouble.of(0.875))
+                .write(EVENTS, "req@5/3");
+
+        assertThat(GanHeaders.text(headers, GanHeaders.LABEL_CONFIDENCE)).hasValue("0.875");
+        assertThat(new SyntheticImageDeserializer().deserialize("synthetic.images", headers, PNG).labelConfidence()).hasValue(0.875);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.ganpipe.generator.batch;
 
+import dev.ganpipe.common.model.onnx.GeneratorOutput;
 import dev.ganpipe.generator.model.LoadedModel;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,12 +15,13 @@ final class Call {
     // Null for an unconditional model.
     final long[] labels;
     final int count;
-    final CompletableFuture<float[]> result = new CompletableFuture<>();
+    final CompletableFuture<GeneratorOutput> result = new CompletableFuture<>();
     // Rows generated so far; the next pass continues from here.
     int done;
     // Whether the last pass took rows of this call, so the next one starts with those it did not.
     boolean served;
     private float[] images;
+    private float[] confidences;
 
     Call(LoadedModel model, float[] z, long[] labels, int count) {
         this.model = model;
@@ -29,9 +31,9 @@ final class Call {
     }
 
     /** Stores the images of this call's next {@code rows} rows from {@code out}, and answers the caller once all are in. */
-    void take(float[] out, int offset, int rows, int valuesPerImage) {
+    void take(GeneratorOutput out, int firstRow, int rows, int valuesPerImage) {
         served = true;
-        if (done == 0 && rows == count && offset == 0 && out.length == count * valuesPerImage) {
+        if (done == 0 && rows == count && firstRow == 0 && out.images().length == count * valuesPerImage) {
             // The whole call in one pass, alone: its output is the answer as it is.
             done = count;
             result.complete(out);
@@ -39,11 +41,15 @@ final class Call {
         }
         if (images == null) {
             images = new float[Math.multiplyExact(count, valuesPerImage)];
+            confidences = out.hasConfidences() ? new float[count] : null;
         }
-        System.arraycopy(out, offset, images, done * valuesPerImage, rows * valuesPerImage);
+        System.arraycopy(out.images(), firstRow * valuesPerImage, images, done * valuesPerImage, rows * valuesPerImage);
+        if (confidences != null) {
+            System.arraycopy(out.confidences(), firstRow, confidences, done, rows);
+        }
         done += rows;
         if (done == count) {
-            result.complete(images);
+            result.complete(new GeneratorOutput(images, confidences));
         }
     }
 }

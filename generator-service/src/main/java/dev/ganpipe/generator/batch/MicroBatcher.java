@@ -1,6 +1,7 @@
 package dev.ganpipe.generator.batch;
 
 import dev.ganpipe.common.metrics.MetricNames;
+import dev.ganpipe.common.model.onnx.GeneratorOutput;
 import dev.ganpipe.generator.model.LoadedModel;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -90,9 +91,17 @@ public final class MicroBatcher implements AutoCloseable {
      *     one bad call never fails a batch it would have joined)
      */
     public float[] generate(LoadedModel model, float[] z, long[] labels, int count) {
+        return forward(model, z, labels, count).images();
+    }
+
+    /**
+     * As {@link #generate(LoadedModel, float[], long[], int)}, with each image's confidence for its label when the model
+     * ships its classifier.
+     */
+    public GeneratorOutput forward(LoadedModel model, float[] z, long[] labels, int count) {
         checkLabels(model, labels, count);
         if (count == 0) {
-            return new float[0];
+            return new GeneratorOutput(new float[0], model.generator().hasConfidence() ? new float[0] : null);
         }
         Call call = new Call(model, z, labels, count);
         if (!running) {
@@ -249,12 +258,12 @@ public final class MicroBatcher implements AutoCloseable {
                 }
             }
             long start = System.nanoTime();
-            float[] out = model.generator().generate(z, labels, images);
+            GeneratorOutput out = model.generator().forward(z, labels, images);
             recordRate(images, System.nanoTime() - start);
             batchSize.record(images);
             int row = 0;
             for (Share share : pass) {
-                share.call().take(out, row * values, share.rows(), values);
+                share.call().take(out, row, share.rows(), values);
                 row += share.rows();
             }
         } catch (RuntimeException e) {

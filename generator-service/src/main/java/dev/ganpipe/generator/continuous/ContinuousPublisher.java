@@ -1,12 +1,12 @@
 package dev.ganpipe.generator.continuous;
 
-import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.PngEncoder;
 import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.SyntheticImageHeaders;
 import dev.ganpipe.common.metrics.MetricNames;
 import dev.ganpipe.common.model.Noise;
 import dev.ganpipe.common.time.Sleeper;
+import dev.ganpipe.generator.images.GeneratedImages;
 import dev.ganpipe.generator.images.Generation;
 import dev.ganpipe.generator.model.LoadedModel;
 import dev.ganpipe.generator.model.ModelLease;
@@ -18,10 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.header.Headers;
@@ -226,9 +224,9 @@ public final class ContinuousPublisher implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 System.arraycopy(Noise.gaussian(settings.startSeed() + next + i, 1, nz), 0, z, i * nz, nz);
             }
-            List<CanonicalImage> images;
+            GeneratedImages images;
             try {
-                images = generation.images(model, z, labels, count);
+                images = generation.generate(model, z, labels, count);
             } catch (RuntimeException e) {
                 LOG.debug("Generating continuous-mode images {} to {} failed.", next, next + count - 1, e);
                 return report(Failure.GENERATE_FAILED, "generating images failed (" + e.getMessage() + ")");
@@ -241,10 +239,10 @@ public final class ContinuousPublisher implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 long n = first + i;
                 long seed = settings.startSeed() + n;
-                Headers headers = new SyntheticImageHeaders(model.version(), seed, 0, labels == null ? OptionalLong.empty()
-                        : OptionalLong.of(labels[i]), model.generator().shape()).write(events, "stream-" + n + "-seed-" + seed);
+                Headers headers = new SyntheticImageHeaders(model.version(), seed, 0, images.label(i), model.generator().shape(),
+                        images.confidence(i)).write(events, "stream-" + n + "-seed-" + seed);
                 try {
-                    sink.send("stream-" + n, encoder.encode(images.get(i)), headers, this::sent);
+                    sink.send("stream-" + n, encoder.encode(images.images().get(i)), headers, this::sent);
                 } catch (RuntimeException e) {
                     // The producer refused at once (e.g. its buffer stayed full for max.block.ms while the broker is away);
                     // the images not handed over are counted by the caller.

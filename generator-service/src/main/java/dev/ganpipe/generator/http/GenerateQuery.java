@@ -2,21 +2,25 @@ package dev.ganpipe.generator.http;
 
 import dev.ganpipe.common.http.HttpError;
 import dev.ganpipe.common.http.Request;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The query of {@code GET /v1/generate}, parsed and checked before any model is touched: {@code format},
- * {@code count}, {@code seed}, {@code label} and {@code columns}.
+ * {@code count}, {@code seed}, {@code label}, {@code columns} and {@code min_confidence}.
  *
  * @param format the response format
  * @param count images to generate, 1 to the service's {@code --max-count} (exactly 1 for {@code format=png})
  * @param seed the noise seed (a random one below 2^53 when the query gives none)
  * @param label the class for a conditional model, 0 or more
  * @param columns grid columns, 1 to {@code count}, only with {@code format=grid}
+ * @param minConfidence serve only images whose shipped classifier's confidence for their label is at least this, 0 to
+ *     below 1
  */
-record GenerateQuery(ResponseFormat format, int count, long seed, OptionalLong label, OptionalInt columns) {
+record GenerateQuery(ResponseFormat format, int count, long seed, OptionalLong label, OptionalInt columns, OptionalDouble minConfidence) {
 
     /**
      * Parses the query of a request.
@@ -43,6 +47,25 @@ record GenerateQuery(ResponseFormat format, int count, long seed, OptionalLong l
         if (columns.isPresent() && format != ResponseFormat.GRID) {
             throw HttpError.badRequest("Query parameter 'columns' lays out a grid; it needs format=grid, but format was " + format.parameter() + ".");
         }
-        return new GenerateQuery(format, count, seed, label, columns);
+        return new GenerateQuery(format, count, seed, label, columns, minConfidence(request));
+    }
+
+    private static OptionalDouble minConfidence(Request request) {
+        Optional<String> text = request.query("min_confidence");
+        if (text.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        double value;
+        try {
+            value = Double.parseDouble(text.get().trim());
+        } catch (NumberFormatException e) {
+            value = Double.NaN;
+        }
+        if (!(value >= 0 && value < 1)) {
+            String shown = text.get().length() > 20 ? text.get().substring(0, 20) + "..." : text.get();
+            throw HttpError.badRequest("Query parameter 'min_confidence' must be a number from 0 to below 1 (the classifier's probability "
+                    + "of the label), but was '" + shown + "'.");
+        }
+        return OptionalDouble.of(value);
     }
 }

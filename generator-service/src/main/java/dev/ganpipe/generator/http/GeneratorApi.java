@@ -5,9 +5,10 @@ import dev.ganpipe.common.http.HttpError;
 import dev.ganpipe.common.http.Request;
 import dev.ganpipe.common.http.Response;
 import dev.ganpipe.common.http.Routes;
-import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.generator.batch.ImageAdmission;
 import dev.ganpipe.generator.batch.MicroBatcher;
+import dev.ganpipe.generator.images.ConfidenceException;
+import dev.ganpipe.generator.images.GeneratedImages;
 import dev.ganpipe.generator.images.Generation;
 import dev.ganpipe.generator.images.LabelException;
 import dev.ganpipe.generator.model.LoadedModel;
@@ -39,6 +40,11 @@ public final class GeneratorApi {
     public static final String SEED_HEADER = "X-Seed";
     /** Response header: the label of every image, when a conditional model was asked for one class. */
     public static final String LABEL_HEADER = "X-Label";
+    /**
+     * Response header from a model that ships its classifier: each image's confidence for its label, 0 to 1, comma-separated
+     * in image order (the {@code gan.label.confidence} of {@code synthetic.images}).
+     */
+    public static final String LABEL_CONFIDENCE_HEADER = "X-Label-Confidence";
     /** Random seeds stay below 2^53 so that JavaScript clients can send them back exactly. */
     static final long RANDOM_SEED_BOUND = 1L << 53;
     /** Why {@code /readyz} answers 503. */
@@ -100,23 +106,30 @@ public final class GeneratorApi {
             LoadedModel model = lease.model();
             // The request's further log lines name the version that served it (HttpService clears it with the request).
             MDC.put(MODEL_VERSION_LOG_KEY, Long.toString(model.version()));
-            long[] labels;
+            GeneratedImages generated;
             try {
-                labels = Generation.labels(model, count, label);
+                // With min_confidence the work grows to at most Generation.MAX_CANDIDATES_PER_IMAGE candidates per image.
+                generated = query.minConfidence().isPresent()
+                        ? generation.confident(model, seed, count, label, query.minConfidence().getAsDouble())
+                        : generation.generate(model, seed, count, Generation.labels(model, count, label));
             } catch (LabelException e) {
                 throw HttpError.badRequest(e.getMessage());
+            } catch (ConfidenceException e) {
+                throw e.noClassifier() ? new HttpError(409, "no_classifier", e.getMessage()) : new HttpError(422, "low_confidence", e.getMessage());
             }
-            List<CanonicalImage> generated = generation.images(model, seed, count, labels);
             // The images are out of the queue; encoding them is this request's own work.
             ticket.close();
             byte[] body = format == ResponseFormat.GRID && columns.isPresent()
-                    ? ResponseFormat.grid(generated, columns.getAsInt())
+                    ? ResponseFormat.grid(generated.images(), columns.getAsInt())
                     : format.encode(generated);
             Response response = Response.of(200, format.contentType(), body)
                     .withHeader(MODEL_VERSION_HEADER, Long.toString(model.version()))
                     .withHeader(SEED_HEADER, Long.toString(seed));
             if (label.isPresent()) {
                 response = response.withHeader(LABEL_HEADER, Long.toString(label.getAsLong()));
+            }
+            if (generated.confidences() != null) {
+                response = response.withHeader(LABEL_CONFIDENCE_HEADER, ResponseFormat.confidences(generated));
             }
             if (format == ResponseFormat.ZIP || format == ResponseFormat.NPY) {
                 response = response.withHeader("Content-Disposition", "attachment; filename=\"generated-v" + model.version()

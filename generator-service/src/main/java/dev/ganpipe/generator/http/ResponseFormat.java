@@ -1,17 +1,22 @@
 package dev.ganpipe.generator.http;
 
+import dev.ganpipe.common.Json;
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.ImageGrid;
 import dev.ganpipe.common.image.Png;
 import dev.ganpipe.common.image.PngEncoder;
 import dev.ganpipe.common.http.HttpError;
+import dev.ganpipe.generator.images.GeneratedImages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -27,11 +32,16 @@ public enum ResponseFormat {
     GRID("image/png", "png"),
     /** One PNG of a single image. */
     PNG("image/png", "png"),
-    /** A zip of one PNG per image, {@code image-0000.png} onwards. */
+    /**
+     * A zip of one PNG per image, {@code image-0000.png} onwards, and, from a model that ships its classifier,
+     * {@value #ZIP_IMAGES_JSON}: per image its file, noise row ({@code index}), label and confidence.
+     */
     ZIP("application/zip", "zip"),
     /** A NumPy .npy uint8 array [N, C, H, W]. */
     NPY("application/octet-stream", "npy");
 
+    /** The zip entry that lists each image's index, label and confidence. */
+    public static final String ZIP_IMAGES_JSON = "images.json";
     /** Pixels between and around grid tiles. */
     public static final int GRID_PADDING = 2;
     /** Value of the grid padding (black, as DCGAN sample grids). */
@@ -76,6 +86,37 @@ public enum ResponseFormat {
                 + (text.length() > 20 ? text.substring(0, 20) + "..." : text) + "'.");
     }
 
+    /** Encodes the images in this format; a zip also lists their indices, labels and confidences when there are confidences. */
+    public byte[] encode(GeneratedImages generated) {
+        return this == ZIP ? zip(generated.images(), generated.confidences() == null ? null : imagesJson(generated)) : encode(generated.images());
+    }
+
+    /** The confidences as the {@code X-Label-Confidence} header gives them: comma-separated, image order. */
+    static String confidences(GeneratedImages generated) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < generated.count(); i++) {
+            text.append(i == 0 ? "" : ",").append(generated.confidences()[i]);
+        }
+        return text.toString();
+    }
+
+    private static byte[] imagesJson(GeneratedImages generated) {
+        List<Map<String, Object>> rows = new ArrayList<>(generated.count());
+        for (int i = 0; i < generated.count(); i++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("file", imageName(i));
+            row.put("index", generated.indices()[i]);
+            row.put("label", generated.labels()[i]);
+            row.put("confidence", generated.confidences()[i]);
+            rows.add(row);
+        }
+        return Json.bytes(Map.of("images", rows));
+    }
+
+    private static String imageName(int i) {
+        return String.format(Locale.ROOT, "image-%04d.png", i);
+    }
+
     /** Encodes the images in this format. */
     public byte[] encode(List<CanonicalImage> images) {
         return switch (this) {
@@ -86,7 +127,7 @@ public enum ResponseFormat {
                 }
                 yield Png.encode(images.getFirst());
             }
-            case ZIP -> zip(images);
+            case ZIP -> zip(images, null);
             case NPY -> Npy.uint8Nchw(images);
         };
     }
@@ -96,27 +137,34 @@ public enum ResponseFormat {
         return Png.encode(ImageGrid.compose(images, columns, GRID_PADDING, GRID_BACKGROUND));
     }
 
-    private static byte[] zip(List<CanonicalImage> images) {
+    private static byte[] zip(List<CanonicalImage> images, byte[] imagesJson) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes); PngEncoder encoder = PngEncoder.compressed()) {
             for (int i = 0; i < images.size(); i++) {
                 byte[] png = encoder.encode(images.get(i));
-                // PNG is already compressed; storing it avoids deflating twice.
-                ZipEntry entry = new ZipEntry(String.format(Locale.ROOT, "image-%04d.png", i));
-                entry.setMethod(ZipEntry.STORED);
-                entry.setSize(png.length);
-                entry.setCompressedSize(png.length);
-                CRC32 crc = new CRC32();
-                crc.update(png);
-                entry.setCrc(crc.getValue());
-                entry.setTimeLocal(ZIP_ENTRY_TIME);
-                zip.putNextEntry(entry);
-                zip.write(png);
-                zip.closeEntry();
+                stored(zip, imageName(i), png);
+            }
+            if (imagesJson != null) {
+                stored(zip, ZIP_IMAGES_JSON, imagesJson);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Writing a zip into memory failed.", e);
         }
         return bytes.toByteArray();
+    }
+
+    private static void stored(ZipOutputStream zip, String name, byte[] content) throws IOException {
+        // Stored, not deflated: PNG is already compressed, and the JSON is small.
+        ZipEntry entry = new ZipEntry(name);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(content.length);
+        entry.setCompressedSize(content.length);
+        CRC32 crc = new CRC32();
+        crc.update(content);
+        entry.setCrc(crc.getValue());
+        entry.setTimeLocal(ZIP_ENTRY_TIME);
+        zip.putNextEntry(entry);
+        zip.write(content);
+        zip.closeEntry();
     }
 }

@@ -5,6 +5,7 @@ import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.image.ModelPixels;
 import dev.ganpipe.common.metrics.MetricNames;
 import dev.ganpipe.common.model.Noise;
+import dev.ganpipe.common.model.onnx.GeneratorOutput;
 import dev.ganpipe.generator.batch.MicroBatcher;
 import dev.ganpipe.generator.model.LoadedModel;
 import dev.ganpipe.generator.model.ModelLease;
@@ -26,6 +27,12 @@ import java.util.OptionalLong;
  * {@code gan_generator_images_total}.
  */
 public final class Generation {
+
+    /**
+     * The bound on a {@code min_confidence} request's work: at most this many candidate images per image asked for,
+     * after which the request fails rather than keep the generator busy.
+     */
+    public static final int MAX_CANDIDATES_PER_IMAGE = 8;
 
     private final ModelRegistry registry;
     private final MicroBatcher batcher;
@@ -90,6 +97,84 @@ public final class Generation {
     }
 
     /**
+     * Images {@code 0..count-1} of {@code seed} with their labels and, from a model that ships its classifier, their
+     * confidences.
+     *
+     * @param model a model the caller holds a lease on
+     * @param labels from {@link #labels}
+     */
+    public GeneratedImages generate(LoadedModel model, long seed, int count, long[] labels) {
+        return generate(model, Noise.gaussian(seed, count, model.generator().noiseDim()), labels, count);
+    }
+
+    /**
+     * As {@link #generate(LoadedModel, long, int, long[])} from explicit noise rows (e.g. one seed per image in
+     * continuous mode); the indices are the rows.
+     */
+    public GeneratedImages generate(LoadedModel model, float[] z, long[] labels, int count) {
+        GeneratorOutput out = batcher.forward(model, z, labels, count);
+        int[] indices = new int[count];
+        Arrays.setAll(indices, i -> i);
+        return new GeneratedImages(decode(model, out.images(), count), indices, labels, out.confidences());
+    }
+
+    /**
+     * {@code count} images of {@code seed} whose classifier confidence for their label is at least {@code minConfidence}:
+     * candidates are rows {@code 0, 1, 2, ...} of the seed's noise (labelled as {@link #labels} labels them), generated
+     * in rounds sized by the share that passed so far, and the first {@code count} that pass are kept in row order, so
+     * the answer is the same every time and each image can be regenerated from its seed and {@code gan.index}. At most
+     * {@value #MAX_CANDIDATES_PER_IMAGE} candidates per image are generated.
+     *
+     * @param model a model the caller holds a lease on
+     * @throws ConfidenceException when the model ships no classifier, or the bound is reached with fewer than
+     *     {@code count} confident images
+     * @throws LabelException as {@link #labels}
+     */
+    public GeneratedImages confident(LoadedModel model, long seed, int count, OptionalLong label, double minConfidence) {
+        OnnxGenerator generator = model.generator();
+        if (!generator.hasConfidence()) {
+            throw new ConfidenceException(true, "Model v" + model.version() + " ships no classifier, so it cannot judge its images' confidence; "
+                    + "drop min_confidence, or serve a conditional model from a trainer run with --quality-data.");
+        }
+        int budget = Math.multiplyExact(count, MAX_CANDIDATES_PER_IMAGE);
+        int nz = generator.noiseDim();
+        float[] noise = Noise.gaussian(seed, budget, nz);
+        long[] candidateLabels = labels(model, budget, label);
+        List<CanonicalImage> kept = new ArrayList<>(count);
+        int[] indices = new int[count];
+        long[] keptLabels = new long[count];
+        float[] confidences = new float[count];
+        int generated = 0;
+        while (kept.size() < count && generated < budget) {
+            int needed = count - kept.size();
+            // Enough candidates for the rest at the pass rate seen so far (all that is left when none passed yet).
+            int round = kept.isEmpty() && generated > 0 ? budget - generated
+                    : (int) Math.min(budget - generated, generated == 0 ? count : Math.ceil(needed * (double) generated / kept.size()));
+            float[] z = Arrays.copyOfRange(noise, generated * nz, (generated + round) * nz);
+            long[] roundLabels = Arrays.copyOfRange(candidateLabels, generated, generated + round);
+            GeneratorOutput out = batcher.forward(model, z, roundLabels, round);
+            ImageShape shape = generator.shape();
+            for (int i = 0; i < round && kept.size() < count; i++) {
+                if (out.confidences()[i] >= minConfidence) {
+                    int k = kept.size();
+                    indices[k] = generated + i;
+                    keptLabels[k] = roundLabels[i];
+                    confidences[k] = out.confidences()[i];
+                    kept.add(ModelPixels.fromModelOutput(out.images(), i * shape.values(), shape));
+                }
+            }
+            images.increment(round);
+            generated += round;
+        }
+        if (kept.size() < count) {
+            throw new ConfidenceException(false, "Only " + kept.size() + " of the " + budget + " candidate images (" + MAX_CANDIDATES_PER_IMAGE
+                    + " per image asked for) reached confidence " + minConfidence + " with model v" + model.version()
+                    + "; lower min_confidence, ask for fewer images, or wait for a better model.");
+        }
+        return new GeneratedImages(kept, indices, keptLabels, confidences);
+    }
+
+    /**
      * Images {@code 0..count-1} of {@code seed}.
      *
      * @param model a model the caller holds a lease on
@@ -107,7 +192,10 @@ public final class Generation {
      * @param labels one per image for a conditional model, null otherwise
      */
     public List<CanonicalImage> images(LoadedModel model, float[] z, long[] labels, int count) {
-        float[] out = batcher.generate(model, z, labels, count);
+        return decode(model, batcher.generate(model, z, labels, count), count);
+    }
+
+    private List<CanonicalImage> decode(LoadedModel model, float[] out, int count) {
         ImageShape shape = model.generator().shape();
         List<CanonicalImage> result = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param loadedAt when this service loaded it, ISO-8601; absent unless loaded
  * @param reason why it was rejected; absent otherwise
  * @param classes a loaded conditional model's class names in label order; absent otherwise
+ * @param labelConfidence true when a loaded model ships its classifier, so its images carry their confidence and
+ *     {@code min_confidence} works; absent otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelInfo(
@@ -36,5 +38,6 @@ public record ModelInfo(
         boolean pinned,
         String loadedAt,
         String reason,
-        List<String> classes) {
+        List<String> classes,
+        Boolean labelConfidence) {
 }

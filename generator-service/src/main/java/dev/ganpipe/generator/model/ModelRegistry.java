@@ -380,7 +380,8 @@ public final class ModelRegistry implements AutoCloseable {
         return new ModelInfo(m.name(), m.version(), m.step(), m.createdAt().toString(), m.metrics(), m.sha256(), m.imageShape(),
                 entry.status().name().toLowerCase(java.util.Locale.ROOT), active, isPinned,
                 entry.model() == null ? null : entry.model().loadedAt().toString(), entry.reason(),
-                entry.model() == null || !entry.model().generator().conditional() ? null : entry.model().generator().classNames());
+                entry.model() == null || !entry.model().generator().conditional() ? null : entry.model().generator().classNames(),
+                entry.model() == null || !entry.model().generator().hasConfidence() ? null : Boolean.TRUE);
     }
 
     private String describeLive() {

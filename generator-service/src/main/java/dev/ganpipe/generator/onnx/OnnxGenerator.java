@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtSession;
 import dev.ganpipe.common.Closeables;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.model.onnx.GeneratorForward;
+import dev.ganpipe.common.model.onnx.GeneratorOutput;
 import dev.ganpipe.common.model.onnx.GeneratorSignature;
 import dev.ganpipe.common.model.onnx.GeneratorTensors;
 import dev.ganpipe.common.model.onnx.InvalidModelException;
@@ -38,14 +39,18 @@ public final class OnnxGenerator implements AutoCloseable {
     // Empty for an unconditional generator; for a conditional one, one name per label (the label's number
     // when the model names no classes).
     private final List<String> classNames;
+    // Whether the model ships its classifier (output label_confidence), so each image gets its confidence.
+    private final boolean confidence;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private OnnxGenerator(OrtSessionFactory factory, OrtSession session, int noiseDim, ImageShape shape, List<String> classNames) {
+    private OnnxGenerator(OrtSessionFactory factory, OrtSession session, int noiseDim, ImageShape shape, List<String> classNames,
+            boolean confidence) {
         this.factory = factory;
         this.session = session;
         this.noiseDim = noiseDim;
         this.shape = shape;
         this.classNames = List.copyOf(classNames);
+        this.confidence = confidence;
     }
 
     /**
@@ -64,7 +69,8 @@ public final class OnnxGenerator implements AutoCloseable {
         }
         try {
             GeneratorSignature signature = GeneratorSignature.read(session).requireOnlyGeneratorInputs().requireNoiseDim(noiseDim);
-            OnnxGenerator generator = new OnnxGenerator(factory, session, noiseDim, shape, signature.classNames());
+            OnnxGenerator generator = new OnnxGenerator(factory, session, noiseDim, shape, signature.classNames(),
+                    signature.hasConfidence());
             generator.probe();
             return generator;
         } catch (RuntimeException e) {
@@ -124,6 +130,14 @@ public final class OnnxGenerator implements AutoCloseable {
     }
 
     /**
+     * Whether the model ships its classifier: then {@link #forward} gives each image's confidence for its label
+     * (DESIGN.md, "Model file", {@code label_confidence}).
+     */
+    public boolean hasConfidence() {
+        return confidence;
+    }
+
+    /**
      * Runs an unconditional generator on {@code count} rows of noise.
      *
      * @param z at least {@code count * noiseDim()} floats, row-major {@code [count, nz]}
@@ -145,6 +159,14 @@ public final class OnnxGenerator implements AutoCloseable {
      * @throws IllegalStateException when ONNX Runtime fails or the output has the wrong shape
      */
     public float[] generate(float[] z, long[] labels, int count) {
+        return forward(z, labels, count).images();
+    }
+
+    /**
+     * As {@link #generate(float[], long[], int)}, with each image's confidence for its label when the model
+     * {@link #hasConfidence has} a classifier.
+     */
+    public GeneratorOutput forward(float[] z, long[] labels, int count) {
         if (count < 1 || z.length < (long) count * noiseDim) {
             throw new IllegalArgumentException("Generating " + count + " images needs at least " + ((long) count * noiseDim)
                     + " noise values and count >= 1, but got " + z.length + " values.");
@@ -154,7 +176,7 @@ public final class OnnxGenerator implements AutoCloseable {
             throw new IllegalStateException("This generator was closed; acquire the live model from the registry again.");
         }
         try {
-            return GeneratorForward.run(factory.environment(), session, z, labels, count, noiseDim, shape);
+            return GeneratorForward.forward(factory.environment(), session, z, labels, count, noiseDim, shape, confidence);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to run the generator: " + e.getMessage(), e);
         }

@@ -5,6 +5,8 @@ import dev.ganpipe.common.image.PngEncoder;
 import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.SyntheticImageHeaders;
 import dev.ganpipe.common.streams.DeadLetters;
+import dev.ganpipe.generator.images.ConfidenceException;
+import dev.ganpipe.generator.images.GeneratedImages;
 import dev.ganpipe.generator.images.Generation;
 import dev.ganpipe.generator.images.LabelException;
 import dev.ganpipe.generator.model.LoadedModel;
@@ -15,7 +17,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
@@ -63,14 +64,19 @@ final class RequestProcessor extends ContextualProcessor<byte[], byte[], Object,
         try (ModelLease lease = generation.acquire().orElseThrow(() -> new RequestRejectedException(RequestRejectReason.NO_MODEL,
                 "No generator model was live when the request arrived; resend it once the service's /readyz answers 200."))) {
             LoadedModel model = lease.model();
-            long[] labels;
+            long seed = request.seed().orElseGet(() -> SyntheticRequest.seedFor(source.topic(), source.partition(), source.offset()));
+            GeneratedImages generated;
             try {
-                labels = Generation.labels(model, request.count(), request.label());
+                generated = request.minConfidence().isPresent()
+                        ? generation.confident(model, seed, request.count(), request.label(), request.minConfidence().getAsDouble())
+                        : generation.generate(model, seed, request.count(), Generation.labels(model, request.count(), request.label()));
             } catch (LabelException e) {
                 throw new RequestRejectedException(RequestRejectReason.BAD_LABEL, e.getMessage());
+            } catch (ConfidenceException e) {
+                throw new RequestRejectedException(e.noClassifier() ? RequestRejectReason.NO_CLASSIFIER : RequestRejectReason.LOW_CONFIDENCE,
+                        e.getMessage());
             }
-            long seed = request.seed().orElseGet(() -> SyntheticRequest.seedFor(source.topic(), source.partition(), source.offset()));
-            List<CanonicalImage> images = generation.images(model, seed, request.count(), labels);
+            List<CanonicalImage> images = generated.images();
             List<byte[]> pngs = new ArrayList<>(images.size());
             try (PngEncoder encoder = PngEncoder.compressed()) {
                 for (CanonicalImage image : images) {
@@ -80,8 +86,8 @@ final class RequestProcessor extends ContextualProcessor<byte[], byte[], Object,
             String eventPrefix = source.topic() + "-" + source.partition() + "@" + source.offset() + "/";
             for (int i = 0; i < pngs.size(); i++) {
                 // Stable event ids (request position and index): a consumer can drop a duplicate it sees twice.
-                Headers headers = new SyntheticImageHeaders(model.version(), seed, i, labels == null ? OptionalLong.empty()
-                        : OptionalLong.of(labels[i]), model.generator().shape()).write(events, eventPrefix + i);
+                Headers headers = new SyntheticImageHeaders(model.version(), seed, generated.indices()[i], generated.label(i),
+                        model.generator().shape(), generated.confidence(i)).write(events, eventPrefix + i);
                 context().forward(new Record<Object, byte[]>(requestId, pngs.get(i), record.timestamp(), headers), RequestTopology.IMAGES_SINK);
             }
         }

@@ -10,6 +10,13 @@ public enum RequestRejectReason implements DeadLetterReason {
     BAD_COUNT("bad_count"),
     /** A label for an unconditional model, or one that is not a class of the conditional model. */
     BAD_LABEL("bad_label"),
+    /** {@code min_confidence} was asked of a model that ships no classifier to judge its images. */
+    NO_CLASSIFIER("no_classifier"),
+    /**
+     * Fewer images than asked reached {@code min_confidence} within the bound on candidates
+     * ({@code Generation.MAX_CANDIDATES_PER_IMAGE} per image).
+     */
+    LOW_CONFIDENCE("low_confidence"),
     /** No generator model was live when the request arrived. */
     NO_MODEL("no_model"),
     /** The record has no key: the request id that keys every image of the answer. */

@@ -10,22 +10,24 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * One {@code synthetic.requests} value: {@code {"count":64,"seed":7,"label":3}} with {@code seed} and {@code label}
- * optional (DESIGN.md, "Topics").
+ * One {@code synthetic.requests} value: {@code {"count":64,"seed":7,"label":3,"min_confidence":0.9}} with
+ * {@code seed}, {@code label} and {@code min_confidence} optional (DESIGN.md, "Topics").
  *
  * @param count how many images, 1 to the service's {@code --max-count}
  * @param seed the noise seed; without one the service derives it from the record's position (see {@link #seedFor})
  * @param label the class for a conditional model
+ * @param minConfidence serve only images whose shipped classifier's confidence for their label is at least this
  */
-record SyntheticRequest(int count, OptionalLong seed, OptionalLong label) {
+record SyntheticRequest(int count, OptionalLong seed, OptionalLong label, OptionalDouble minConfidence) {
 
     /** Requests are a few dozen bytes; anything far larger is not one, and is not worth parsing. */
     static final int MAX_BYTES = 4096;
-    private static final Set<String> FIELDS = Set.of("count", "seed", "label");
+    private static final Set<String> FIELDS = Set.of("count", "seed", "label", "min_confidence");
     private static final ObjectReader READER = Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     // Derived seeds stay below 2^53 like the HTTP API's random ones, so JavaScript clients can send them back exactly.
     private static final long SEED_MASK = (1L << 53) - 1;
@@ -61,7 +63,7 @@ record SyntheticRequest(int count, OptionalLong seed, OptionalLong label) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
                 throw new RequestRejectedException(RequestRejectReason.MALFORMED_REQUEST, "The request has an unknown field '" + abbreviate(name)
-                        + "'; a request has 'count' and optionally 'seed' and 'label', e.g. " + EXAMPLE + ".");
+                        + "'; a request has 'count' and optionally 'seed', 'label' and 'min_confidence', e.g. " + EXAMPLE + ".");
             }
         }
         JsonNode count = root.get("count");
@@ -91,7 +93,16 @@ record SyntheticRequest(int count, OptionalLong seed, OptionalLong label) {
             }
             label = OptionalLong.of(labelNode.asLong());
         }
-        return new SyntheticRequest((int) count.asLong(), seed, label);
+        OptionalDouble minConfidence = OptionalDouble.empty();
+        JsonNode confidenceNode = root.get("min_confidence");
+        if (confidenceNode != null && !confidenceNode.isNull()) {
+            if (!confidenceNode.isNumber() || !(confidenceNode.asDouble() >= 0 && confidenceNode.asDouble() < 1)) {
+                throw new RequestRejectedException(RequestRejectReason.MALFORMED_REQUEST, "'min_confidence' must be a number from 0 to below 1"
+                        + " (the classifier's probability of the label), but was " + abbreviate(confidenceNode.toString()) + ".");
+            }
+            minConfidence = OptionalDouble.of(confidenceNode.asDouble());
+        }
+        return new SyntheticRequest((int) count.asLong(), seed, label, minConfidence);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.ganpipe.generator.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganpipe.common.http.OpenApiContract;
+import dev.ganpipe.generator.ConditionalTestModel;
 import dev.ganpipe.generator.TestModels;
 import dev.ganpipe.generator.onnx.OrtSessionFactory;
 import dev.ganpipe.generator.onnx.OrtSettings;
@@ -69,6 +70,25 @@ class GeneratorOpenApiTest {
                 .header("Authorization", "Bearer reader")).statusCode()).isEqualTo(403);
         assertThat(contract.call("/v1/models", contract.request("/v1/models").header("Authorization", "Bearer reader")).statusCode())
                 .isEqualTo(200);
+        contract.assertAnswersMatchTheDocument();
+    }
+
+    @Test
+    void confidenceAnswersOfAModelThatShipsItsClassifierAreAsDocumented() throws Exception {
+        api = new ApiHarness(ort);
+        byte[] plain = ConditionalTestModel.onnx();
+        api.registry.offer(ConditionalTestModel.manifest(plain, 1), plain, "test");
+        OpenApiContract contract = OpenApiContract.of(URI.create(api.uri("/").toString()));
+        assertThat(contract.call("/v1/generate", contract.request("/v1/generate?count=2&min_confidence=0.5")).statusCode()).isEqualTo(409);
+
+        byte[] judged = ConditionalTestModel.onnxWithClassifier();
+        api.registry.offer(ConditionalTestModel.manifest(judged, 2), judged, "test");
+        for (String format : new String[] {"grid", "zip", "npy"}) {
+            assertThat(contract.call("/v1/generate", contract.request("/v1/generate?count=4&seed=5&label=1&min_confidence=0.1&format=" + format))
+                    .statusCode()).as(format).isEqualTo(200);
+        }
+        assertThat(contract.call("/v1/generate", contract.request("/v1/generate?count=2&min_confidence=0.99")).statusCode()).isEqualTo(422);
+        assertThat(contract.call("/v1/generate", contract.request("/v1/generate?count=2&min_confidence=-1")).statusCode()).isEqualTo(400);
         contract.assertAnswersMatchTheDocument();
     }
 

@@ -194,6 +194,47 @@ class RequestTopologyTest {
     }
 
     @Test
+    void imagesCarryTheirClassifierConfidenceAndMinConfidenceKeepsOnlyTheConfidentOnes() {
+        byte[] onnx = ConditionalTestModel.onnxWithClassifier();
+        registry.offer(ConditionalTestModel.manifest(onnx, 1), onnx, "test");
+        send("all", "{\"count\":8,\"seed\":3,\"label\":2}");
+        List<TestRecord<String, byte[]>> all = images.readRecordsToList();
+        List<Double> confidences = all.stream().map(r -> Double.parseDouble(text(r.headers(), GanHeaders.LABEL_CONFIDENCE))).toList();
+        double threshold = confidences.stream().sorted().toList().get(4);
+        assertThat(confidences).as("without the filter some images fall below the threshold").anyMatch(c -> c < threshold);
+
+        send("confident", "{\"count\":4,\"seed\":3,\"label\":2,\"min_confidence\":" + threshold + "}");
+        List<TestRecord<String, byte[]>> kept = images.readRecordsToList();
+        assertThat(kept).hasSize(4);
+        for (TestRecord<String, byte[]> record : kept) {
+            assertThat(Double.parseDouble(text(record.headers(), GanHeaders.LABEL_CONFIDENCE))).isGreaterThanOrEqualTo(threshold);
+            int index = Integer.parseInt(text(record.headers(), GanHeaders.INDEX));
+            if (index < all.size()) {
+                assertThat(record.value()).as("gan.index names the noise row it came from").isEqualTo(all.get(index).value());
+            }
+        }
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aMinConfidenceThatCannotBeMetOrJudgedIsDeadLetteredWithItsReason() {
+        byte[] judged = ConditionalTestModel.onnxWithClassifier();
+        registry.offer(ConditionalTestModel.manifest(judged, 1), judged, "test");
+        send("too-sure", "{\"count\":2,\"seed\":3,\"min_confidence\":0.99}");
+        byte[] plain = ConditionalTestModel.onnx();
+        registry.offer(ConditionalTestModel.manifest(plain, 2), plain, "test");
+        send("unjudged", "{\"count\":2,\"seed\":3,\"min_confidence\":0.5}");
+        send("bad", "{\"count\":2,\"min_confidence\":\"high\"}");
+
+        assertThat(images.isEmpty()).isTrue();
+        List<TestRecord<byte[], byte[]>> letters = dlq.readRecordsToList();
+        assertThat(letters).extracting(r -> text(r.headers(), GanHeaders.ERROR_REASON))
+                .containsExactly("low_confidence", "no_classifier", "malformed_request");
+        assertThat(text(letters.get(0).headers(), GanHeaders.ERROR_DETAIL)).contains("lower min_confidence");
+        assertThat(count("rejected", "low_confidence")).isEqualTo(1);
+    }
+
+    @Test
     void aConditionalModelsImagesCarryTheirLabelAndAnUnknownLabelIsDeadLettered() {
         byte[] onnx = ConditionalTestModel.onnx();
         registry.offer(ConditionalTestModel.manifest(onnx, 1), onnx, "test");

@@ -71,6 +71,16 @@ public final class DomainClassifier implements AutoCloseable {
         }
     }
 
+    /**
+     * This classifier as ONNX nodes to append to a conditional generator's model with
+     * {@link dev.ganpipe.common.model.onnx.OnnxProto#extend}: they read the generator's {@code image} and {@code label}
+     * and add the output {@code label_confidence}, float32 {@code [N]}, each image's softmax probability for its label
+     * (DESIGN.md, "Model file").
+     */
+    public synchronized byte[] confidenceExtension() {
+        return ClassifierOnnx.confidenceExtension(network);
+    }
+
     /** Frees the native memory; further calls fail. */
     @Override
     public synchronized void close() {

@@ -2,10 +2,12 @@ package dev.ganpipe.trainer.loop;
 
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.model.ModelMetadata;
+import dev.ganpipe.common.model.onnx.OnnxProto;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
 import dev.ganpipe.trainer.gan.StepResult;
 import dev.ganpipe.trainer.publish.ModelSink;
+import dev.ganpipe.trainer.quality.ConfidenceHead;
 import dev.ganpipe.trainer.quality.PublishGate;
 import dev.ganpipe.trainer.quality.QualityMonitor;
 import java.time.Clock;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything about releasing a generator in one place: when an export is due (the schedule), whether it may go out
- * (the quality gate) and what it carries (the ONNX metadata and the manifest's scores). The order is fixed: judge,
+ * (the quality gate) and what it carries (the ONNX metadata, the shipped classifier of a conditional generator and the
+ * manifest's scores). The order is fixed: judge,
  * export, publish; the loop checkpoints after it. Used by the training thread only.
  */
 public final class ModelRelease {
@@ -30,6 +33,7 @@ public final class ModelRelease {
 
     private final ModelSink sink;
     private final PublishGate gate; // null when no gate judges exports
+    private final ConfidenceHead confidence; // null when no classifier is shipped
     private final TrainerMetrics metrics;
     private final Schedule schedule;
     private final ImageShape shape;
@@ -47,8 +51,18 @@ public final class ModelRelease {
      */
     public ModelRelease(ModelSink sink, Optional<? extends PublishGate> gate, TrainerMetrics metrics, Schedule schedule,
             ImageShape shape, Clock clock) {
+        this(sink, gate, Optional.empty(), metrics, schedule, shape, clock);
+    }
+
+    /**
+     * As above, with the classifier that a conditional generator ships beside it (DESIGN.md, "Model file"): appended to
+     * each export before it is published, so the model's checksum and signature cover it.
+     */
+    public ModelRelease(ModelSink sink, Optional<? extends PublishGate> gate, Optional<? extends ConfidenceHead> confidence,
+            TrainerMetrics metrics, Schedule schedule, ImageShape shape, Clock clock) {
         this.sink = sink;
         this.gate = gate.orElse(null);
+        this.confidence = confidence.orElse(null);
         this.metrics = metrics;
         this.schedule = schedule;
         this.shape = shape;
@@ -111,7 +125,8 @@ public final class ModelRelease {
             scores.putAll(verdict.manifestScores());
         }
         try {
-            byte[] onnx = core.exportGeneratorOnnx(metadata(core.config(), shape, result.step(), PRODUCER));
+            byte[] onnx = withClassifier(core.exportGeneratorOnnx(metadata(core.config(), shape, result.step(), PRODUCER)),
+                    core.config().classes());
             sink.publish(onnx, result.step(), shape.toString(), core.config().noiseDim(), scores);
             if (verdict != null) {
                 gate.published(verdict);
@@ -122,6 +137,13 @@ public final class ModelRelease {
             LOG.error("Export at step {} failed: {}", result.step(), e.getMessage(), e);
         }
         return verdict != null;
+    }
+
+    private byte[] withClassifier(byte[] generator, int classes) {
+        if (confidence == null) {
+            return generator;
+        }
+        return confidence.extension(classes).map(extension -> OnnxProto.extend(generator, extension)).orElse(generator);
     }
 
     /**

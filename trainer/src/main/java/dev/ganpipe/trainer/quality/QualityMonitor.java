@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * training thread: the evaluator's classifier is a DJL network, and DJL allows one gradient recording per JVM, so
  * it is trained (or loaded from the cache) by {@link #prepare()} before the first step, never beside one.
  */
-public final class QualityMonitor implements PublishGate, AutoCloseable {
+public final class QualityMonitor implements PublishGate, ConfidenceHead, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(QualityMonitor.class);
 
@@ -37,6 +37,7 @@ public final class QualityMonitor implements PublishGate, AutoCloseable {
     private final Consumer<Map<String, Double>> gauges;
     private final Clock clock;
     private Evaluator evaluator;
+    private byte[] confidenceExtension; // the classifier as ONNX nodes, written once: its weights never change
     private Optional<Map<String, Double>> live;
     private volatile QualityRecord latest;
     private long scheduledMeasurements;
@@ -181,6 +182,18 @@ public final class QualityMonitor implements PublishGate, AutoCloseable {
             return casGate;
         }
         return settings.casEvery() > 0 && scheduledMeasurements % settings.casEvery() == 0;
+    }
+
+    /** The evaluator's classifier, once prepared, when it knows the generator's classes. Training thread only. */
+    @Override
+    public Optional<byte[]> extension(int classes) {
+        if (evaluator == null || classes < 2 || evaluator.classifier().architecture().classes() != classes) {
+            return Optional.empty();
+        }
+        if (confidenceExtension == null) {
+            confidenceExtension = evaluator.classifier().confidenceExtension();
+        }
+        return Optional.of(confidenceExtension);
     }
 
     @Override

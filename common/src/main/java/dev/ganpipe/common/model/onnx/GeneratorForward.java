@@ -11,6 +11,7 @@ import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One forward pass of a generator session, as every service that runs models makes it: {@code z} and, for a
@@ -34,6 +35,18 @@ public final class GeneratorForward {
      */
     public static float[] run(OrtEnvironment environment, OrtSession session, float[] z, long[] labels, int count, int noiseDim,
             ImageShape shape) throws OrtException {
+        return forward(environment, session, z, labels, count, noiseDim, shape, false).images();
+    }
+
+    /**
+     * Runs the generator and, when {@code withConfidence}, also fetches {@value GeneratorTensors#CONFIDENCE_OUTPUT}
+     * (only ask a model whose signature {@link GeneratorSignature#hasConfidence has} it).
+     *
+     * @throws OrtException when ONNX Runtime fails
+     * @throws IllegalStateException when an output is missing or has another shape
+     */
+    public static GeneratorOutput forward(OrtEnvironment environment, OrtSession session, float[] z, long[] labels, int count,
+            int noiseDim, ImageShape shape, boolean withConfidence) throws OrtException {
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
             inputs.put(GeneratorTensors.NOISE_INPUT, OnnxTensor.createTensor(environment, FloatBuffer.wrap(z, 0, count * noiseDim),
@@ -42,7 +55,10 @@ public final class GeneratorForward {
                 inputs.put(GeneratorTensors.LABEL_INPUT, OnnxTensor.createTensor(environment, LongBuffer.wrap(labels, 0, count),
                         new long[] {count}));
             }
-            try (OrtSession.Result result = session.run(inputs)) {
+            Set<String> wanted = withConfidence
+                    ? Set.of(GeneratorTensors.IMAGE_OUTPUT, GeneratorTensors.CONFIDENCE_OUTPUT)
+                    : Set.of(GeneratorTensors.IMAGE_OUTPUT);
+            try (OrtSession.Result result = session.run(inputs, wanted)) {
                 String output = GeneratorTensors.IMAGE_OUTPUT;
                 OnnxValue value = result.get(output).orElseThrow(() -> new IllegalStateException(
                         "The model produced no '" + output + "' output."));
@@ -58,10 +74,22 @@ public final class GeneratorForward {
                 FloatBuffer buffer = out.getFloatBuffer();
                 float[] images = new float[buffer.remaining()];
                 buffer.get(images);
-                return images;
+                return new GeneratorOutput(images, withConfidence ? confidences(result, count) : null);
             }
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
+    }
+
+    private static float[] confidences(OrtSession.Result result, int count) {
+        String output = GeneratorTensors.CONFIDENCE_OUTPUT;
+        OnnxValue value = result.get(output).orElseThrow(() -> new IllegalStateException("The model produced no '" + output + "' output."));
+        if (!(value instanceof OnnxTensor out) || !Arrays.equals(out.getInfo().getShape(), new long[] {count})) {
+            throw new IllegalStateException("The model's '" + output + "' output is not a float tensor of shape [" + count + "].");
+        }
+        FloatBuffer buffer = out.getFloatBuffer();
+        float[] confidences = new float[buffer.remaining()];
+        buffer.get(confidences);
+        return confidences;
     }
 }

@@ -29,6 +29,7 @@ public final class GeneratorSignature {
     private static final String NOISE_INPUT = GeneratorTensors.NOISE_INPUT;
     private static final String LABEL_INPUT = GeneratorTensors.LABEL_INPUT;
     private static final String IMAGE_OUTPUT = GeneratorTensors.IMAGE_OUTPUT;
+    private static final String CONFIDENCE_OUTPUT = GeneratorTensors.CONFIDENCE_OUTPUT;
     /** Most classes a conditional generator may have (labels must stay a small, listable set). */
     public static final int MAX_CLASSES = 1000;
 
@@ -36,13 +37,16 @@ public final class GeneratorSignature {
     private final long[] noiseDims;
     private final long[] imageDims;
     private final boolean conditional;
+    private final boolean confidence;
     private final Map<String, String> metadata;
 
-    private GeneratorSignature(Set<String> inputNames, long[] noiseDims, long[] imageDims, boolean conditional, Map<String, String> metadata) {
+    private GeneratorSignature(Set<String> inputNames, long[] noiseDims, long[] imageDims, boolean conditional, boolean confidence,
+            Map<String, String> metadata) {
         this.inputNames = Set.copyOf(inputNames);
         this.noiseDims = noiseDims;
         this.imageDims = imageDims;
         this.conditional = conditional;
+        this.confidence = confidence;
         this.metadata = Map.copyOf(metadata);
     }
 
@@ -92,7 +96,16 @@ public final class GeneratorSignature {
             throw new InvalidModelException("Output '" + IMAGE_OUTPUT + "' must be float32 of rank 4 [N, C, H, W], but is " + image.type
                     + " " + Arrays.toString(image.getShape()) + ".");
         }
-        return new GeneratorSignature(inputs.keySet(), z.getShape(), image.getShape(), conditional, metadata);
+        boolean confidence = outputs.containsKey(CONFIDENCE_OUTPUT);
+        if (confidence) {
+            TensorInfo scores = tensor(outputs.get(CONFIDENCE_OUTPUT));
+            if (!conditional || scores.type != OnnxJavaType.FLOAT || scores.getShape().length != 1) {
+                throw new InvalidModelException("Output '" + CONFIDENCE_OUTPUT + "' must be float32 of rank 1 [N] on a conditional generator, but is "
+                        + scores.type + " " + Arrays.toString(scores.getShape()) + (conditional ? "" : " on an unconditional one")
+                        + "; export the model with the trainer.");
+            }
+        }
+        return new GeneratorSignature(inputs.keySet(), z.getShape(), image.getShape(), conditional, confidence, metadata);
     }
 
     /**
@@ -114,6 +127,14 @@ public final class GeneratorSignature {
                     + manifestNoiseDim + " values; the manifest and the model disagree.");
         }
         return this;
+    }
+
+    /**
+     * Whether the model ships its classifier: an output {@value #CONFIDENCE_OUTPUT} giving each image's confidence for
+     * its requested label.
+     */
+    public boolean hasConfidence() {
+        return confidence;
     }
 
     /** Whether the generator takes a label per image. */

@@ -13,6 +13,11 @@ public final class GeneratorTensors {
     public static final String LABEL_INPUT = "label";
     /** The image output: float32 {@code [N, C, H, W]} in [-1, 1]. */
     public static final String IMAGE_OUTPUT = "image";
+    /**
+     * The optional output of a conditional generator that ships its classifier: float32 {@code [N]}, the classifier's
+     * softmax probability that image {@code i} shows class {@code label[i]} (the trust signal served with each image).
+     */
+    public static final String CONFIDENCE_OUTPUT = "label_confidence";
 
     private GeneratorTensors() {
     }

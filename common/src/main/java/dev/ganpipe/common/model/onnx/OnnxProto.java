@@ -2,6 +2,7 @@ package dev.ganpipe.common.model.onnx;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -221,6 +222,33 @@ public final class OnnxProto {
             w.bytes(GRAPH_OUTPUT, out);
         }
         return w.toByteArray();
+    }
+
+    /**
+     * Bytes that, appended to an encoded {@code ModelProto}, add {@code nodes}, {@code initializers} and {@code outputs}
+     * to its graph. Protobuf merges a singular message field that occurs twice (its repeated fields concatenate), so the
+     * model is extended without decoding it: how the trainer appends the classifier to a generator it exported. The
+     * graph's name is left out so the model keeps its own.
+     */
+    public static byte[] graphExtension(List<byte[]> nodes, List<byte[]> initializers, List<byte[]> outputs) {
+        ProtoWriter graph = new ProtoWriter();
+        for (byte[] n : nodes) {
+            graph.bytes(GRAPH_NODE, n);
+        }
+        for (byte[] t : initializers) {
+            graph.bytes(GRAPH_INITIALIZER, t);
+        }
+        for (byte[] out : outputs) {
+            graph.bytes(GRAPH_OUTPUT, out);
+        }
+        return new ProtoWriter().message(MODEL_GRAPH, graph).toByteArray();
+    }
+
+    /** {@code model} followed by {@code extension} from {@link #graphExtension}: one model with both graphs' contents. */
+    public static byte[] extend(byte[] model, byte[] extension) {
+        byte[] joined = Arrays.copyOf(model, model.length + extension.length);
+        System.arraycopy(extension, 0, joined, model.length, extension.length);
+        return joined;
     }
 
     /** A {@code ModelProto} importing the default ONNX domain at {@code opsetVersion}. */
