@@ -51,7 +51,8 @@ import java.util.OptionalInt;
  * @param checkpoints where and when checkpoints are written, and what start-up does with an unusable one
  * @param conditional whether to train a conditional GAN on the records' {@code gan.label} headers
  * @param classNames the classes of a conditional GAN in label order (label {@code i} is name {@code i}); their number
- *     is the number of labels
+ *     is the number of labels. As configured: {@code --classes}, empty when not given (the data's {@code gan.classes}
+ *     header then names them); after {@link #withProfile}: the names trained, empty for an unconditional GAN
  * @param quality in-training quality measurements and the publish gate
  * @param modelSigningKey the Ed25519 key each published model's manifest is signed with; without it models go out
  *     unsigned, and generators serve them only with {@code --allow-unsigned-models}
@@ -76,7 +77,7 @@ public record TrainerConfig(
         Path samplesDir,
         CheckpointPolicy checkpoints,
         Conditional conditional,
-        ClassList classNames,
+        Optional<ClassList> classNames,
         QualitySettings quality,
         Optional<PrivateKey> modelSigningKey,
         HttpServerConfig http) {
@@ -94,11 +95,6 @@ public record TrainerConfig(
     /** Images the replay buffer keeps: {@code --replay-capacity}, or for {@code auto} as many as fit in 256 MiB. */
     public int replayImages() {
         return replayCapacity.orElseGet(() -> ReplayBuffer.defaultCapacity(shape().values()));
-    }
-
-    /** The number of labels of a conditional GAN: how many names {@code --classes} lists. */
-    public int classes() {
-        return classNames.size();
     }
 
     /** Whether the GAN is conditional on the {@code gan.label} header. */
@@ -134,8 +130,10 @@ public record TrainerConfig(
                 .add("conditional", "auto", "Train a conditional GAN on the gan.label header: 'true', 'false', or 'auto' "
                         + "(as the checkpoint was, else conditional when the first record on the training topic has a label; the trainer waits "
                         + "for that record).")
-                .add("classes", ClassList.FASHION_MNIST, "Class names of a conditional GAN in label order, comma-separated, as "
-                        + "ingest's --classes: label i is the i-th name, and the GAN has as many labels as names.")
+                .optional("classes", "Class names of a conditional GAN in label order, comma-separated, as ingest's --classes: "
+                        + "label i is the i-th name, and the GAN has as many labels as names. By default the names the training "
+                        + "data carries (ingest writes them in each labelled record's gan.classes header), else the ten "
+                        + "Fashion-MNIST names.")
                 .add("spectral-norm", "false", "Spectrally normalise the discriminator's layers (power iteration; "
                         + "replaces its BatchNorm). Off until the quality measurements say otherwise.")
                 .add("augment", "off", "Augment what the discriminator sees, real and generated alike (DiffAugment): 'off', "
@@ -229,13 +227,13 @@ public record TrainerConfig(
             throw new ConfigException(problem + " Fix --image-shape, or leave it 'auto'.");
         });
         Conditional conditional = v.choice("conditional", Conditional.class);
-        ClassList classes = classList(v.string("classes"));
+        Optional<ClassList> classes = v.optional("classes").map(TrainerConfig::classList);
         // With --image-shape auto the networks' size is settled by withProfile; until then they are sized as the default.
         ImageShape shape = imageShape.orElse(ImageShape.FASHION_MNIST);
         GanConfig gan = new GanConfig(shape.width(), shape.channels(), v.integer("noise-dim"), v.integer("generator-width"),
                 v.integer("discriminator-width"), v.decimal("learning-rate"), v.decimal("beta1"), GanConfig.DEFAULT_BETA2,
                 v.longValue("seed"), v.integer("threads"), v.decimal("ema-decay"), v.bool("spectral-norm"),
-                conditional == Conditional.TRUE ? classes.size() : 0, augmentation(v));
+                conditional == Conditional.TRUE ? classes.map(ClassList::size).orElse(0) : 0, augmentation(v));
         IdlePolicy idle = v.choice("idle-policy", IdlePolicy.class);
         int batch = v.integer("batch-size");
         if (batch < 2 || batch > 4096) {
@@ -308,16 +306,17 @@ public record TrainerConfig(
     }
 
     /**
-     * A copy whose networks train images of {@code shape} with {@code classes} labels (0: unconditional), once
-     * {@code --image-shape} and {@code --conditional} are decided.
+     * A copy whose networks train images of {@code shape} with a label per name of {@code classes} (empty:
+     * unconditional), once {@code --image-shape}, {@code --conditional} and the class names are decided.
      */
-    public TrainerConfig withProfile(ImageShape shape, int classes) {
+    public TrainerConfig withProfile(ImageShape shape, Optional<ClassList> classes) {
         GanConfig g = gan;
+        int labels = classes.map(ClassList::size).orElse(0);
         GanConfig resolved = new GanConfig(shape.width(), shape.channels(), g.noiseDim(), g.generatorWidth(), g.discriminatorWidth(),
-                g.learningRate(), g.beta1(), g.beta2(), g.seed(), g.threads(), g.emaDecay(), g.spectralNorm(), classes, g.augmentation());
+                g.learningRate(), g.beta1(), g.beta2(), g.seed(), g.threads(), g.emaDecay(), g.spectralNorm(), labels, g.augmentation());
         return new TrainerConfig(kafka, topics, groupId, host, port, Optional.of(shape), resolved, batchSize, replayCapacity,
                 replayRatio, idlePolicy, schedule, modelName, modelsDir, keepModels, samplesDir, checkpoints,
-                conditional, classNames, quality, modelSigningKey, http);
+                conditional, classes, quality, modelSigningKey, http);
     }
 
     /** The defaults, with overrides as {@code --flag value} pairs (for tests and the demo). */

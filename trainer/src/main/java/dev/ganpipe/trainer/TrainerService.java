@@ -61,6 +61,9 @@ public final class TrainerService implements Service {
                 ? store.loadForResume(Architecture.of(decided.orElseThrow().gan()))
                 : Optional.empty();
         awaitBroker(requested, registry);
+        if (savedArchitecture.isPresent()) {
+            decided = decided.map(resumed -> TrainingProfile.namesOnResume(requested, resumed));
+        }
         TrainingStage stage = new TrainingStage("The trainer waits for the first image on " + requested.topics().imagesTrain()
                 + " (waiting_for_data): it decides the image shape and whether the GAN is conditional. Ingest images, e.g. "
                 + "'./gan ingest PATH'.", requested.gan().augmentation().describe());

@@ -3,6 +3,7 @@ package dev.ganpipe.trainer;
 import dev.ganpipe.common.StartedParts;
 import dev.ganpipe.common.model.ModelDirectory;
 import dev.ganpipe.common.model.ModelManifest;
+import dev.ganpipe.images.normalize.ClassList;
 import dev.ganpipe.trainer.checkpoint.Architecture;
 import dev.ganpipe.trainer.checkpoint.Checkpoint;
 import dev.ganpipe.trainer.checkpoint.CheckpointException;
@@ -24,6 +25,7 @@ import dev.ganpipe.trainer.quality.QualityMonitor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +92,7 @@ final class Training implements AutoCloseable {
             Checkpointer checkpointer = new Checkpointer(store, config.checkpoints(), architecture, replay, feed::commit,
                     new CheckpointMetrics(registry), clock, resume);
             ModelRelease release = new ModelRelease(publisher, quality.filter(QualityMonitor::gating), metrics, config.schedule(),
-                    config.shape(), clock);
+                    config.shape(), config.classNames().map(ClassList::names).orElse(List.of()), clock);
             TrainingLoop loop = new TrainingLoop(core, batches, release, checkpointer, samples, metrics, config.schedule(),
                     core.device().toString(), resume.map(Checkpoint::imagesSeen).orElse(0L), quality);
             Thread thread = Thread.ofPlatform().name("trainer-loop").unstarted(loop);
@@ -100,7 +102,7 @@ final class Training implements AutoCloseable {
             LOG.info("Trainer started: {} on {}, {} images, {}, batch {}, {}, exports every {} steps or {}, checkpoints every {} "
                             + "steps or {} in {}, next model version {}",
                     config.modelName(), core.device(), config.shape(),
-                    config.gan().conditional() ? "conditional (" + config.gan().classes() + " classes)" : "unconditional",
+                    config.classNames().map(n -> "conditional (" + n.size() + " classes: " + n + ")").orElse("unconditional"),
                     config.batchSize(), resume.map(c -> "resumed at step " + c.step()).orElse("fresh start"),
                     config.schedule().exportEverySteps(), config.schedule().exportEvery(),
                     config.checkpoints().everySteps(), config.checkpoints().every(), store.directory(), published + 1);

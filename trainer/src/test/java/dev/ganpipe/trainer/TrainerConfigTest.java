@@ -14,18 +14,17 @@ class TrainerConfigTest {
     void aConditionalGanHasAsManyLabelsAsTheClassesListsNames() {
         TrainerConfig config = TrainerConfig.of("--conditional", "true", "--classes", "cat, dog,bird");
 
-        assertThat(config.classNames().names()).containsExactly("cat", "dog", "bird");
-        assertThat(config.classes()).isEqualTo(3);
+        assertThat(config.classNames()).map(ClassList::names).contains(java.util.List.of("cat", "dog", "bird"));
         assertThat(config.gan().classes()).isEqualTo(3);
     }
 
     @Test
-    void theDefaultClassesAreTheFashionMnistNamesAsInIngest() {
+    void withoutClassesTheNamesAndTheShapeAreLeftToTheData() {
         TrainerConfig config = TrainerConfig.of();
 
-        assertThat(config.classNames()).isEqualTo(ClassList.fashionMnist());
-        assertThat(config.classes()).isEqualTo(10);
-        assertThat(config.gan().classes()).as("--conditional auto decides at start-up").isZero();
+        assertThat(config.classNames()).as("the data's gan.classes names them").isEmpty();
+        assertThat(config.imageShape()).as("the first record's gan.image.shape decides it").isEmpty();
+        assertThat(config.gan().classes()).as("--conditional auto decides once the first record is there").isZero();
     }
 
     @Test

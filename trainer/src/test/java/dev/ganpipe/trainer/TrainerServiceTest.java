@@ -224,10 +224,10 @@ class TrainerServiceTest {
     void aTrainerStartedBeforeAnyImageWaitsForTheFirstAndTrainsConditionalOnLabelledImages() throws Exception {
         TopicCatalog topics = TestTopics.created(kafka, "race");
         Path models = dir.resolve("race/models");
-        // As ./gan demo starts it: --conditional and --image-shape left 'auto', the topic still empty.
+        // As ./gan demo starts it: --conditional and --image-shape left 'auto', no --classes, the topic still empty.
         TrainerConfig config = TrainerConfig.of("--bootstrap-servers", kafka.bootstrapServers(), "--port", "0",
                 "--topic-images-train", topics.imagesTrain(), "--topic-models", topics.modelsGenerator(),
-                "--group-id", "race", "--model-name", "race-dcgan28", "--classes", "circle,square,cross",
+                "--group-id", "race", "--model-name", "race-dcgan28",
                 "--batch-size", "16", "--max-steps", "2", "--export-every-steps", "2", "--sample-every-steps", "2",
                 "--generator-width", "16", "--discriminator-width", "16", "--idle-policy", "pause",
                 "--models-dir", models.toString(), "--samples-dir", dir.resolve("race/samples").toString(),
@@ -263,15 +263,16 @@ class TrainerServiceTest {
         try (OrtSession session = OrtEnvironment.getEnvironment().createSession(new ModelDirectory(models).read(manifest),
                 new OrtSession.SessionOptions())) {
             assertThat(session.getInputInfo()).as("a conditional generator takes a label").containsOnlyKeys("z", "label");
-            assertThat(session.getMetadata().getCustomMetadata()).containsEntry(ModelMetadata.NUM_CLASSES, "3");
+            assertThat(session.getMetadata().getCustomMetadata()).containsEntry(ModelMetadata.NUM_CLASSES, "3")
+                    .as("the class names came with the data").containsEntry(ModelMetadata.CLASS_NAMES, "circle,square,cross");
         }
     }
 
-    /** A training record as ingest writes it: CloudEvents headers, gan.label and gan.image.shape. */
+    /** A training record as ingest writes it: CloudEvents headers, gan.label, gan.classes and gan.image.shape. */
     private static ProducerRecord<String, byte[]> ingested(TopicCatalog topics, CloudEvents events, CanonicalImage image, int label) {
         String id = Hashes.imageId(image);
         return new ProducerRecord<>(topics.imagesTrain(), null, id, Png.encode(image),
-                new TrainImageHeaders(id, java.util.OptionalInt.of(label), image.shape()).write(events));
+                new TrainImageHeaders(id, java.util.OptionalInt.of(label), image.shape(), List.of("circle", "square", "cross")).write(events));
     }
 
     private static ProducerRecord<String, byte[]> labelled(TopicCatalog topics, CanonicalImage image, String label) {

@@ -18,13 +18,15 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * What the earliest record on the training topic says about the data: its image shape and whether it is labelled.
+ * What the earliest record on the training topic says about the data: its image shape, whether it is labelled, and
+ * its class names.
  * A trainer without a checkpoint takes its networks from it, so it waits for that record instead of guessing.
  *
  * @param shape the image's {@code gan.image.shape} header, or the PNG's own dimensions for a record without one
  * @param labelled whether it carries a {@code gan.label} header
+ * @param classNames the data's class names in label order from its {@code gan.classes} header; empty without one
  */
-public record FirstImage(ImageShape shape, boolean labelled) {
+public record FirstImage(ImageShape shape, boolean labelled, List<String> classNames) {
 
     private static final Duration POLL = Duration.ofMillis(200);
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
@@ -85,7 +87,7 @@ public record FirstImage(ImageShape shape, boolean labelled) {
             throw new IllegalArgumentException("It says nothing usable about its image (" + e.getMessage() + "), so it cannot "
                     + "decide the trainer's networks; ingest images with 'gan ingest'.", e);
         }
-        return new FirstImage(shape, TrainImageHeaders.labelled(headers));
+        return new FirstImage(shape, TrainImageHeaders.labelled(headers), TrainImageHeaders.classNames(headers));
     }
 
     /** Width, height and channels from a PNG's IHDR chunk: gray (colour types 0, 4) is one channel, colour three. */
