@@ -88,7 +88,6 @@ public final class GeneratorApi {
         ResponseFormat format = query.format();
         int count = query.count();
         long seed = query.seed();
-        OptionalLong label = query.label();
         OptionalInt columns = query.columns();
         Optional<ImageAdmission.Ticket> admitted = admission.tryAdmit(count);
         if (admitted.isEmpty()) {
@@ -101,7 +100,9 @@ public final class GeneratorApi {
             // The request's further log lines name the version that served it (HttpService clears it with the request).
             MDC.put(MODEL_VERSION_LOG_KEY, Long.toString(model.version()));
             long[] labels;
+            OptionalLong label;
             try {
+                label = Generation.labelIndex(model, query.label());
                 labels = Generation.labels(model, count, label);
             } catch (LabelException e) {
                 throw HttpError.badRequest(e.getMessage());
