@@ -44,7 +44,9 @@ import java.util.OptionalInt;
  * @param replayRatio share of each batch replayed while the stream delivers
  * @param idlePolicy what to do when the stream is idle
  * @param schedule export, sample and stop schedule
- * @param modelName model name (models topic key, file prefix)
+ * @param modelName model name (models topic key, file prefix); {@code auto} until {@link #withProfile} names it
+ *     {@code <dataset>-dcgan<size>}
+ * @param dataset the training data's name, the first part of an {@code auto} model name
  * @param modelsDir where exported generators are written
  * @param keepModels how many versions the models directory keeps
  * @param samplesDir where sample grids are written
@@ -72,6 +74,7 @@ public record TrainerConfig(
         IdlePolicy idlePolicy,
         Schedule schedule,
         String modelName,
+        String dataset,
         Path modelsDir,
         int keepModels,
         Path samplesDir,
@@ -106,6 +109,9 @@ public record TrainerConfig(
         /** Unconditional: labels are ignored. */
         FALSE
     }
+
+    /** The value of {@code --image-shape} and {@code --model-name} that the data decides. */
+    static final String DECIDED_BY_DATA = "auto";
 
     /** The trainer's settings. */
     public static ConfigSpec spec() {
@@ -155,7 +161,10 @@ public record TrainerConfig(
                 .add("export-every", "60s", "... or after this much time since the last export, whichever comes first.")
                 .add("sample-every-steps", "100", "Write a fixed-noise sample grid every this many steps.")
                 .add("max-steps", "0", "Stop after this many steps (0: train forever); the final generator is published.")
-                .add("model-name", "fashion-dcgan28", "Model name: the models topic key and file prefix.")
+                .add("model-name", DECIDED_BY_DATA, "Model name: the models topic key and file prefix. 'auto': <--dataset>-dcgan<size>, "
+                        + "e.g. fashion-dcgan28, so models of different data sets keep apart.")
+                .add("dataset", "fashion", "The training data's name (letters, digits, '-'), the first part of an 'auto' --model-name; "
+                        + "'gan demo' passes the name of its --data.")
                 .add("models-dir", "models", "Directory the exported generators are written to.")
                 .add("keep-models", "5", "How many versions the models directory keeps.")
                 .optional("model-signing-key", "Ed25519 private key that signs every published model (a PEM file, BEGIN PRIVATE KEY, "
@@ -252,8 +261,17 @@ public record TrainerConfig(
         return new TrainerConfig(KafkaOptions.kafka(v), KafkaOptions.topics(v), v.string("group-id"), v.string("host"),
                 v.integer("port"), imageShape, gan, batch, replayCapacity(v.string("replay-capacity")), v.decimal("replay-ratio"), idle,
                 new Schedule(v.integer("export-every-steps"), exportEvery, v.integer("sample-every-steps"), v.longValue("max-steps")),
-                v.string("model-name"), v.path("models-dir"), v.integer("keep-models"), v.path("samples-dir"),
+                v.string("model-name"), datasetName(v.string("dataset")), v.path("models-dir"), v.integer("keep-models"), v.path("samples-dir"),
                 checkpoints, conditional, classes, quality(v), signingKey(v), HttpServerConfig.from(v));
+    }
+
+    private static String datasetName(String text) {
+        String name = text.strip();
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9-]{0,63}")) {
+            throw new ConfigException("--dataset names the training data in model names: letters, digits and '-', at most 64, "
+                    + "starting with a letter or digit, but was '" + text + "'.");
+        }
+        return name;
     }
 
     private static Optional<PrivateKey> signingKey(ConfigValues v) {
@@ -314,8 +332,9 @@ public record TrainerConfig(
         int labels = classes.map(ClassList::size).orElse(0);
         GanConfig resolved = new GanConfig(shape.width(), shape.channels(), g.noiseDim(), g.generatorWidth(), g.discriminatorWidth(),
                 g.learningRate(), g.beta1(), g.beta2(), g.seed(), g.threads(), g.emaDecay(), g.spectralNorm(), labels, g.augmentation());
+        String named = modelName.strip().equalsIgnoreCase(DECIDED_BY_DATA) ? dataset + "-dcgan" + shape.width() : modelName;
         return new TrainerConfig(kafka, topics, groupId, host, port, Optional.of(shape), resolved, batchSize, replayCapacity,
-                replayRatio, idlePolicy, schedule, modelName, modelsDir, keepModels, samplesDir, checkpoints,
+                replayRatio, idlePolicy, schedule, named, dataset, modelsDir, keepModels, samplesDir, checkpoints,
                 conditional, classes, quality, modelSigningKey, http);
     }
 
