@@ -118,7 +118,8 @@ final class DemoCommand {
                 "--export-every", v.string("export-every"),
                 "--export-every-steps", v.string("export-every-steps"),
                 "--sample-every-steps", v.string("sample-every-steps"),
-                "--threads", v.string("threads")));
+                "--threads", v.string("threads"),
+                "--dataset", datasetName(v.string("data")))); // the model is named after the data: <data>-dcgan<size>
         String qualityData = v.optional("quality-data")
                 .orElse(v.string("data").equals(SampleData.FASHION_MNIST) ? SampleData.FASHION_MNIST : "off");
         if (!qualityData.equals("off")) {
@@ -172,6 +173,21 @@ final class DemoCommand {
                 trainer.port(), qualityData.equals("off") ? "quality off (--quality-data)"
                         : "http://localhost:" + trainer.port() + "/v1/quality/chart.png  (quality, from the first export)",
                 generator.port(), work.resolve("models"), prometheusLine, v.string("export-every"), generator.port());
+    }
+
+    /**
+     * The name models trained on {@code data} take: {@code fashion} for the bundled sample, else the file or folder name
+     * without its archive extension, in letters, digits and '-' (e.g. {@code emoji} for {@code /data/emoji.tar.gz}).
+     */
+    static String datasetName(String data) {
+        if (data.equals(SampleData.FASHION_MNIST)) {
+            return "fashion";
+        }
+        Path name = Path.of(data).toAbsolutePath().normalize().getFileName();
+        String base = (name == null ? "" : name.toString()).toLowerCase(java.util.Locale.ROOT)
+                .replaceFirst("\\.(tar\\.gz|tgz|tar|zip|gz)$", "")
+                .replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        return base.isEmpty() ? "data" : base.substring(0, Math.min(base.length(), 64)).replaceAll("-+$", "");
     }
 
     private static void publish(IngestConfig config, String data) {

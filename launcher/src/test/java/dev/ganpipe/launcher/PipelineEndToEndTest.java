@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The walking skeleton end to end on a real broker: real Fashion-MNIST images in through ingest, a few real
  * training steps, a real ONNX generator published on the models topic, and the generator service answering with
- * a PNG grid whose bytes depend only on the seed and the model version.
+ * a PNG grid whose bytes depend only on the seed and the model version. The trainer starts before any image exists,
+ * as in {@code ./gan demo}, and trains a conditional model on the labelled sample.
  */
 class PipelineEndToEndTest {
 
@@ -78,6 +79,14 @@ class PipelineEndToEndTest {
                 assertThat(second.body()).as("same seed, same model: same bytes").isEqualTo(first.body());
                 HttpResponse<byte[]> otherSeed = get(http, URI.create("http://localhost:" + generator.port() + "/v1/generate?count=16&seed=2"));
                 assertThat(otherSeed.body()).isNotEqualTo(first.body());
+
+                // The trainer started before any image, waited for the first and trained conditional on the labelled
+                // sample; the class names came with the data (ingest's gan.classes) into the model and /v1/models.
+                String models = new String(get(http, URI.create("http://localhost:" + generator.port() + "/v1/models")).body(),
+                        StandardCharsets.UTF_8);
+                assertThat(models).contains("\"T-shirt/top\"", "\"Sneaker\"", "\"Ankle boot\"");
+                assertThat(get(http, URI.create("http://localhost:" + generator.port() + "/v1/generate?count=4&seed=1&label=7")).statusCode())
+                        .as("a conditional model takes a label").isEqualTo(200);
 
                 String ingestMetrics = new String(get(http, URI.create("http://localhost:" + ingest.port() + "/metrics")).body(), StandardCharsets.UTF_8);
                 assertThat(ingestMetrics).contains("gan_ingest_images_total{outcome=\"accepted\"");

@@ -26,6 +26,7 @@ import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Every knob of the trainer, typed and validated; {@link #spec()} is the one list {@code --help} prints.
@@ -35,21 +36,25 @@ import java.util.Optional;
  * @param groupId consumer group on images.train
  * @param host HTTP bind address
  * @param port HTTP port (status, samples, metrics)
- * @param shape canonical image shape the model trains on
- * @param gan network shape and optimiser settings
+ * @param imageShape the canonical image shape of {@code --image-shape}; empty for {@code auto}: the newest checkpoint's,
+ *     else the first record's on the training topic ({@link #withProfile} sets it once known)
+ * @param gan network shape and optimiser settings; its image size, channels and classes are final only after {@link #withProfile}
  * @param batchSize images per step
- * @param replayCapacity images kept for replay
+ * @param replayCapacity images kept for replay; empty for {@code auto} (as many as fit in 256 MiB, {@link #replayImages})
  * @param replayRatio share of each batch replayed while the stream delivers
  * @param idlePolicy what to do when the stream is idle
  * @param schedule export, sample and stop schedule
- * @param modelName model name (models topic key, file prefix)
+ * @param modelName model name (models topic key, file prefix); {@code auto} until {@link #withProfile} names it
+ *     {@code <dataset>-dcgan<size>}
+ * @param dataset the training data's name, the first part of an {@code auto} model name
  * @param modelsDir where exported generators are written
  * @param keepModels how many versions the models directory keeps
  * @param samplesDir where sample grids are written
  * @param checkpoints where and when checkpoints are written, and what start-up does with an unusable one
  * @param conditional whether to train a conditional GAN on the records' {@code gan.label} headers
  * @param classNames the classes of a conditional GAN in label order (label {@code i} is name {@code i}); their number
- *     is the number of labels
+ *     is the number of labels. As configured: {@code --classes}, empty when not given (the data's {@code gan.classes}
+ *     header then names them); after {@link #withProfile}: the names trained, empty for an unconditional GAN
  * @param quality in-training quality measurements and the publish gate
  * @param modelSigningKey the Ed25519 key each published model's manifest is signed with; without it models go out
  *     unsigned, and generators serve them only with {@code --allow-unsigned-models}
@@ -61,38 +66,52 @@ public record TrainerConfig(
         String groupId,
         String host,
         int port,
-        ImageShape shape,
+        Optional<ImageShape> imageShape,
         GanConfig gan,
         int batchSize,
-        int replayCapacity,
+        OptionalInt replayCapacity,
         double replayRatio,
         IdlePolicy idlePolicy,
         Schedule schedule,
         String modelName,
+        String dataset,
         Path modelsDir,
         int keepModels,
         Path samplesDir,
         CheckpointPolicy checkpoints,
         Conditional conditional,
-        ClassList classNames,
+        Optional<ClassList> classNames,
         QualitySettings quality,
         Optional<PrivateKey> modelSigningKey,
         HttpServerConfig http) {
 
-    /** The number of labels of a conditional GAN: how many names {@code --classes} lists. */
-    public int classes() {
-        return classNames.size();
+    /**
+     * The canonical image shape the model trains on.
+     *
+     * @throws IllegalStateException while {@code --image-shape auto} is not decided yet ({@link #withProfile})
+     */
+    public ImageShape shape() {
+        return imageShape.orElseThrow(() -> new IllegalStateException("--image-shape auto is decided by the newest checkpoint or "
+                + "the first record on the training topic; ask the configuration TrainerService.start resolved."));
+    }
+
+    /** Images the replay buffer keeps: {@code --replay-capacity}, or for {@code auto} as many as fit in 256 MiB. */
+    public int replayImages() {
+        return replayCapacity.orElseGet(() -> ReplayBuffer.defaultCapacity(shape().values()));
     }
 
     /** Whether the GAN is conditional on the {@code gan.label} header. */
     public enum Conditional {
-        /** Conditional when a checkpoint says so, else when the training topic's first record has a label. */
+        /** Conditional when a checkpoint says so, else when the training topic's first record has a label (waited for). */
         AUTO,
         /** Conditional: records without a valid label are skipped. */
         TRUE,
         /** Unconditional: labels are ignored. */
         FALSE
     }
+
+    /** The value of {@code --image-shape} and {@code --model-name} that the data decides. */
+    static final String DECIDED_BY_DATA = "auto";
 
     /** The trainer's settings. */
     public static ConfigSpec spec() {
@@ -102,7 +121,9 @@ public record TrainerConfig(
                 .add("group-id", "gan-trainer", "Consumer group on the training topic.")
                 .add("host", "0.0.0.0", "HTTP bind address.")
                 .add("port", "8082", "HTTP port for /v1/status, /v1/samples/latest.png, /healthz and /metrics.")
-                .add("image-shape", "28x28x1", "Canonical image shape WIDTHxHEIGHTxCHANNELS; 28x28 trains dcgan28, 64x64 dcgan64.")
+                .add("image-shape", "auto", "Canonical image shape WIDTHxHEIGHTxCHANNELS; 28x28 trains dcgan28, 64x64 dcgan64. 'auto': "
+                        + "as the newest checkpoint, else as the first record on the training topic (its gan.image.shape), waited for; "
+                        + "records of another shape are then skipped and counted.")
                 .add("noise-dim", "100", "Length of the generator's noise input z.")
                 .add("generator-width", "64", "Base feature maps of the generator.")
                 .add("discriminator-width", "64", "Base feature maps of the discriminator.")
@@ -113,9 +134,12 @@ public record TrainerConfig(
                 .add("ema-decay", Double.toString(GanConfig.DEFAULT_EMA_DECAY), "Decay of the moving average of the "
                         + "generator's weights that sample grids and exported models use; 0 turns it off.")
                 .add("conditional", "auto", "Train a conditional GAN on the gan.label header: 'true', 'false', or 'auto' "
-                        + "(as the checkpoint was, else conditional when the first record on the training topic has a label).")
-                .add("classes", ClassList.FASHION_MNIST, "Class names of a conditional GAN in label order, comma-separated, as "
-                        + "ingest's --classes: label i is the i-th name, and the GAN has as many labels as names.")
+                        + "(as the checkpoint was, else conditional when the first record on the training topic has a label; the trainer waits "
+                        + "for that record).")
+                .optional("classes", "Class names of a conditional GAN in label order, comma-separated, as ingest's --classes: "
+                        + "label i is the i-th name, and the GAN has as many labels as names. By default the names the training "
+                        + "data carries (ingest writes them in each labelled record's gan.classes header), else the ten "
+                        + "Fashion-MNIST names.")
                 .add("spectral-norm", "false", "Spectrally normalise the discriminator's layers (power iteration; "
                         + "replaces its BatchNorm). Off until the quality measurements say otherwise.")
                 .add("augment", "off", "Augment what the discriminator sees, real and generated alike (DiffAugment): 'off', "
@@ -137,7 +161,10 @@ public record TrainerConfig(
                 .add("export-every", "60s", "... or after this much time since the last export, whichever comes first.")
                 .add("sample-every-steps", "100", "Write a fixed-noise sample grid every this many steps.")
                 .add("max-steps", "0", "Stop after this many steps (0: train forever); the final generator is published.")
-                .add("model-name", "fashion-dcgan28", "Model name: the models topic key and file prefix.")
+                .add("model-name", DECIDED_BY_DATA, "Model name: the models topic key and file prefix. 'auto': <--dataset>-dcgan<size>, "
+                        + "e.g. fashion-dcgan28, so models of different data sets keep apart.")
+                .add("dataset", "fashion", "The training data's name (letters, digits, '-'), the first part of an 'auto' --model-name; "
+                        + "'gan demo' passes the name of its --data.")
                 .add("models-dir", "models", "Directory the exported generators are written to.")
                 .add("keep-models", "5", "How many versions the models directory keeps.")
                 .optional("model-signing-key", "Ed25519 private key that signs every published model (a PEM file, BEGIN PRIVATE KEY, "
@@ -203,17 +230,19 @@ public record TrainerConfig(
 
     /** Reads and validates the values. */
     public static TrainerConfig from(ConfigValues v) {
-        ImageShape shape = ImageShape.parse(v.string("image-shape"));
-        if (shape.width() != shape.height() || (shape.width() != 28 && shape.width() != 64)) {
-            throw new ConfigException("The trainer trains 28x28 (dcgan28) or 64x64 (dcgan64) images, but --image-shape was "
-                    + shape + "; choose 28x28x1, 28x28x3, 64x64x1 or 64x64x3.");
-        }
+        Optional<ImageShape> imageShape = v.string("image-shape").strip().equalsIgnoreCase("auto")
+                ? Optional.empty() : Optional.of(ImageShape.parse(v.string("image-shape")));
+        imageShape.flatMap(TrainerConfig::unsupported).ifPresent(problem -> {
+            throw new ConfigException(problem + " Fix --image-shape, or leave it 'auto'.");
+        });
         Conditional conditional = v.choice("conditional", Conditional.class);
-        ClassList classes = classList(v.string("classes"));
+        Optional<ClassList> classes = v.optional("classes").map(TrainerConfig::classList);
+        // With --image-shape auto the networks' size is settled by withProfile; until then they are sized as the default.
+        ImageShape shape = imageShape.orElse(ImageShape.FASHION_MNIST);
         GanConfig gan = new GanConfig(shape.width(), shape.channels(), v.integer("noise-dim"), v.integer("generator-width"),
                 v.integer("discriminator-width"), v.decimal("learning-rate"), v.decimal("beta1"), GanConfig.DEFAULT_BETA2,
                 v.longValue("seed"), v.integer("threads"), v.decimal("ema-decay"), v.bool("spectral-norm"),
-                conditional == Conditional.TRUE ? classes.size() : 0, augmentation(v));
+                conditional == Conditional.TRUE ? classes.map(ClassList::size).orElse(0) : 0, augmentation(v));
         IdlePolicy idle = v.choice("idle-policy", IdlePolicy.class);
         int batch = v.integer("batch-size");
         if (batch < 2 || batch > 4096) {
@@ -230,10 +259,19 @@ public record TrainerConfig(
                     + " Fix --checkpoint-every-steps, --checkpoint-every or --checkpoint-keep.", e);
         }
         return new TrainerConfig(KafkaOptions.kafka(v), KafkaOptions.topics(v), v.string("group-id"), v.string("host"),
-                v.integer("port"), shape, gan, batch, replayCapacity(v.string("replay-capacity"), shape), v.decimal("replay-ratio"), idle,
+                v.integer("port"), imageShape, gan, batch, replayCapacity(v.string("replay-capacity")), v.decimal("replay-ratio"), idle,
                 new Schedule(v.integer("export-every-steps"), exportEvery, v.integer("sample-every-steps"), v.longValue("max-steps")),
-                v.string("model-name"), v.path("models-dir"), v.integer("keep-models"), v.path("samples-dir"),
+                v.string("model-name"), datasetName(v.string("dataset")), v.path("models-dir"), v.integer("keep-models"), v.path("samples-dir"),
                 checkpoints, conditional, classes, quality(v), signingKey(v), HttpServerConfig.from(v));
+    }
+
+    private static String datasetName(String text) {
+        String name = text.strip();
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9-]{0,63}")) {
+            throw new ConfigException("--dataset names the training data in model names: letters, digits and '-', at most 64, "
+                    + "starting with a letter or digit, but was '" + text + "'.");
+        }
+        return name;
     }
 
     private static Optional<PrivateKey> signingKey(ConfigValues v) {
@@ -259,26 +297,45 @@ public record TrainerConfig(
         return classes;
     }
 
-    private static int replayCapacity(String text, ImageShape shape) {
+    /**
+     * Why the trainer cannot train images of that shape, as a sentence; empty when it can.
+     */
+    public static Optional<String> unsupported(ImageShape shape) {
+        if (shape.width() != shape.height() || (shape.width() != 28 && shape.width() != 64)) {
+            return Optional.of("The trainer trains 28x28 (dcgan28) or 64x64 (dcgan64) images, gray or RGB, but the images are "
+                    + shape + ".");
+        }
+        return Optional.empty();
+    }
+
+    private static OptionalInt replayCapacity(String text) {
         if (text.strip().equalsIgnoreCase("auto")) {
-            return ReplayBuffer.defaultCapacity(shape.values());
+            return OptionalInt.empty();
         }
         try {
             int capacity = Integer.parseInt(text.strip().replace("_", ""));
             if (capacity < 1) {
                 throw new ConfigException("--replay-capacity must be at least 1 image, or 'auto', but was " + capacity + ".");
             }
-            return capacity;
+            return OptionalInt.of(capacity);
         } catch (NumberFormatException e) {
             throw new ConfigException("--replay-capacity must be a number of images or 'auto', but was '" + text + "'.", e);
         }
     }
 
-    /** A copy training {@code resolved} (e.g. after {@code --conditional auto} was decided). */
-    public TrainerConfig withGan(GanConfig resolved) {
-        return new TrainerConfig(kafka, topics, groupId, host, port, shape, resolved, batchSize, replayCapacity,
-                replayRatio, idlePolicy, schedule, modelName, modelsDir, keepModels, samplesDir, checkpoints,
-                conditional, classNames, quality, modelSigningKey, http);
+    /**
+     * A copy whose networks train images of {@code shape} with a label per name of {@code classes} (empty:
+     * unconditional), once {@code --image-shape}, {@code --conditional} and the class names are decided.
+     */
+    public TrainerConfig withProfile(ImageShape shape, Optional<ClassList> classes) {
+        GanConfig g = gan;
+        int labels = classes.map(ClassList::size).orElse(0);
+        GanConfig resolved = new GanConfig(shape.width(), shape.channels(), g.noiseDim(), g.generatorWidth(), g.discriminatorWidth(),
+                g.learningRate(), g.beta1(), g.beta2(), g.seed(), g.threads(), g.emaDecay(), g.spectralNorm(), labels, g.augmentation());
+        String named = modelName.strip().equalsIgnoreCase(DECIDED_BY_DATA) ? dataset + "-dcgan" + shape.width() : modelName;
+        return new TrainerConfig(kafka, topics, groupId, host, port, Optional.of(shape), resolved, batchSize, replayCapacity,
+                replayRatio, idlePolicy, schedule, named, dataset, modelsDir, keepModels, samplesDir, checkpoints,
+                conditional, classes, quality, modelSigningKey, http);
     }
 
     /** The defaults, with overrides as {@code --flag value} pairs (for tests and the demo). */

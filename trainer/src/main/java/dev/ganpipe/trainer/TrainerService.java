@@ -7,30 +7,12 @@ import dev.ganpipe.common.http.HttpLimits;
 import dev.ganpipe.common.http.HttpService;
 import dev.ganpipe.common.http.Routes;
 import dev.ganpipe.common.kafka.BrokerWatch;
-import dev.ganpipe.common.kafka.GanHeaders;
-import dev.ganpipe.common.model.ModelDirectory;
-import dev.ganpipe.common.model.ModelManifest;
-import dev.ganpipe.trainer.data.BatchAssembler;
-import dev.ganpipe.trainer.data.ReplayBuffer;
 import dev.ganpipe.trainer.checkpoint.Architecture;
 import dev.ganpipe.trainer.checkpoint.Checkpoint;
 import dev.ganpipe.trainer.checkpoint.CheckpointException;
 import dev.ganpipe.trainer.checkpoint.CheckpointStore;
-import dev.ganpipe.trainer.data.LabelProbe;
-import dev.ganpipe.trainer.data.TrainingFeed;
-import dev.ganpipe.trainer.gan.GanConfig;
-import dev.ganpipe.trainer.gan.GanTrainingCore;
-import dev.ganpipe.trainer.loop.CheckpointMetrics;
-import dev.ganpipe.trainer.loop.Checkpointer;
-import dev.ganpipe.trainer.loop.ModelRelease;
-import dev.ganpipe.trainer.loop.SampleGrids;
-import dev.ganpipe.trainer.loop.TrainerMetrics;
+import dev.ganpipe.trainer.data.FirstImage;
 import dev.ganpipe.trainer.loop.TrainerStatus;
-import dev.ganpipe.trainer.loop.TrainingLoop;
-import dev.ganpipe.trainer.publish.ModelPublisher;
-import dev.ganpipe.trainer.publish.PublishedVersions;
-import dev.ganpipe.trainer.quality.QualityGate;
-import dev.ganpipe.trainer.quality.QualityMonitor;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,27 +21,31 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running trainer: feed, networks, training thread, publisher and HTTP server, wired by hand. */
+/**
+ * The running trainer: HTTP server, and the training half (feed, networks, training thread, publisher) wired by hand
+ * once the networks' shape is decided, which may mean waiting for the first record on the training topic.
+ */
 public final class TrainerService implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
     // How long the broker may take to answer before the trainer serves /readyz 503 while it waits.
     private static final Duration BROKER_GRACE = Duration.ofSeconds(5);
 
-    private final TrainingLoop loop;
-    private final Thread thread;
+    private final TrainingStage stage;
     private final HttpService http;
     private final StartedParts parts;
 
-    private TrainerService(TrainingLoop loop, Thread thread, HttpService http, StartedParts parts) {
-        this.loop = loop;
-        this.thread = thread;
+    private TrainerService(TrainingStage stage, HttpService http, StartedParts parts) {
+        this.stage = stage;
         this.http = http;
         this.parts = parts;
     }
 
     /**
-     * Resumes from the newest checkpoint (if any), starts training in the background and serves the HTTP API.
+     * Resumes from the newest checkpoint (if any), starts training in the background and serves the HTTP API. When
+     * {@code --image-shape} or {@code --conditional} is {@code auto} and no checkpoint decides them, it returns at once
+     * and training starts once the first record arrives on the training topic; until then {@code /v1/status} says
+     * {@code waiting_for_data} and {@code /readyz} answers 503 saying so.
      *
      * @throws CheckpointException when the checkpoint directory is not writable, or the newest checkpoint cannot be
      *     resumed from and {@code --checkpoint-on-mismatch} is {@code fail}; nothing was started then
@@ -70,80 +56,64 @@ public final class TrainerService implements Service {
         store.prepare();
         // A checkpoint on disk is checked before anything waits on Kafka, so a wrong one fails at once.
         Optional<Architecture> savedArchitecture = store.newestArchitecture();
-        boolean checkpointed = savedArchitecture.isPresent();
-        if (!checkpointed) {
-            awaitBroker(requested, registry); // --conditional auto then asks the training topic
+        Optional<TrainerConfig> decided = TrainingProfile.withoutData(requested, savedArchitecture);
+        Optional<Checkpoint> resume = savedArchitecture.isPresent()
+                ? store.loadForResume(Architecture.of(decided.orElseThrow().gan()))
+                : Optional.empty();
+        awaitBroker(requested, registry);
+        if (savedArchitecture.isPresent()) {
+            decided = decided.map(resumed -> TrainingProfile.namesOnResume(requested, resumed));
         }
-        TrainerConfig config = requested.withGan(resolveConditional(requested, savedArchitecture));
-        Architecture architecture = Architecture.of(config.gan());
-        Optional<Checkpoint> resume = store.loadForResume(architecture);
-        if (checkpointed) {
-            awaitBroker(requested, registry);
-        }
-        ModelDirectory models = new ModelDirectory(config.modelsDir());
-        Optional<ModelManifest> live = PublishedVersions.newest(config.modelName(), models, config.kafka(), config.topics().models());
-        long published = Math.max(live.map(ModelManifest::version).orElse(0L), resume.map(Checkpoint::modelVersion).orElse(0L));
+        TrainingStage stage = new TrainingStage("The trainer waits for the first image on " + requested.topics().imagesTrain()
+                + " (waiting_for_data): it decides the image shape and whether the GAN is conditional. Ingest images, e.g. "
+                + "'./gan ingest PATH'.", requested.gan().augmentation().describe());
         StartedParts parts = new StartedParts();
         try {
-            GanTrainingCore core = new GanTrainingCore(config.gan());
-            parts.push(core);
-            resume.ifPresent(c -> restore(core, c, store));
-            TrainingFeed feed = new TrainingFeed(config.kafka(), config.groupId(), config.topics().train(),
-                    config.shape(), config.gan().classes(), Math.max(4 * config.batchSize(), 1024), registry);
-            parts.push(feed);
-            ReplayBuffer replay = resume.flatMap(Checkpoint::replay)
-                    .map(saved -> ReplayBuffer.restore(saved, config.replayCapacity()))
-                    .orElseGet(() -> new ReplayBuffer(config.replayCapacity(), config.gan().seed()));
-            BatchAssembler batches = new BatchAssembler(feed, replay, config.batchSize(), config.shape().values(),
-                    config.replayRatio(), config.idlePolicy(), config.batchSize());
-            ModelPublisher publisher = ModelPublisher.toKafka(config.modelName(), models, config.keepModels(),
-                    config.kafka(), config.topics().models(), published, config.modelSigningKey(), clock, registry);
-            parts.push(publisher);
-            SampleGrids samples = new SampleGrids(config.samplesDir(), config.shape());
-            TrainerMetrics metrics = new TrainerMetrics(registry, replay::size, batches::lag);
-            Optional<QualityMonitor> quality = Optional.empty();
-            if (config.quality().enabled()) {
-                QualityMonitor monitor = QualityMonitor.open(config.quality(), config.shape(),
-                        live.map(m -> QualityGate.fromManifest(m.metrics())), metrics::quality, clock);
-                parts.push(monitor);
-                quality = Optional.of(monitor);
-            }
-            Checkpointer checkpointer = new Checkpointer(store, config.checkpoints(), architecture, replay, feed::commit,
-                    new CheckpointMetrics(registry), clock, resume);
-            ModelRelease release = new ModelRelease(publisher, quality.filter(QualityMonitor::gating), quality, metrics, config.schedule(),
-                    config.shape(), clock);
-            TrainingLoop loop = new TrainingLoop(core, batches, release, checkpointer, samples, metrics, config.schedule(),
-                    core.device().toString(), resume.map(Checkpoint::imagesSeen).orElse(0L), quality);
-            Thread thread = Thread.ofPlatform().name("trainer-loop").unstarted(loop);
-            HttpService http = HttpService.start(config.http().applyTo(new HttpService.Options("trainer", config.host(), config.port(),
-                    TrainerRoutes.routes(loop, samples, quality, registry), registry, "gan.trainer.http", HttpLimits.defaults())));
+            HttpService http = HttpService.start(requested.http().applyTo(new HttpService.Options("trainer", requested.host(),
+                    requested.port(), TrainerRoutes.routes(stage, requested.quality().enabled(), registry), registry,
+                    "gan.trainer.http", HttpLimits.defaults())));
             parts.push(http);
-            feed.start();
-            thread.start();
-            parts.push(() -> stopLoop(loop, thread)); // closes first: nothing else closes under a running step
-            LOG.info("Trainer started: {} on {}, batch {}, {}, exports every {} steps or {}, checkpoints every {} "
-                            + "steps or {} in {}, next model version {}",
-                    config.modelName(), core.device(), config.batchSize(),
-                    resume.map(c -> "resumed at step " + c.step()).orElse("fresh start"),
-                    config.schedule().exportEverySteps(), config.schedule().exportEvery(),
-                    config.checkpoints().everySteps(), config.checkpoints().every(), store.directory(), published + 1);
-            return new TrainerService(loop, thread, http, parts);
+            if (decided.isPresent()) {
+                Training training = Training.start(decided.get(), resume, store, registry, clock);
+                stage.begin(training);
+                parts.push(() -> stage.close().ifPresent(Training::close)); // closes first: the loop before the server
+                return new TrainerService(stage, http, parts);
+            }
+            LOG.info("The trainer waits for the first image on {}: it decides {} (no checkpoint in {} says).",
+                    requested.topics().imagesTrain(), requested.imageShape().isEmpty() ? "the image shape and whether the GAN is conditional"
+                            : "whether the GAN is conditional", store.directory());
+            Thread wait = Thread.ofPlatform().name("trainer-data-wait").unstarted(() -> startOnFirstImage(requested, stage, store, registry, clock));
+            parts.push(() -> {
+                // A training half begun after this close is closed by the wait thread itself (begin refuses it).
+                Optional<Training> training = stage.close();
+                wait.join(Duration.ofSeconds(30)); // the wait polls stage.waiting() every 200 ms
+                training.ifPresent(Training::close);
+            });
+            wait.start();
+            return new TrainerService(stage, http, parts);
         } catch (RuntimeException e) {
             parts.closeAfterFailedStart(e);
             throw e;
         }
     }
 
-    /** Asks the loop to stop after its current step and waits for it, so the final export and checkpoint happen. */
-    private static void stopLoop(TrainingLoop loop, Thread thread) throws InterruptedException {
-        loop.stop();
+    /** The data-wait thread: reads the first record, decides the networks and starts training; a failure is reported, not thrown. */
+    private static void startOnFirstImage(TrainerConfig requested, TrainingStage stage, CheckpointStore store,
+            PrometheusMeterRegistry registry, Clock clock) {
         try {
-            if (!thread.join(Duration.ofSeconds(60))) {
-                LOG.warn("The training thread did not stop within 60 s; closing anyway.");
+            Optional<FirstImage> first = FirstImage.await(requested.kafka(), requested.topics().train(),
+                    shape -> TrainingProfile.usable(requested, shape), stage::skipped, stage::waiting);
+            if (first.isEmpty()) {
+                return; // closed while waiting
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // StartedParts records the exception; the caller's interrupt must survive too
-            throw e;
+            Training training = Training.start(TrainingProfile.fromFirstImage(requested, first.get()), Optional.empty(), store,
+                    registry, clock);
+            if (!stage.begin(training)) {
+                training.close(); // the trainer closed while the training half started
+            }
+        } catch (RuntimeException e) {
+            LOG.error("The trainer could not start training: {}", e.getMessage(), e);
+            stage.fail(e);
         }
     }
 
@@ -177,56 +147,9 @@ public final class TrainerService implements Service {
         }
     }
 
-    /**
-     * The networks to train: {@code --conditional true|false} as given; {@code auto} as the newest checkpoint was
-     * (so a restart never changes architecture), else conditional when the training topic's earliest record has a
-     * {@code gan.label} header.
-     */
-    private static GanConfig resolveConditional(TrainerConfig config, Optional<Architecture> saved) {
-        GanConfig gan = config.gan();
-        switch (config.conditional()) {
-            case TRUE -> {
-                return gan.withClasses(config.classes());
-            }
-            case FALSE -> {
-                return gan.withClasses(0);
-            }
-            case AUTO -> {
-                if (saved.isPresent()) {
-                    LOG.info("--conditional auto: the newest checkpoint is {}, so this run is too.",
-                            saved.get().classes() > 0 ? "conditional (" + saved.get().classes() + " classes)" : "unconditional");
-                    return gan.withClasses(saved.get().classes());
-                }
-                Optional<Boolean> labelled = LabelProbe.earliestRecordLabelled(config.kafka(), config.topics().train(),
-                        Duration.ofSeconds(10));
-                if (labelled.orElse(false)) {
-                    LOG.info("--conditional auto: the first record on {} has a {} header; training a conditional GAN "
-                            + "with the {} classes of --classes.", config.topics().imagesTrain(), GanHeaders.LABEL, config.classes());
-                    return gan.withClasses(config.classes());
-                }
-                LOG.info("--conditional auto: {}; training an unconditional GAN (pass --conditional true for labelled "
-                        + "data that has not arrived yet).", labelled.isEmpty()
-                        ? "no image on " + config.topics().imagesTrain() + " yet"
-                        : "the first record on " + config.topics().imagesTrain() + " has no " + GanHeaders.LABEL + " header");
-                return gan.withClasses(0);
-            }
-            default -> throw new IllegalStateException("Unknown --conditional value " + config.conditional() + ".");
-        }
-    }
-
-    private static void restore(GanTrainingCore core, Checkpoint checkpoint, CheckpointStore store) {
-        try {
-            core.restore(checkpoint.state());
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException("Checkpoint " + store.fileFor(checkpoint.step()) + " does not fit the "
-                    + "configured networks: " + e.getMessage() + " Nothing was changed; start the trainer with the "
-                    + "settings the checkpoint was written with, or point --checkpoint-dir elsewhere.", e);
-        }
-    }
-
     /** A snapshot of the trainer's state. */
     public TrainerStatus status() {
-        return loop.status();
+        return stage.status();
     }
 
     /** The HTTP port actually bound. */
@@ -234,9 +157,20 @@ public final class TrainerService implements Service {
         return http.port();
     }
 
-    /** Waits until the training thread ends (max steps reached, failure, or close). */
+    /**
+     * Waits until the training thread ends (max steps reached, failure, or close), including any wait for the first
+     * record before it starts; false when {@code timeout} passed first.
+     */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return thread.join(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!stage.awaitSettled(timeout)) {
+            return false;
+        }
+        Optional<Training> training = stage.training();
+        if (training.isEmpty()) {
+            return true; // failed to start, or closed while waiting
+        }
+        return training.get().awaitTermination(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     @Override

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganpipe.common.config.ConfigException;
+import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.images.normalize.ClassList;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** {@code --classes} means in the trainer what it means in ingest and the evaluator: class names in label order. */
@@ -14,18 +16,17 @@ class TrainerConfigTest {
     void aConditionalGanHasAsManyLabelsAsTheClassesListsNames() {
         TrainerConfig config = TrainerConfig.of("--conditional", "true", "--classes", "cat, dog,bird");
 
-        assertThat(config.classNames().names()).containsExactly("cat", "dog", "bird");
-        assertThat(config.classes()).isEqualTo(3);
+        assertThat(config.classNames()).map(ClassList::names).contains(java.util.List.of("cat", "dog", "bird"));
         assertThat(config.gan().classes()).isEqualTo(3);
     }
 
     @Test
-    void theDefaultClassesAreTheFashionMnistNamesAsInIngest() {
+    void withoutClassesTheNamesAndTheShapeAreLeftToTheData() {
         TrainerConfig config = TrainerConfig.of();
 
-        assertThat(config.classNames()).isEqualTo(ClassList.fashionMnist());
-        assertThat(config.classes()).isEqualTo(10);
-        assertThat(config.gan().classes()).as("--conditional auto decides at start-up").isZero();
+        assertThat(config.classNames()).as("the data's gan.classes names them").isEmpty();
+        assertThat(config.imageShape()).as("the first record's gan.image.shape decides it").isEmpty();
+        assertThat(config.gan().classes()).as("--conditional auto decides once the first record is there").isZero();
     }
 
     @Test
@@ -34,5 +35,17 @@ class TrainerConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("class names")
                 .hasMessageContaining("--classes cat,dog");
+    }
+
+    @Test
+    void anAutoModelNameFollowsTheDatasetAndTheImageSizeTheDataDecides() {
+        ImageShape rgb64 = new ImageShape(64, 64, 3);
+
+        assertThat(TrainerConfig.of("--dataset", "emoji").withProfile(rgb64, Optional.empty()).modelName()).isEqualTo("emoji-dcgan64");
+        assertThat(TrainerConfig.of().withProfile(ImageShape.FASHION_MNIST, Optional.empty()).modelName()).isEqualTo("fashion-dcgan28");
+        assertThat(TrainerConfig.of("--model-name", "mine").withProfile(rgb64, Optional.empty()).modelName())
+                .as("a given name is kept").isEqualTo("mine");
+        assertThatThrownBy(() -> TrainerConfig.of("--dataset", "my data")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--dataset").hasMessageContaining("letters, digits and '-'");
     }
 }

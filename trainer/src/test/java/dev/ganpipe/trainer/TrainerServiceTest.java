@@ -10,7 +10,9 @@ import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.Hashes;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.image.Png;
+import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.common.kafka.TrainImageHeaders;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.kafka.TopicSetup;
@@ -216,6 +218,61 @@ class TrainerServiceTest {
         Checkpoint last = CheckpointFile.read(new CheckpointStore(dir.resolve("conditional/checkpoints"), 2,
                 CheckpointStore.OnMismatch.FAIL).list().getFirst());
         assertThat(last.architecture().classes()).isEqualTo(3);
+    }
+
+    @Test
+    void aTrainerStartedBeforeAnyImageWaitsForTheFirstAndTrainsConditionalOnLabelledImages() throws Exception {
+        TopicCatalog topics = TestTopics.created(kafka, "race");
+        Path models = dir.resolve("race/models");
+        // As ./gan demo starts it: --conditional and --image-shape left 'auto', no --classes, the topic still empty.
+        TrainerConfig config = TrainerConfig.of("--bootstrap-servers", kafka.bootstrapServers(), "--port", "0",
+                "--topic-images-train", topics.imagesTrain(), "--topic-models", topics.modelsGenerator(),
+                "--group-id", "race", "--model-name", "race-dcgan28",
+                "--batch-size", "16", "--max-steps", "2", "--export-every-steps", "2", "--sample-every-steps", "2",
+                "--generator-width", "16", "--discriminator-width", "16", "--idle-policy", "pause",
+                "--models-dir", models.toString(), "--samples-dir", dir.resolve("race/samples").toString(),
+                "--checkpoint-dir", dir.resolve("race/checkpoints").toString());
+        PrometheusMeterRegistry registry = MeterRegistries.prometheus("trainer");
+        CloudEvents events = new CloudEvents("/test/ingest", java.time.Clock.systemUTC());
+        try (TrainerService trainer = TrainerService.start(config, registry); HttpClient http = HttpClient.newHttpClient()) {
+            assertThat(trainer.status().state()).isEqualTo("waiting_for_data");
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + trainer.port() + "/readyz"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("waiting_for_data").contains(topics.imagesTrain());
+
+            Random random = new Random(5);
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaSettings.of(kafka.bootstrapServers()).producer("test"),
+                    topics.train().keySerde().serializer(), topics.train().valueSerde().serializer())) {
+                // Poison first: it cannot decide the networks, is passed over, and the feed later skips and counts it.
+                producer.send(new ProducerRecord<>(topics.imagesTrain(), "garbage", new byte[] {1, 2, 3})).get();
+                for (int i = 0; i < 40; i++) {
+                    producer.send(ingested(topics, events, square(random), i % 3)).get();
+                    if (i == 0) { // after the first record decided the shape: one of another shape, refused and counted
+                        producer.send(ingested(topics, events, new CanonicalImage(new ImageShape(64, 64, 1), new byte[64 * 64]), 1));
+                    }
+                }
+                producer.flush();
+            }
+            assertThat(trainer.awaitTermination(Duration.ofMinutes(2))).as("trained its 2 steps").isTrue();
+            assertThat(trainer.status().step()).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> registry.scrape()
+                    .contains("gan_trainer_records_rejected_total{service=\"trainer\"} 2.0"));
+        }
+        ModelManifest manifest = new ModelDirectory(models).latest("race-dcgan28").orElseThrow();
+        try (OrtSession session = OrtEnvironment.getEnvironment().createSession(new ModelDirectory(models).read(manifest),
+                new OrtSession.SessionOptions())) {
+            assertThat(session.getInputInfo()).as("a conditional generator takes a label").containsOnlyKeys("z", "label");
+            assertThat(session.getMetadata().getCustomMetadata()).containsEntry(ModelMetadata.NUM_CLASSES, "3")
+                    .as("the class names came with the data").containsEntry(ModelMetadata.CLASS_NAMES, "circle,square,cross");
+        }
+    }
+
+    /** A training record as ingest writes it: CloudEvents headers, gan.label, gan.classes and gan.image.shape. */
+    private static ProducerRecord<String, byte[]> ingested(TopicCatalog topics, CloudEvents events, CanonicalImage image, int label) {
+        String id = Hashes.imageId(image);
+        return new ProducerRecord<>(topics.imagesTrain(), null, id, Png.encode(image),
+                new TrainImageHeaders(id, java.util.OptionalInt.of(label), image.shape(), List.of("circle", "square", "cross")).write(events));
     }
 
     private static ProducerRecord<String, byte[]> labelled(TopicCatalog topics, CanonicalImage image, String label) {

@@ -35,7 +35,8 @@ final class FreshGenerator {
 
     /** Writes the trainer's default generator, freshly initialised, to {@value #FILE_NAME} in {@code folder}. */
     static Made export(Path folder) {
-        TrainerConfig defaults = TrainerConfig.of();
+        // The trainer takes its shape from the data by default; the bench's model is the Fashion-MNIST-sized one.
+        TrainerConfig defaults = TrainerConfig.of("--image-shape", "28x28x1");
         GanConfig gan = defaults.gan();
         Map<String, String> props = ModelRelease.metadata(gan, defaults.shape(), 0,
                 "gan bench generator (the trainer's default generator, freshly initialised)");

@@ -41,6 +41,11 @@ public final class RecordNames {
     public static final String INDEX = "gan.index";
     /** Width, height and channels of a canonical image, e.g. {@code 28x28x1}. */
     public static final String IMAGE_SHAPE = "gan.image.shape";
+    /**
+     * The data's class names in label order, comma-separated (label {@code i} is the {@code i}-th name), e.g.
+     * {@code cat,dog}: on every labelled {@code images.train} record, so a consumer learns the names without configuration.
+     */
+    public static final String CLASSES = "gan.classes";
     /** The value's media type; {@value #PNG} on the image topics. */
     public static final String CONTENT_TYPE = "content-type";
     public static final String PNG = "image/png";

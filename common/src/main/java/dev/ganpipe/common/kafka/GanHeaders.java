@@ -32,6 +32,8 @@ public final class GanHeaders {
     public static final String INDEX = RecordNames.INDEX;
     /** Width, height and channels of a canonical image, e.g. {@code 28x28x1}. */
     public static final String IMAGE_SHAPE = RecordNames.IMAGE_SHAPE;
+    /** The data's class names in label order, comma-separated, on labelled training images. */
+    public static final String CLASSES = RecordNames.CLASSES;
     public static final String CONTENT_TYPE = RecordNames.CONTENT_TYPE;
 
     private GanHeaders() {

@@ -23,7 +23,8 @@ public final class ModelMetadata {
     public static final String NUM_CLASSES = "num_classes";
     /**
      * A conditional generator's class names in label order, as a JSON array (e.g. {@code ["circle","square"]}) or a
-     * comma-separated list. The trainer does not write it; a model exported elsewhere may.
+     * comma-separated list. The trainer writes the comma-separated names the training data carried ({@code gan.classes}) or
+     * {@code --classes} gave.
      */
     public static final String CLASS_NAMES = "class_names";
     /** Who wrote the model, e.g. {@code gan-pipeline trainer}; informational, read by no one. */

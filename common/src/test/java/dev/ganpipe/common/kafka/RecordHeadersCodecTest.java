@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.List;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -70,6 +71,18 @@ class RecordHeadersCodecTest {
         assertThat(TrainImageHeaders.label(headers)).hasValue(4);
         assertThat(TrainImageHeaders.labelled(headers)).isTrue();
         assertThat(TrainImageHeaders.labelled(new TrainImageHeaders("abc", OptionalInt.empty(), new ImageShape(28, 28, 1)).write(EVENTS))).isFalse();
+    }
+
+    @Test
+    void aLabelledTrainingImageCarriesTheClassNamesInLabelOrder() {
+        Headers headers = new TrainImageHeaders("abc", OptionalInt.of(1), new ImageShape(28, 28, 1), List.of("cat", "dog")).write(EVENTS);
+
+        assertThat(GanHeaders.text(headers, GanHeaders.CLASSES)).hasValue("cat,dog");
+        assertThat(TrainImageHeaders.classNames(headers)).containsExactly("cat", "dog");
+        assertThat(TrainImageHeaders.classNames(new TrainImageHeaders("abc", OptionalInt.empty(), new ImageShape(28, 28, 1),
+                List.of("cat", "dog")).write(EVENTS))).as("an unlabelled image names no classes").isEmpty();
+        assertThatThrownBy(() -> new TrainImageHeaders("abc", OptionalInt.of(0), new ImageShape(28, 28, 1), List.of("a,b", "c")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without commas");
     }
 
     @Test

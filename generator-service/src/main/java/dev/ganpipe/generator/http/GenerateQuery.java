@@ -5,7 +5,6 @@ import dev.ganpipe.common.http.Request;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -15,12 +14,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param format the response format
  * @param count images to generate, 1 to the service's {@code --max-count} (exactly 1 for {@code format=png})
  * @param seed the noise seed (a random one below 2^53 when the query gives none)
- * @param label the class for a conditional model, 0 or more
+ * @param label the class for a conditional model as given: an index, 0 or more, or a class name (resolved against the
+ *     model by {@link dev.ganpipe.generator.images.Generation#labelIndex})
  * @param columns grid columns, 1 to {@code count}, only with {@code format=grid}
  * @param minConfidence serve only images whose shipped classifier's confidence for their label is at least this, 0 to
  *     below 1
  */
-record GenerateQuery(ResponseFormat format, int count, long seed, OptionalLong label, OptionalInt columns, OptionalDouble minConfidence) {
+record GenerateQuery(ResponseFormat format, int count, long seed, Optional<String> label, OptionalInt columns, OptionalDouble minConfidence) {
+
+    // A class name longer than this is no class name; it is refused before any model is touched.
+    private static final int MAX_LABEL_CHARS = 200;
 
     /**
      * Parses the query of a request.
@@ -38,9 +41,13 @@ record GenerateQuery(ResponseFormat format, int count, long seed, OptionalLong l
         long seed = request.query("seed").isPresent()
                 ? request.longParam("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE)
                 : ThreadLocalRandom.current().nextLong(GeneratorApi.RANDOM_SEED_BOUND);
-        OptionalLong label = request.query("label").isPresent()
-                ? OptionalLong.of(request.longParam("label", 0, 0, Integer.MAX_VALUE))
-                : OptionalLong.empty();
+        Optional<String> label = request.query("label").map(String::strip);
+        if (label.isPresent() && label.get().matches("[+-]?[0-9]+")) {
+            request.longParam("label", 0, 0, Integer.MAX_VALUE); // an index: refused here when negative or too large
+        } else if (label.isPresent() && (label.get().isEmpty() || label.get().length() > MAX_LABEL_CHARS)) {
+            throw HttpError.badRequest("Query parameter 'label' must be a class index or one of the model's class names (see "
+                    + "/v1/models), but was " + (label.get().isEmpty() ? "empty" : "longer than " + MAX_LABEL_CHARS + " characters") + ".");
+        }
         OptionalInt columns = request.query("columns").isPresent()
                 ? OptionalInt.of(request.intParam("columns", 1, 1, count))
                 : OptionalInt.empty();

@@ -94,7 +94,6 @@ public final class GeneratorApi {
         ResponseFormat format = query.format();
         int count = query.count();
         long seed = query.seed();
-        OptionalLong label = query.label();
         OptionalInt columns = query.columns();
         Optional<ImageAdmission.Ticket> admitted = admission.tryAdmit(count);
         if (admitted.isEmpty()) {
@@ -107,7 +106,9 @@ public final class GeneratorApi {
             // The request's further log lines name the version that served it (HttpService clears it with the request).
             MDC.put(MODEL_VERSION_LOG_KEY, Long.toString(model.version()));
             GeneratedImages generated;
+            OptionalLong label;
             try {
+                label = Generation.labelIndex(model, query.label());
                 // With min_confidence the work grows to at most Generation.MAX_CANDIDATES_PER_IMAGE candidates per image.
                 generated = query.minConfidence().isPresent()
                         ? generation.confident(model, seed, count, label, query.minConfidence().getAsDouble())

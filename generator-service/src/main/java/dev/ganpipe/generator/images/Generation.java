@@ -65,6 +65,33 @@ public final class Generation {
     }
 
     /**
+     * The class index a label given as text stands for: an index as given (checked by {@link #labels}), or one of a
+     * conditional model's class names, case-insensitive ({@code Sneaker}, {@code sneaker}).
+     *
+     * @throws LabelException when the label is a name and the model is unconditional or has no class of that name
+     */
+    public static OptionalLong labelIndex(LoadedModel model, Optional<String> label) {
+        if (label.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        String text = label.get().strip();
+        if (text.matches("[+-]?[0-9]+")) {
+            return OptionalLong.of(Long.parseLong(text));
+        }
+        List<String> names = model.generator().classNames();
+        if (names.isEmpty()) {
+            throw new LabelException("Model v" + model.version() + " is unconditional, so it takes no label; drop the label.");
+        }
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).equalsIgnoreCase(text)) {
+                return OptionalLong.of(i);
+            }
+        }
+        throw new LabelException("Label '" + text + "' is not a class of model v" + model.version() + "; give a label 0 to "
+                + (names.size() - 1) + " or one of its class names (" + describe(names) + ").");
+    }
+
+    /**
      * The labels of {@code count} images: {@code label} for each one, or for a conditional model asked for no label,
      * every class in turn (image {@code i} gets label {@code i mod classes}); null for an unconditional model.
      *

@@ -177,6 +177,7 @@ class GeneratorApiTest {
             assertThat(body.get("message").asText()).as(query).isNotBlank();
         }
         assertThat(json(api.get("/v1/generate?label=3")).get("message").asText()).contains("unconditional");
+        assertThat(json(api.get("/v1/generate?label=Sneaker")).get("message").asText()).as("a name too").contains("unconditional");
         assertThat(json(api.get("/v1/generate?format=gif")).get("message").asText()).contains("grid, png, zip, npy");
     }
 
@@ -309,6 +310,15 @@ class GeneratorApiTest {
         HttpResponse<byte[]> unknown = api.get("/v1/generate?count=1&label=3");
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(json(unknown).get("message").asText()).contains("3 classes").contains("2=cross");
+
+        HttpResponse<byte[]> byName = api.get("/v1/generate?format=zip&count=2&seed=4&label=Square");
+        assertThat(byName.statusCode()).as("a class name, case-insensitive, stands for its index").isEqualTo(200);
+        assertThat(byName.headers().firstValue(GeneratorApi.LABEL_HEADER)).hasValue("1");
+        assertThat(byName.body()).isEqualTo(squares.body());
+        HttpResponse<byte[]> unknownName = api.get("/v1/generate?count=1&label=Sneaker");
+        assertThat(unknownName.statusCode()).isEqualTo(400);
+        assertThat(json(unknownName).get("error").asText()).isEqualTo("bad_parameter");
+        assertThat(json(unknownName).get("message").asText()).contains("'Sneaker' is not a class").contains("2=cross");
         JsonNode model = json(api.get("/v1/models")).get("models").get(0);
         assertThat(model.get("classes")).extracting(JsonNode::asText).containsExactly("circle", "square", "cross");
     }

@@ -61,7 +61,9 @@ final class NormalizeProcessor extends ContextualProcessor<byte[], byte[], Objec
         switch (outcome) {
             case Outcome.Accepted accepted -> {
                 // The image id as event id: the same picture sent twice is the same event, which consumers may drop.
-                Headers headers = new TrainImageHeaders(accepted.id(), accepted.label(), accepted.image().shape()).write(events);
+                // The class names travel beside each label, so the trainer and other consumers learn them from the data.
+                Headers headers = new TrainImageHeaders(accepted.id(), accepted.label(), accepted.image().shape(),
+                        normalizer.settings().classes().names()).write(events);
                 context().forward(new Record<>(accepted.id(), accepted.png(png), record.timestamp(), headers), NormalizerTopology.ACCEPTED);
                 if (countAccepted) {
                     metrics.accepted();

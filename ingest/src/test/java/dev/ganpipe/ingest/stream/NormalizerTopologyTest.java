@@ -6,9 +6,11 @@ import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.image.Png;
 import dev.ganpipe.common.kafka.CloudEvents;
 import dev.ganpipe.common.kafka.GanHeaders;
+import dev.ganpipe.common.kafka.TrainImageHeaders;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MetricNames;
 import dev.ganpipe.images.TestImages;
+import dev.ganpipe.images.normalize.ClassList;
 import dev.ganpipe.images.normalize.ImageNormalizer;
 import dev.ganpipe.images.normalize.NormalizerSettings;
 import dev.ganpipe.images.normalize.Outcome;
@@ -68,6 +70,8 @@ class NormalizerTopologyTest {
         assertThat(Png.decode(record.value(), ImageShape.FASHION_MNIST)).isEqualTo(expected.image());
         Headers h = record.headers();
         assertThat(text(h, GanHeaders.LABEL)).isEqualTo("7");
+        assertThat(TrainImageHeaders.classNames(h)).as("the class names travel with the label, so the trainer learns them")
+                .containsExactlyElementsOf(ClassList.fashionMnist().names()).element(7).isEqualTo("Sneaker");
         assertThat(text(h, GanHeaders.IMAGE_SHAPE)).isEqualTo("28x28x1");
         assertThat(text(h, CloudEvents.SPECVERSION)).isEqualTo("1.0");
         assertThat(text(h, CloudEvents.ID)).isEqualTo(expected.id());
@@ -90,6 +94,7 @@ class NormalizerTopologyTest {
         assertThat(records).hasSize(2);
         assertThat(records.get(0).key()).isEqualTo(records.get(1).key());
         assertThat(records.get(0).headers().lastHeader(GanHeaders.LABEL)).isNull();
+        assertThat(records.get(0).headers().lastHeader(GanHeaders.CLASSES)).isNull();
     }
 
     @Test

@@ -66,10 +66,11 @@ class BrokerDownAtStartTest {
             services.add(generator);
             int trainerPort = LocalPorts.free();
             TrainerConfig trainerConfig = TrainerConfig.of(concat(topicArgs, "--host", "127.0.0.1", "--port", Integer.toString(trainerPort),
-                    "--conditional", "false", "--batch-size", "8", "--generator-width", "16", "--discriminator-width", "16",
+                    "--conditional", "false", "--image-shape", "28x28x1", "--batch-size", "8", "--generator-width", "16", "--discriminator-width", "16",
                     "--export-every-steps", "1000", "--models-dir", dir.resolve("models").toString(),
                     "--samples-dir", dir.resolve("samples").toString(), "--checkpoint-dir", dir.resolve("checkpoints").toString())
                     .toArray(String[]::new));
+            // Shape and conditional mode given, so the trainer needs no image to start (with 'auto' it waits for one, not ready).
             // The trainer reads its topics while it starts, so start() returns only once the broker (and they) are there.
             CompletableFuture<TrainerService> trainer = CompletableFuture.supplyAsync(
                     () -> TrainerService.start(trainerConfig, MeterRegistries.prometheus("trainer")));

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes {@code images.train} on its own thread and decodes each PNG into model-ordered bytes, so the training thread
  * only ever takes ready images from a bounded queue. When the queue is full the consumer thread blocks, which
- * is the back-pressure on Kafka. A record that is not a canonical PNG of the configured shape is skipped, logged
+ * is the back-pressure on Kafka. A record that is not a canonical PNG of the trained shape (by its {@code gan.image.shape}
+ * header or its pixels) is skipped, logged
  * and counted in {@code gan.trainer.records.rejected}; it never stops training.
  */
 public final class TrainingFeed implements FreshImages, AutoCloseable {
@@ -170,6 +171,7 @@ public final class TrainingFeed implements FreshImages, AutoCloseable {
         int label;
         try {
             label = classes > 0 ? label(record) : DecodedImage.NO_LABEL;
+            refuseOtherShape(record);
             image = Png.decode(record.value() == null ? new byte[0] : record.value(), shape);
         } catch (IllegalArgumentException e) {
             rejected.increment();
@@ -183,6 +185,16 @@ public final class TrainingFeed implements FreshImages, AutoCloseable {
             updateLag();
         }
         consumed++;
+    }
+
+    /** A record whose {@code gan.image.shape} header names another shape is refused before its PNG is decoded. */
+    private void refuseOtherShape(ConsumerRecord<String, byte[]> record) {
+        String declared = GanHeaders.text(record.headers(), GanHeaders.IMAGE_SHAPE).orElse(shape.toString());
+        if (!declared.equals(shape.toString())) {
+            throw new IllegalArgumentException("Its image is " + declared + ", but this trainer trains " + shape + " images (decided "
+                    + "by --image-shape, its checkpoint or the topic's first record); ingest images of another shape to another "
+                    + "training topic and run a trainer for them with its own --checkpoint-dir.");
+        }
     }
 
     private int label(ConsumerRecord<String, byte[]> record) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -37,6 +38,7 @@ public final class ModelRelease {
     private final TrainerMetrics metrics;
     private final Schedule schedule;
     private final ImageShape shape;
+    private final List<String> classNames;
     private final Clock clock;
     private long lastStep;
     private Instant lastTime;
@@ -47,11 +49,12 @@ public final class ModelRelease {
      * @param metrics counts refusals and failed measurements
      * @param schedule the export interval in steps and time
      * @param shape the images' shape, recorded in the model
+     * @param classNames a conditional generator's class names in label order, recorded in the model; empty for none
      * @param clock time source of the time-based schedule
      */
     public ModelRelease(ModelSink sink, Optional<? extends PublishGate> gate, TrainerMetrics metrics, Schedule schedule,
-            ImageShape shape, Clock clock) {
-        this(sink, gate, Optional.empty(), metrics, schedule, shape, clock);
+            ImageShape shape, List<String> classNames, Clock clock) {
+        this(sink, gate, Optional.empty(), metrics, schedule, shape, classNames, clock);
     }
 
     /**
@@ -59,8 +62,9 @@ public final class ModelRelease {
      * each export before it is published, so the model's checksum and signature cover it.
      */
     public ModelRelease(ModelSink sink, Optional<? extends PublishGate> gate, Optional<? extends ConfidenceHead> confidence,
-            TrainerMetrics metrics, Schedule schedule, ImageShape shape, Clock clock) {
+            TrainerMetrics metrics, Schedule schedule, ImageShape shape, List<String> classNames, Clock clock) {
         this.sink = sink;
+        this.classNames = List.copyOf(classNames);
         this.gate = gate.orElse(null);
         this.confidence = confidence.orElse(null);
         this.metrics = metrics;
@@ -68,6 +72,12 @@ public final class ModelRelease {
         this.shape = shape;
         this.clock = clock;
         this.lastTime = clock.instant();
+    }
+
+    /** A release whose models name no classes. */
+    public ModelRelease(ModelSink sink, Optional<? extends PublishGate> gate, TrainerMetrics metrics, Schedule schedule,
+            ImageShape shape, Clock clock) {
+        this(sink, gate, metrics, schedule, shape, List.of(), clock);
     }
 
     /** Starts the schedule at {@code step}: a resumed run counts its next export from where it resumed. */
@@ -125,7 +135,7 @@ public final class ModelRelease {
             scores.putAll(verdict.manifestScores());
         }
         try {
-            byte[] onnx = withClassifier(core.exportGeneratorOnnx(metadata(core.config(), shape, result.step(), PRODUCER)),
+            byte[] onnx = withClassifier(core.exportGeneratorOnnx(metadata(core.config(), shape, classNames, result.step(), PRODUCER)),
                     core.config().classes());
             sink.publish(onnx, result.step(), shape.toString(), core.config().noiseDim(), scores);
             if (verdict != null) {
@@ -153,11 +163,22 @@ public final class ModelRelease {
      * @param producer who made the model, e.g. {@value #PRODUCER}
      */
     public static Map<String, String> metadata(GanConfig gan, ImageShape shape, long step, String producer) {
+        return metadata(gan, shape, List.of(), step, producer);
+    }
+
+    /**
+     * As {@link #metadata(GanConfig, ImageShape, long, String)}, with a conditional generator's class names (comma-separated,
+     * label order) when there are as many as it has labels.
+     */
+    public static Map<String, String> metadata(GanConfig gan, ImageShape shape, List<String> classNames, long step, String producer) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put(ModelMetadata.STEP, Long.toString(step));
         props.put(ModelMetadata.IMAGE_SHAPE, shape.toString());
         props.put(ModelMetadata.NOISE_DIM, Integer.toString(gan.noiseDim()));
         props.put(ModelMetadata.NUM_CLASSES, Integer.toString(gan.classes()));
+        if (gan.conditional() && classNames.size() == gan.classes()) {
+            props.put(ModelMetadata.CLASS_NAMES, String.join(",", classNames));
+        }
         props.put(ModelMetadata.PRODUCER, producer);
         return props;
     }

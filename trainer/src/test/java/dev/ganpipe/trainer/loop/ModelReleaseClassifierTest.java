@@ -75,7 +75,7 @@ class ModelReleaseClassifierTest {
         MeanPixelHead head = new MeanPixelHead();
         ModelRelease release = new ModelRelease(sink, Optional.empty(), Optional.of(head),
                 new TrainerMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0),
-                new Schedule(1, Duration.ofHours(1), 1000, 0), ImageShape.FASHION_MNIST, Clock.systemUTC());
+                new Schedule(1, Duration.ofHours(1), 1000, 0), ImageShape.FASHION_MNIST, java.util.List.of(), Clock.systemUTC());
         try (GanTrainingCore core = new GanTrainingCore(CONDITIONAL)) {
             release.release(core, new StepResult(1, 0f, 0f, 0f, 0f, 0f));
         }
