@@ -59,7 +59,9 @@ final class RollingRestart {
                 "--models-dir", work.resolve("models-" + scenario).toString(), "--samples-dir", work.resolve("samples-" + scenario).toString(),
                 "--checkpoint-dir", work.resolve("checkpoints-" + scenario).toString(), "--generator-width", "16",
                 "--discriminator-width", "16", "--batch-size", "32", "--threads", "1", "--export-every-steps", "100",
-                "--export-every", "20s", "--checkpoint-every-steps", "100", "--sample-every-steps", "100000"));
+                "--export-every", "20s", "--checkpoint-every-steps", "100", "--sample-every-steps", "100000",
+                // decided here, not from the first image: the scenario measures the cluster, not the recipe
+                "--image-shape", "28x28x1", "--conditional", "false"));
         trainerArgs.addAll(topicFlags);
         List<String> generatorArgs = new ArrayList<>(List.of("--bootstrap-servers", cluster.bootstrapServers(), "--host", "127.0.0.1",
                 "--port", "0", "--ort-provider", "cpu", "--requests-app-id", "chaos-" + scenario + "-requests", "--allow-unsigned-models"));
