@@ -9,6 +9,7 @@ import dev.ganpipe.common.kafka.BrokerWatch;
 import dev.ganpipe.common.kafka.KafkaAccessException;
 import dev.ganpipe.common.kafka.TopicSetup;
 import dev.ganpipe.common.streams.DeadLetterLimit;
+import dev.ganpipe.images.normalize.ImageNormalizer;
 import dev.ganpipe.ingest.http.IngestRoutes;
 import dev.ganpipe.ingest.http.UploadHealth;
 import dev.ganpipe.ingest.publish.KafkaRawSink;
@@ -108,7 +109,8 @@ public final class IngestService implements Service {
 
             UploadHealth uploads = new UploadHealth(Clock.systemUTC()); // real time: the ce_time clock may be a fixed one in tests
             HttpService http = HttpService.start(config.http().applyTo(new HttpService.Options("ingest", config.httpHost(), config.port(),
-                    IngestRoutes.routes(sink, config.uploadPolicy(), registry, () -> ready(state, broker, failure, uploads), uploads),
+                    IngestRoutes.routes(sink, config.uploadPolicy(), registry, () -> ready(state, broker, failure, uploads), uploads,
+                            new ImageNormalizer(config.normalizer())),
                     registry, "gan.ingest.http",
                     // The server-wide body cap follows ingest's own upload limits, whichever is larger.
                     HttpLimits.defaults().withMaxBodyBytes(Math.max(config.maxUploadBytes(), config.normalizer().maxBytes())))));

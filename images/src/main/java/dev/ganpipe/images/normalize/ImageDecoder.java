@@ -47,6 +47,18 @@ final class ImageDecoder {
     }
 
     Decoding decode(byte[] bytes) {
+        return decode(bytes, false);
+    }
+
+    /**
+     * The checks {@link #decode} makes before it reads a pixel (format, declared width and height against the limits):
+     * a refusal, or empty when the pixels would be decoded next.
+     */
+    Optional<Outcome.Rejected> checkHeader(byte[] bytes) {
+        return decode(bytes, true) instanceof Refused refused ? Optional.of(refused.rejection()) : Optional.empty();
+    }
+
+    private Decoding decode(byte[] bytes, boolean headerOnly) {
         Optional<InputImageFormat> sniffed = InputImageFormat.sniff(bytes);
         if (sniffed.isEmpty()) {
             return refuse(ImageRejectReason.UNDECODABLE, "The " + bytes.length + " bytes are not an image in any format this service "
@@ -89,6 +101,9 @@ final class ImageDecoder {
             Optional<Outcome.Rejected> limits = checkDimensions(format, width, height);
             if (limits.isPresent()) {
                 return new Refused(limits.get());
+            }
+            if (headerOnly) {
+                return new Decoded(null, format); // the header passed; no pixel was read
             }
             CenterCrop crop = CenterCrop.of(width, height, settings.shape().width(), settings.shape().height());
             ImageReadParam param = reader.getDefaultReadParam();

@@ -23,6 +23,15 @@ public final class ImageNormalizer {
         this.decoder = new ImageDecoder(settings);
     }
 
+    /**
+     * What can be checked before any pixel is decoded (the format, and the declared width and height against {@code
+     * maxPixels} and {@code minSide}): the rejection {@link #normalize} would give for it, or empty. Cheap enough for
+     * an upload path to answer with before it accepts the bytes.
+     */
+    public Optional<Outcome.Rejected> checkDeclared(byte[] bytes) {
+        return decoder.checkHeader(bytes);
+    }
+
     /** The settings this normaliser applies. */
     public NormalizerSettings settings() {
         return settings;

@@ -5,7 +5,10 @@ import dev.ganpipe.common.http.HttpError;
 import dev.ganpipe.common.http.Request;
 import dev.ganpipe.common.http.Response;
 import dev.ganpipe.common.http.Routes;
+import dev.ganpipe.images.normalize.ImageNormalizer;
 import dev.ganpipe.images.normalize.InputImageFormat;
+import dev.ganpipe.images.normalize.NormalizerSettings;
+import dev.ganpipe.images.normalize.Outcome;
 import dev.ganpipe.ingest.publish.RawImage;
 import dev.ganpipe.ingest.publish.RawSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -54,7 +57,7 @@ public final class IngestRoutes {
      * @param ready backs {@code /readyz}
      */
     public static Routes routes(RawSink sink, UploadPolicy policy, PrometheusMeterRegistry registry, BooleanSupplier ready) {
-        return routes(sink, policy, registry, ready, new UploadHealth(Clock.systemUTC()));
+        return routes(sink, policy, registry, ready, new UploadHealth(Clock.systemUTC()), new ImageNormalizer(NormalizerSettings.defaults()));
     }
 
     /**
@@ -65,13 +68,14 @@ public final class IngestRoutes {
      * @param registry served at {@code /metrics}
      * @param ready backs {@code /readyz}
      * @param health learns of every upload the broker stored or did not
+     * @param normalizer the normaliser's limits, whose header checks (declared width and height) an upload passes before its 202
      */
     public static Routes routes(RawSink sink, UploadPolicy policy, PrometheusMeterRegistry registry, BooleanSupplier ready,
-            UploadHealth health) {
+            UploadHealth health, ImageNormalizer normalizer) {
         Semaphore slots = new Semaphore(policy.maxConcurrent());
         UploadMemory memory = new UploadMemory(policy.memoryBytes());
         return new Routes()
-                .post("/v1/images", request -> upload(request, sink, policy, slots, memory, health))
+                .post("/v1/images", request -> upload(request, sink, policy, slots, memory, health, normalizer))
                 .standard(registry, ready, "The ingest normaliser (Kafka Streams) is not running yet; it waits for the broker and its partitions.")
                 .openApi(IngestRoutes.class);
     }
@@ -81,7 +85,7 @@ public final class IngestRoutes {
      * held while a client dribbles (or sends nothing) would let forty idle connections lock every real upload out.
      */
     private static Response upload(Request request, RawSink sink, UploadPolicy policy, Semaphore slots, UploadMemory memory,
-            UploadHealth health) throws InterruptedException {
+            UploadHealth health, ImageNormalizer normalizer) throws InterruptedException {
         BearerAuth.require(request, List.of(policy.apiKey()), "Uploading images", "--api-key");
         String header = request.header("Content-Type").orElseThrow(() -> unsupported("The request has no Content-Type"));
         refuseContentEncoding(request);
@@ -93,6 +97,7 @@ public final class IngestRoutes {
             List<RawImage> images = boundary.isPresent()
                     ? multipartImages(request.body(policy.maxUploadBytes(), lease), boundary.get(), queryLabel, policy)
                     : List.of(rawImage(request.body(policy.maxBytes(), lease), rawFormat.orElseThrow(), queryLabel));
+            checkDeclared(images, normalizer);
             if (!slots.tryAcquire()) {
                 return Response.error(503, "busy", "Too many uploads are in flight (limit " + policy.maxConcurrent()
                         + "); retry in a moment.").withHeader("Retry-After", "1");
@@ -101,6 +106,21 @@ public final class IngestRoutes {
                 return store(images, sink, policy, health);
             } finally {
                 slots.release();
+            }
+        }
+    }
+
+    /**
+     * An image whose header already says the normaliser will refuse it (more than {@code --max-pixels}, sides under
+     * {@code --min-side}, a header no decoder reads) is answered 422 with the normaliser's reason and sentence, rather than
+     * accepted with a 202 and dead-lettered: the header is read, never a pixel.
+     */
+    private static void checkDeclared(List<RawImage> images, ImageNormalizer normalizer) {
+        for (int i = 0; i < images.size(); i++) {
+            Optional<Outcome.Rejected> refused = normalizer.checkDeclared(images.get(i).bytes());
+            if (refused.isPresent()) {
+                String which = images.size() == 1 ? "" : "Image " + (i + 1) + " of " + images.size() + ": ";
+                throw new HttpError(422, refused.get().reason().code(), which + refused.get().detail() + " Nothing of this upload was stored.");
             }
         }
     }

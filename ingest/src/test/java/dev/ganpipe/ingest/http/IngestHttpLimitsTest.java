@@ -97,6 +97,25 @@ class IngestHttpLimitsTest {
     }
 
     @Test
+    void anImageWhoseHeaderDeclaresTooManyPixelsIs422BeforeAnythingIsStored() throws Exception {
+        RecordingSink sink = start(OPEN);
+        // A valid PNG whose IHDR (CRC fixed) declares 100,000 x 100,000 pixels: the normaliser would dead-letter it as
+        // too_many_pixels without decoding, so the upload is refused before its 202, from the header alone.
+        byte[] bomb = TestImages.goodPng().clone();
+        java.nio.ByteBuffer.wrap(bomb, 16, 8).putInt(100_000).putInt(100_000);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bomb, 12, 17); // chunk type and IHDR data
+        java.nio.ByteBuffer.wrap(bomb, 29, 4).putInt((int) crc.getValue());
+        HttpResponse<String> response = send(upload(bomb).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+        assertThat(json(response).get("error").asText()).isEqualTo("too_many_pixels");
+        assertThat(json(response).get("message").asText()).contains("100000x100000").contains("Nothing of this upload was stored");
+        assertThat(sink.sent()).isEmpty();
+        HttpResponse<String> good = send(upload(TestImages.goodPng()).build());
+        assertThat(good.statusCode()).as(good.body()).isEqualTo(202);
+    }
+
+    @Test
     void theKeyComesFromTheConfigAndNeverShowsInItsDescription() {
         UploadPolicy policy = IngestConfig.parse(List.of("--api-key", "s3cret-key", "--allow-keys-over-plain-http"), Map.of()).uploadPolicy();
         assertThat(policy.apiKey()).hasValue("s3cret-key");
