@@ -18,6 +18,7 @@ import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.loop.Schedule;
 import dev.ganpipe.trainer.quality.QualityGate;
 import dev.ganpipe.trainer.quality.QualitySettings;
+import dev.ganpipe.trainer.quality.WeightsPolicy;
 import dev.ganpipe.quality.EvaluationOptions;
 import dev.ganpipe.quality.QualityMetrics;
 import dev.ganpipe.common.model.ModelKeys;
@@ -133,6 +134,9 @@ public record TrainerConfig(
                 .add("threads", "0", "PyTorch intra-op threads; 0 keeps the engine default (all cores).")
                 .add("ema-decay", Double.toString(GanConfig.DEFAULT_EMA_DECAY), "Decay of the moving average of the "
                         + "generator's weights that sample grids and exported models use; 0 turns it off.")
+                .add("publish-weights", "auto", "Which generator samples and exports use: 'auto' measures the weight average and "
+                        + "the live generator at each quality measurement and publishes the better (the average until the first, "
+                        + "and always without --quality-data); 'average' or 'live' fixes it.")
                 .add("conditional", "auto", "Train a conditional GAN on the gan.label header: 'true', 'false', or 'auto' "
                         + "(as the checkpoint was, else conditional when the first record on the training topic has a label; the trainer waits "
                         + "for that record).")
@@ -210,7 +214,8 @@ public record TrainerConfig(
         try {
             gate = metric.equals("off") ? Optional.empty() : Optional.of(new QualityGate(metric, v.decimal("quality-gate-margin")));
             return new QualitySettings(v.optional("quality-data"), v.optional("quality-held-out"), v.integer("quality-every-steps"),
-                    v.integer("quality-count"), gate, v.path("quality-dir"), v.path("quality-cache-dir"), v.integer("quality-cas-every"));
+                    v.integer("quality-count"), gate, v.path("quality-dir"), v.path("quality-cache-dir"), v.integer("quality-cas-every"),
+                    WeightsPolicy.parse(v.string("publish-weights")));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("Invalid quality settings: " + e.getMessage(), e);
         }

@@ -69,6 +69,7 @@ final class Training implements AutoCloseable {
             GanTrainingCore core = new GanTrainingCore(config.gan());
             parts.push(core);
             resume.ifPresent(c -> restore(core, c, store));
+            config.quality().weights().fixed().ifPresent(core::publish);
             TrainingFeed feed = new TrainingFeed(config.kafka(), config.groupId(), config.topics().train(),
                     config.shape(), config.gan().classes(), Math.max(4 * config.batchSize(), 1024), registry);
             parts.push(feed);

@@ -11,8 +11,10 @@ import dev.ganpipe.trainer.data.BatchAssembler;
 import dev.ganpipe.trainer.data.TrainingBatch;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
+import dev.ganpipe.trainer.gan.GeneratorWeights;
 import dev.ganpipe.trainer.gan.StepResult;
 import dev.ganpipe.trainer.quality.CoreGenerator;
+import dev.ganpipe.trainer.quality.WeightsChoice;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -24,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -35,7 +38,8 @@ import java.util.concurrent.ExecutionException;
  * <p>The PyTorch recipes train in child processes <em>while</em> the trainer's recipes train here (and while the
  * evaluator's classifier is prepared), exporting their generator to ONNX at each measuring point; they are measured
  * once they finish. The trainer's recipes are measured in place between steps, through the same inference path an
- * export takes ({@link CoreGenerator}). Training and evaluation are deterministic, so the figures do not depend on the
+ * export takes ({@link CoreGenerator}); the pipeline recipes first choose between their weight average and live
+ * generator as the trainer does ({@link WeightsChoice}), and the figure is the chosen one's. Training and evaluation are deterministic, so the figures do not depend on the
  * machine's load; only the wall times do.
  */
 final class EqualStepStudy {
@@ -94,14 +98,15 @@ final class EqualStepStudy {
     }
 
     /**
-     * Trains and measures the trainer's recipes here, then waits for the PyTorch ones and measures their exports; prints
+     * Trains and measures the trainer's recipes here (a pipeline recipe chooses between its weight average and live
+     * generator with {@code inTraining}, the trainer's own 1,000-image measurement), then waits for the PyTorch ones and measures their exports; prints
      * the curves and the ratio lines and writes {@code equal-steps.md} and {@code equal-steps.json}.
      */
-    void execute(StudyData data, Evaluator evaluator, int threads, Map<Recipe, CompletableFuture<PyTorchTraining>> pytorch)
-            throws IOException, InterruptedException {
+    void execute(StudyData data, Evaluator evaluator, Evaluator inTraining, int threads,
+            Map<Recipe, CompletableFuture<PyTorchTraining>> pytorch) throws IOException, InterruptedException {
         for (Recipe recipe : config.recipes()) {
             if (!recipe.pytorch()) {
-                trainAndMeasure(recipe, data, evaluator, threads);
+                trainAndMeasure(recipe, data, evaluator, inTraining, threads);
                 writeTables(evaluator);
             }
         }
@@ -134,7 +139,8 @@ final class EqualStepStudy {
         averageLines.forEach(out::println);
     }
 
-    private void trainAndMeasure(Recipe recipe, StudyData data, Evaluator evaluator, int threads) throws InterruptedException {
+    private void trainAndMeasure(Recipe recipe, StudyData data, Evaluator evaluator, Evaluator inTraining, int threads)
+            throws InterruptedException {
         ImageShape shape = data.train().shape();
         GanConfig gan = recipe.configure(GanConfig.dcgan28().withSeed(config.seed()).withThreads(threads), data.train().classCount());
         log.printf(Locale.ROOT, "== %s: %d steps, measured at %s ==%n", recipe.title(), config.steps(), config.at());
@@ -153,11 +159,13 @@ final class EqualStepStudy {
                             s / (trainingNanos / 1e9), step.dLoss(), step.gLoss());
                 }
                 if (s == config.at().get(next)) {
+                    Optional<WeightsChoice> choice = recipe.choosesWeights() && core.averaged()
+                            ? Optional.of(WeightsChoice.choose(inTraining, core, shape)) : Optional.empty();
                     CoreGenerator generator = new CoreGenerator(core, shape, recipe.id() + " after " + s + " steps");
-                    QualityMetrics averaged = record(recipe, s, evaluator.evaluate(generator));
+                    QualityMetrics published = record(recipe, s, evaluator.evaluate(generator));
                     writeGrid(recipe, s, generator, evaluator);
-                    if (gan.emaDecay() > 0) {
-                        measureLive(recipe, s, core, shape, evaluator, averaged);
+                    if (core.averaged()) {
+                        measureBoth(recipe, s, core, shape, evaluator, published, choice);
                     }
                     next++;
                 }
@@ -174,13 +182,21 @@ final class EqualStepStudy {
         return m;
     }
 
-    /** Measures the live generator too, so the table's figure of an EMA recipe can be read against what it averages. */
-    private void measureLive(Recipe recipe, int step, GanTrainingCore core, ImageShape shape, Evaluator evaluator,
-            QualityMetrics averaged) {
-        QualityMetrics live = evaluator.evaluate(CoreGenerator.live(core, shape, recipe.id() + " live after " + step + " steps"))
-                .generated();
-        String line = String.format(Locale.ROOT, "average %s at %d: FID %.2f with the weight average, %.2f live (ratio %.3f)",
-                recipe.id(), step, averaged.fid(), live.fid(), averaged.fid() / live.fid());
+    /**
+     * Measures the generator that was not published too, so the table's figure of an EMA recipe can be read against
+     * both: what the average adds, and what the trainer's choice between them (its 1,000-image measurement) gets right.
+     */
+    private void measureBoth(Recipe recipe, int step, GanTrainingCore core, ImageShape shape, Evaluator evaluator,
+            QualityMetrics published, Optional<WeightsChoice> choice) {
+        GeneratorWeights other = core.published() == GeneratorWeights.LIVE ? GeneratorWeights.AVERAGE : GeneratorWeights.LIVE;
+        QualityMetrics unpublished = evaluator.evaluate(CoreGenerator.of(core, other, shape,
+                recipe.id() + " " + other.name().toLowerCase(Locale.ROOT) + " after " + step + " steps")).generated();
+        double averageFid = other == GeneratorWeights.AVERAGE ? unpublished.fid() : published.fid();
+        double liveFid = other == GeneratorWeights.LIVE ? unpublished.fid() : published.fid();
+        String line = String.format(Locale.ROOT, "average %s at %d: FID %.2f with the weight average, %.2f live (ratio %.3f)%s",
+                recipe.id(), step, averageFid, liveFid, averageFid / liveFid,
+                choice.map(c -> String.format(Locale.ROOT, "; the trainer's measurement (%.2f / %.2f on 1,000 images) published the %s",
+                        c.averageFid(), c.liveFid(), c.chosen() == GeneratorWeights.LIVE ? "live generator" : "average")).orElse(""));
         averageLines.add(line);
         log.println(line + ".");
     }

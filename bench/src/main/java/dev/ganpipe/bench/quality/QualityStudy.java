@@ -120,8 +120,10 @@ public final class QualityStudy {
             EqualStepStudy study = new EqualStepStudy(config, out, log);
             // The PyTorch children start first: they train while the evaluator's classifier is trained or loaded.
             var pytorch = study.startPyTorch(data, threads);
-            try (Evaluator evaluator = Evaluator.prepare(split.train(), split.heldOut(), options)) {
-                study.execute(data, evaluator, threads, pytorch);
+            try (Evaluator evaluator = Evaluator.prepare(split.train(), split.heldOut(), options);
+                    Evaluator inTraining = Evaluator.prepare(evaluator.classifier(), split.train(), split.heldOut(),
+                            EvaluationOptions.inTraining().withFloor(false))) {
+                study.execute(data, evaluator, inTraining, threads, pytorch);
             }
             out.printf(Locale.ROOT, "%nLoad average %s at the start, %s at the end; %d intra-op threads per engine. Wrote equal-steps.md and "
                     + "equal-steps.json to %s.%n", loadBefore, Host.loadAverage(), threads, config.out().toAbsolutePath());

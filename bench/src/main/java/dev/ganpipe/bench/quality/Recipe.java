@@ -90,6 +90,15 @@ enum Recipe {
         return this == PIPELINE || this == PIPELINE_CONDITIONAL;
     }
 
+    /**
+     * Whether the published generator is chosen between the weight average and the live one by the trainer's own
+     * measurement, as the pipeline's trainer does ({@code --publish-weights auto}); the other EMA recipes publish the
+     * average.
+     */
+    boolean choosesWeights() {
+        return streamedOnce();
+    }
+
     /** Whether this recipe runs the PyTorch reference rather than the trainer. */
     boolean pytorch() {
         return pytorch;

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * DCGAN training on DJL's PyTorch engine: a generator, a discriminator, their Adam optimisers, a
  * seeded noise source and (unless {@code emaDecay} is 0) a moving average of the generator's weights,
- * all in one native-memory scope that {@link #close()} frees. Samples and exports use the average.
+ * all in one native-memory scope that {@link #close()} frees. Samples and exports use the published generator: the
+ * average unless {@link #publish(GeneratorWeights)} chose the live weights (the trainer chooses by measurement).
  *
  * <p>Each {@link #trainStep} is one discriminator update followed by one generator update, as in
  * the PyTorch DCGAN tutorial. Each half changes only its own network, running BatchNorm statistics
@@ -64,6 +65,7 @@ public final class GanTrainingCore implements AutoCloseable {
     private NoiseRandom trainingNoise;
     private volatile long step; // written under the lock, read without it (status pages)
     private long calibratedAtStep = -1; // the step the average's BatchNorm statistics were last recomputed at
+    private GeneratorWeights published = GeneratorWeights.AVERAGE; // LIVE as well whenever the EMA is off
     private boolean closed;
 
     /**
@@ -130,7 +132,8 @@ public final class GanTrainingCore implements AutoCloseable {
     }
 
     /**
-     * Runs the published generator (the weight average when EMA is on, else the live generator) in inference mode
+     * Runs the published generator (the weight average when EMA is on and not {@link #publish published} otherwise, else
+     * the live generator) in inference mode
      * (BatchNorm uses its running statistics). Sample grids and exports use this generator.
      *
      * @param noise {@code count * noiseDim} floats, e.g. from {@link #noise(long, int)}
@@ -156,6 +159,37 @@ public final class GanTrainingCore implements AutoCloseable {
         requireLength("noise", noise, (long) count * config.noiseDim(), "count * noiseDim");
         requireLabels(labels, count);
         return generateWith(generator, noise, labels, count);
+    }
+
+    /**
+     * As {@link #generate} with the weight average, whatever is published (the live generator when the EMA is off): to
+     * compare the two before choosing which to publish.
+     */
+    public synchronized float[] generateAverage(float[] noise, long[] labels, int count) {
+        checkOpen();
+        requireCount(count);
+        requireLength("noise", noise, (long) count * config.noiseDim(), "count * noiseDim");
+        requireLabels(labels, count);
+        return generateWith(averageGenerator(), noise, labels, count);
+    }
+
+    /**
+     * Chooses the generator that samples and exports use from now on. {@link GeneratorWeights#AVERAGE} with the EMA off
+     * publishes the live weights, which are then the only ones. Not part of the training state: whoever chooses
+     * chooses again after a restore.
+     */
+    public synchronized void publish(GeneratorWeights weights) {
+        published = Objects.requireNonNull(weights, "weights");
+    }
+
+    /** Which generator samples and exports use: {@link GeneratorWeights#LIVE} whenever the EMA is off. */
+    public synchronized GeneratorWeights published() {
+        return average == null ? GeneratorWeights.LIVE : published;
+    }
+
+    /** Whether a weight average is kept (the EMA is on), so that there is a choice to make. */
+    public boolean averaged() {
+        return average != null;
     }
 
     private float[] generateWith(SequentialBlock block, float[] noise, long[] labels, int count) {
@@ -192,8 +226,13 @@ public final class GanTrainingCore implements AutoCloseable {
         }
     }
 
-    /** The generator samples and exports use: the weight average, its BatchNorm statistics recomputed for this step. */
+    /** The generator samples and exports use: the live one, or the weight average with statistics of this step. */
     private SequentialBlock publishedGenerator() {
+        return published == GeneratorWeights.LIVE ? generator : averageGenerator();
+    }
+
+    /** The weight average, its BatchNorm statistics recomputed for this step; the live generator when the EMA is off. */
+    private SequentialBlock averageGenerator() {
         if (average == null) {
             return generator;
         }
@@ -253,7 +292,7 @@ public final class GanTrainingCore implements AutoCloseable {
     }
 
     /**
-     * Exports the published generator (the EMA when on), as it is now, to ONNX (see {@link GeneratorOnnxExporter} for the
+     * Exports the published generator (see {@link #publish}), as it is now, to ONNX (see {@link GeneratorOnnxExporter} for the
      * graph's contract: input {@code z [N, noiseDim]}, output {@code image [N, C, H, W]}).
      *
      * @param metadataProps stored as the model's {@code metadata_props}; the keys the services read are
@@ -279,7 +318,7 @@ public final class GanTrainingCore implements AutoCloseable {
         saveBlock(TrainingState.DISCRIMINATOR, discriminator, tensors);
         if (average != null) {
             // Recomputed for this step, so a checkpoint does not depend on when the average was last used.
-            saveBlock(TrainingState.EMA_GENERATOR, publishedGenerator(), tensors);
+            saveBlock(TrainingState.EMA_GENERATOR, averageGenerator(), tensors);
         }
         generatorOptimizer.saveMoments("adam." + TrainingState.GENERATOR, tensors);
         discriminatorOptimizer.saveMoments("adam." + TrainingState.DISCRIMINATOR, tensors);

@@ -3,19 +3,20 @@ package dev.ganpipe.trainer.quality;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.quality.Generator;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
+import dev.ganpipe.trainer.gan.GeneratorWeights;
 import java.util.Arrays;
 
 /**
- * A training core's published generator (the weight average when EMA is on), as the evaluator sees it: the same
- * network an export would write, measured without exporting; or, from {@link #live}, the live generator the average
- * is taken of. Call only from the thread that trains the core.
+ * A training core's published generator, as the evaluator sees it: the same network an export would write, measured
+ * without exporting; or, from {@link #of}, the weight average or the live generator whichever is published, to compare
+ * them. Call only from the thread that trains the core.
  */
 public final class CoreGenerator implements Generator {
 
     private final GanTrainingCore core;
     private final ImageShape shape;
     private final String description;
-    private final boolean live;
+    private final GeneratorWeights weights; // null: whichever the core publishes
 
     /** Described by the core's current training step. */
     public CoreGenerator(GanTrainingCore core, ImageShape shape) {
@@ -23,19 +24,24 @@ public final class CoreGenerator implements Generator {
     }
 
     public CoreGenerator(GanTrainingCore core, ImageShape shape, String description) {
-        this(core, shape, description, false);
+        this(core, shape, description, null);
     }
 
-    private CoreGenerator(GanTrainingCore core, ImageShape shape, String description, boolean live) {
+    private CoreGenerator(GanTrainingCore core, ImageShape shape, String description, GeneratorWeights weights) {
         this.core = core;
         this.shape = shape;
         this.description = description;
-        this.live = live;
+        this.weights = weights;
+    }
+
+    /** The given generator of the core, whichever is published. */
+    public static CoreGenerator of(GanTrainingCore core, GeneratorWeights weights, ImageShape shape, String description) {
+        return new CoreGenerator(core, shape, description, weights);
     }
 
     /** The live generator, never the weight average: to measure what the average adds. */
     public static CoreGenerator live(GanTrainingCore core, ImageShape shape, String description) {
-        return new CoreGenerator(core, shape, description, true);
+        return of(core, GeneratorWeights.LIVE, shape, description);
     }
 
     @Override
@@ -50,7 +56,7 @@ public final class CoreGenerator implements Generator {
 
     @Override
     public float[] generate(float[] z, int count) {
-        return live ? core.generateLive(z, null, count) : core.generate(z, null, count);
+        return generate(z, (long[]) null, count);
     }
 
     @Override
@@ -60,8 +66,17 @@ public final class CoreGenerator implements Generator {
 
     @Override
     public float[] generate(float[] z, int[] labels, int count) {
-        long[] asLongs = Arrays.stream(labels).asLongStream().toArray();
-        return live ? core.generateLive(z, asLongs, count) : core.generate(z, asLongs, count);
+        return generate(z, Arrays.stream(labels).asLongStream().toArray(), count);
+    }
+
+    private float[] generate(float[] z, long[] labels, int count) {
+        if (weights == null) {
+            return core.generate(z, labels, count);
+        }
+        return switch (weights) {
+            case LIVE -> core.generateLive(z, labels, count);
+            case AVERAGE -> core.generateAverage(z, labels, count);
+        };
     }
 
     @Override

@@ -22,13 +22,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Measures the trainer's generator between steps and judges exports. Everything but construction runs on the
+ * Measures the trainer's generator between steps, chooses which of its generators to publish ({@link WeightsChoice},
+ * under {@code --publish-weights auto}) and judges exports. Everything but construction runs on the
  * training thread: the evaluator's classifier is a DJL network, and DJL allows one gradient recording per JVM, so
  * it is trained (or loaded from the cache) by {@link #prepare()} before the first step, never beside one.
  */
 public final class QualityMonitor implements PublishGate, ConfidenceHead, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(QualityMonitor.class);
+    /** Scores of both candidates when the trainer chooses which generator to publish ({@link WeightsChoice}). */
+    public static final String FID_AVERAGE = "fid_average";
+    public static final String FID_LIVE = "fid_live";
 
     private final QualitySettings settings;
     private final RealDataLoader.Split data;
@@ -149,8 +153,19 @@ public final class QualityMonitor implements PublishGate, ConfidenceHead, AutoCl
 
     private QualityRecord record(GanTrainingCore core, String outcome) {
         prepare();
-        EvaluationReport report = evaluator.evaluate(new CoreGenerator(core, data.train().shape()));
+        EvaluationReport report;
+        Map<String, Double> choice = new LinkedHashMap<>();
+        if (settings.weights() == WeightsPolicy.AUTO && core.averaged()) {
+            WeightsChoice chosen = WeightsChoice.choose(evaluator, core, data.train().shape());
+            LOG.info("Quality: {}.", chosen.describe(core.step()));
+            report = chosen.report();
+            choice.put(FID_AVERAGE, chosen.averageFid());
+            choice.put(FID_LIVE, chosen.liveFid());
+        } else {
+            report = evaluator.evaluate(new CoreGenerator(core, data.train().shape()));
+        }
         Map<String, Double> scores = QualityHistory.finite(report.generated().asMap());
+        scores.putAll(QualityHistory.finite(choice));
         if (casDue(core, outcome)) {
             long started = System.nanoTime();
             ClassificationAccuracyScore cas = evaluator.classificationAccuracyScore(new CoreGenerator(core, data.train().shape()),

@@ -17,9 +17,10 @@ import java.util.Optional;
  * @param cacheDir where trained classifiers are cached
  * @param casEvery measure CAS (conditional generators) at every this many scheduled measurements, and at every
  *     judged export while the gate is on CAS; 0 measures it only for a CAS gate
+ * @param weights which generator is published: chosen at each measurement ({@link WeightsPolicy#AUTO}) or fixed
  */
 public record QualitySettings(Optional<String> data, Optional<String> heldOut, int everySteps, int count, Optional<QualityGate> gate,
-        Path directory, Path cacheDir, int casEvery) {
+        Path directory, Path cacheDir, int casEvery, WeightsPolicy weights) {
 
     public QualitySettings {
         Objects.requireNonNull(data, "data");
@@ -27,6 +28,7 @@ public record QualitySettings(Optional<String> data, Optional<String> heldOut, i
         Objects.requireNonNull(gate, "gate");
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(cacheDir, "cacheDir");
+        Objects.requireNonNull(weights, "weights");
         if (everySteps < 1) {
             throw new IllegalArgumentException("Quality is measured every N steps with N at least 1, but N was " + everySteps + ".");
         }
@@ -48,6 +50,6 @@ public record QualitySettings(Optional<String> data, Optional<String> heldOut, i
     /** Quality off: no measurements, no gate. */
     public static QualitySettings off() {
         return new QualitySettings(Optional.empty(), Optional.empty(), 1000, 1000, Optional.empty(), Path.of("quality"),
-                Path.of(".gan", "quality"), 0);
+                Path.of(".gan", "quality"), 0, WeightsPolicy.AUTO);
     }
 }

@@ -116,6 +116,37 @@ class GeneratorAverageTest {
     }
 
     @Test
+    void publishingTheLiveGeneratorSwitchesSamplesAndExportsButNotTheCheckpointedAverage() {
+        try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
+            trainOnSquares(core, 3, new Random(5));
+            float[] noise = core.noise(4, 2);
+            float[] average = core.generateAverage(noise, null, 2);
+            float[] live = core.generateLive(noise, null, 2);
+            assertThat(core.published()).isEqualTo(GeneratorWeights.AVERAGE);
+            assertThat(core.generate(noise, null, 2)).isEqualTo(average);
+            byte[] averageExport = core.exportGeneratorOnnx(Map.of());
+            TrainingState before = core.snapshot();
+
+            core.publish(GeneratorWeights.LIVE);
+            assertThat(core.published()).isEqualTo(GeneratorWeights.LIVE);
+            assertThat(core.generate(noise, null, 2)).as("samples follow the choice").isEqualTo(live);
+            assertThat(core.generateAverage(noise, null, 2)).isEqualTo(average);
+            assertThat(core.exportGeneratorOnnx(Map.of())).as("exports follow the choice").isNotEqualTo(averageExport);
+            TrainingState after = core.snapshot();
+            before.tensors().forEach((name, tensor) -> assertThat(after.tensors().get(name).values())
+                    .as("the checkpoint keeps %s whichever generator is published", name).isEqualTo(tensor.values()));
+
+            core.publish(GeneratorWeights.AVERAGE);
+            assertThat(core.exportGeneratorOnnx(Map.of())).isEqualTo(averageExport);
+        }
+        try (GanTrainingCore off = new GanTrainingCore(SMALL.withEmaDecay(0))) {
+            off.publish(GeneratorWeights.AVERAGE);
+            assertThat(off.published()).as("without an average the live generator is the only one").isEqualTo(GeneratorWeights.LIVE);
+            assertThat(off.averaged()).isFalse();
+        }
+    }
+
+    @Test
     void decayZeroTurnsTheAverageOffAndARestoredStateWithoutOneStartsItFromTheGenerator() {
         TrainingState withoutAverage;
         float[] noise;

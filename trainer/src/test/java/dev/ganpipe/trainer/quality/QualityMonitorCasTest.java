@@ -25,7 +25,7 @@ class QualityMonitorCasTest {
     void measuresCasAtEverySecondMeasurementAndAtEveryExportACasGateJudges() {
         List<Map<String, Double>> gauges = new ArrayList<>();
         QualitySettings settings = new QualitySettings(Optional.of("sample:fashion-mnist"), Optional.empty(), 100, 100,
-                Optional.of(new QualityGate(UsefulnessReport.CAS, 0.1)), dir.resolve("quality"), dir.resolve("classifiers"), 2);
+                Optional.of(new QualityGate(UsefulnessReport.CAS, 0.1)), dir.resolve("quality"), dir.resolve("classifiers"), 2, WeightsPolicy.AUTO);
         try (QualityMonitor monitor = QualityMonitor.open(settings, ImageShape.FASHION_MNIST, Optional.empty(), gauges::add, Clock.systemUTC());
                 GanTrainingCore core = new GanTrainingCore(GanConfig.dcgan28().withClasses(10).withWidths(16, 16).withSeed(3))) {
             monitor.prepare();

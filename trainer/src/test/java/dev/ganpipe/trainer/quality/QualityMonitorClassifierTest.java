@@ -28,7 +28,7 @@ class QualityMonitorClassifierTest {
     @Test
     void thePreparedClassifierOfTheGeneratorsClassesIsShippedAndRunsInOnnxRuntime() throws Exception {
         QualitySettings settings = new QualitySettings(Optional.of("sample:fashion-mnist"), Optional.empty(), 100, 100,
-                Optional.empty(), dir.resolve("quality"), dir.resolve("classifiers"), 0);
+                Optional.empty(), dir.resolve("quality"), dir.resolve("classifiers"), 0, WeightsPolicy.AUTO);
         GanConfig conditional = GanConfig.dcgan28().withClasses(10).withWidths(16, 16).withSeed(3);
         try (QualityMonitor monitor = QualityMonitor.open(settings, ImageShape.FASHION_MNIST, Optional.empty(), scores -> { }, Clock.systemUTC());
                 GanTrainingCore core = new GanTrainingCore(conditional)) {
