@@ -1,5 +1,6 @@
 package dev.ganpipe.launcher;
 
+import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.model.ModelKeys;
 import dev.ganpipe.common.Service;
 import dev.ganpipe.common.ServiceMain;
@@ -10,6 +11,8 @@ import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.generator.GeneratorConfig;
 import dev.ganpipe.generator.GeneratorService;
+import dev.ganpipe.images.normalize.ClassList;
+import dev.ganpipe.images.source.DatasetProfile;
 import dev.ganpipe.images.source.SampleData;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.IngestService;
@@ -25,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
@@ -48,6 +52,11 @@ final class DemoCommand {
                 .add("data", SampleData.FASHION_MNIST, "Images to train on: an IDX images file, a folder holding one (e.g. ../shared/datasets/fashion-mnist), "
                         + "a folder of images or a tar archive; default: the bundled 500-image Fashion-MNIST sample.")
                 .optional("limit", "Ingest at most this many images.")
+                .add("image-shape", "auto", "Shape every image is normalised to and the networks train on, WIDTHxHEIGHTxCHANNELS (28, 32 or "
+                        + "64 square, 1 gray or 3 RGB); 'auto' decides from the data: IDX files declare theirs, else the most common "
+                        + "image size scaled down to the nearest of those sides, gray only if every image is.")
+                .add("classes", "auto", "Class names in label order, comma-separated; 'auto' takes them from the data: class "
+                        + "sub-folders, a labels.csv, or IDX label numbers. Labelled data trains a conditional GAN.")
                 .optional("quality-data", "Labelled real images the trainer scores its generator against (classifier FID, precision, "
                         + "recall, coverage) and gates publishing on; 'off' turns it off. Default: the bundled sample when --data is the "
                         + "sample, else off.")
@@ -100,9 +109,14 @@ final class DemoCommand {
         BrokerCommand.createTopics(kafka, TopicCatalog.defaults(), 3);
         String bootstrap = kafka.bootstrapServers();
         Map<String, String> env = Map.of(); // the demo's parts take their settings from here, not from GAN_* variables
+        DatasetProfile profile = profile(v);
+        List<String> profileArgs = new ArrayList<>(List.of("--image-shape", profile.shape().toString()));
+        profile.classes().ifPresent(c -> profileArgs.addAll(List.of("--classes", c.toString())));
 
-        IngestConfig ingestConfig = IngestConfig.parse(List.of("--bootstrap-servers", bootstrap,
-                "--state-dir", work.resolve("streams").toString()), env);
+        List<String> ingestArgs = new ArrayList<>(List.of("--bootstrap-servers", bootstrap,
+                "--state-dir", work.resolve("streams").toString()));
+        ingestArgs.addAll(profileArgs);
+        IngestConfig ingestConfig = IngestConfig.parse(ingestArgs, env);
         IngestService ingest = IngestService.start(ingestConfig, MeterRegistries.prometheus("ingest"));
         started.add(ingest);
 
@@ -149,6 +163,7 @@ final class DemoCommand {
         }
 
         List<String> publishArgs = new ArrayList<>(List.of("--bootstrap-servers", bootstrap));
+        publishArgs.addAll(profileArgs);
         v.optional("limit").ifPresent(limit -> publishArgs.addAll(List.of("--limit", limit)));
         IngestConfig publishConfig = IngestConfig.parse(publishArgs, env);
         String data = v.string("data");
@@ -161,6 +176,7 @@ final class DemoCommand {
                  gan demo is running (Ctrl-C stops every part)
                    Kafka broker        %s  (data in %s)
                    ingest              http://localhost:%d/metrics        publishing %s
+                                       %s
                    trainer             http://localhost:%d/v1/status       sample grids in %s
                                        http://localhost:%d/v1/samples/latest.png
                                        %s
@@ -169,10 +185,37 @@ final class DemoCommand {
                    http://localhost:%d/v1/generate?count=16&seed=1
                 ================================================================================
 
-                """, bootstrap, work.resolve("kafka"), ingest.port(), data, trainer.port(), work.resolve("samples"),
+                """, bootstrap, work.resolve("kafka"), ingest.port(), data, profile.summary(), trainer.port(), work.resolve("samples"),
                 trainer.port(), qualityData.equals("off") ? "quality off (--quality-data)"
                         : "http://localhost:" + trainer.port() + "/v1/quality/chart.png  (quality, from the first export)",
                 generator.port(), work.resolve("models"), prometheusLine, v.string("export-every"), generator.port());
+    }
+
+    /**
+     * Decides the data's shape and classes once, before any service starts, so ingest, the trainer and the generator
+     * agree without three matching configurations (docs/DESIGN.md, "Dataset profile"); logs how each was decided.
+     */
+    static DatasetProfile profile(ConfigValues v) {
+        String data = v.string("data");
+        String shapeFlag = v.string("image-shape").strip();
+        String classesFlag = v.string("classes").strip();
+        Optional<ImageShape> shape;
+        Optional<ClassList> classes;
+        try {
+            shape = shapeFlag.equalsIgnoreCase("auto") ? Optional.empty() : Optional.of(ImageShape.parse(shapeFlag));
+            classes = classesFlag.equalsIgnoreCase("auto") ? Optional.empty() : Optional.of(ClassList.parse(classesFlag));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--image-shape or --classes is invalid: " + e.getMessage(), e);
+        }
+        LOG.info("Profiling {}: reading every image's size and label once to decide the shape and the classes ...", data);
+        DatasetProfile profile;
+        try {
+            profile = DatasetProfile.scan(data, shape, classes, line -> LOG.info("{}", line));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + data + " (" + e.getMessage() + "); check the --data path.", e);
+        }
+        LOG.info("{}: {}. {}", data, profile.summary(), String.join(" ", profile.evidence()));
+        return profile;
     }
 
     /**

@@ -25,12 +25,26 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  */
 final class ImageDecoder {
 
-    /** A decoded image (the centre crop for the target shape), or the reason it was refused. */
-    sealed interface Decoding permits Decoded, Refused {
+    /** A decoded image (the centre crop for the target shape, or the whole image), its header alone, or a refusal. */
+    sealed interface Decoding permits Decoded, Header, Refused {
     }
 
-    /** The pixels of the crop, and the format they came in. */
+    /** The pixels of the crop (or of the whole image), and the format they came in. */
     record Decoded(BufferedImage image, InputImageFormat format) implements Decoding {
+    }
+
+    /** A header that passed the checks: the format and the declared size; no pixel was read. */
+    record Header(InputImageFormat format, int width, int height) implements Decoding {
+    }
+
+    /** How much of an image to read. */
+    private enum Extent {
+        /** The header alone. */
+        HEADER,
+        /** The centre crop with the target shape's aspect ratio: what normalising needs. */
+        CROP,
+        /** Every pixel: to learn what a dataset's images are. */
+        WHOLE
     }
 
     /** The input was refused. */
@@ -46,19 +60,25 @@ final class ImageDecoder {
         this.settings = settings;
     }
 
+    /** Decodes the centre crop the target shape needs. */
     Decoding decode(byte[] bytes) {
-        return decode(bytes, false);
+        return decode(bytes, Extent.CROP);
+    }
+
+    /** Decodes every pixel, within the same limits. */
+    Decoding decodeWhole(byte[] bytes) {
+        return decode(bytes, Extent.WHOLE);
     }
 
     /**
      * The checks {@link #decode} makes before it reads a pixel (format, declared width and height against the limits):
-     * a refusal, or empty when the pixels would be decoded next.
+     * the {@link Header} when they pass, else the refusal.
      */
-    Optional<Outcome.Rejected> checkHeader(byte[] bytes) {
-        return decode(bytes, true) instanceof Refused refused ? Optional.of(refused.rejection()) : Optional.empty();
+    Decoding header(byte[] bytes) {
+        return decode(bytes, Extent.HEADER);
     }
 
-    private Decoding decode(byte[] bytes, boolean headerOnly) {
+    private Decoding decode(byte[] bytes, Extent extent) {
         Optional<InputImageFormat> sniffed = InputImageFormat.sniff(bytes);
         if (sniffed.isEmpty()) {
             return refuse(ImageRejectReason.UNDECODABLE, "The " + bytes.length + " bytes are not an image in any format this service "
@@ -102,12 +122,14 @@ final class ImageDecoder {
             if (limits.isPresent()) {
                 return new Refused(limits.get());
             }
-            if (headerOnly) {
-                return new Decoded(null, format); // the header passed; no pixel was read
+            if (extent == Extent.HEADER) {
+                return new Header(format, width, height);
             }
-            CenterCrop crop = CenterCrop.of(width, height, settings.shape().width(), settings.shape().height());
             ImageReadParam param = reader.getDefaultReadParam();
-            param.setSourceRegion(new Rectangle(crop.x(), crop.y(), crop.width(), crop.height()));
+            if (extent == Extent.CROP) {
+                CenterCrop crop = CenterCrop.of(width, height, settings.shape().width(), settings.shape().height());
+                param.setSourceRegion(new Rectangle(crop.x(), crop.y(), crop.width(), crop.height()));
+            }
             BufferedImage image;
             try {
                 image = reader.read(0, param);

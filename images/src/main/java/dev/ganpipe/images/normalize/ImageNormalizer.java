@@ -29,7 +29,40 @@ public final class ImageNormalizer {
      * an upload path to answer with before it accepts the bytes.
      */
     public Optional<Outcome.Rejected> checkDeclared(byte[] bytes) {
-        return decoder.checkHeader(bytes);
+        return decoder.header(bytes) instanceof ImageDecoder.Refused refused ? Optional.of(refused.rejection()) : Optional.empty();
+    }
+
+    /**
+     * What an image is before it is normalised, to decide a dataset's shape from its images: the declared size, and,
+     * when {@code pixels} is true, whether every pixel is gray once alpha is composited onto the background (which
+     * decodes every pixel, within the same limits as {@link #normalize}). Empty when {@link #normalize} would refuse
+     * the image before reading its pixels, or cannot decode them.
+     */
+    public Optional<ImageFacts> inspect(byte[] bytes, boolean pixels) {
+        if (bytes == null || bytes.length == 0 || bytes.length > settings.maxBytes()) {
+            return Optional.empty();
+        }
+        if (!pixels) {
+            return decoder.header(bytes) instanceof ImageDecoder.Header header
+                    ? Optional.of(new ImageFacts(header.format(), header.width(), header.height(), Optional.empty()))
+                    : Optional.empty();
+        }
+        if (!(decoder.decodeWhole(bytes) instanceof ImageDecoder.Decoded decoded)) {
+            return Optional.empty();
+        }
+        int width = decoded.image().getWidth();
+        int height = decoded.image().getHeight();
+        CompositedRows rows = new CompositedRows(decoded.image(), 3, settings.background());
+        double[] row = new double[width * 3];
+        boolean gray = true;
+        for (int y = 0; y < height && gray; y++) {
+            rows.read(y, row);
+            for (int x = 0; x < width && gray; x++) {
+                // Half a level of difference: JPEG's colour conversion leaves gray images a rounding away from equal.
+                gray = Math.abs(row[3 * x] - row[3 * x + 1]) <= 0.5 && Math.abs(row[3 * x + 1] - row[3 * x + 2]) <= 0.5;
+            }
+        }
+        return Optional.of(new ImageFacts(decoded.format(), width, height, Optional.of(gray)));
     }
 
     /** The settings this normaliser applies. */
@@ -61,6 +94,8 @@ public final class ImageNormalizer {
         }
         return switch (decoder.decode(bytes)) {
             case ImageDecoder.Refused refused -> refused.rejection();
+            case ImageDecoder.Header header -> throw new IllegalStateException("Decoding for normalising read the header of a "
+                    + header.format() + " alone; this is a bug in ImageDecoder.");
             case ImageDecoder.Decoded decoded -> {
                 ImageShape shape = settings.shape();
                 byte[] pixels = AreaResize.resize(new CompositedRows(decoded.image(), shape.channels(), settings.background()),

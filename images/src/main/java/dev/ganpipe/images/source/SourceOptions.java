@@ -11,6 +11,14 @@ import java.util.Objects;
  */
 public record SourceOptions(ClassList classes, int maxBytes) {
 
+    /** A class list that names no real class, so labels pass through as written (a number stays that number). */
+    private static final ClassList AS_WRITTEN = ClassList.parse("labels-as-written-in-the-data");
+
+    /** Options that leave labels as the data writes them, for code that decides the classes from the labels. */
+    public static SourceOptions labelsAsWritten(int maxBytes) {
+        return new SourceOptions(AS_WRITTEN, maxBytes);
+    }
+
     public SourceOptions {
         Objects.requireNonNull(classes, "classes");
         if (maxBytes < 1 || maxBytes == Integer.MAX_VALUE) {

@@ -6,6 +6,7 @@ import dev.ganpipe.images.normalize.ClassList;
 import dev.ganpipe.images.normalize.ImageNormalizer;
 import dev.ganpipe.images.normalize.NormalizerSettings;
 import dev.ganpipe.images.normalize.Outcome;
+import dev.ganpipe.images.source.ClassNaming;
 import dev.ganpipe.images.source.IdxFiles;
 import dev.ganpipe.images.source.IdxImageSource;
 import dev.ganpipe.images.source.ImageSource;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -43,7 +43,6 @@ import java.util.stream.Stream;
 public final class RealDataLoader {
 
     /** Labelled folders and archives are read through a class list that matches no label, so labels come back as written. */
-    private static final ClassList PASS_THROUGH = ClassList.parse("quality-loader-raw-labels");
     private static final List<String> HELD_OUT_FOLDERS = List.of("test", "t10k", "val", "validation", "held-out", "heldout");
     private static final int PROGRESS_EVERY = 10_000;
     private static final int MAX_REASONS = 3;
@@ -109,7 +108,8 @@ public final class RealDataLoader {
     }
 
     private static RawSet read(String location, LoaderOptions options, Progress progress) throws IOException {
-        NormalizerSettings settings = new NormalizerSettings(options.shape(), PASS_THROUGH, NormalizerSettings.DEFAULT_MAX_BYTES,
+        // Labels are resolved below, from all of them at once; the normaliser sees none, so its class list is unused.
+        NormalizerSettings settings = new NormalizerSettings(options.shape(), ClassList.fashionMnist(), NormalizerSettings.DEFAULT_MAX_BYTES,
                 NormalizerSettings.DEFAULT_MAX_PIXELS, NormalizerSettings.DEFAULT_MIN_SIDE, Background.BLACK);
         ImageNormalizer normalizer = new ImageNormalizer(settings);
         ByteArrayOutputStream pixels = new ByteArrayOutputStream();
@@ -118,7 +118,7 @@ public final class RealDataLoader {
         int unlabelled = 0;
         String firstUnlabelled = null;
         int seen = 0;
-        try (ImageSource source = ImageSources.open(location, new SourceOptions(PASS_THROUGH, NormalizerSettings.DEFAULT_MAX_BYTES))) {
+        try (ImageSource source = ImageSources.open(location, SourceOptions.labelsAsWritten(NormalizerSettings.DEFAULT_MAX_BYTES))) {
             if (source instanceof IdxImageSource idx && storedAsWanted(idx, options.shape())) {
                 return asStored(location, idx.readRemaining(), progress);
             }
@@ -216,20 +216,17 @@ public final class RealDataLoader {
                     }
                 }
             }
-        } else if (sets.stream().allMatch(s -> s.labels().stream().allMatch(RealDataLoader::isIndex))) {
-            int max = sets.stream().flatMap(s -> s.labels().stream()).mapToInt(Integer::parseInt).max().orElseThrow();
-            names = new ArrayList<>();
-            List<String> fashion = ClassList.fashionMnist().names();
-            boolean isFashion = max + 1 == fashion.size() && looksLikeFashionMnist(location);
-            for (int c = 0; c <= max; c++) {
-                names.add(isFashion ? fashion.get(c) : Integer.toString(c));
-            }
-            sets.forEach(s -> s.labels().forEach(l -> index.put(l, Integer.parseInt(l))));
         } else {
-            TreeSet<String> distinct = new TreeSet<>(train.labels());
-            names = List.copyOf(distinct);
-            for (int i = 0; i < names.size(); i++) {
-                index.put(names.get(i), i);
+            names = ClassNaming.fromLabels(train.labels(), location);
+            boolean numbered = train.labels().stream().allMatch(ClassNaming::isIndex);
+            for (RawSet set : sets) {
+                for (String label : set.labels()) {
+                    if (numbered && ClassNaming.isIndex(label) && Integer.parseInt(label) < names.size()) {
+                        index.put(label, Integer.parseInt(label));
+                    } else if (!numbered && set == train) {
+                        index.put(label, names.indexOf(label.strip()));
+                    }
+                }
             }
             if (heldOut != null) {
                 for (String label : heldOut.labels()) {
@@ -251,14 +248,6 @@ public final class RealDataLoader {
             labels[i] = index.get(set.labels().get(i));
         }
         return RealData.of(set.name(), options.shape(), set.pixels(), labels, names);
-    }
-
-    private static boolean isIndex(String label) {
-        return !label.isEmpty() && label.length() <= 6 && label.chars().allMatch(ch -> ch >= '0' && ch <= '9');
-    }
-
-    private static boolean looksLikeFashionMnist(String location) {
-        return location.equals(SampleData.FASHION_MNIST) || location.toLowerCase(Locale.ROOT).contains("fashion");
     }
 
     /** A training set and its held-out set inside one folder. */
