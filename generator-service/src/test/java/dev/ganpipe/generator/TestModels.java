@@ -1,6 +1,7 @@
 package dev.ganpipe.generator;
 
 import dev.ganpipe.common.image.Hashes;
+import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.model.ModelManifest;
 import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.common.model.onnx.OnnxProto;
@@ -15,7 +16,7 @@ import java.util.TreeMap;
  * Generators for tests, written as ONNX with the pipeline's one ONNX writer ({@link OnnxProto}), so the generator
  * service's tests need no other service: {@code z} float32 [N, 100] to {@code image} float32 [N, 1, 28, 28] =
  * a stack of tanh layers (see {@link #train}), with seeded random weights. The shape and noise size are the trainer's default
- * generator's; that the service runs what the trainer really exports is tested end to end in the launcher's and the
+ * generator's ({@link #train(long, String, ImageShape)} makes other shapes); that the service runs what the trainer really exports is tested end to end in the launcher's and the
  * reliability module's tests, which train and export with the trainer itself.
  */
 public final class TestModels {
@@ -23,18 +24,17 @@ public final class TestModels {
     public static final String NAME = "fashion-dcgan28";
     public static final String SHAPE = "28x28x1";
     public static final int NOISE_DIM = 100;
-    private static final int SIZE = 28;
     private static final int HIDDEN = 512;
     private static final int DEPTH = 16;
     private static final long STEP = 2;
 
-    /** A generator and the bytes of its ONNX file, with the losses a trainer would report for it. */
-    public record Trained(byte[] onnx, Map<String, Double> metrics, long step) {
+    /** A generator and the bytes of its ONNX file, with the losses a trainer would report for it, its name and shape. */
+    public record Trained(byte[] onnx, Map<String, Double> metrics, long step, String name, ImageShape shape) {
 
         /** The manifest the trainer would publish for this model as {@code version}. */
         public ModelManifest manifest(long version) {
-            return new ModelManifest(NAME, version, Hashes.sha256(onnx), step, Instant.parse("2025-01-01T00:00:00Z").plusSeconds(version),
-                    SHAPE, NOISE_DIM, metrics);
+            return new ModelManifest(name, version, Hashes.sha256(onnx), step, Instant.parse("2025-01-01T00:00:00Z").plusSeconds(version),
+                    shape.toString(), NOISE_DIM, metrics);
         }
     }
 
@@ -64,10 +64,16 @@ public final class TestModels {
      * stays near the DCGAN's size.
      */
     public static Trained train(long seed) {
+        return train(seed, NAME, ImageShape.parse(SHAPE));
+    }
+
+    /** As {@link #train(long)}, for images of {@code shape} under the model name {@code name}. */
+    public static Trained train(long seed, String name, ImageShape shape) {
+        int values = shape.values();
         Random random = new Random(seed);
         float[] in = gaussian(random, NOISE_DIM * HIDDEN, 1 / Math.sqrt(NOISE_DIM));
         float[] mid = gaussian(random, HIDDEN * HIDDEN, 1.2 / Math.sqrt(HIDDEN));
-        float[] out = gaussian(random, HIDDEN * SIZE * SIZE, 1.5 / Math.sqrt(HIDDEN));
+        float[] out = gaussian(random, HIDDEN * values, 1.5 / Math.sqrt(HIDDEN));
         List<byte[]> nodes = new ArrayList<>();
         nodes.add(OnnxProto.node("MatMul", "MatMul_in", List.of("z", "w_in"), List.of("h0")));
         nodes.add(OnnxProto.node("Tanh", "Tanh_0", List.of("h0"), List.of("a0")));
@@ -81,14 +87,15 @@ public final class TestModels {
         List<byte[]> initializers = List.of(
                 OnnxProto.floatTensor("w_in", new long[] {NOISE_DIM, HIDDEN}, in),
                 OnnxProto.floatTensor("w_mid", new long[] {HIDDEN, HIDDEN}, mid),
-                OnnxProto.floatTensor("w_out", new long[] {HIDDEN, SIZE * SIZE}, out),
-                OnnxProto.int64Tensor("shape", new long[] {4}, new long[] {-1, 1, SIZE, SIZE}));
+                OnnxProto.floatTensor("w_out", new long[] {HIDDEN, values}, out),
+                OnnxProto.int64Tensor("shape", new long[] {4}, new long[] {-1, shape.channels(), shape.height(), shape.width()}));
         List<byte[]> inputs = List.of(OnnxProto.tensorValueInfo("z", OnnxProto.FLOAT, List.of("N", (long) NOISE_DIM)));
-        byte[] output = OnnxProto.tensorValueInfo("image", OnnxProto.FLOAT, List.of("N", 1L, (long) SIZE, (long) SIZE));
+        byte[] output = OnnxProto.tensorValueInfo("image", OnnxProto.FLOAT,
+                List.of("N", (long) shape.channels(), (long) shape.height(), (long) shape.width()));
         byte[] graph = OnnxProto.graph("test_generator", nodes, initializers, inputs, List.of(output));
         Map<String, String> metadata = new TreeMap<>(Map.of(ModelMetadata.STEP, Long.toString(STEP), "dataset", "random-weights-test"));
         byte[] onnx = OnnxProto.model(8, 17, "ganpipe-test", "", graph, metadata);
-        return new Trained(onnx, Map.of("loss_d", 1.3 + seed / 100.0, "loss_g", 0.7 + seed / 100.0), STEP);
+        return new Trained(onnx, Map.of("loss_d", 1.3 + seed / 100.0, "loss_g", 0.7 + seed / 100.0), STEP, name, shape);
     }
 
     private static float[] gaussian(Random random, int count, double std) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.common.Json;
 import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.image.Png;
 import dev.ganpipe.common.model.ModelMetadata;
 import dev.ganpipe.quality.onnx.TinyOnnx;
 import java.io.ByteArrayOutputStream;
@@ -100,6 +101,35 @@ class EvaluateMainTest {
         assertThat(second.status()).as(second.err()).isEqualTo(EvaluateMain.OK);
         assertThat(second.err()).contains("Loaded the classifier from").doesNotContain("epoch 1/2");
         assertThat(second.out()).contains("Quality of tiny.onnx (step 7)", "FID (classifier)", "floor (real train)").doesNotContain("Memorisation");
+    }
+
+    @Test
+    void evaluatesA32x32RgbGeneratorAgainst32x32RgbImagesAtTheirOwnSize() throws IOException {
+        ImageShape rgb32 = new ImageShape(32, 32, 3);
+        Random random = new Random(5);
+        Path real = dir.resolve("real");
+        for (int c = 0; c < ShapeImages.CLASSES.size(); c++) {
+            Path folder = Files.createDirectories(real.resolve(ShapeImages.CLASSES.get(c)));
+            for (int i = 0; i < 25; i++) {
+                Files.write(folder.resolve("i" + i + ".png"), Png.encode(ShapeImages.image(random, rgb32, c)));
+            }
+        }
+        int nz = 8;
+        float[] w = new float[nz * rgb32.values()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) random.nextGaussian();
+        }
+        Path model = Files.write(dir.resolve("rgb32.onnx"), TinyOnnx.linearTanh(rgb32, nz, w, new float[rgb32.values()], true, Map.of()));
+
+        Result r = run("--model", model.toString(), "--real", real.toString(), "--count", "30", "--kid-subsets", "2",
+                "--kid-subset-size", "10", "--epochs", "1", "--usefulness", "false", "--json", "--cache-dir", dir.resolve("cache").toString());
+
+        assertThat(r.status()).as(r.err()).isEqualTo(EvaluateMain.OK);
+        JsonNode json = Json.mapper().readTree(r.out());
+        assertThat(json.path("image_shape").asText()).isEqualTo("32x32x3");
+        assertThat(json.path("classifier").path("architecture").asText()).as("two pooling steps, 32 -> 16 -> 8")
+                .isEqualTo("cnn1-32x32x3-k3-c32.64-f128");
+        assertThat(json.path("generated").path("fid").asDouble()).isGreaterThan(json.path("floor").path("fid").asDouble());
     }
 
     private static List<String> concat(List<String> args, String... more) {

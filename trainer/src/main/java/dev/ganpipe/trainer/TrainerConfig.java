@@ -122,7 +122,7 @@ public record TrainerConfig(
                 .add("group-id", "gan-trainer", "Consumer group on the training topic.")
                 .add("host", "0.0.0.0", "HTTP bind address.")
                 .add("port", "8082", "HTTP port for /v1/status, /v1/samples/latest.png, /healthz and /metrics.")
-                .add("image-shape", "auto", "Canonical image shape WIDTHxHEIGHTxCHANNELS; 28x28 trains dcgan28, 64x64 dcgan64. 'auto': "
+                .add("image-shape", "auto", "Canonical image shape WIDTHxHEIGHTxCHANNELS; 28x28 trains dcgan28, 32x32 dcgan32, 64x64 dcgan64. 'auto': "
                         + "as the newest checkpoint, else as the first record on the training topic (its gan.image.shape), waited for; "
                         + "records of another shape are then skipped and counted.")
                 .add("noise-dim", "100", "Length of the generator's noise input z.")
@@ -306,8 +306,8 @@ public record TrainerConfig(
      * Why the trainer cannot train images of that shape, as a sentence; empty when it can.
      */
     public static Optional<String> unsupported(ImageShape shape) {
-        if (shape.width() != shape.height() || (shape.width() != 28 && shape.width() != 64)) {
-            return Optional.of("The trainer trains 28x28 (dcgan28) or 64x64 (dcgan64) images, gray or RGB, but the images are "
+        if (shape.width() != shape.height() || (shape.width() != 28 && shape.width() != 32 && shape.width() != 64)) {
+            return Optional.of("The trainer trains 28x28 (dcgan28), 32x32 (dcgan32) or 64x64 (dcgan64) images, gray or RGB, but the images are "
                     + shape + ".");
         }
         return Optional.empty();

@@ -85,7 +85,7 @@ final class TrainingProfile {
             return Optional.empty();
         }
         return TrainerConfig.unsupported(shape).map(problem -> problem + " Ingest images with --image-shape 28x28x1, 28x28x3, "
-                + "64x64x1 or 64x64x3 (the trainer waits for a record it can train).");
+                + "32x32x1, 32x32x3, 64x64x1 or 64x64x3 (the trainer waits for a record it can train).");
     }
 
     /**

@@ -38,6 +38,16 @@ class TrainerConfigTest {
     }
 
     @Test
+    void aGiven32x32ImageShapeSizesTheNetworksAndASizeNoLayoutTrainsIsRefusedSayingWhichDo() {
+        TrainerConfig rgb32 = TrainerConfig.of("--image-shape", "32x32x3");
+
+        assertThat(rgb32.gan().imageSize()).isEqualTo(32);
+        assertThat(rgb32.gan().channels()).isEqualTo(3);
+        assertThatThrownBy(() -> TrainerConfig.of("--image-shape", "48x48x3")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("28x28 (dcgan28), 32x32 (dcgan32) or 64x64 (dcgan64)").hasMessageContaining("Fix --image-shape");
+    }
+
+    @Test
     void anAutoModelNameFollowsTheDatasetAndTheImageSizeTheDataDecides() {
         ImageShape rgb64 = new ImageShape(64, 64, 3);
 

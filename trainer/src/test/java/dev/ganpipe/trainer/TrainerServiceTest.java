@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import dev.ganpipe.broker.TestBroker;
 import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.Hashes;
@@ -266,6 +267,65 @@ class TrainerServiceTest {
             assertThat(session.getMetadata().getCustomMetadata()).containsEntry(ModelMetadata.NUM_CLASSES, "3")
                     .as("the class names came with the data").containsEntry(ModelMetadata.CLASS_NAMES, "circle,square,cross");
         }
+    }
+
+    @Test
+    void aFirst32x32RgbRecordDecidesA32x32RgbNetworkWhoseModelMakes32x32RgbImages() throws Exception {
+        TopicCatalog topics = TestTopics.created(kafka, "rgb32");
+        Path models = dir.resolve("rgb32/models");
+        ImageShape rgb32 = new ImageShape(32, 32, 3);
+        CloudEvents events = new CloudEvents("/test/ingest", java.time.Clock.systemUTC());
+        Random random = new Random(9);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaSettings.of(kafka.bootstrapServers()).producer("test"),
+                topics.train().keySerde().serializer(), topics.train().valueSerde().serializer())) {
+            for (int i = 0; i < 24; i++) {
+                CanonicalImage image = colourSquare(random, rgb32);
+                String id = Hashes.imageId(image);
+                producer.send(new ProducerRecord<>(topics.imagesTrain(), null, id, Png.encode(image),
+                        new TrainImageHeaders(id, java.util.OptionalInt.empty(), rgb32, List.of()).write(events)));
+            }
+            producer.flush();
+        }
+        // --image-shape and --model-name left 'auto': the first record decides both.
+        TrainerConfig config = TrainerConfig.of("--bootstrap-servers", kafka.bootstrapServers(), "--port", "0",
+                "--topic-images-train", topics.imagesTrain(), "--topic-models", topics.modelsGenerator(),
+                "--group-id", "rgb32", "--dataset", "cifar", "--conditional", "false",
+                "--batch-size", "8", "--max-steps", "2", "--export-every-steps", "2", "--sample-every-steps", "2",
+                "--generator-width", "8", "--discriminator-width", "8", "--idle-policy", "pause",
+                "--models-dir", models.toString(), "--samples-dir", dir.resolve("rgb32/samples").toString(),
+                "--checkpoint-dir", dir.resolve("rgb32/checkpoints").toString());
+        try (TrainerService trainer = TrainerService.start(config, MeterRegistries.prometheus("trainer"))) {
+            assertThat(trainer.awaitTermination(Duration.ofMinutes(2))).as("trained its 2 steps").isTrue();
+            assertThat(trainer.status().step()).isEqualTo(2);
+        }
+        ModelManifest manifest = new ModelDirectory(models).latest("cifar-dcgan32").orElseThrow();
+        assertThat(manifest.imageShape()).isEqualTo("32x32x3");
+        try (OrtSession session = OrtEnvironment.getEnvironment().createSession(new ModelDirectory(models).read(manifest),
+                new OrtSession.SessionOptions())) {
+            assertThat(((TensorInfo) session.getOutputInfo().get("image").getInfo()).getShape())
+                    .containsExactly(-1, 3, 32, 32);
+        }
+        Checkpoint last = CheckpointFile.read(new CheckpointStore(dir.resolve("rgb32/checkpoints"), 2,
+                CheckpointStore.OnMismatch.FAIL).list().getFirst());
+        assertThat(last.architecture().imageSize()).isEqualTo(32);
+        assertThat(last.architecture().channels()).isEqualTo(3);
+    }
+
+    /** A square of one random colour, of random size and place, on black. */
+    private static CanonicalImage colourSquare(Random random, ImageShape shape) {
+        byte[] px = new byte[shape.values()];
+        int size = 6 + random.nextInt(10);
+        int x0 = random.nextInt(shape.width() - size);
+        int y0 = random.nextInt(shape.height() - size);
+        byte[] colour = {(byte) (64 + random.nextInt(192)), (byte) (64 + random.nextInt(192)), (byte) (64 + random.nextInt(192))};
+        for (int y = y0; y < y0 + size; y++) {
+            for (int x = x0; x < x0 + size; x++) {
+                for (int c = 0; c < shape.channels(); c++) {
+                    px[(y * shape.width() + x) * shape.channels() + c] = colour[c];
+                }
+            }
+        }
+        return new CanonicalImage(shape, px);
     }
 
     /** A training record as ingest writes it: CloudEvents headers, gan.label, gan.classes and gan.image.shape. */

@@ -71,7 +71,7 @@ def main():
                                      % (e["name"], list(v.shape), list(t.shape)))
                 t.copy_(v)
 
-    size, channels = (28, 1) if meta["arch"] == "dcgan28" else (64, 3)
+    size, channels = ref.layout(meta["arch"], meta["width"])[:2]
     n, nz = meta["batch"], meta["noise_dim"]
     per_step = n * channels * size * size + 2 * n * nz
     data = load_floats(os.path.join(args.dir, "steps.f32"))

@@ -8,10 +8,10 @@ It mirrors dev.ganpipe.trainer.gan.DcganModels and GanTrainingCore.trainStep exa
                  then nearest upsample x2 -> 3x3 conv to C (bias) -> Tanh
                  (the Java side computes each upsample + conv pair as four 2x2 convolutions of the small map,
                  the same function; '--upsample phase' does that here too, the default is the idiomatic pair)
-                 dcgan28: s=7, widths 2w, w;  dcgan64: s=4, widths 8w, 4w, 2w, w
+                 dcgan28: s=7, widths 2w, w;  dcgan32: s=4, widths 4w, 2w, w;  dcgan64: s=4, widths 8w, 4w, 2w, w
   discriminator  4x4 stride-2 convs (bias only on the first, BN on all but the first), LeakyReLU(0.2),
                  flatten, Linear(-> 1, bias)
-                 dcgan28: widths w, 2w;  dcgan64: widths w, 2w, 4w, 8w
+                 dcgan28: widths w, 2w;  dcgan32: widths w, 2w, 4w;  dcgan64: widths w, 2w, 4w, 8w
   step           D half: fresh noise, fakes from G in train mode without a graph (detached), G's running
                  BatchNorm statistics restored afterwards; separate D forwards of real and fake,
                  BCEWithLogits(real, 1) + BCEWithLogits(fake, 0), backward, Adam step on D.
@@ -117,9 +117,11 @@ class Reshape(nn.Module):
 def layout(arch, width):
     if arch == "dcgan28":
         return 28, 1, 7, [2 * width, width], [width, 2 * width]
+    if arch == "dcgan32":
+        return 32, 3, 4, [4 * width, 2 * width, width], [width, 2 * width, 4 * width]
     if arch == "dcgan64":
         return 64, 3, 4, [8 * width, 4 * width, 2 * width, width], [width, 2 * width, 4 * width, 8 * width]
-    raise SystemExit("Unknown --arch " + arch + "; use dcgan28 or dcgan64.")
+    raise SystemExit("Unknown --arch " + arch + "; use dcgan28, dcgan32 or dcgan64.")
 
 
 def generator(arch, width, noise_dim, upsample):
@@ -263,7 +265,7 @@ def profile(step, batches, batch, steps):
 
 def main():
     p = argparse.ArgumentParser(description="PyTorch eager reference of the trainer's DCGAN step.")
-    p.add_argument("--arch", choices=["dcgan28", "dcgan64"], default="dcgan28")
+    p.add_argument("--arch", choices=["dcgan28", "dcgan32", "dcgan64"], default="dcgan28")
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--threads", type=int, default=0, help="intra-op threads; 0 keeps torch's default")
     p.add_argument("--seconds", type=float, default=20.0, help="timed duration after warm-up")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.common.Json;
 import dev.ganpipe.common.image.ImageGrid;
+import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.generator.ConditionalTestModel;
 import dev.ganpipe.generator.TestModels;
 import dev.ganpipe.generator.ZipEntries;
@@ -116,6 +117,22 @@ class GeneratorApiTest {
         BufferedImage image = png(response.body());
         assertThat(image.getWidth()).isEqualTo(28);
         assertThat(image.getHeight()).isEqualTo(28);
+    }
+
+    @Test
+    void a32x32RgbModelServesRgbPngsAndGridsOfItsOwnSize() throws IOException {
+        api = new ApiHarness(ort);
+        api.publish(TestModels.train(3, "cifar-dcgan32", new ImageShape(32, 32, 3)), 1);
+
+        BufferedImage single = png(api.get("/v1/generate?format=png&seed=3").body());
+        assertThat(single.getWidth()).isEqualTo(32);
+        assertThat(single.getHeight()).isEqualTo(32);
+        assertThat(single.getColorModel().getNumColorComponents()).as("RGB, not gray").isEqualTo(3);
+        BufferedImage grid = png(api.get("/v1/generate?count=4&seed=3").body());
+        int pad = ResponseFormat.GRID_PADDING;
+        assertThat(grid.getWidth()).isEqualTo(2 * 32 + 3 * pad);
+        assertThat(grid.getHeight()).isEqualTo(2 * 32 + 3 * pad);
+        assertThat(json(api.get("/v1/models")).toString()).contains("32x32x3");
     }
 
     @Test

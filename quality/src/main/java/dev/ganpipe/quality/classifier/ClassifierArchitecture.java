@@ -44,7 +44,7 @@ public record ClassifierArchitecture(ImageShape input, int classes, List<Integer
     }
 
     /**
-     * The default layout for a shape: two blocks (32, 64 channels) for small images such as 28x28, a third (128)
+     * The default layout for a shape: two blocks (32, 64 channels) for small images such as 28x28 and 32x32, a third (128)
      * when the map would still be 8x8 or larger after it (64x64), a fourth for 128x128 and above.
      *
      * @throws IllegalArgumentException for images smaller than 8x8

@@ -131,6 +131,7 @@ class ClassifierTrainerTest {
     @Test
     void theDefaultLayoutGrowsWithTheImageSize() {
         assertThat(ClassifierArchitecture.defaultFor(new ImageShape(28, 28, 1), 10).key()).isEqualTo("cnn1-28x28x1-k10-c32.64-f128");
+        assertThat(ClassifierArchitecture.defaultFor(new ImageShape(32, 32, 3), 10).key()).isEqualTo("cnn1-32x32x3-k10-c32.64-f128");
         assertThat(ClassifierArchitecture.defaultFor(new ImageShape(64, 64, 3), 10).key()).isEqualTo("cnn1-64x64x3-k10-c32.64.128-f128");
         assertThat(ClassifierArchitecture.defaultFor(new ImageShape(128, 128, 3), 2).convWidths()).hasSize(4);
     }

@@ -49,9 +49,14 @@ public final class DcganModels {
         if (config.conditional()) {
             g.add(new LabelConcat(config.classes(), LABEL_EMBEDDING_DIM));
         }
-        // 28: 7 -> 14 -> 28 with widths 2gw, gw; 64: 4 -> 8 -> 16 -> 32 -> 64 with 8gw, 4gw, 2gw, gw.
-        int start = config.imageSize() == 28 ? 7 : 4;
-        int[] widths = config.imageSize() == 28 ? new int[] {2 * gw, gw} : new int[] {8 * gw, 4 * gw, 2 * gw, gw};
+        // 28: 7 -> 14 -> 28 with widths 2gw, gw; 32: 4 -> 8 -> 16 -> 32 with 4gw, 2gw, gw;
+        // 64: 4 -> 8 -> 16 -> 32 -> 64 with 8gw, 4gw, 2gw, gw.
+        int start = smallestSide(config);
+        int[] widths = switch (config.imageSize()) {
+            case 28 -> new int[] {2 * gw, gw};
+            case 32 -> new int[] {4 * gw, 2 * gw, gw};
+            default -> new int[] {8 * gw, 4 * gw, 2 * gw, gw};
+        };
         g.add(Linear.builder().setUnits((long) widths[0] * start * start).optBias(false).build());
         g.add(DcganOp.reshape(widths[0], start, start));
         g.add(batchNorm());
@@ -88,16 +93,33 @@ public final class DcganModels {
         if (!config.conditional()) {
             return discriminator(config);
         }
-        int last = config.imageSize() == 28 ? 2 * config.discriminatorWidth() : 8 * config.discriminatorWidth();
-        int side = config.imageSize() == 28 ? 7 : 4;
+        int[] widths = discriminatorWidths(config);
+        int side = smallestSide(config);
         return new ProjectionDiscriminator(discriminatorBody(config), discriminatorHead(config), config.classes(),
-                last * side * side);
+                widths[widths.length - 1] * side * side);
+    }
+
+    /**
+     * Side of the smallest feature map: where the generator starts and the discriminator ends. 28 halves twice to 7;
+     * 32 three times and 64 four times to 4.
+     */
+    private static int smallestSide(GanConfig config) {
+        return config.imageSize() == 28 ? 7 : 4;
+    }
+
+    /** Output channels of the discriminator's strided convolutions, the generator's widths mirrored. */
+    private static int[] discriminatorWidths(GanConfig config) {
+        int dw = config.discriminatorWidth();
+        return switch (config.imageSize()) {
+            case 28 -> new int[] {dw, 2 * dw};
+            case 32 -> new int[] {dw, 2 * dw, 4 * dw};
+            default -> new int[] {dw, 2 * dw, 4 * dw, 8 * dw};
+        };
     }
 
     /** The discriminator's layers up to its flattened features. */
     private static SequentialBlock discriminatorBody(GanConfig config) {
-        int dw = config.discriminatorWidth();
-        int[] widths = config.imageSize() == 28 ? new int[] {dw, 2 * dw} : new int[] {dw, 2 * dw, 4 * dw, 8 * dw};
+        int[] widths = discriminatorWidths(config);
         boolean sn = config.spectralNorm();
         SequentialBlock d = new SequentialBlock();
         for (int i = 0; i < widths.length; i++) {
@@ -113,7 +135,7 @@ public final class DcganModels {
         return d;
     }
 
-    /** A Linear over the flattened 7x7 (or 4x4) map: the same as a final "valid" convolution to 1. */
+    /** A Linear over the flattened 7x7 (28) or 4x4 (32, 64) map: the same as a final "valid" convolution to 1. */
     private static Block discriminatorHead(GanConfig config) {
         Linear out = Linear.builder().setUnits(1).optBias(true).build();
         return config.spectralNorm() ? new SpectralNorm(out, 1) : out;

@@ -3,7 +3,7 @@ package dev.ganpipe.trainer.gan;
 /**
  * Shape and hyper-parameters of a DCGAN.
  *
- * @param imageSize image height and width: 28 (small layout, e.g. MNIST) or 64 (classic DCGAN)
+ * @param imageSize image height and width: 28 (small layout, e.g. MNIST), 32 (CIFAR-like data) or 64 (classic DCGAN)
  * @param channels image channels: 1 (grey) or 3 (RGB)
  * @param noiseDim length of a noise vector z
  * @param generatorWidth base number of generator feature maps ("ngf")
@@ -57,9 +57,9 @@ public record GanConfig(
 
     /** Validates every field; messages say which value is wrong and what is accepted. */
     public GanConfig {
-        if (imageSize != 28 && imageSize != 64) {
+        if (imageSize != 28 && imageSize != 32 && imageSize != 64) {
             throw new IllegalArgumentException(
-                    "imageSize must be 28 or 64 (the two supported DCGAN layouts), but was " + imageSize + ".");
+                    "imageSize must be 28, 32 or 64 (the three supported DCGAN layouts), but was " + imageSize + ".");
         }
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException(
@@ -125,6 +125,14 @@ public record GanConfig(
     /** The 28x28 grey-scale default (MNIST-like data), with DCGAN hyper-parameters. */
     public static GanConfig dcgan28() {
         return new GanConfig(28, 1, DEFAULT_NOISE_DIM, DEFAULT_WIDTH, DEFAULT_WIDTH,
+                DEFAULT_LEARNING_RATE, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_SEED, 0);
+    }
+
+    /**
+     * The 32x32 RGB layout (CIFAR-like data): the classic DCGAN less its first stage, with DCGAN hyper-parameters.
+     */
+    public static GanConfig dcgan32() {
+        return new GanConfig(32, 3, DEFAULT_NOISE_DIM, DEFAULT_WIDTH, DEFAULT_WIDTH,
                 DEFAULT_LEARNING_RATE, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_SEED, 0);
     }
 

@@ -32,7 +32,9 @@ class CheckpointRoundTripTest {
     static Stream<Arguments> configs() {
         return Stream.of(Arguments.of("BatchNorm discriminator, EMA", SMALL),
                 Arguments.of("spectrally normalised discriminator, no EMA", SMALL.withSpectralNorm(true).withEmaDecay(0)),
-                Arguments.of("conditional, 3 classes", SMALL.withClasses(3)));
+                Arguments.of("conditional, 3 classes", SMALL.withClasses(3)),
+                Arguments.of("32x32 RGB, conditional, spectrally normalised",
+                        GanConfig.dcgan32().withWidths(8, 8).withSeed(5).withClasses(3).withSpectralNorm(true)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -41,7 +43,7 @@ class CheckpointRoundTripTest {
         Random data = new Random(3);
         List<float[]> batches = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            batches.add(squares(data, BATCH));
+            batches.add(squares(data, BATCH, config.channels(), config.imageSize()));
         }
         CheckpointStore store = new CheckpointStore(dir, 2, CheckpointStore.OnMismatch.FAIL);
         List<StepResult> original = new ArrayList<>();
@@ -80,7 +82,7 @@ class CheckpointRoundTripTest {
     @Test
     void theStateCoversBothNetworksTheirRunningStatisticsAndBothOptimisers() {
         try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
-            core.trainStep(squares(new Random(1), BATCH), null, BATCH);
+            core.trainStep(squares(new Random(1), BATCH, 1, 28), null, BATCH);
             TrainingState state = core.snapshot();
             assertThat(state.generatorUpdates()).isEqualTo(1);
             assertThat(state.discriminatorUpdates()).isEqualTo(1);
@@ -103,16 +105,20 @@ class CheckpointRoundTripTest {
         return labels;
     }
 
-    static float[] squares(Random random, int count) {
-        float[] out = new float[count * 28 * 28];
+    /** White squares on black in every channel, {@code [count, channels, size, size]} in [-1, 1]. */
+    static float[] squares(Random random, int count, int channels, int size) {
+        int plane = size * size;
+        float[] out = new float[count * channels * plane];
         java.util.Arrays.fill(out, -1f);
         for (int n = 0; n < count; n++) {
             int side = 7 + random.nextInt(9);
-            int top = random.nextInt(28 - side);
-            int left = random.nextInt(28 - side);
-            for (int y = top; y < top + side; y++) {
-                for (int x = left; x < left + side; x++) {
-                    out[n * 784 + y * 28 + x] = 1f;
+            int top = random.nextInt(size - side);
+            int left = random.nextInt(size - side);
+            for (int c = 0; c < channels; c++) {
+                for (int y = top; y < top + side; y++) {
+                    for (int x = left; x < left + side; x++) {
+                        out[(n * channels + c) * plane + y * size + x] = 1f;
+                    }
                 }
             }
         }

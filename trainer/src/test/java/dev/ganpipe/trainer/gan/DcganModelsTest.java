@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,32 @@ class DcganModelsTest extends TorchCpuFixture {
     void dcgan64NetworksMapNoiseToImagesAndImagesToOneLogit() {
         GanConfig config = GanConfig.dcgan64().withWidths(4, 4);
         assertShapes(config);
+    }
+
+    @Test
+    void dcgan32NetworksMapNoiseToImagesAndImagesToOneLogitInRgbAndGray() {
+        assertShapes(GanConfig.dcgan32().withWidths(4, 4));
+        assertShapes(new GanConfig(32, 1, 100, 4, 4, 2e-4, 0.5, 0.999, 1, 0));
+    }
+
+    @Test
+    void dcgan32StartsAtFourByFourWithFourTimesTheBaseWidthAndItsDiscriminatorEndsThere() {
+        GanConfig config = GanConfig.dcgan32().withWidths(8, 4);
+        SequentialBlock g = DcganModels.generator(config);
+        SequentialBlock d = DcganModels.discriminator(config);
+        DcganModels.initialize(g, manager, DcganModels.generatorInputShape(config), 1);
+        DcganModels.initialize(d, manager, DcganModels.discriminatorInputShape(config), 2);
+        // Generator: 100 -> 4*8 maps of 4x4, then three resize-convolutions 4 -> 8 -> 16 -> 32 to 2*8, 8 and 3 channels.
+        assertThat(weightShapes(g)).containsExactly(new Shape(32 * 4 * 4, 100), new Shape(16, 32, 3, 3), new Shape(8, 16, 3, 3),
+                new Shape(3, 8, 3, 3));
+        // Discriminator: three strided convolutions 32 -> 16 -> 8 -> 4 to 4, 8 and 16 channels, then one logit from 16x4x4.
+        assertThat(weightShapes(d)).containsExactly(new Shape(4, 3, 4, 4), new Shape(8, 4, 4, 4), new Shape(16, 8, 4, 4),
+                new Shape(1, 16 * 4 * 4));
+    }
+
+    private static List<Shape> weightShapes(SequentialBlock block) {
+        return block.getParameters().values().stream().filter(p -> p.getType() == Parameter.Type.WEIGHT)
+                .map(p -> p.getArray().getShape()).toList();
     }
 
     private void assertShapes(GanConfig config) {

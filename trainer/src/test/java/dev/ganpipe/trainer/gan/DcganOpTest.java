@@ -23,11 +23,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DcganOpTest extends TorchCpuFixture {
 
-    /** Every input shape the generators upsample (dcgan28 and dcgan64 at default widths, batch 8), and odd ones. */
+    /** Every input shape the generators upsample (dcgan28, dcgan32 and dcgan64 at default widths, batch 8), and odd ones. */
     static Stream<Arguments> shapes() {
         return Stream.of(Arguments.of(new Shape(8, 128, 7, 7)), Arguments.of(new Shape(8, 64, 14, 14)),
                 Arguments.of(new Shape(8, 512, 4, 4)), Arguments.of(new Shape(8, 256, 8, 8)),
                 Arguments.of(new Shape(8, 128, 16, 16)), Arguments.of(new Shape(8, 64, 32, 32)),
+                Arguments.of(new Shape(8, 256, 4, 4)), Arguments.of(new Shape(8, 128, 8, 8)), Arguments.of(new Shape(8, 64, 16, 16)),
                 Arguments.of(new Shape(3, 5, 6, 9)), Arguments.of(new Shape(1, 1, 1, 1)));
     }
 

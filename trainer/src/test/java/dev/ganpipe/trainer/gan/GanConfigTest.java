@@ -36,9 +36,9 @@ class GanConfigTest {
 
     @Test
     void rejectsUnsupportedValuesWithSentencesThatSayWhatIsAccepted() {
-        assertThatThrownBy(() -> new GanConfig(32, 1, 100, 64, 64, 2e-4, 0.5, 0.999, 1, 0))
+        assertThatThrownBy(() -> new GanConfig(48, 1, 100, 64, 64, 2e-4, 0.5, 0.999, 1, 0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("imageSize must be 28 or 64 (the two supported DCGAN layouts), but was 32.");
+                .hasMessage("imageSize must be 28, 32 or 64 (the three supported DCGAN layouts), but was 48.");
         assertThatThrownBy(() -> new GanConfig(28, 2, 100, 64, 64, 2e-4, 0.5, 0.999, 1, 0))
                 .hasMessageContaining("channels must be 1 (grey) or 3 (RGB)");
         assertThatThrownBy(() -> new GanConfig(28, 1, 0, 64, 64, 2e-4, 0.5, 0.999, 1, 0))

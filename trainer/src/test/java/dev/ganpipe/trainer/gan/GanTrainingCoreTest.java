@@ -300,6 +300,17 @@ class GanTrainingCoreTest {
         }
     }
 
+    @Test
+    void aConditionalSpectrallyNormalisedDcgan32TrainsAndSamplesRgbAtItsSize() {
+        GanConfig config = GanConfig.dcgan32().withWidths(8, 8).withClasses(3).withSpectralNorm(true);
+        try (GanTrainingCore core = new GanTrainingCore(config)) {
+            float[] real = SyntheticImages.squares(new Random(6), 4, 3, 32);
+            StepResult r = core.trainStep(real, new long[] {0, 1, 2, 1}, 4);
+            assertThat(r.isFinite()).isTrue();
+            assertThat(core.generate(core.noise(1, 2), new long[] {2, 0}, 2)).hasSize(2 * 3 * 32 * 32);
+        }
+    }
+
     // ---- helpers ----
 
     private static Map<String, float[]> values(Block block) {

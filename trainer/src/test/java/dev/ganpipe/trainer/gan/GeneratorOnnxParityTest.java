@@ -32,6 +32,9 @@ class GeneratorOnnxParityTest {
         return Stream.of(
                 Arguments.of("dcgan28 (default widths)", GanConfig.dcgan28(), 16),
                 Arguments.of("dcgan64 (widths 16)", GanConfig.dcgan64().withWidths(16, 16), 4),
+                Arguments.of("dcgan32 RGB (widths 16)", GanConfig.dcgan32().withWidths(16, 16), 8),
+                Arguments.of("conditional gray dcgan32 (3 classes, widths 8)",
+                        new GanConfig(32, 1, 100, 8, 8, 2e-4, 0.5, 0.999, 42, 0).withClasses(3), 8),
                 Arguments.of("conditional dcgan28 (10 classes, widths 32)", GanConfig.dcgan28().withWidths(32, 32).withClasses(10), 16));
     }
 

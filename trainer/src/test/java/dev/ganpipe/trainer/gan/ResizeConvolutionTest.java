@@ -33,11 +33,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ResizeConvolutionTest extends TorchCpuFixture {
 
-    /** Every stage of dcgan28 and dcgan64 at default widths (batch 4), with and without bias, and odd shapes. */
+    /** Every stage of dcgan28, dcgan32 and dcgan64 at default widths (batch 4), with and without bias, and odd shapes. */
     static Stream<Arguments> stages() {
         return Stream.of(Arguments.of(new Shape(4, 128, 7, 7), 64, false), Arguments.of(new Shape(4, 64, 14, 14), 1, true),
                 Arguments.of(new Shape(4, 512, 4, 4), 256, false), Arguments.of(new Shape(4, 256, 8, 8), 128, false),
                 Arguments.of(new Shape(4, 128, 16, 16), 64, false), Arguments.of(new Shape(4, 64, 32, 32), 3, true),
+                Arguments.of(new Shape(4, 256, 4, 4), 128, false), Arguments.of(new Shape(4, 128, 8, 8), 64, false),
+                Arguments.of(new Shape(4, 64, 16, 16), 3, true),
                 Arguments.of(new Shape(3, 5, 6, 9), 7, true), Arguments.of(new Shape(1, 1, 1, 1), 1, true));
     }
 
@@ -84,9 +86,11 @@ class ResizeConvolutionTest extends TorchCpuFixture {
     /** Both generator families, unconditional and conditional, in training mode (batch statistics) and inference mode. */
     static Stream<Arguments> generators() {
         GanConfig small28 = GanConfig.dcgan28().withWidths(16, 16);
+        GanConfig small32 = GanConfig.dcgan32().withWidths(8, 8);
         GanConfig small64 = GanConfig.dcgan64().withWidths(8, 8);
-        return Stream.of(Arguments.of(small28, true), Arguments.of(small28, false), Arguments.of(small64, true),
-                Arguments.of(small64, false), Arguments.of(small28.withClasses(10), true));
+        return Stream.of(Arguments.of(small28, true), Arguments.of(small28, false), Arguments.of(small32, true),
+                Arguments.of(small32, false), Arguments.of(small64, true), Arguments.of(small64, false),
+                Arguments.of(small28.withClasses(10), true), Arguments.of(small32.withClasses(10), false));
     }
 
     @ParameterizedTest(name = "{0}, training {1}")
