@@ -306,7 +306,7 @@ public record TrainerConfig(
      * Why the trainer cannot train images of that shape, as a sentence; empty when it can.
      */
     public static Optional<String> unsupported(ImageShape shape) {
-        if (shape.width() != shape.height() || (shape.width() != 28 && shape.width() != 32 && shape.width() != 64)) {
+        if (!shape.trainable()) {
             return Optional.of("The trainer trains 28x28 (dcgan28), 32x32 (dcgan32) or 64x64 (dcgan64) images, gray or RGB, but the images are "
                     + shape + ".");
         }

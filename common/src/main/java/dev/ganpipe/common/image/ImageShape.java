@@ -1,11 +1,15 @@
 package dev.ganpipe.common.image;
 
+import java.util.List;
+
 /**
  * Width, height and channel count (1 gray, 3 RGB) of canonical images, written {@code 28x28x1}.
  */
 public record ImageShape(int width, int height, int channels) {
 
     public static final ImageShape FASHION_MNIST = new ImageShape(28, 28, 1);
+    /** The square sides the trainer has networks for (dcgan28, dcgan32, dcgan64), smallest first. */
+    public static final List<Integer> TRAINABLE_SIDES = List.of(28, 32, 64);
 
     public ImageShape {
         if (width < 1 || height < 1 || width > 4096 || height > 4096) {
@@ -20,6 +24,11 @@ public record ImageShape(int width, int height, int channels) {
     public static ImageShape parse(String text) {
         dev.ganpipe.client.ImageShape shape = dev.ganpipe.client.ImageShape.parse(text);
         return new ImageShape(shape.width(), shape.height(), shape.channels());
+    }
+
+    /** Whether the trainer has networks for this shape: square, with one of the {@link #TRAINABLE_SIDES}. */
+    public boolean trainable() {
+        return width == height && TRAINABLE_SIDES.contains(width);
     }
 
     /** Pixels per image times channels: the length of one image's byte or float array. */

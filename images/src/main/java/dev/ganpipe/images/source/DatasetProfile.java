@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li><b>Shape</b>: IDX files declare theirs. For folders and archives, the most common image size decides the side:
- *       the largest trainable side ({@link #TRAINABLE_SIDES}) not above its shorter edge, so images are only ever
+ *       the largest trainable side ({@link ImageShape#TRAINABLE_SIDES}) not above its shorter edge, so images are only ever
  *       scaled down (28 when they are smaller still); gray only if every image is gray once alpha is composited onto
  *       the background, else RGB.
  *   <li><b>Classes</b>: sub-folder names or a {@code labels.csv}'s label column (the sources' conventions), named by
@@ -43,8 +43,6 @@ import java.util.function.Consumer;
 public record DatasetProfile(String location, ImageShape shape, Optional<ClassList> classes, long images, long labelled,
         long unreadable, List<String> evidence) {
 
-    /** The square sides the trainer has networks for. */
-    public static final List<Integer> TRAINABLE_SIDES = List.of(28, 32, 64);
     /** More distinct labels than this are identifiers, not classes (a generator serves at most 1,000 classes). */
     public static final int MAX_CLASSES = 1000;
     /** How many images' pixels are read to decide gray or RGB; every image's header is read for the size. */
@@ -203,8 +201,8 @@ public record DatasetProfile(String location, ImageShape shape, Optional<ClassLi
 
     /** The largest trainable side not above {@code side}, or the smallest trainable side. */
     static int sideFor(int side) {
-        int best = TRAINABLE_SIDES.getFirst();
-        for (int s : TRAINABLE_SIDES) {
+        int best = ImageShape.TRAINABLE_SIDES.getFirst();
+        for (int s : ImageShape.TRAINABLE_SIDES) {
             if (s <= side) {
                 best = s;
             }

@@ -1,5 +1,7 @@
 package dev.ganpipe.trainer.gan;
 
+import dev.ganpipe.common.image.ImageShape;
+
 /**
  * Shape and hyper-parameters of a DCGAN.
  *
@@ -57,7 +59,7 @@ public record GanConfig(
 
     /** Validates every field; messages say which value is wrong and what is accepted. */
     public GanConfig {
-        if (imageSize != 28 && imageSize != 32 && imageSize != 64) {
+        if (!ImageShape.TRAINABLE_SIDES.contains(imageSize)) {
             throw new IllegalArgumentException(
                     "imageSize must be 28, 32 or 64 (the three supported DCGAN layouts), but was " + imageSize + ".");
         }
