@@ -110,8 +110,7 @@ final class DemoCommand {
         String bootstrap = kafka.bootstrapServers();
         Map<String, String> env = Map.of(); // the demo's parts take their settings from here, not from GAN_* variables
         DatasetProfile profile = profile(v);
-        List<String> profileArgs = new ArrayList<>(List.of("--image-shape", profile.shape().toString()));
-        profile.classes().ifPresent(c -> profileArgs.addAll(List.of("--classes", c.toString())));
+        List<String> profileArgs = profileArgs(profile);
 
         List<String> ingestArgs = new ArrayList<>(List.of("--bootstrap-servers", bootstrap,
                 "--state-dir", work.resolve("streams").toString()));
@@ -216,6 +215,13 @@ final class DemoCommand {
         }
         LOG.info("{}: {}. {}", data, profile.summary(), String.join(" ", profile.evidence()));
         return profile;
+    }
+
+    /** The ingest options (normaliser and publisher alike) that carry a profile's decisions. */
+    static List<String> profileArgs(DatasetProfile profile) {
+        List<String> args = new ArrayList<>(List.of("--image-shape", profile.shape().toString()));
+        profile.classes().ifPresent(c -> args.addAll(List.of("--classes", c.toString())));
+        return args;
     }
 
     /**

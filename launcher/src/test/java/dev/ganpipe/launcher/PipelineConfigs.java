@@ -26,11 +26,18 @@ record PipelineConfigs(IngestConfig ingest, TrainerConfig trainer, GeneratorConf
      * @param trainerOptions what the test sets besides those: batch size, steps, export schedule
      */
     static PipelineConfigs on(String bootstrap, Path dir, String... trainerOptions) {
+        return on(bootstrap, dir, List.of(), trainerOptions);
+    }
+
+    /** As above, with options for ingest's normaliser too (e.g. a dataset profile's shape and classes). */
+    static PipelineConfigs on(String bootstrap, Path dir, List<String> ingestOptions, String... trainerOptions) {
         Map<String, String> env = Map.of();
         // Signed end to end, as the demo runs: the generator serves only what this trainer's key signed.
         Path signingKey = ModelKeys.ensurePair(dir.resolve("keys"));
-        IngestConfig ingest = IngestConfig.parse(List.of("--bootstrap-servers", bootstrap, "--port", "0",
-                "--state-dir", dir.resolve("streams").toString()), env);
+        List<String> ingestArgs = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--port", "0",
+                "--state-dir", dir.resolve("streams").toString()));
+        ingestArgs.addAll(ingestOptions);
+        IngestConfig ingest = IngestConfig.parse(ingestArgs, env);
         List<String> trainer = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--port", "0",
                 "--generator-width", "16", "--discriminator-width", "16", "--models-dir", dir.resolve("models").toString(),
                 "--checkpoint-dir", dir.resolve("checkpoints").toString(), "--samples-dir", dir.resolve("samples").toString(),
