@@ -1,39 +1,39 @@
 package dev.ganpipe.launcher;
 
-import dev.ganpipe.common.image.ImageShape;
-import dev.ganpipe.common.model.ModelKeys;
 import dev.ganpipe.common.Service;
 import dev.ganpipe.common.ServiceMain;
 import dev.ganpipe.common.config.CommandLine;
 import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.common.io.Folders;
 import dev.ganpipe.common.kafka.TopicCatalog;
 import dev.ganpipe.common.metrics.MeterRegistries;
+import dev.ganpipe.common.model.ModelKeys;
 import dev.ganpipe.generator.GeneratorConfig;
 import dev.ganpipe.generator.GeneratorService;
 import dev.ganpipe.images.normalize.ClassList;
 import dev.ganpipe.images.source.DatasetProfile;
+import dev.ganpipe.images.source.HeldOutSplit;
 import dev.ganpipe.images.source.SampleData;
 import dev.ganpipe.ingest.IngestConfig;
 import dev.ganpipe.ingest.IngestService;
 import dev.ganpipe.ingest.publish.IngestCommand;
 import dev.ganpipe.ingest.publish.IngestSummary;
+import dev.ganpipe.quality.data.RealDataLoader;
 import dev.ganpipe.trainer.TrainerConfig;
 import dev.ganpipe.trainer.TrainerService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code gan demo}: the whole pipeline in one process — a real Kafka broker, ingest, trainer and generator service,
@@ -58,8 +58,9 @@ final class DemoCommand {
                 .add("classes", "auto", "Class names in label order, comma-separated; 'auto' takes them from the data: class "
                         + "sub-folders, a labels.csv, or IDX label numbers. Labelled data trains a conditional GAN.")
                 .optional("quality-data", "Labelled real images the trainer scores its generator against (classifier FID, precision, "
-                        + "recall, coverage) and gates publishing on; 'off' turns it off. Default: the bundled sample when --data is the "
-                        + "sample, else off.")
+                        + "recall, coverage) and gates publishing on; 'off' turns it off. Default: the bundled sample for the sample; a folder's "
+                        + "own test set (IDX t10k files, a test sub-folder); else, for labelled data, a seeded 10% of it (at most 1,000 "
+                        + "images) that is held out of training; off for unlabelled data.")
                 .add("work-dir", ".gan/demo", "Where the broker's data, models and sample grids go.")
                 .flag("keep", "Keep the work directory of an earlier run (broker data, models) instead of starting fresh.")
                 .add("kafka-port", "9092", "Port of the embedded broker (a cluster's brokers take this one and the next ones).")
@@ -133,11 +134,9 @@ final class DemoCommand {
                 "--sample-every-steps", v.string("sample-every-steps"),
                 "--threads", v.string("threads"),
                 "--dataset", datasetName(v.string("data")))); // the model is named after the data: <data>-dcgan<size>
-        String qualityData = v.optional("quality-data")
-                .orElse(v.string("data").equals(SampleData.FASHION_MNIST) ? SampleData.FASHION_MNIST : "off");
-        if (!qualityData.equals("off")) {
-            trainerArgs.addAll(List.of("--quality-data", qualityData, "--quality-dir", work.resolve("quality").toString()));
-        }
+        Quality quality = quality(v, profile, work);
+        trainerArgs.addAll(quality.trainerArgs(work));
+        String qualityData = quality.data();
         TrainerConfig trainerConfig = TrainerConfig.from(ConfigValues.parse(TrainerConfig.spec(), trainerArgs, env));
         TrainerService trainer = TrainerService.start(trainerConfig, MeterRegistries.prometheus("trainer"));
         started.add(trainer);
@@ -166,7 +165,7 @@ final class DemoCommand {
         v.optional("limit").ifPresent(limit -> publishArgs.addAll(List.of("--limit", limit)));
         IngestConfig publishConfig = IngestConfig.parse(publishArgs, env);
         String data = v.string("data");
-        Thread.ofVirtual().name("demo-publish").start(() -> publish(publishConfig, data));
+        Thread.ofVirtual().name("demo-publish").start(() -> publish(publishConfig, data, quality.split()));
         Thread.ofVirtual().name("demo-ready").start(() -> announceFirstModel(generator));
 
         System.out.printf("""
@@ -176,6 +175,7 @@ final class DemoCommand {
                    Kafka broker        %s  (data in %s)
                    ingest              http://localhost:%d/metrics        publishing %s
                                        %s
+                                       %s
                    trainer             http://localhost:%d/v1/status       sample grids in %s
                                        http://localhost:%d/v1/samples/latest.png
                                        %s
@@ -184,7 +184,7 @@ final class DemoCommand {
                    http://localhost:%d/v1/generate?count=16&seed=1
                 ================================================================================
 
-                """, bootstrap, work.resolve("kafka"), ingest.port(), data, profile.summary(), trainer.port(), work.resolve("samples"),
+                """, bootstrap, work.resolve("kafka"), ingest.port(), data, profile.summary(), quality.describe(), trainer.port(), work.resolve("samples"),
                 trainer.port(), qualityData.equals("off") ? "quality off (--quality-data)"
                         : "http://localhost:" + trainer.port() + "/v1/quality/chart.png  (quality, from the first export)",
                 generator.port(), work.resolve("models"), prometheusLine, v.string("export-every"), generator.port());
@@ -217,6 +217,75 @@ final class DemoCommand {
         return profile;
     }
 
+    /**
+     * What the trainer measures its generator against.
+     *
+     * @param data the labelled images (--quality-data), or "off"
+     * @param heldOutFolder the held-out set's folder when the demo made one
+     * @param split which images the demo holds out of training (and so of publishing)
+     * @param note how the held-out images were found, for the banner
+     */
+    record Quality(String data, Optional<Path> heldOutFolder, Optional<HeldOutSplit> split, String note) {
+
+        List<String> trainerArgs(Path work) {
+            if (data.equals("off")) {
+                return List.of();
+            }
+            List<String> args = new ArrayList<>(List.of("--quality-data", data, "--quality-dir", work.resolve("quality").toString()));
+            heldOutFolder.ifPresent(folder -> args.addAll(List.of("--quality-held-out", folder.toString())));
+            return args;
+        }
+
+        String describe() {
+            return "quality: " + note;
+        }
+    }
+
+    /** Share of a labelled dataset the demo holds out for quality, and the most images it holds out. */
+    static final double HELD_OUT_SHARE = 0.10;
+    static final int HELD_OUT_MAX = 1000;
+
+    /**
+     * Quality on the user's own data: the bundled sample measures against itself as before; a folder that carries its own
+     * test set (IDX t10k files, a test sub-folder) against that; other labelled data against a seeded 10% (at most
+     * 1,000 images) that the demo writes to {@code quality-held-out/} and never publishes, so the GAN never trains on it.
+     * Unlabelled data cannot train the evaluator's classifier: quality is off, and the banner says why.
+     */
+    static Quality quality(ConfigValues v, DatasetProfile profile, Path work) {
+        String data = v.string("data");
+        Optional<String> given = v.optional("quality-data");
+        if (given.isPresent()) {
+            return new Quality(given.get(), Optional.empty(), Optional.empty(),
+                    given.get().equals("off") ? "off (--quality-data off)" : "measured against " + given.get() + " (--quality-data)");
+        }
+        if (data.equals(SampleData.FASHION_MNIST)) {
+            return new Quality(data, Optional.empty(), Optional.empty(), "measured against the bundled sample's held-out images");
+        }
+        if (!profile.conditional()) {
+            return new Quality("off", Optional.empty(), Optional.empty(), "off: the data is unlabelled, so no classifier can be trained to "
+                    + "measure it (give labelled data or --quality-data)");
+        }
+        try {
+            if (RealDataLoader.carriesHeldOut(data)) {
+                return new Quality(data, Optional.empty(), Optional.empty(), "measured against the test set in " + data + ", never trained on");
+            }
+            HeldOutSplit split = HeldOutSplit.of(profile.labelled(), HELD_OUT_SHARE, HELD_OUT_MAX, 42);
+            Path folder = work.resolve("quality-held-out");
+            int written = split.write(data, folder);
+            if (written < 2) {
+                return new Quality("off", Optional.empty(), Optional.empty(), "off: " + profile.labelled() + " labelled images are too few to hold "
+                        + "some out for measuring (give more, or --quality-data)");
+            }
+            LOG.info("Holding out {} of the {} labelled images in {} for quality measurements: written to {}, never published to the trainer.",
+                    written, profile.labelled(), data, folder);
+            return new Quality(data, Optional.of(folder), Optional.of(split), String.format(java.util.Locale.ROOT,
+                    "measured against %,d held-out images (%s), never trained on", written, folder));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot hold out quality images from " + data + " (" + e.getMessage() + "); pass --quality-data off "
+                    + "to run without quality measurements.", e);
+        }
+    }
+
     /** The ingest options (normaliser and publisher alike) that carry a profile's decisions. */
     static List<String> profileArgs(DatasetProfile profile) {
         List<String> args = new ArrayList<>(List.of("--image-shape", profile.shape().toString()));
@@ -239,9 +308,10 @@ final class DemoCommand {
         return base.isEmpty() ? "data" : base.substring(0, Math.min(base.length(), 64)).replaceAll("-+$", "");
     }
 
-    private static void publish(IngestConfig config, String data) {
+    private static void publish(IngestConfig config, String data, Optional<HeldOutSplit> heldOut) {
         try {
-            IngestSummary summary = IngestCommand.run(config, List.of(data), System.err);
+            IngestSummary summary = IngestCommand.run(config, List.of(data), System.err,
+                    source -> heldOut.map(split -> split.training(source)).orElse(source));
             LOG.info("Ingest of {} finished: {}", data, summary.describe());
         } catch (IOException | RuntimeException e) {
             LOG.error("Ingesting {} failed: {}. The services keep running; fix the path and run './gan ingest PATH' against the demo's broker.",
@@ -263,13 +333,8 @@ final class DemoCommand {
     }
 
     private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+        try {
+            Folders.deleteRecursively(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot clear the demo's work directory " + dir + "; delete it by hand or pass --keep true.", e);
         }

@@ -2,16 +2,15 @@ package dev.ganpipe.bench.chaos;
 
 import dev.ganpipe.broker.cluster.LocalCluster;
 import dev.ganpipe.common.config.CommandLine;
+import dev.ganpipe.common.io.Folders;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code ./gan bench chaos}: one cluster of three broker processes, and the scenarios of {@link ChaosBenchConfig#spec()}
@@ -105,10 +104,8 @@ public final class ChaosBench {
     }
 
     private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            Folders.deleteRecursively(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete the chaos bench's folder " + dir + "; delete it by hand.", e);
         }

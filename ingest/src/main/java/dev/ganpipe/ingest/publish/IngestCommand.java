@@ -25,6 +25,7 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code gan ingest PATH...}: reads every source and sends each image to {@code images.raw} (key = source id,
@@ -93,19 +94,34 @@ public final class IngestCommand {
 
     /** As {@link #run(IngestConfig, List)}, printing progress and the summary to {@code progress}. */
     public static IngestSummary run(IngestConfig config, List<String> locations, PrintStream progress) throws IOException, InterruptedException {
+        return run(config, locations, progress, UnaryOperator.identity());
+    }
+
+    /**
+     * As above, publishing what {@code view} makes of each opened source: e.g. the demo's source without the images it
+     * holds out for quality measurement.
+     */
+    public static IngestSummary run(IngestConfig config, List<String> locations, PrintStream progress, UnaryOperator<ImageSource> view)
+            throws IOException, InterruptedException {
         Clock clock = Clock.systemUTC();
         ImageNormalizer normalizer = new ImageNormalizer(config.normalizer());
         if (config.publish().dryRun()) {
-            return dryRun(normalizer, config.publish(), clock, Sleeper.system(), progress).run(locations, config.sourceOptions());
+            return dryRun(normalizer, config.publish(), clock, Sleeper.system(), progress).run(locations, config.sourceOptions(), view);
         }
         try (KafkaRawSink sink = KafkaRawSink.create(config.kafka(), config.kafka().clientId(config.applicationId() + "-cli"), config.topics().raw(),
                 NormalizerTopology.EVENT_SOURCE, clock)) {
-            return create(sink, normalizer, config.publish(), clock, Sleeper.system(), progress).run(locations, config.sourceOptions());
+            return create(sink, normalizer, config.publish(), clock, Sleeper.system(), progress).run(locations, config.sourceOptions(), view);
         }
     }
 
     /** Opens every location first (a wrong path fails before anything is sent), then publishes them in order. */
     public IngestSummary run(List<String> locations, SourceOptions sourceOptions) throws IOException, InterruptedException {
+        return run(locations, sourceOptions, UnaryOperator.identity());
+    }
+
+    /** As above, publishing what {@code view} makes of each opened source. */
+    public IngestSummary run(List<String> locations, SourceOptions sourceOptions, UnaryOperator<ImageSource> view)
+            throws IOException, InterruptedException {
         if (locations.isEmpty()) {
             throw new IllegalArgumentException("Give at least one path to ingest (an IDX file, a folder, a tar archive, an image) or "
                     + SampleData.FASHION_MNIST + ".");
@@ -114,7 +130,7 @@ public final class IngestCommand {
         IngestSummary summary;
         try {
             for (String location : locations) {
-                sources.add(ImageSources.open(location, sourceOptions));
+                sources.add(view.apply(ImageSources.open(location, sourceOptions)));
             }
             summary = publish(sources);
         } catch (Throwable failure) {

@@ -95,6 +95,16 @@ public final class RealDataLoader {
                 String.format(Locale.ROOT, "a seeded %.0f%% split of %s", 100 * options.heldOutFraction(), location));
     }
 
+    /**
+     * Whether {@code location} is a folder that carries its own held-out set (IDX training and test files, or
+     * train/test sub-folders), which {@link #load} then uses rather than splitting the images.
+     */
+    public static boolean carriesHeldOut(String location) throws IOException {
+        Path path = Path.of(location);
+        return !location.equals(SampleData.FASHION_MNIST) && Files.isDirectory(path)
+                && (idxPair(path).isPresent() || folderPair(path).isPresent());
+    }
+
     /** Reads one labelled set (no split), e.g. a held-out set on its own. */
     public static RealData read(String location, LoaderOptions options) throws IOException {
         return resolve(location, read(location, options, Progress.silent()), null, "", options).train();

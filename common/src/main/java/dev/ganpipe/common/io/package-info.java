@@ -1,0 +1,2 @@
+/** Small file-system helpers shared by several modules. */
+package dev.ganpipe.common.io;
