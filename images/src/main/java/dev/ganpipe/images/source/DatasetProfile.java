@@ -108,7 +108,7 @@ public record DatasetProfile(String location, ImageShape shape, Optional<ClassLi
                 throw new IllegalArgumentException("None of the " + images + " images in " + location + " could be read; check that they are "
                         + "PNG, JPEG, GIF or BMP files, not truncated, and at most " + limits.maxBytes() + " bytes each.");
             }
-            List<String> evidence = new ArrayList<>();
+            List<String> evidence = new ArrayList<>(source.notes());
             ImageShape decided = shape.isPresent() ? shape.get() : decideShape(sizes, pixelsRead, colourExample, evidence);
             shape.ifPresent(s -> evidence.add("Images are normalised to " + s + " as given (--image-shape)."));
             Optional<ClassList> names = decideClasses(location, labels, images, classes, evidence);

@@ -54,6 +54,11 @@ public final class FolderImageSource implements ImageSource {
     }
 
     @Override
+    public List<String> notes() {
+        return labels.notes();
+    }
+
+    @Override
     public String description() {
         return root.toString();
     }

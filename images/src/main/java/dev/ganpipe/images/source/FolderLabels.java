@@ -2,10 +2,12 @@ package dev.ganpipe.images.source;
 
 import dev.ganpipe.images.normalize.ClassList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Labels for the images of a folder or archive, given their paths relative to its root ({@code /}-separated).
@@ -23,11 +25,19 @@ final class FolderLabels {
     private final boolean subFolders;
     private final ClassList classes;
 
-    private FolderLabels(Map<String, String> csv, boolean useCsv, boolean subFolders, ClassList classes) {
+    private final List<String> notes;
+
+    private FolderLabels(Map<String, String> csv, boolean useCsv, boolean subFolders, ClassList classes, List<String> notes) {
         this.csv = csv;
         this.useCsv = useCsv;
         this.subFolders = subFolders;
         this.classes = classes;
+        this.notes = List.copyOf(notes);
+    }
+
+    /** What a user should know about the labels, e.g. {@code labels.csv} lines naming no image; empty when nothing. */
+    List<String> notes() {
+        return notes;
     }
 
     /**
@@ -39,7 +49,7 @@ final class FolderLabels {
     static FolderLabels of(List<String> relativePaths, Optional<String> labelsCsv, ClassList classes, String where) {
         boolean subFolders = relativePaths.stream().anyMatch(p -> p.contains("/"));
         if (labelsCsv.isEmpty()) {
-            return new FolderLabels(Map.of(), false, subFolders, classes);
+            return new FolderLabels(Map.of(), false, subFolders, classes, List.of());
         }
         Map<String, String> csv = new HashMap<>();
         String[] lines = labelsCsv.get().split("\r?\n");
@@ -61,7 +71,17 @@ final class FolderLabels {
             }
             csv.put(file, label);
         }
-        return new FolderLabels(csv, true, subFolders, classes);
+        Set<String> present = new HashSet<>();
+        for (String p : relativePaths) {
+            String n = normalise(p);
+            present.add(n);
+            present.add(n.substring(n.lastIndexOf('/') + 1));
+        }
+        List<String> missing = csv.keySet().stream().filter(f -> !present.contains(f)).sorted().toList();
+        List<String> notes = missing.isEmpty() ? List.of() : List.of(missing.size() + " line" + (missing.size() == 1 ? "" : "s") + " of "
+                + LABELS_CSV + " in " + where + " name" + (missing.size() == 1 ? "s" : "") + " no image there (e.g. " + missing.getFirst()
+                + "); check the file names in " + LABELS_CSV + " (paths relative to it, or bare file names).");
+        return new FolderLabels(csv, true, subFolders, classes, notes);
     }
 
     /** The label of an image, as a class index when the name is a class (see {@link ClassList#toWire}). */

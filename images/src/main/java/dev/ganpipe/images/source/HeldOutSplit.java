@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -49,6 +50,11 @@ public record HeldOutSplit(double share, long seed) {
             @Override
             public OptionalLong size() {
                 return source.size().isPresent() ? OptionalLong.of(Math.round(source.size().getAsLong() * (1 - share))) : OptionalLong.empty();
+            }
+
+            @Override
+            public List<String> notes() {
+                return source.notes();
             }
 
             @Override

@@ -1,6 +1,7 @@
 package dev.ganpipe.images.source;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -23,6 +24,11 @@ public interface ImageSource extends AutoCloseable {
      * @throws IOException when the underlying file cannot be read or is corrupt (e.g. an IDX file that ends early)
      */
     Optional<SourceImage> next() throws IOException;
+
+    /** What a user should know about the source before its images are used (e.g. a labels.csv naming missing files). */
+    default List<String> notes() {
+        return List.of();
+    }
 
     @Override
     void close() throws IOException;

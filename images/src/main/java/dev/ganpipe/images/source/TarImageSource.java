@@ -77,6 +77,11 @@ public final class TarImageSource implements ImageSource {
     }
 
     @Override
+    public List<String> notes() {
+        return labels.notes();
+    }
+
+    @Override
     public String description() {
         return archive.toString();
     }

@@ -64,7 +64,7 @@ class DatasetProfileTest {
     void aTarWithALabelsCsvOfNumbersIsNamedByNumberAndGivenFlagsWin() throws IOException {
         Path archive = dir.resolve("set.tar");
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(archive))) {
-            entry(tar, "labels.csv", "file,label\na.png,0\nb.png,2\nc.png,1\n".getBytes(StandardCharsets.UTF_8));
+            entry(tar, "labels.csv", "file,label\na.png,0\nb.png,2\nc.png,1\ngone.png,1\n".getBytes(StandardCharsets.UTF_8));
             for (String name : List.of("a", "b", "c")) {
                 entry(tar, name + ".png", TestImages.png(TestImages.gray(28, 28, (x, y) -> y)));
             }
@@ -72,6 +72,8 @@ class DatasetProfileTest {
         DatasetProfile decided = DatasetProfile.scan(archive.toString(), Optional.empty(), Optional.empty(), progress::add);
         assertThat(decided.shape()).isEqualTo(ImageShape.FASHION_MNIST);
         assertThat(decided.classes()).contains(ClassList.parse("0,1,2"));
+        assertThat(decided.evidence()).anySatisfy(line -> assertThat(line)
+                .startsWith("1 line of labels.csv in " + archive + " names no image there (e.g. gone.png)"));
 
         DatasetProfile given = DatasetProfile.scan(archive.toString(), Optional.of(new ImageShape(64, 64, 3)),
                 Optional.of(ClassList.parse("zero,one")), progress::add);

@@ -130,7 +130,9 @@ public final class IngestCommand {
         IngestSummary summary;
         try {
             for (String location : locations) {
-                sources.add(view.apply(ImageSources.open(location, sourceOptions)));
+                ImageSource source = view.apply(ImageSources.open(location, sourceOptions));
+                sources.add(source);
+                source.notes().forEach(note -> progress.println("ingest: " + note));
             }
             summary = publish(sources);
         } catch (Throwable failure) {
