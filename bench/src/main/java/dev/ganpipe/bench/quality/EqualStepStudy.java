@@ -62,10 +62,23 @@ final class EqualStepStudy {
     private final List<String> averageLines = new ArrayList<>();
     private final Map<Recipe, Double> trainSeconds = new LinkedHashMap<>();
 
+    private final String ratioSuffix;
+
     EqualStepStudy(StudyConfig config, PrintStream out, PrintStream log) {
+        this(config, out, log, "");
+    }
+
+    /** One seed of several: its ratio lines end in {@code ratioSuffix}, so the headline stays the median's. */
+    EqualStepStudy(StudyConfig config, PrintStream out, PrintStream log, String ratioSuffix) {
         this.config = config;
         this.out = out;
         this.log = log;
+        this.ratioSuffix = ratioSuffix;
+    }
+
+    /** Every measurement so far. */
+    List<Point> points() {
+        return List.copyOf(points);
     }
 
     /** The PyTorch recipes, started now in child processes; each future completes with its exported generators. */
@@ -135,7 +148,7 @@ final class EqualStepStudy {
         out.println();
         out.print(EqualStepTable.markdown(points, config.at(), evaluator.floor()));
         out.println();
-        EqualStepTable.ratioLines(points, config.at()).forEach(out::println);
+        EqualStepTable.ratioLines(points, config.at(), ratioSuffix).forEach(out::println);
         averageLines.forEach(out::println);
     }
 
@@ -214,7 +227,7 @@ final class EqualStepStudy {
 
     private void writeTables(Evaluator evaluator) throws IOException {
         write("equal-steps.md", EqualStepTable.markdown(points, config.at(), evaluator.floor()) + "\n"
-                + String.join("\n", EqualStepTable.ratioLines(points, config.at())) + "\n"
+                + String.join("\n", EqualStepTable.ratioLines(points, config.at(), ratioSuffix)) + "\n"
                 + (averageLines.isEmpty() ? "" : "\n" + String.join("\n", averageLines) + "\n"));
         write("equal-steps.json", EqualStepTable.json(points, trainSeconds, evaluator.floor()) + "\n");
     }

@@ -44,6 +44,11 @@ final class EqualStepTable {
      * ratio fid_<ours>_vs_<theirs>_at_<step>} lines follow for every other pair.
      */
     static List<String> ratioLines(List<EqualStepStudy.Point> points, List<Integer> at) {
+        return ratioLines(points, at, "");
+    }
+
+    /** As above, each name ending in {@code suffix} (e.g. {@code _seed_7} for one seed of several). */
+    static List<String> ratioLines(List<EqualStepStudy.Point> points, List<Integer> at, String suffix) {
         List<Recipe> ours = recipes(points).stream().filter(r -> !r.pytorch()).toList();
         List<Recipe> theirs = recipes(points).stream().filter(Recipe::pytorch).toList();
         List<String> lines = new ArrayList<>();
@@ -55,10 +60,46 @@ final class EqualStepTable {
                     Optional<QualityMetrics> a = find(points, ours.get(i), step);
                     Optional<QualityMetrics> b = find(points, theirs.get(j), step);
                     if (a.isPresent() && b.isPresent()) {
-                        lines.add(String.format(Locale.ROOT, "ratio fid_%s_at_%d %.3f", name, step, a.get().fid() / b.get().fid()));
+                        lines.add(String.format(Locale.ROOT, "ratio fid_%s_at_%d%s %.3f", name, step, suffix, a.get().fid() / b.get().fid()));
                     }
                 }
             }
+        }
+        return lines;
+    }
+
+    /**
+     * The headline over several seeds: per step, the median over the seeds of the first trainer recipe's FID over the first
+     * PyTorch recipe's (the mean of the middle two for an even count), with each seed's ratio beside it.
+     */
+    static List<String> medianRatioLines(Map<Long, List<EqualStepStudy.Point>> bySeed, List<Integer> at) {
+        List<String> lines = new ArrayList<>();
+        for (int step : at) {
+            List<Double> ratios = new ArrayList<>();
+            List<String> each = new ArrayList<>();
+            for (Map.Entry<Long, List<EqualStepStudy.Point>> seed : bySeed.entrySet()) {
+                var all = recipes(seed.getValue());
+                Optional<Recipe> ours = all.stream().filter(r -> !r.pytorch()).findFirst();
+                Optional<Recipe> theirs = all.stream().filter(Recipe::pytorch).findFirst();
+                if (ours.isEmpty() || theirs.isEmpty()) {
+                    continue;
+                }
+                Optional<QualityMetrics> a = find(seed.getValue(), ours.get(), step);
+                Optional<QualityMetrics> b = find(seed.getValue(), theirs.get(), step);
+                if (a.isPresent() && b.isPresent()) {
+                    double r = a.get().fid() / b.get().fid();
+                    ratios.add(r);
+                    each.add(String.format(Locale.ROOT, "seed %d: %.2f / %.2f = %.3f", seed.getKey(), a.get().fid(), b.get().fid(), r));
+                }
+            }
+            if (ratios.isEmpty()) {
+                continue;
+            }
+            List<Double> sorted = ratios.stream().sorted().toList();
+            int n = sorted.size();
+            double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+            lines.add(String.format(Locale.ROOT, "ratio fid_ours_vs_pytorch_at_%d %.3f", step, median));
+            lines.add(String.format(Locale.ROOT, "  (median of %d seeds; %s)", n, String.join("; ", each)));
         }
         return lines;
     }

@@ -38,6 +38,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -117,16 +118,32 @@ public final class QualityStudy {
         if (config.equalSteps()) {
             boolean beside = config.recipes().stream().anyMatch(Recipe::pytorch) && config.recipes().stream().anyMatch(r -> !r.pytorch());
             int threads = EqualStepStudy.threadsBesidePyTorch(config.threads(), beside);
-            EqualStepStudy study = new EqualStepStudy(config, out, log);
-            // The PyTorch children start first: they train while the evaluator's classifier is trained or loaded.
-            var pytorch = study.startPyTorch(data, threads);
-            try (Evaluator evaluator = Evaluator.prepare(split.train(), split.heldOut(), options);
-                    Evaluator inTraining = Evaluator.prepare(evaluator.classifier(), split.train(), split.heldOut(),
-                            EvaluationOptions.inTraining().withFloor(false))) {
-                study.execute(data, evaluator, inTraining, threads, pytorch);
+            boolean several = config.seeds().size() > 1;
+            Map<Long, List<EqualStepStudy.Point>> bySeed = new LinkedHashMap<>();
+            for (long seed : config.seeds()) {
+                StudyConfig one = several ? config.forSeed(seed, config.out().resolve("seed-" + seed)) : config;
+                if (several) {
+                    Files.createDirectories(one.out().resolve("samples"));
+                    log.printf(Locale.ROOT, "==== seed %d (%d of %d) ====%n", seed, bySeed.size() + 1, config.seeds().size());
+                }
+                StudyData seeded = several ? StudyData.of(split.train(), usable, Math.multiplyExact(config.steps(), config.batch()), seed) : data;
+                EqualStepStudy study = new EqualStepStudy(one, out, log, several ? "_seed_" + seed : "");
+                // The PyTorch children start first: they train while the evaluator's classifier is trained or loaded.
+                var pytorch = study.startPyTorch(seeded, threads);
+                try (Evaluator evaluator = Evaluator.prepare(split.train(), split.heldOut(), options);
+                        Evaluator inTraining = Evaluator.prepare(evaluator.classifier(), split.train(), split.heldOut(),
+                                EvaluationOptions.inTraining().withFloor(false))) {
+                    study.execute(seeded, evaluator, inTraining, threads, pytorch);
+                }
+                bySeed.put(seed, study.points());
+            }
+            if (several) {
+                out.println();
+                EqualStepTable.medianRatioLines(bySeed, config.at()).forEach(out::println);
             }
             out.printf(Locale.ROOT, "%nLoad average %s at the start, %s at the end; %d intra-op threads per engine. Wrote equal-steps.md and "
-                    + "equal-steps.json to %s.%n", loadBefore, Host.loadAverage(), threads, config.out().toAbsolutePath());
+                    + "equal-steps.json to %s%s.%n", loadBefore, Host.loadAverage(), threads, config.out().toAbsolutePath(),
+                    several ? " (one seed-<n> folder per seed)" : "");
             return;
         }
         try (Evaluator evaluator = Evaluator.prepare(split.train(), split.heldOut(), options)) {

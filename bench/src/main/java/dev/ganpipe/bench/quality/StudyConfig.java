@@ -27,9 +27,10 @@ import java.util.Objects;
  * @param at the equal-step mode's measuring points, ascending (empty: the defaults study, measured after {@code steps});
  *     the largest is the steps trained
  * @param evalCount generated (and held-out) images per evaluation
+ * @param seeds every seed the equal-step mode runs, {@code seed} first; one for the defaults study
  */
 record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int batch, int usableImages, long seed, Path out,
-        Path cacheDir, String python, int progressEvery, List<Integer> at, int evalCount) {
+        Path cacheDir, String python, int progressEvery, List<Integer> at, int evalCount, List<Long> seeds) {
 
     /** {@code --usable-images all}: train on the whole training set. */
     static final int ALL_IMAGES = 0;
@@ -42,6 +43,10 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(cacheDir, "cacheDir");
         Objects.requireNonNull(python, "python");
+        seeds = List.copyOf(seeds);
+        if (seeds.isEmpty() || seeds.getFirst() != seed) {
+            throw new IllegalArgumentException("The seeds must start with the seed " + seed + ", but were " + seeds + ".");
+        }
         if (steps < 1 || steps > 10_000_000) {
             throw new ConfigException("--steps must be between 1 and 10,000,000, but was " + steps + ".");
         }
@@ -88,7 +93,10 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
                 .add("batch", "64", "Images per training step.")
                 .add("usable-images", "all", "Train on the first this many training images only ('all': the whole training set; the "
                         + "bundled sample is trained on whole when it holds fewer).")
-                .add("seed", "42", "Seed of the data order, the initial weights and the training noise.")
+                .add("seed", "42", "Seed of the data order, the initial weights and the training noise. The equal-step mode takes "
+                        + "several (e.g. 42,7,13): it runs every recipe for each in turn, prints each seed's ratio lines with a "
+                        + "_seed_<n> suffix, and the headline 'ratio fid_ours_vs_pytorch_at_<steps>' as the median over the seeds, "
+                        + "since two data orders alone can differ by 5% in FID.")
                 .add("out", "quality-study", "Folder for results.md, results.json, samples/<recipe>.png and reports/<recipe>.json.")
                 .add("cache-dir", EvaluationOptions.DEFAULT_CACHE_DIR.toString(), "The evaluator's classifier cache (trained on first use, "
                         + "about 12 minutes on two cores).")
@@ -111,9 +119,35 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
         List<Integer> at = v.optional("at").map(StudyConfig::steps).orElse(List.of());
         int steps = at.isEmpty() ? v.integer("steps") : at.getLast();
         String recipes = v.optional("recipes").orElse(at.isEmpty() ? "all" : EQUAL_STEP_RECIPES);
+        List<Long> seeds = seeds(v.string("seed"));
+        if (seeds.size() > 1 && at.isEmpty()) {
+            throw new ConfigException("Several seeds (--seed " + v.string("seed") + ") need the equal-step mode; add --at, e.g. --at 3000.");
+        }
         return new StudyConfig(v.path("data"), steps, Recipe.parseList(recipes), v.integer("threads"),
-                v.integer("batch"), usableImages(v.string("usable-images")), v.longValue("seed"), v.path("out"), v.path("cache-dir"), v.string("python"),
-                v.integer("progress-every"), at, v.integer("eval-count"));
+                v.integer("batch"), usableImages(v.string("usable-images")), seeds.getFirst(), v.path("out"), v.path("cache-dir"), v.string("python"),
+                v.integer("progress-every"), at, v.integer("eval-count"), seeds);
+    }
+
+    /** This configuration for one of its seeds, writing below {@code dir}. */
+    StudyConfig forSeed(long oneSeed, Path dir) {
+        return new StudyConfig(data, steps, recipes, threads, batch, usableImages, oneSeed, dir, cacheDir, python, progressEvery, at, evalCount,
+                List.of(oneSeed));
+    }
+
+    private static List<Long> seeds(String text) {
+        List<Long> seeds = new ArrayList<>();
+        for (String part : text.split(",")) {
+            try {
+                long s = Long.parseLong(part.strip());
+                if (seeds.contains(s)) {
+                    throw new ConfigException("--seed names " + s + " twice; give each seed once.");
+                }
+                seeds.add(s);
+            } catch (NumberFormatException e) {
+                throw new ConfigException("--seed takes whole numbers, comma-separated (e.g. 42 or 42,7,13), but got '" + text + "'.", e);
+            }
+        }
+        return seeds;
     }
 
     /** Whether this is the equal-step mode. */

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -135,6 +136,33 @@ class QualityStudyTest {
         assertThat(table.get(3)).startsWith("| 3,000 | 20.00 | – | 25.00 |");
         assertThat(EqualStepTable.json(points, Map.of(Recipe.PIPELINE, 12.5), null))
                 .contains("\"recipe\" : \"pytorch-seed\"").contains("\"train_seconds\" : 12.5").doesNotContain("NaN");
+    }
+
+    @Test
+    void severalSeedsPrintEachSeedsRatiosAndTheMedianAsTheHeadline() {
+        StudyConfig config = StudyConfig.from(ConfigValues.parse(StudyConfig.spec(), "--at", "3000", "--seed", "42, 7,13"));
+        assertThat(config.seeds()).containsExactly(42L, 7L, 13L);
+        assertThat(config.seed()).isEqualTo(42L);
+        StudyConfig seven = config.forSeed(7, Path.of("out/seed-7"));
+        assertThat(seven.seed()).isEqualTo(7L);
+        assertThat(seven.seeds()).containsExactly(7L);
+        assertThat(seven.out()).isEqualTo(Path.of("out/seed-7"));
+        assertThatThrownBy(() -> StudyConfig.from(ConfigValues.parse(StudyConfig.spec(), "--seed", "42,7")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--at");
+        assertThatThrownBy(() -> StudyConfig.from(ConfigValues.parse(StudyConfig.spec(), "--at", "3000", "--seed", "7,7")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("twice");
+
+        Map<Long, List<EqualStepStudy.Point>> bySeed = new LinkedHashMap<>();
+        bySeed.put(42L, List.of(new EqualStepStudy.Point(Recipe.PIPELINE, 3000, metrics(52, 0.1)),
+                new EqualStepStudy.Point(Recipe.PYTORCH_SEED, 3000, metrics(50, 0.1))));
+        bySeed.put(7L, List.of(new EqualStepStudy.Point(Recipe.PIPELINE, 3000, metrics(45, 0.1)),
+                new EqualStepStudy.Point(Recipe.PYTORCH_SEED, 3000, metrics(50, 0.1))));
+        bySeed.put(13L, List.of(new EqualStepStudy.Point(Recipe.PIPELINE, 3000, metrics(49, 0.1)),
+                new EqualStepStudy.Point(Recipe.PYTORCH_SEED, 3000, metrics(50, 0.1))));
+        assertThat(EqualStepTable.medianRatioLines(bySeed, List.of(3000))).containsExactly(
+                "ratio fid_ours_vs_pytorch_at_3000 0.980",
+                "  (median of 3 seeds; seed 42: 52.00 / 50.00 = 1.040; seed 7: 45.00 / 50.00 = 0.900; seed 13: 49.00 / 50.00 = 0.980)");
+        assertThat(EqualStepTable.ratioLines(bySeed.get(7L), List.of(3000), "_seed_7")).containsExactly("ratio fid_ours_vs_pytorch_at_3000_seed_7 0.900");
     }
 
     @Test
