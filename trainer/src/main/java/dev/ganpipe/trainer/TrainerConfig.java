@@ -15,6 +15,7 @@ import dev.ganpipe.trainer.data.BatchAssembler.IdlePolicy;
 import dev.ganpipe.trainer.data.ReplayBuffer;
 import dev.ganpipe.trainer.gan.Augmentation;
 import dev.ganpipe.trainer.gan.GanConfig;
+import dev.ganpipe.trainer.gan.Objective;
 import dev.ganpipe.trainer.loop.Schedule;
 import dev.ganpipe.trainer.quality.QualityGate;
 import dev.ganpipe.trainer.quality.QualitySettings;
@@ -154,6 +155,10 @@ public record TrainerConfig(
                         + "'ada': where it starts. 'auto': 1 for diffaugment (as published), 0 for ada (it rises when needed).")
                 .add("augment-target", Double.toString(Augmentation.DEFAULT_TARGET), "With --augment ada: the mean sign of the "
                         + "discriminator's output on real images above which augmentation increases.")
+                .add("loss", "bce", "The adversarial loss: 'bce' (the DCGAN paper's, the generator's half non-saturating) or 'hinge' "
+                        + "(the SN-GAN and projection-discriminator papers').")
+                .optional("discriminator-learning-rate", "The discriminator's Adam learning rate, for two time-scale updates (e.g. "
+                        + "4e-4 with --learning-rate 1e-4); without it both networks use --learning-rate.")
                 .add("batch-size", "64", "Images per training step.")
                 .add("replay-capacity", "auto", "Images kept in the reservoir replay buffer (one byte per pixel value); 'auto' keeps as many as "
                         + "fit in 256 MiB (342,392 of 28x28 gray, 21,845 of 64x64 RGB), so a dataset that fits is trained on whole "
@@ -221,6 +226,15 @@ public record TrainerConfig(
         }
     }
 
+    private static Objective objective(ConfigValues v) {
+        try {
+            return new Objective(Objective.Loss.parse(v.string("loss")),
+                    v.optional("discriminator-learning-rate").map(rate -> v.decimal("discriminator-learning-rate")).orElse(0.0));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+    }
+
     private static Augmentation augmentation(ConfigValues v) {
         String mode = v.string("augment");
         double probability = v.string("augment-probability").strip().equalsIgnoreCase("auto")
@@ -247,7 +261,7 @@ public record TrainerConfig(
         GanConfig gan = new GanConfig(shape.width(), shape.channels(), v.integer("noise-dim"), v.integer("generator-width"),
                 v.integer("discriminator-width"), v.decimal("learning-rate"), v.decimal("beta1"), GanConfig.DEFAULT_BETA2,
                 v.longValue("seed"), v.integer("threads"), v.decimal("ema-decay"), v.bool("spectral-norm"),
-                conditional == Conditional.TRUE ? classes.map(ClassList::size).orElse(0) : 0, augmentation(v));
+                conditional == Conditional.TRUE ? classes.map(ClassList::size).orElse(0) : 0, augmentation(v), objective(v));
         IdlePolicy idle = v.choice("idle-policy", IdlePolicy.class);
         int batch = v.integer("batch-size");
         if (batch < 2 || batch > 4096) {
@@ -336,7 +350,7 @@ public record TrainerConfig(
         GanConfig g = gan;
         int labels = classes.map(ClassList::size).orElse(0);
         GanConfig resolved = new GanConfig(shape.width(), shape.channels(), g.noiseDim(), g.generatorWidth(), g.discriminatorWidth(),
-                g.learningRate(), g.beta1(), g.beta2(), g.seed(), g.threads(), g.emaDecay(), g.spectralNorm(), labels, g.augmentation());
+                g.learningRate(), g.beta1(), g.beta2(), g.seed(), g.threads(), g.emaDecay(), g.spectralNorm(), labels, g.augmentation(), g.objective());
         String named = modelName.strip().equalsIgnoreCase(DECIDED_BY_DATA) ? dataset + "-dcgan" + shape.width() : modelName;
         return new TrainerConfig(kafka, topics, groupId, host, port, Optional.of(shape), resolved, batchSize, replayCapacity,
                 replayRatio, idlePolicy, schedule, named, dataset, modelsDir, keepModels, samplesDir, checkpoints,

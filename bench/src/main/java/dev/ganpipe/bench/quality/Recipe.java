@@ -2,6 +2,7 @@ package dev.ganpipe.bench.quality;
 
 import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.trainer.gan.GanConfig;
+import dev.ganpipe.trainer.gan.Objective;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -35,6 +36,12 @@ enum Recipe {
     /** As {@link #PIPELINE}, conditional on the images' labels (what {@code --conditional true} trains). */
     PIPELINE_CONDITIONAL("pipeline-conditional", "trainer as the pipeline runs it, conditional", GanConfig.DEFAULT_EMA_DECAY, false,
             true, 0.5, false),
+    /**
+     * As {@link #PIPELINE_CONDITIONAL} with the hinge loss the projection discriminator was published with (Miyato and
+     * Koyama 2018), against the conditional collapse BCE showed (docs/quality.md).
+     */
+    PIPELINE_CONDITIONAL_HINGE("pipeline-conditional-hinge", "trainer as the pipeline runs it, conditional, hinge loss",
+            GanConfig.DEFAULT_EMA_DECAY, false, true, 0.5, false, Objective.Loss.HINGE),
     /** The bench's PyTorch eager DCGAN with the weight average, trained on the same images in the same order. */
     PYTORCH("pytorch", "PyTorch reference (+EMA)", GanConfig.DEFAULT_EMA_DECAY, false, false, 0, true),
     /** The same PyTorch DCGAN as the plain seed recipe: no weight average, what a plain PyTorch DCGAN script trains. */
@@ -47,8 +54,15 @@ enum Recipe {
     private final boolean conditional;
     private final double replayRatio;
     private final boolean pytorch;
+    private final Objective.Loss loss;
 
     Recipe(String id, String title, double emaDecay, boolean spectralNorm, boolean conditional, double replayRatio, boolean pytorch) {
+        this(id, title, emaDecay, spectralNorm, conditional, replayRatio, pytorch, Objective.Loss.BCE);
+    }
+
+    Recipe(String id, String title, double emaDecay, boolean spectralNorm, boolean conditional, double replayRatio, boolean pytorch,
+            Objective.Loss loss) {
+        this.loss = loss;
         this.id = id;
         this.title = title;
         this.emaDecay = emaDecay;
@@ -87,7 +101,7 @@ enum Recipe {
 
     /** Whether the images arrive once, as from a topic, rather than epoch after epoch. */
     boolean streamedOnce() {
-        return this == PIPELINE || this == PIPELINE_CONDITIONAL;
+        return this == PIPELINE || this == PIPELINE_CONDITIONAL || this == PIPELINE_CONDITIONAL_HINGE;
     }
 
     /**
@@ -106,7 +120,8 @@ enum Recipe {
 
     /** {@code base} with this recipe's stabilisers; {@code classes} is used when the recipe is conditional. */
     GanConfig configure(GanConfig base, int classes) {
-        return base.withEmaDecay(emaDecay).withSpectralNorm(spectralNorm).withClasses(conditional ? classes : 0);
+        return base.withEmaDecay(emaDecay).withSpectralNorm(spectralNorm).withClasses(conditional ? classes : 0)
+                .withObjective(new Objective(loss, base.objective().discriminatorLearningRate()));
     }
 
     /** Every id, comma-separated, in table order. */

@@ -20,6 +20,7 @@ import dev.ganpipe.common.image.ImageShape;
  * @param spectralNorm whether the discriminator's layers are spectrally normalised (instead of using BatchNorm)
  * @param classes number of class labels of a conditional GAN (labels 0 to classes - 1), or 0 for an unconditional one
  * @param augmentation how the discriminator's inputs are augmented ({@link Augmentation#OFF} for not at all)
+ * @param objective the loss and the discriminator's learning rate ({@link Objective#DEFAULT}: BCE, one rate)
  */
 public record GanConfig(
         int imageSize,
@@ -35,7 +36,8 @@ public record GanConfig(
         double emaDecay,
         boolean spectralNorm,
         int classes,
-        Augmentation augmentation) {
+        Augmentation augmentation,
+        Objective objective) {
 
     /** Default noise length. */
     public static final int DEFAULT_NOISE_DIM = 100;
@@ -103,10 +105,21 @@ public record GanConfig(
         if (augmentation == null) {
             throw new IllegalArgumentException("augmentation is null; use Augmentation.OFF for none.");
         }
+        if (objective == null) {
+            throw new IllegalArgumentException("objective is null; use Objective.DEFAULT for the DCGAN objective.");
+        }
         if (!(emaDecay >= 0 && emaDecay < 1)) {
             throw new IllegalArgumentException(
                     "emaDecay must be at least 0 (off) and below 1 (0.999 is usual), but was " + emaDecay + ".");
         }
+    }
+
+    /** As the canonical constructor, with the DCGAN objective. */
+    public GanConfig(int imageSize, int channels, int noiseDim, int generatorWidth, int discriminatorWidth,
+            double learningRate, double beta1, double beta2, long seed, int threads, double emaDecay, boolean spectralNorm,
+            int classes, Augmentation augmentation) {
+        this(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth, learningRate, beta1, beta2, seed, threads,
+                emaDecay, spectralNorm, classes, augmentation, Objective.DEFAULT);
     }
 
     /** As the canonical constructor, without augmentation. */
@@ -147,43 +160,49 @@ public record GanConfig(
     /** A copy with another seed. */
     public GanConfig withSeed(long newSeed) {
         return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
-                learningRate, beta1, beta2, newSeed, threads, emaDecay, spectralNorm, classes, augmentation);
+                learningRate, beta1, beta2, newSeed, threads, emaDecay, spectralNorm, classes, augmentation, objective);
     }
 
     /** A copy with other base widths for the generator and the discriminator. */
     public GanConfig withWidths(int newGeneratorWidth, int newDiscriminatorWidth) {
         return new GanConfig(imageSize, channels, noiseDim, newGeneratorWidth, newDiscriminatorWidth,
-                learningRate, beta1, beta2, seed, threads, emaDecay, spectralNorm, classes, augmentation);
+                learningRate, beta1, beta2, seed, threads, emaDecay, spectralNorm, classes, augmentation, objective);
     }
 
     /** A copy with another intra-op thread count (0 = engine default). */
     public GanConfig withThreads(int newThreads) {
         return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
-                learningRate, beta1, beta2, seed, newThreads, emaDecay, spectralNorm, classes, augmentation);
+                learningRate, beta1, beta2, seed, newThreads, emaDecay, spectralNorm, classes, augmentation, objective);
     }
 
     /** A copy with another EMA decay (0 turns the average off). */
     public GanConfig withEmaDecay(double newEmaDecay) {
         return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
-                learningRate, beta1, beta2, seed, threads, newEmaDecay, spectralNorm, classes, augmentation);
+                learningRate, beta1, beta2, seed, threads, newEmaDecay, spectralNorm, classes, augmentation, objective);
     }
 
     /** A copy with or without spectral normalisation in the discriminator. */
     public GanConfig withSpectralNorm(boolean newSpectralNorm) {
         return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
-                learningRate, beta1, beta2, seed, threads, emaDecay, newSpectralNorm, classes, augmentation);
+                learningRate, beta1, beta2, seed, threads, emaDecay, newSpectralNorm, classes, augmentation, objective);
     }
 
     /** A copy with another number of classes (0: unconditional). */
     public GanConfig withClasses(int newClasses) {
         return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
-                learningRate, beta1, beta2, seed, threads, emaDecay, spectralNorm, newClasses, augmentation);
+                learningRate, beta1, beta2, seed, threads, emaDecay, spectralNorm, newClasses, augmentation, objective);
     }
 
     /** A copy with another augmentation of the discriminator's inputs. */
     public GanConfig withAugmentation(Augmentation newAugmentation) {
         return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
-                learningRate, beta1, beta2, seed, threads, emaDecay, spectralNorm, classes, newAugmentation);
+                learningRate, beta1, beta2, seed, threads, emaDecay, spectralNorm, classes, newAugmentation, objective);
+    }
+
+    /** A copy with another loss and discriminator learning rate. */
+    public GanConfig withObjective(Objective newObjective) {
+        return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
+                learningRate, beta1, beta2, seed, threads, emaDecay, spectralNorm, classes, augmentation, newObjective);
     }
 
     /** Whether the networks take class labels (a conditional GAN). */

@@ -95,7 +95,8 @@ public final class GanTrainingCore implements AutoCloseable {
             float b1 = (float) config.beta1();
             float b2 = (float) config.beta2();
             this.generatorOptimizer = new AdamOptimizer(manager, generator, lr, b1, b2);
-            this.discriminatorOptimizer = new AdamOptimizer(manager, discriminator, lr, b1, b2);
+            this.discriminatorOptimizer = new AdamOptimizer(manager, discriminator,
+                    (float) config.objective().discriminatorRate(config.learningRate()), b1, b2);
             this.generatorRunningStats = runningStats(generator);
             this.discriminatorRunningStats = runningStats(discriminator);
             this.trainingNoise = new NoiseRandom(mix(config.seed(), 3));
@@ -424,7 +425,7 @@ public final class GanTrainingCore implements AutoCloseable {
                 NDArray fakeSeen = augment.apply(fake, p, draws, scope);
                 realLogits = discriminator.forward(parameterStore, inputs(realSeen, labels, scope), true).singletonOrThrow();
                 fakeLogits = discriminator.forward(parameterStore, inputs(fakeSeen, labels, scope), true).singletonOrThrow();
-                loss = bceWithLogits(realLogits, true).add(bceWithLogits(fakeLogits, false));
+                loss = discriminatorLoss(config.objective().loss(), realLogits, fakeLogits);
                 collector.backward(loss);
             }
             discriminatorOptimizer.update();
@@ -436,7 +437,7 @@ public final class GanTrainingCore implements AutoCloseable {
     }
 
     /**
-     * One generator update with the non-saturating loss BCE(D(G(z)), 1) on fresh noise. The
+     * One generator update with the objective's loss (non-saturating BCE(D(G(z)), 1) by default) on fresh noise. The
      * discriminator is left exactly as it was, running statistics included, and holds no gradient
      * afterwards.
      */
@@ -461,7 +462,7 @@ public final class GanTrainingCore implements AutoCloseable {
                 NDArray fake = generator.forward(parameterStore, inputs(z, labels, scope), true).singletonOrThrow();
                 NDArray fakeSeen = augment.apply(fake, p, draws, scope); // differentiable: the gradient reaches G through it
                 NDArray logits = discriminator.forward(parameterStore, inputs(fakeSeen, labels, scope), true).singletonOrThrow();
-                loss = bceWithLogits(logits, true);
+                loss = generatorLoss(config.objective().loss(), logits);
                 collector.backward(loss);
             }
             restore(discriminatorRunningStats, savedD);
@@ -546,6 +547,23 @@ public final class GanTrainingCore implements AutoCloseable {
                     + shape + " here; it was written by a trainer with another architecture.");
         }
         return t;
+    }
+
+    /** The discriminator half's loss on its real and fake logits. */
+    static NDArray discriminatorLoss(Objective.Loss loss, NDArray realLogits, NDArray fakeLogits) {
+        return switch (loss) {
+            case BCE -> bceWithLogits(realLogits, true).add(bceWithLogits(fakeLogits, false));
+            // mean(relu(1 - D(x))) + mean(relu(1 + D(G(z))))
+            case HINGE -> realLogits.neg().add(1f).maximum(0f).mean().add(fakeLogits.add(1f).maximum(0f).mean());
+        };
+    }
+
+    /** The generator half's loss on the logits of its fakes: non-saturating BCE, or hinge's {@code -mean(D(G(z)))}. */
+    static NDArray generatorLoss(Objective.Loss loss, NDArray fakeLogits) {
+        return switch (loss) {
+            case BCE -> bceWithLogits(fakeLogits, true);
+            case HINGE -> fakeLogits.mean().neg();
+        };
     }
 
     /**

@@ -2,9 +2,11 @@ package dev.ganpipe.trainer.gan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import dev.ganpipe.common.model.Noise;
@@ -83,6 +85,55 @@ class GanTrainingCoreTest {
             labels[i] = i % classes;
         }
         return labels;
+    }
+
+    @Test
+    void theHingeLossesAreTheSnGanPapers() {
+        try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+            NDArray real = m.create(new float[] {2f, 0.5f});
+            NDArray fake = m.create(new float[] {-2f, 0f});
+            // mean(relu(1 - [2, 0.5])) + mean(relu(1 + [-2, 0])) = 0.25 + 0.5
+            assertThat(GanTrainingCore.discriminatorLoss(Objective.Loss.HINGE, real, fake).getFloat()).isEqualTo(0.75f);
+            assertThat(GanTrainingCore.generatorLoss(Objective.Loss.HINGE, m.create(new float[] {1f, 3f})).getFloat()).isEqualTo(-2f);
+            // BCE of logit 0 is log 2 on either side.
+            NDArray zero = m.create(new float[] {0f});
+            assertThat((double) GanTrainingCore.discriminatorLoss(Objective.Loss.BCE, zero, zero).getFloat())
+                    .isCloseTo(2 * Math.log(2), within(1e-6));
+        }
+        assertThat(Objective.Loss.parse(" Hinge ")).isEqualTo(Objective.Loss.HINGE);
+        assertThatThrownBy(() -> Objective.Loss.parse("wgan")).hasMessageContaining("bce or hinge");
+        assertThatThrownBy(() -> new Objective(Objective.Loss.BCE, 2)).hasMessageContaining("below 1");
+    }
+
+    @Test
+    void withTwoTimeScalesTheDiscriminatorsFirstUpdateScalesWithItsOwnRateAndHingeTrains() {
+        float[] real = SyntheticImages.squares(new Random(4), BATCH, 1, 28);
+        Map<String, float[]> before;
+        Map<String, float[]> sameRate;
+        Map<String, float[]> doubleRate;
+        try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
+            before = values(core.discriminatorBlock());
+            core.discriminatorHalf(real, BATCH);
+            sameRate = values(core.discriminatorBlock());
+        }
+        try (GanTrainingCore core = new GanTrainingCore(SMALL.withObjective(new Objective(Objective.Loss.BCE, 2 * SMALL.learningRate())))) {
+            core.discriminatorHalf(real, BATCH);
+            doubleRate = values(core.discriminatorBlock());
+        }
+        String weight = before.keySet().stream().filter(n -> n.endsWith("weight")).findFirst().orElseThrow();
+        float[] b = before.get(weight);
+        for (int i = 0; i < 50; i++) {
+            // Adam's first step moves each weight by the rate times the sign of its gradient (to within epsilon).
+            double one = sameRate.get(weight)[i] - b[i];
+            double two = doubleRate.get(weight)[i] - b[i];
+            assertThat(two).as("%s[%d]", weight, i).isCloseTo(2 * one, within(1e-6 + 1e-3 * Math.abs(one)));
+        }
+        try (GanTrainingCore hinge = new GanTrainingCore(SMALL.withObjective(new Objective(Objective.Loss.HINGE, 0)))) {
+            for (int s = 0; s < 3; s++) {
+                StepResult step = hinge.trainStep(real, null, BATCH);
+                assertThat(step.isFinite()).isTrue();
+            }
+        }
     }
 
     private static void assertEachHalfChangesOnlyItsOwnNetwork(GanConfig config) {
@@ -186,7 +237,7 @@ class GanTrainingCoreTest {
             assertThat(first).hasSize(3 * 784).isEqualTo(again);
             // Running statistics, not batch statistics: a sample does not depend on its batch mates.
             for (int i = 0; i < 784; i++) {
-                assertThat(single[i]).isCloseTo(first[i], org.assertj.core.api.Assertions.within(1e-5f));
+                assertThat(single[i]).isCloseTo(first[i], within(1e-5f));
             }
             for (float v : first) {
                 assertThat(v).isBetween(-1f, 1f);
