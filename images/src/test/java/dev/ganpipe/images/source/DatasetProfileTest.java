@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,9 +63,9 @@ class DatasetProfileTest {
     void aTarWithALabelsCsvOfNumbersIsNamedByNumberAndGivenFlagsWin() throws IOException {
         Path archive = dir.resolve("set.tar");
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(archive))) {
-            entry(tar, "labels.csv", "file,label\na.png,0\nb.png,2\nc.png,1\ngone.png,1\n".getBytes(StandardCharsets.UTF_8));
+            FolderAndTarSourceTest.entry(tar, "labels.csv", "file,label\na.png,0\nb.png,2\nc.png,1\ngone.png,1\n".getBytes(StandardCharsets.UTF_8));
             for (String name : List.of("a", "b", "c")) {
-                entry(tar, name + ".png", TestImages.png(TestImages.gray(28, 28, (x, y) -> y)));
+                FolderAndTarSourceTest.entry(tar, name + ".png", TestImages.png(TestImages.gray(28, 28, (x, y) -> y)));
             }
         }
         DatasetProfile decided = DatasetProfile.scan(archive.toString(), Optional.empty(), Optional.empty(), progress::add);
@@ -117,13 +116,5 @@ class DatasetProfileTest {
         Path file = dir.resolve(relative);
         Files.createDirectories(file.getParent());
         return Files.write(file, bytes);
-    }
-
-    private static void entry(TarArchiveOutputStream tar, String name, byte[] bytes) throws IOException {
-        TarArchiveEntry entry = new TarArchiveEntry(name);
-        entry.setSize(bytes.length);
-        tar.putArchiveEntry(entry);
-        tar.write(bytes);
-        tar.closeArchiveEntry();
     }
 }

@@ -147,7 +147,8 @@ class FolderAndTarSourceTest {
         return Files.write(file, content);
     }
 
-    private static void entry(TarArchiveOutputStream tar, String name, byte[] content) throws IOException {
+    /** Adds one file to a tar being written (the other source tests build archives with it too). */
+    static void entry(TarArchiveOutputStream tar, String name, byte[] content) throws IOException {
         TarArchiveEntry entry = new TarArchiveEntry(name);
         entry.setSize(content.length);
         tar.putArchiveEntry(entry);

@@ -143,10 +143,7 @@ public final class GanTrainingCore implements AutoCloseable {
      * @return {@code count * C * H * W} floats in [-1, 1], NCHW order
      */
     public synchronized float[] generate(float[] noise, long[] labels, int count) {
-        checkOpen();
-        requireCount(count);
-        requireLength("noise", noise, (long) count * config.noiseDim(), "count * noiseDim");
-        requireLabels(labels, count);
+        checkGenerate(noise, labels, count);
         return generateWith(publishedGenerator(), noise, labels, count);
     }
 
@@ -155,10 +152,7 @@ public final class GanTrainingCore implements AutoCloseable {
      * measuring what the average adds (the equal-step study does) and for tests.
      */
     public synchronized float[] generateLive(float[] noise, long[] labels, int count) {
-        checkOpen();
-        requireCount(count);
-        requireLength("noise", noise, (long) count * config.noiseDim(), "count * noiseDim");
-        requireLabels(labels, count);
+        checkGenerate(noise, labels, count);
         return generateWith(generator, noise, labels, count);
     }
 
@@ -167,10 +161,7 @@ public final class GanTrainingCore implements AutoCloseable {
      * compare the two before choosing which to publish.
      */
     public synchronized float[] generateAverage(float[] noise, long[] labels, int count) {
-        checkOpen();
-        requireCount(count);
-        requireLength("noise", noise, (long) count * config.noiseDim(), "count * noiseDim");
-        requireLabels(labels, count);
+        checkGenerate(noise, labels, count);
         return generateWith(averageGenerator(), noise, labels, count);
     }
 
@@ -191,6 +182,14 @@ public final class GanTrainingCore implements AutoCloseable {
     /** Whether a weight average is kept (the EMA is on), so that there is a choice to make. */
     public boolean averaged() {
         return average != null;
+    }
+
+    /** The checks every generate call makes before it touches a network. */
+    private void checkGenerate(float[] noise, long[] labels, int count) {
+        checkOpen();
+        requireCount(count);
+        requireLength("noise", noise, (long) count * config.noiseDim(), "count * noiseDim");
+        requireLabels(labels, count);
     }
 
     private float[] generateWith(SequentialBlock block, float[] noise, long[] labels, int count) {
