@@ -61,6 +61,8 @@ import java.util.OptionalInt;
  * @param modelSigningKey the Ed25519 key each published model's manifest is signed with; without it models go out
  *     unsigned, and generators serve them only with {@code --allow-unsigned-models}
  * @param http TLS and the access log of the status port
+ * @param widths {@code --generator-width} and {@code --discriminator-width}: given, or {@code auto} (decided with the image
+ *     size by {@link #withProfile}, {@link GanConfig#autoWidth})
  */
 public record TrainerConfig(
         KafkaSettings kafka,
@@ -85,7 +87,31 @@ public record TrainerConfig(
         Optional<ClassList> classNames,
         QualitySettings quality,
         Optional<PrivateKey> modelSigningKey,
-        HttpServerConfig http) {
+        HttpServerConfig http,
+        Widths widths) {
+
+    /**
+     * The networks' base widths as given; empty for {@code auto}.
+     *
+     * @param cores the cores {@code auto} decides by
+     */
+    public record Widths(OptionalInt generator, OptionalInt discriminator, int cores) {
+
+        /** The generator's width for images of {@code size}. */
+        int generatorFor(int size) {
+            return generator.orElse(GanConfig.autoWidth(size, cores));
+        }
+
+        /** The discriminator's width for images of {@code size}. */
+        int discriminatorFor(int size) {
+            return discriminator.orElse(GanConfig.autoWidth(size, cores));
+        }
+
+        /** Whether either width is left to {@code auto}. */
+        boolean anyAuto() {
+            return generator.isEmpty() || discriminator.isEmpty();
+        }
+    }
 
     /**
      * The canonical image shape the model trains on.
@@ -127,8 +153,9 @@ public record TrainerConfig(
                         + "as the newest checkpoint, else as the first record on the training topic (its gan.image.shape), waited for; "
                         + "records of another shape are then skipped and counted.")
                 .add("noise-dim", "100", "Length of the generator's noise input z.")
-                .add("generator-width", "64", "Base feature maps of the generator.")
-                .add("discriminator-width", "64", "Base feature maps of the discriminator.")
+                .add("generator-width", "auto", "Base feature maps of the generator; 'auto': 64, or 32 for 64x64 images on fewer than "
+                        + GanConfig.CLASSIC_WIDTH_MIN_CORES + " cores (a classic 64x64 step takes seconds on 2; a checkpoint keeps its own).")
+                .add("discriminator-width", "auto", "Base feature maps of the discriminator; 'auto' as --generator-width.")
                 .add("learning-rate", "0.0002", "Adam learning rate of both networks.")
                 .add("beta1", "0.5", "Adam beta1.")
                 .add("seed", "42", "Seed of initial weights and training noise.")
@@ -258,8 +285,9 @@ public record TrainerConfig(
         Optional<ClassList> classes = v.optional("classes").map(TrainerConfig::classList);
         // With --image-shape auto the networks' size is settled by withProfile; until then they are sized as the default.
         ImageShape shape = imageShape.orElse(ImageShape.FASHION_MNIST);
-        GanConfig gan = new GanConfig(shape.width(), shape.channels(), v.integer("noise-dim"), v.integer("generator-width"),
-                v.integer("discriminator-width"), v.decimal("learning-rate"), v.decimal("beta1"), GanConfig.DEFAULT_BETA2,
+        Widths widths = new Widths(width(v, "generator-width"), width(v, "discriminator-width"), Runtime.getRuntime().availableProcessors());
+        GanConfig gan = new GanConfig(shape.width(), shape.channels(), v.integer("noise-dim"), widths.generatorFor(shape.width()),
+                widths.discriminatorFor(shape.width()), v.decimal("learning-rate"), v.decimal("beta1"), GanConfig.DEFAULT_BETA2,
                 v.longValue("seed"), v.integer("threads"), v.decimal("ema-decay"), v.bool("spectral-norm"),
                 conditional == Conditional.TRUE ? classes.map(ClassList::size).orElse(0) : 0, augmentation(v), objective(v));
         IdlePolicy idle = v.choice("idle-policy", IdlePolicy.class);
@@ -281,7 +309,11 @@ public record TrainerConfig(
                 v.integer("port"), imageShape, gan, batch, replayCapacity(v.string("replay-capacity")), v.decimal("replay-ratio"), idle,
                 new Schedule(v.integer("export-every-steps"), exportEvery, v.integer("sample-every-steps"), v.longValue("max-steps")),
                 v.string("model-name"), datasetName(v.string("dataset")), v.path("models-dir"), v.integer("keep-models"), v.path("samples-dir"),
-                checkpoints, conditional, classes, quality(v), signingKey(v), HttpServerConfig.from(v));
+                checkpoints, conditional, classes, quality(v), signingKey(v), HttpServerConfig.from(v), widths);
+    }
+
+    private static OptionalInt width(ConfigValues v, String name) {
+        return v.string(name).strip().equalsIgnoreCase("auto") ? OptionalInt.empty() : OptionalInt.of(v.integer(name));
     }
 
     private static String datasetName(String text) {
@@ -349,12 +381,22 @@ public record TrainerConfig(
     public TrainerConfig withProfile(ImageShape shape, Optional<ClassList> classes) {
         GanConfig g = gan;
         int labels = classes.map(ClassList::size).orElse(0);
-        GanConfig resolved = new GanConfig(shape.width(), shape.channels(), g.noiseDim(), g.generatorWidth(), g.discriminatorWidth(),
+        GanConfig resolved = new GanConfig(shape.width(), shape.channels(), g.noiseDim(), widths.generatorFor(shape.width()),
+                widths.discriminatorFor(shape.width()),
                 g.learningRate(), g.beta1(), g.beta2(), g.seed(), g.threads(), g.emaDecay(), g.spectralNorm(), labels, g.augmentation(), g.objective());
         String named = modelName.strip().equalsIgnoreCase(DECIDED_BY_DATA) ? dataset + "-dcgan" + shape.width() : modelName;
         return new TrainerConfig(kafka, topics, groupId, host, port, Optional.of(shape), resolved, batchSize, replayCapacity,
                 replayRatio, idlePolicy, schedule, named, dataset, modelsDir, keepModels, samplesDir, checkpoints,
-                conditional, classes, quality, modelSigningKey, http);
+                conditional, classes, quality, modelSigningKey, http, widths);
+    }
+
+    /** A copy whose {@code auto} widths are the checkpoint's: a resumed trainer keeps its networks on any machine. */
+    public TrainerConfig withWidthsOf(int generatorWidth, int discriminatorWidth) {
+        Widths kept = new Widths(OptionalInt.of(widths.generator().orElse(generatorWidth)),
+                OptionalInt.of(widths.discriminator().orElse(discriminatorWidth)), widths.cores());
+        return new TrainerConfig(kafka, topics, groupId, host, port, imageShape, gan.withWidths(kept.generatorFor(gan.imageSize()),
+                kept.discriminatorFor(gan.imageSize())), batchSize, replayCapacity, replayRatio, idlePolicy, schedule, modelName, dataset,
+                modelsDir, keepModels, samplesDir, checkpoints, conditional, classNames, quality, modelSigningKey, http, kept);
     }
 
     /** The defaults, with overrides as {@code --flag value} pairs (for tests and the demo). */

@@ -100,9 +100,9 @@ final class Training implements AutoCloseable {
             feed.start();
             thread.start();
             parts.push(() -> stopLoop(loop, thread)); // closes first: nothing else closes under a running step
-            LOG.info("Trainer started: {} on {}, {} images, {}, batch {}, {}, exports every {} steps or {}, checkpoints every {} "
+            LOG.info("Trainer started: {} on {}, {} images, widths {}/{}, {}, batch {}, {}, exports every {} steps or {}, checkpoints every {} "
                             + "steps or {} in {}, next model version {}",
-                    config.modelName(), core.device(), config.shape(),
+                    config.modelName(), core.device(), config.shape(), config.gan().generatorWidth(), config.gan().discriminatorWidth(),
                     config.classNames().map(n -> "conditional (" + n.size() + " classes: " + n + ")").orElse("unconditional"),
                     config.batchSize(), resume.map(c -> "resumed at step " + c.step()).orElse("fresh start"),
                     config.schedule().exportEverySteps(), config.schedule().exportEvery(),

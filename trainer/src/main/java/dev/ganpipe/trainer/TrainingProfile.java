@@ -47,7 +47,8 @@ final class TrainingProfile {
                     : Optional.empty();
             LOG.info("The newest checkpoint decides what 'auto' leaves open: {} images, {}.", shape,
                     names.map(n -> "conditional (" + n.size() + " classes)").orElse("unconditional"));
-            return Optional.of(config.withProfile(shape, names));
+            return Optional.of(config.withWidthsOf(architecture.generatorWidth(), architecture.discriminatorWidth())
+                    .withProfile(shape, names));
         }
         boolean namesKnown = config.conditional() != TrainerConfig.Conditional.TRUE || config.classNames().isPresent();
         if (config.imageShape().isPresent() && config.conditional() != TrainerConfig.Conditional.AUTO && namesKnown) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.images.normalize.ClassList;
+import dev.ganpipe.trainer.gan.GanConfig;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,31 @@ class TrainerConfigTest {
         assertThat(rgb32.gan().channels()).isEqualTo(3);
         assertThatThrownBy(() -> TrainerConfig.of("--image-shape", "48x48x3")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("28x28 (dcgan28), 32x32 (dcgan32) or 64x64 (dcgan64)").hasMessageContaining("Fix --image-shape");
+    }
+
+    @Test
+    void autoWidthsHalveA64x64NetworkOnFewCoresKeepGivenWidthsAndACheckpointsOwn() {
+        assertThat(GanConfig.autoWidth(64, 2)).isEqualTo(32);
+        assertThat(GanConfig.autoWidth(64, 8)).isEqualTo(64);
+        assertThat(GanConfig.autoWidth(28, 2)).isEqualTo(64);
+        assertThat(GanConfig.autoWidth(32, 2)).isEqualTo(64);
+        int cores = Runtime.getRuntime().availableProcessors();
+        ImageShape rgb64 = new ImageShape(64, 64, 3);
+
+        TrainerConfig auto = TrainerConfig.of().withProfile(rgb64, Optional.empty());
+        assertThat(auto.gan().generatorWidth()).isEqualTo(GanConfig.autoWidth(64, cores));
+        assertThat(auto.gan().discriminatorWidth()).isEqualTo(GanConfig.autoWidth(64, cores));
+        assertThat(TrainerConfig.of().withProfile(ImageShape.FASHION_MNIST, Optional.empty()).gan().generatorWidth()).isEqualTo(64);
+
+        TrainerConfig given = TrainerConfig.of("--generator-width", "48", "--discriminator-width", "auto").withProfile(rgb64, Optional.empty());
+        assertThat(given.gan().generatorWidth()).isEqualTo(48);
+        assertThat(given.gan().discriminatorWidth()).isEqualTo(GanConfig.autoWidth(64, cores));
+
+        TrainerConfig resumed = TrainerConfig.of().withWidthsOf(64, 16).withProfile(rgb64, Optional.empty());
+        assertThat(resumed.gan().generatorWidth()).as("the checkpoint's, whatever this machine's cores say").isEqualTo(64);
+        assertThat(resumed.gan().discriminatorWidth()).isEqualTo(16);
+        assertThat(TrainerConfig.of("--generator-width", "8").withWidthsOf(64, 16).gan().generatorWidth())
+                .as("a given width is not overridden (a mismatch with the checkpoint is then reported as before)").isEqualTo(8);
     }
 
     @Test

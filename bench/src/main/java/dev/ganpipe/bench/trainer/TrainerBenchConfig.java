@@ -5,6 +5,7 @@ import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.common.config.KafkaOptions;
 import dev.ganpipe.common.kafka.KafkaSettings;
+import dev.ganpipe.trainer.gan.GanConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -44,8 +45,6 @@ record TrainerBenchConfig(
         boolean skipKafka,
         boolean profile) {
 
-    /** dcgan64 steps take seconds each below this many cores at width 64, so 'auto' halves the width there. */
-    static final int CLASSIC_WIDTH_MIN_CORES = 8;
     static final int DCGAN28_WIDTH = 64;
 
     TrainerBenchConfig {
@@ -90,7 +89,7 @@ record TrainerBenchConfig(
                 .add("rounds", "1", "Measure every row this many times, in reverse order on every other round (A B B A), so "
                         + "a machine that gets busier or quieter during the run favours neither side; rows report the totals.")
                 .add("dcgan64-width", "auto", "Base width of dcgan64 on both sides; 64 is the classic DCGAN, 'auto' takes 64 on "
-                        + CLASSIC_WIDTH_MIN_CORES + " or more cores and 32 below (a classic step takes seconds on 2 cores).")
+                        + GanConfig.CLASSIC_WIDTH_MIN_CORES + " or more cores and 32 below (a classic step takes seconds on 2 cores).")
                 .add("data", "../shared/datasets/fashion-mnist", "Fashion-MNIST IDX images file (gzipped or not), or a folder "
                         + "holding one, for dcgan28 and the Kafka-fed run; generated images are used when it is missing.")
                 .optional("bootstrap-servers", "Kafka bootstrap servers of the Kafka-fed run (e.g. localhost:9092 for './gan broker'). "
@@ -132,7 +131,7 @@ record TrainerBenchConfig(
         String width = v.string("dcgan64-width").trim().toLowerCase(Locale.ROOT);
         int dcgan64Width;
         if (width.equals("auto")) {
-            dcgan64Width = cores >= CLASSIC_WIDTH_MIN_CORES ? 64 : 32;
+            dcgan64Width = GanConfig.autoWidth(64, cores);
         } else {
             dcgan64Width = v.integer("dcgan64-width");
         }

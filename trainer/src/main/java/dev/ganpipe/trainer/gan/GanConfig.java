@@ -157,6 +157,18 @@ public record GanConfig(
                 DEFAULT_LEARNING_RATE, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_SEED, 0);
     }
 
+    /** Cores below which a 64x64 network defaults to half the classic width (a step at width 64 takes seconds on 2). */
+    public static final int CLASSIC_WIDTH_MIN_CORES = 8;
+
+    /**
+     * The base width {@code --generator-width auto} and {@code --discriminator-width auto} take: the classic 64, but 32 for
+     * 64x64 images on fewer than {@link #CLASSIC_WIDTH_MIN_CORES} cores, where width 64 trains about four times slower
+     * (docs/bench-trainer.md).
+     */
+    public static int autoWidth(int imageSize, int cores) {
+        return imageSize == 64 && cores < CLASSIC_WIDTH_MIN_CORES ? DEFAULT_WIDTH / 2 : DEFAULT_WIDTH;
+    }
+
     /** A copy with another seed. */
     public GanConfig withSeed(long newSeed) {
         return new GanConfig(imageSize, channels, noiseDim, generatorWidth, discriminatorWidth,
