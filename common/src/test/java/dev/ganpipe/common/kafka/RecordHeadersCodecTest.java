@@ -26,7 +26,7 @@ class RecordHeadersCodecTest {
 
     @Test
     void aSyntheticImageSaysWhichModelSeedIndexClassAndShapeMadeIt() {
-        Headers headers = new SyntheticImageHeaders(7, 42, 3, OptionalLong.of(2), new ImageShape(28, 28, 1)).write(EVENTS, "req@5/3");
+        Headers headers = new SyntheticImageHeaders("fashion-dcgan28", 7, 42, 3, OptionalLong.of(2), new ImageShape(28, 28, 1)).write(EVENTS, "req@5/3");
 
         assertThat(GanHeaders.text(headers, GanHeaders.CONTENT_TYPE)).hasValue("image/png");
         // The client jar's deserializer is the one reader of these headers: what the services write, it reads.
@@ -39,14 +39,14 @@ class RecordHeadersCodecTest {
         assertThat(image.label()).hasValue(2);
         assertThat(image.shape()).isEqualTo(new dev.ganpipe.client.ImageShape(28, 28, 1));
         assertThat(image.png()).isEqualTo(PNG);
-        Headers unconditional = new SyntheticImageHeaders(7, 42, 0, OptionalLong.empty(), new ImageShape(28, 28, 1)).write(EVENTS, "s-1");
+        Headers unconditional = new SyntheticImageHeaders("fashion-dcgan28", 7, 42, 0, OptionalLong.empty(), new ImageShape(28, 28, 1)).write(EVENTS, "s-1");
         assertThat(new SyntheticImageDeserializer().deserialize("synthetic.images", unconditional, PNG).label()).isEmpty();
         assertThat(image.labelConfidence()).as("no classifier, no confidence").isEmpty();
     }
 
     @Test
     void aSyntheticImageFromAModelThatShipsItsClassifierCarriesItsConfidence() {
-        Headers headers = new SyntheticImageHeaders(7, 42, 3, OptionalLong.of(2), new ImageShape(28, 28, 1), OptionalDouble.of(0.875))
+        Headers headers = new SyntheticImageHeaders("fashion-dcgan28", 7, 42, 3, OptionalLong.of(2), new ImageShape(28, 28, 1), OptionalDouble.of(0.875))
                 .write(EVENTS, "req@5/3");
 
         assertThat(GanHeaders.text(headers, GanHeaders.LABEL_CONFIDENCE)).hasValue("0.875");
