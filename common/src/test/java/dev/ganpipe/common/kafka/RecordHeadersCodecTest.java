@@ -29,11 +29,13 @@ class RecordHeadersCodecTest {
         Headers headers = new SyntheticImageHeaders("fashion-dcgan28", 7, 42, 3, OptionalLong.of(2), new ImageShape(28, 28, 1)).write(EVENTS, "req@5/3");
 
         assertThat(GanHeaders.text(headers, GanHeaders.CONTENT_TYPE)).hasValue("image/png");
+        assertThat(GanHeaders.text(headers, GanHeaders.MODEL_NAME)).hasValue("fashion-dcgan28");
         // The client jar's deserializer is the one reader of these headers: what the services write, it reads.
         SyntheticImage image = new SyntheticImageDeserializer().deserialize("synthetic.images", headers, PNG);
         assertThat(image.eventId()).isEqualTo("req@5/3");
         assertThat(image.eventTime()).isEqualTo("2026-01-01T00:00:00Z");
         assertThat(image.modelVersion()).isEqualTo(7);
+        assertThat(image.modelName()).hasValue("fashion-dcgan28");
         assertThat(image.seed()).isEqualTo(42);
         assertThat(image.index()).isEqualTo(3);
         assertThat(image.label()).hasValue(2);
