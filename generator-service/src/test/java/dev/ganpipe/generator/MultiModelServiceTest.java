@@ -80,6 +80,7 @@ class MultiModelServiceTest {
                 HttpResponse<byte[]> fromRgb = get(http, service.port(), "/v1/generate?count=2&seed=5&format=npy&model=" + RGB_NAME);
                 assertThat(fromRgb.statusCode()).isEqualTo(200);
                 assertThat(fromRgb.headers().firstValue("X-Model-Name")).hasValue(RGB_NAME);
+                assertThat(fromRgb.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"" + RGB_NAME + "-v1-seed5.npy\"");
                 assertThat(npyHeader(fromRgb.body())).contains("'shape': (2, 3, 32, 32)");
                 HttpResponse<byte[]> squares = get(http, service.port(), "/v1/generate?count=2&seed=5&format=npy&label=square&model="
                         + CONDITIONAL_NAME);

@@ -142,7 +142,10 @@ public final class GeneratorApi {
                 response = response.withHeader(LABEL_CONFIDENCE_HEADER, ResponseFormat.confidences(generated));
             }
             if (format == ResponseFormat.ZIP || format == ResponseFormat.NPY) {
-                response = response.withHeader("Content-Disposition", "attachment; filename=\"generated-v" + model.version()
+                // Named after the model too, so downloads from several models do not overwrite each other; a name is a
+                // topic key and may hold any character, so only file-name-safe ones are kept.
+                String safeName = model.manifest().name().replaceAll("[^A-Za-z0-9._-]", "_");
+                response = response.withHeader("Content-Disposition", "attachment; filename=\"" + safeName + "-v" + model.version()
                         + "-seed" + seed + "." + format.extension() + "\"");
             }
             return response;
