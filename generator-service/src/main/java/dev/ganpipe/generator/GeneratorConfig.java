@@ -17,6 +17,8 @@ import dev.ganpipe.generator.model.ModelTrust;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,6 +36,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param modelName the default model: served to requests that name none; empty: the only model served (requests
  *     must name one once several are served)
  * @param maxModels the most model names served side by side; later names are refused with a log line
+ * @param onlyModels the model names to serve, when the operator lists them; empty: every name found
  * @param keepVersions how many versions of each model stay loaded (and can be pinned)
  * @param maxBatch most images in one ONNX Runtime forward pass
  * @param maxWait longest a request waits for others to batch with
@@ -55,6 +58,7 @@ public record GeneratorConfig(
         Duration modelsScan,
         Optional<String> modelName,
         int maxModels,
+        List<String> onlyModels,
         int keepVersions,
         int maxBatch,
         Duration maxWait,
@@ -92,6 +96,15 @@ public record GeneratorConfig(
         if (maxModels < 1) {
             throw new ConfigException("Option --max-models must be at least 1, but was " + maxModels + ".");
         }
+        onlyModels = List.copyOf(onlyModels);
+        if (onlyModels.size() > maxModels) {
+            throw new ConfigException("Option --models lists " + onlyModels.size() + " names but --max-models allows " + maxModels
+                    + "; raise --max-models or list fewer names.");
+        }
+        if (modelName.isPresent() && !onlyModels.isEmpty() && !onlyModels.contains(modelName.get())) {
+            throw new ConfigException("Option --model-name " + modelName.get() + " is not among the names --models serves ("
+                    + String.join(", ", onlyModels) + "); add it to --models or choose one of them.");
+        }
         if (keepVersions < 1) {
             throw new ConfigException("Option --keep-versions must be at least 1, but was " + keepVersions + ".");
         }
@@ -119,6 +132,8 @@ public record GeneratorConfig(
                 .optional("model-name", "The default model: requests that name no model (model=NAME, \"model\" on synthetic.requests) "
                         + "and continuous mode get it. Every model name on the topic and in the folder is served either way; without it, "
                         + "requests must name a model once several are served.")
+                .optional("models", "Serve only these model names, comma-separated (e.g. fashion-dcgan28,cifar-dcgan32); models of "
+                        + "other names are refused with a log line. Without it every name found is served, up to --max-models.")
                 .add("max-models", Integer.toString(ModelCatalog.DEFAULT_MAX_MODELS), "Most model names served side by side (each "
                         + "keeps --keep-versions versions loaded); models of further names are refused, with a log line.")
                 .add("keep-versions", "3", "How many versions of each model stay loaded and can be pinned.")
@@ -203,6 +218,7 @@ public record GeneratorConfig(
                 v.duration("models-scan"),
                 v.optional("model-name"),
                 v.integer("max-models"),
+                v.optional("models").map(GeneratorConfig::names).orElse(List.of()),
                 v.integer("keep-versions"),
                 v.integer("max-batch"),
                 v.duration("max-wait"),
@@ -213,6 +229,11 @@ public record GeneratorConfig(
                 continuous,
                 trust,
                 http);
+    }
+
+    // "a, b,,c" is [a, b, c]: blanks between commas are typing slips, not names.
+    private static List<String> names(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(name -> !name.isEmpty()).distinct().toList();
     }
 
     /** Parses command-line arguments with the process environment. */

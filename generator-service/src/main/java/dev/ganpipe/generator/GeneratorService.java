@@ -67,7 +67,7 @@ public final class GeneratorService implements Service {
         JdkHttpServerTuning.apply();
         OrtSessionFactory ort = new OrtSessionFactory(config.ort());
         ModelCatalog registry = new ModelCatalog(ModelRegistry.onnxLoader(ort), config.keepVersions(), config.modelName(), config.maxModels(),
-                config.trust(), meters, clock);
+                config.onlyModels(), config.trust(), meters, clock);
         StartedParts resources = new StartedParts();
         resources.push(registry);
         try {

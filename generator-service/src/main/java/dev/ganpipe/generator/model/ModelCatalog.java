@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +15,14 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every model name this service serves, side by side as a model repository: one {@link ModelRegistry} per name, each
  * with its own versions, hot swap, trust checks and pin. A name gets its registry when its first model arrives, up to
- * {@code maxModels} names; later names are refused with a log line, so a topic shared by many datasets cannot load
+ * {@code maxModels} names (and only the listed ones when the operator lists them); later names are refused with a log line, so a topic shared by many datasets cannot load
  * more sessions than the operator sized the service for.
  *
  * <p>Callers that name no model get the default one ({@link #resolve}): the configured {@code --model-name}, else the
@@ -40,6 +42,7 @@ public final class ModelCatalog implements ModelIntake, AutoCloseable {
     private final int keepVersions;
     private final Optional<String> defaultName;
     private final int maxModels;
+    private final Set<String> onlyNames;
     private final ModelTrust trust;
     private final MeterRegistry meters;
     private final Clock clock;
@@ -55,11 +58,12 @@ public final class ModelCatalog implements ModelIntake, AutoCloseable {
      * @param keepVersions how many versions of each name stay loaded (and can be pinned); at least 1
      * @param defaultName the model served to callers that name none; empty: the only name served
      * @param maxModels the most model names loaded at once; at least 1
+     * @param onlyNames the names to serve ({@code --models}); empty: every name, up to {@code maxModels}
      * @param trust which models are believed to come from the trainer
      * @param clock time of loading, shown in the models list
      */
-    public ModelCatalog(ModelRegistry.Loader loader, int keepVersions, Optional<String> defaultName, int maxModels, ModelTrust trust,
-            MeterRegistry meters, Clock clock) {
+    public ModelCatalog(ModelRegistry.Loader loader, int keepVersions, Optional<String> defaultName, int maxModels,
+            Collection<String> onlyNames, ModelTrust trust, MeterRegistry meters, Clock clock) {
         if (keepVersions < 1) {
             throw new IllegalArgumentException("The catalog must keep at least one version of each model loaded, but keepVersions was "
                     + keepVersions + ".");
@@ -71,6 +75,7 @@ public final class ModelCatalog implements ModelIntake, AutoCloseable {
         this.keepVersions = keepVersions;
         this.defaultName = defaultName;
         this.maxModels = maxModels;
+        this.onlyNames = Set.copyOf(onlyNames);
         this.trust = trust;
         this.meters = meters;
         this.clock = clock;
@@ -79,7 +84,7 @@ public final class ModelCatalog implements ModelIntake, AutoCloseable {
 
     /** A catalog of up to {@link #DEFAULT_MAX_MODELS} names, no default, unsigned models allowed (tests and benchmarks). */
     public ModelCatalog(ModelRegistry.Loader loader, int keepVersions, MeterRegistry meters, Clock clock) {
-        this(loader, keepVersions, Optional.empty(), DEFAULT_MAX_MODELS, ModelTrust.unsignedAllowed(), meters, clock);
+        this(loader, keepVersions, Optional.empty(), DEFAULT_MAX_MODELS, Set.of(), ModelTrust.unsignedAllowed(), meters, clock);
     }
 
     @Override
@@ -218,6 +223,13 @@ public final class ModelCatalog implements ModelIntake, AutoCloseable {
         ModelRegistry registry = byName.get(name);
         if (registry != null) {
             return Optional.of(registry);
+        }
+        if (!onlyNames.isEmpty() && !onlyNames.contains(name)) {
+            if (refused.size() < MAX_REFUSED_REMEMBERED && refused.add(name)) {
+                LOG.warn("Not serving models named '{}' (first seen from {}): --models lists only {}. Add the name to --models, or run "
+                        + "another generator for it.", abbreviate(name), origin, String.join(", ", new TreeSet<>(onlyNames)));
+            }
+            return Optional.empty();
         }
         if (byName.size() >= maxModels) {
             if (refused.size() < MAX_REFUSED_REMEMBERED && refused.add(name)) {

@@ -274,12 +274,13 @@ public final class ModelRegistry implements ModelIntake, AutoCloseable {
         }
         if (servedName == null) {
             servedName = manifest.name();
-            LOG.info("Serving model name '{}', the first one seen (set --model-name to choose another).", servedName);
+            LOG.info("This registry serves model name '{}', the first one seen.", servedName);
         }
         if (!servedName.equals(manifest.name())) {
             if (ignoredNames.add(manifest.name())) {
-                LOG.warn("Ignoring models named '{}' (first seen from {}): this service serves '{}'. Run another generator with "
-                        + "--model-name {} to serve them.", manifest.name(), origin, servedName, manifest.name());
+                // The service's ModelCatalog hands each registry only its own name; this is for registries used alone.
+                LOG.warn("Ignoring models named '{}' (first seen from {}): this registry serves '{}'; a ModelCatalog serves "
+                        + "several names side by side.", manifest.name(), origin, servedName);
             }
             return OfferOutcome.IGNORED;
         }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,11 @@ class ModelCatalogTest {
     }
 
     private ModelCatalog catalog(Optional<String> defaultName, int maxModels) {
-        catalog = new ModelCatalog(ONNX, 2, defaultName, maxModels, ModelTrust.unsignedAllowed(), meters, CLOCK);
+        return catalog(defaultName, maxModels, Set.of());
+    }
+
+    private ModelCatalog catalog(Optional<String> defaultName, int maxModels, Set<String> onlyNames) {
+        catalog = new ModelCatalog(ONNX, 2, defaultName, maxModels, onlyNames, ModelTrust.unsignedAllowed(), meters, CLOCK);
         return catalog;
     }
 
@@ -90,6 +95,14 @@ class ModelCatalogTest {
         assertThat(c.offer(other.manifest(1), other.onnx(), "test")).isEqualTo(OfferOutcome.APPLIED);
         assertThat(c.offer(fashion.manifest(2), fashion.onnx(), "test")).as("one name is the most --max-models 1 allows")
                 .isEqualTo(OfferOutcome.IGNORED);
+        assertThat(c.registries()).containsOnlyKeys(OTHER);
+    }
+
+    @Test
+    void withListedNamesOnlyThoseAreServed() {
+        ModelCatalog c = catalog(Optional.empty(), 8, Set.of(OTHER));
+        assertThat(c.offer(fashion.manifest(1), fashion.onnx(), "test")).isEqualTo(OfferOutcome.IGNORED);
+        assertThat(c.offer(other.manifest(1), other.onnx(), "test")).isEqualTo(OfferOutcome.APPLIED);
         assertThat(c.registries()).containsOnlyKeys(OTHER);
     }
 
