@@ -180,7 +180,7 @@ public final class GeneratorApi {
 
     private Response models(Request request) {
         BearerAuth.require(request, List.of(settings.apiKey(), settings.adminKey()), "Listing models", "--api-key");
-        Map<String, Object> body = liveAndPinned(defaultRegistry());
+        Map<String, Object> body = liveAndPinned(catalog.defaultRegistry());
         body.put("default", catalog.defaultName().orElse(null));
         List<Map<String, Object>> served = new ArrayList<>();
         for (Map.Entry<String, ModelRegistry> named : catalog.registries().entrySet()) {
@@ -259,14 +259,6 @@ public final class GeneratorApi {
         Map<String, Object> body = liveAndPinned(registry);
         body.put("model", live);
         return Response.json(200, body);
-    }
-
-    private Optional<ModelRegistry> defaultRegistry() {
-        try {
-            return catalog.resolve(Optional.empty());
-        } catch (ModelChoiceException severalWithoutDefault) {
-            return Optional.empty();
-        }
     }
 
     /** The start of every models answer: the model's live and pinned version (null when none), in this order. */

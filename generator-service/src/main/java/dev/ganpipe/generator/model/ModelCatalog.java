@@ -208,7 +208,8 @@ public final class ModelCatalog implements ModelIntake, AutoCloseable {
         return registry == null ? 0 : registry.liveVersion().orElse(0);
     }
 
-    private Optional<ModelRegistry> defaultRegistry() {
+    /** The default model's registry; empty while it has not arrived, or when several names are served without a default. */
+    public Optional<ModelRegistry> defaultRegistry() {
         try {
             return resolve(Optional.empty());
         } catch (ModelChoiceException severalWithoutDefault) {
