@@ -32,10 +32,14 @@ class GeneratorClient:
         self._api_key = api_key
         self._timeout_s = timeout_s
 
-    def generate(self, count: int, seed: Optional[int] = None, label: Optional[int] = None) -> Tuple[np.ndarray, dict]:
+    def generate(self, count: int, seed: Optional[int] = None, label: Optional[int] = None,
+                 model: Optional[str] = None) -> Tuple[np.ndarray, dict]:
         """``count`` images as uint8 [N, C, H, W] (the npy format) and what made them: ``model_version``, ``seed``
-        (the one the service picked, when none was given) and ``label`` (when given)."""
+        (the one the service picked, when none was given), ``label`` (when given) and ``model_name``. ``model`` picks
+        one of the models the service serves (needed once it serves several without a default)."""
         query = {"format": "npy", "count": count}
+        if model is not None:
+            query["model"] = model
         if seed is not None:
             query["seed"] = seed
         if label is not None:
@@ -43,17 +47,24 @@ class GeneratorClient:
         body, headers = self._call("GET", "/v1/generate?" + urllib.parse.urlencode(query))
         images = np.load(io.BytesIO(body), allow_pickle=False)
         made = {"model_version": int(headers["X-Model-Version"]), "seed": int(headers["X-Seed"]),
-                "label": int(headers["X-Label"]) if headers.get("X-Label") is not None else None}
+                "label": int(headers["X-Label"]) if headers.get("X-Label") is not None else None,
+                "model_name": headers.get("X-Model-Name")}
         return images, made
 
     def models(self) -> dict:
-        """``GET /v1/models``: ``{"live": version or None, "pinned": ..., "models": [...]}``, newest first."""
+        """``GET /v1/models``: ``{"live": version or None, "pinned": ..., "default": name or None, "served": [...],
+        "models": [...]}``; ``live`` and ``pinned`` describe the default model, ``models`` every version of every name."""
         body, _ = self._call("GET", "/v1/models")
         return json.loads(body)
 
     def live_model(self) -> Optional[dict]:
-        """The model requests are served from now (``name``, ``version``, ``imageShape``, ``classes``...), if any."""
-        return next((model for model in self.models()["models"] if model["active"]), None)
+        """The default model's live version (``name``, ``version``, ``imageShape``, ``classes``...), if any; None also
+        when the service serves several models without a default."""
+        listing = self.models()
+        rows = listing["models"]
+        # Services before several models were served have no "default": their one model is it.
+        default = listing["default"] if "default" in listing else next((m["name"] for m in rows), None)
+        return next((m for m in rows if m["active"] and m["name"] == default), None)
 
     def ready(self) -> bool:
         """``GET /readyz``: whether a model is live, so images can be asked for."""
@@ -83,7 +94,8 @@ class GeneratorClient:
                 image_label = made["label"] if made["label"] is not None else (i % len(classes) if classes else None)
                 yield SyntheticImage(pixels=images[i], label=image_label, model_version=made["model_version"],
                                      seed=made["seed"], index=i,
-                                     class_name=classes[image_label] if image_label is not None and image_label < len(classes) else None)
+                                     class_name=classes[image_label] if image_label is not None and image_label < len(classes) else None,
+                                     model_name=made["model_name"])
             made_count += count
             call += 1
 

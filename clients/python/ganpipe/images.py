@@ -16,6 +16,7 @@ class SyntheticImage:
     the image was made for, or None from an unconditional model; ``class_name`` is its name when known. ``request_id``
     is the record key on the topic (``stream-<n>`` in continuous mode), None over HTTP. ``label_confidence`` is the
     model's shipped classifier's probability (0 to 1) that the image shows its label, None when the model ships none.
+    ``model_name`` names the model that made it (a service may serve several), None from services older than that.
     """
 
     pixels: np.ndarray
@@ -27,6 +28,7 @@ class SyntheticImage:
     request_id: Optional[str] = None
     event_id: Optional[str] = None
     label_confidence: Optional[float] = None
+    model_name: Optional[str] = None
 
     @property
     def shape(self):

@@ -16,6 +16,7 @@ TYPE_SYNTHETIC_IMAGE = "gan.image.synthetic.v1"
 LABEL = "gan.label"
 LABEL_CONFIDENCE = "gan.label.confidence"
 MODEL_VERSION = "gan.model.version"
+MODEL_NAME = "gan.model.name"
 SEED = "gan.seed"
 INDEX = "gan.index"
 IMAGE_SHAPE = "gan.image.shape"
@@ -56,7 +57,8 @@ def image_from_message(message, class_names=None) -> SyntheticImage:
     return SyntheticImage(pixels=pixels, label=label, model_version=int(headers[MODEL_VERSION]), seed=int(headers[SEED]),
                           index=int(headers[INDEX]), class_name=class_name,
                           request_id=key.decode("utf-8") if key is not None else None, event_id=headers.get(CE_ID),
-                          label_confidence=float(headers[LABEL_CONFIDENCE]) if LABEL_CONFIDENCE in headers else None)
+                          label_confidence=float(headers[LABEL_CONFIDENCE]) if LABEL_CONFIDENCE in headers else None,
+                          model_name=headers.get(MODEL_NAME))
 
 
 def stream_from_topic(bootstrap_servers: str, group_id: Optional[str] = None, topic: str = SYNTHETIC_IMAGES_TOPIC,
@@ -121,8 +123,10 @@ class RequestProducer:
         self._topic = topic
 
     def send(self, count: int, seed: Optional[int] = None, label: Optional[int] = None,
-             request_id: Optional[str] = None, timeout_s: float = 30.0, min_confidence: Optional[float] = None) -> str:
-        """Sends ``{"count":..,"seed":..,"label":..,"min_confidence":..}`` and returns the request id once the broker has it."""
+             request_id: Optional[str] = None, timeout_s: float = 30.0, min_confidence: Optional[float] = None,
+             model: Optional[str] = None) -> str:
+        """Sends ``{"count":..,"seed":..,"label":..,"min_confidence":..,"model":..}`` and returns the request id once the
+        broker has it. ``model`` names the model to answer from when the service serves several."""
         if count < 1:
             raise ValueError(f"A request asks for at least 1 image, but count was {count}.")
         request = {"count": count}
@@ -132,6 +136,8 @@ class RequestProducer:
             request["label"] = label
         if min_confidence is not None:
             request["min_confidence"] = min_confidence
+        if model is not None:
+            request["model"] = model
         request_id = request_id or str(uuid.uuid4())
         outcome = {}
         self._producer.produce(self._topic, key=request_id.encode("utf-8"), value=json.dumps(request).encode("utf-8"),

@@ -31,7 +31,7 @@ class LiveTest(unittest.TestCase):
     def test_images_asked_for_on_the_topic_arrive_labelled_and_equal_the_http_apis(self):
         request_id = f"python-{uuid.uuid4()}"
         with RequestProducer(BOOTSTRAP) as producer:
-            producer.send(4, seed=5, label=2, request_id=request_id)
+            producer.send(4, seed=5, label=2, request_id=request_id, model=self.model["name"])
         images = []
         for image in stream_from_topic(BOOTSTRAP, timeout_s=90, class_names=self.model["classes"],
                                        accept=lambda made: made.request_id == request_id):
@@ -42,9 +42,10 @@ class LiveTest(unittest.TestCase):
         self.assertEqual([image.index for image in images], [0, 1, 2, 3])
         self.assertTrue(all(image.label == 2 and image.class_name == "cross" for image in images))
         self.assertTrue(all(image.seed == 5 and image.model_version == self.model["version"] for image in images))
+        self.assertTrue(all(image.model_name == self.model["name"] for image in images))
         self.assertEqual(images[0].shape, (1, 12, 12))
         over_http, made = self.client.generate(4, seed=5, label=2)
-        self.assertEqual(made, {"model_version": self.model["version"], "seed": 5, "label": 2})
+        self.assertEqual(made, {"model_version": self.model["version"], "seed": 5, "label": 2, "model_name": self.model["name"]})
         np.testing.assert_array_equal(np.stack([image.pixels for image in images]), over_http)
 
     def test_a_group_goes_on_after_the_last_image_it_took_and_replays_the_one_it_stopped_at(self):

@@ -12,10 +12,13 @@ import dev.ganpipe.generator.continuous.ContinuousSettings;
 import dev.ganpipe.generator.http.ApiSettings;
 import dev.ganpipe.generator.onnx.OrtSettings;
 import dev.ganpipe.common.model.ModelKeys;
+import dev.ganpipe.generator.model.ModelCatalog;
 import dev.ganpipe.generator.model.ModelTrust;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,8 +33,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param modelsFromTopic whether to read models from the models topic
  * @param modelsDir models directory to watch, if any
  * @param modelsScan how often the models directory is scanned
- * @param modelName the one model name to serve; empty serves the first name seen
- * @param keepVersions how many model versions stay loaded (and can be pinned)
+ * @param modelName the default model: served to requests that name none; empty: the only model served (requests
+ *     must name one once several are served)
+ * @param maxModels the most model names served side by side; later names are refused with a log line
+ * @param onlyModels the model names to serve, when the operator lists them; empty: every name found
+ * @param keepVersions how many versions of each model stay loaded (and can be pinned)
  * @param maxBatch most images in one ONNX Runtime forward pass
  * @param maxWait longest a request waits for others to batch with
  * @param ort ONNX Runtime settings
@@ -51,6 +57,8 @@ public record GeneratorConfig(
         Optional<Path> modelsDir,
         Duration modelsScan,
         Optional<String> modelName,
+        int maxModels,
+        List<String> onlyModels,
         int keepVersions,
         int maxBatch,
         Duration maxWait,
@@ -85,6 +93,18 @@ public record GeneratorConfig(
         if (modelsScan.isNegative() || modelsScan.isZero()) {
             throw new ConfigException("Option --models-scan must be positive, e.g. 2s, but was " + modelsScan + ".");
         }
+        if (maxModels < 1) {
+            throw new ConfigException("Option --max-models must be at least 1, but was " + maxModels + ".");
+        }
+        onlyModels = List.copyOf(onlyModels);
+        if (onlyModels.size() > maxModels) {
+            throw new ConfigException("Option --models lists " + onlyModels.size() + " names but --max-models allows " + maxModels
+                    + "; raise --max-models or list fewer names.");
+        }
+        if (modelName.isPresent() && !onlyModels.isEmpty() && !onlyModels.contains(modelName.get())) {
+            throw new ConfigException("Option --model-name " + modelName.get() + " is not among the names --models serves ("
+                    + String.join(", ", onlyModels) + "); add it to --models or choose one of them.");
+        }
         if (keepVersions < 1) {
             throw new ConfigException("Option --keep-versions must be at least 1, but was " + keepVersions + ".");
         }
@@ -109,8 +129,14 @@ public record GeneratorConfig(
                 .add("models-from-topic", "true", "Read models from the compacted models topic, from the start on every boot (true|false).")
                 .optional("models-dir", "A models directory to watch for <name>-v<version>.onnx with its .json manifest.")
                 .add("models-scan", "2s", "How often the models directory is scanned.")
-                .optional("model-name", "The model name to serve; without it the first name seen is served.")
-                .add("keep-versions", "3", "How many model versions stay loaded and can be pinned.")
+                .optional("model-name", "The default model: requests that name no model (model=NAME, \"model\" on synthetic.requests) "
+                        + "and continuous mode get it. Every model name on the topic and in the folder is served either way; without it, "
+                        + "requests must name a model once several are served.")
+                .optional("models", "Serve only these model names, comma-separated (e.g. fashion-dcgan28,cifar-dcgan32); models of "
+                        + "other names are refused with a log line. Without it every name found is served, up to --max-models.")
+                .add("max-models", Integer.toString(ModelCatalog.DEFAULT_MAX_MODELS), "Most model names served side by side (each "
+                        + "keeps --keep-versions versions loaded); models of further names are refused, with a log line.")
+                .add("keep-versions", "3", "How many versions of each model stay loaded and can be pinned.")
                 .optional("model-verify-key", "The trainer's Ed25519 public key (a PEM file, BEGIN PUBLIC KEY, or a PKCS12/JKS keystore "
                         + "with --model-key-password): every model's signature must verify with it, else the model is refused. "
                         + "Required unless --allow-unsigned-models.")
@@ -130,7 +156,7 @@ public record GeneratorConfig(
                 .add("ort-threads", "0", "Threads per forward pass (ONNX Runtime intra-op threads); 0 lets ONNX Runtime choose.")
                 .add("ort-optimization", "all", "ONNX Runtime graph optimisation level: all, extended, basic or none.")
                 .optional("api-key", "Bearer key for /v1/generate and GET /v1/models; without it they are open.")
-                .optional("admin-key", "Bearer key for POST /v1/models/{version}/activate; without it the --api-key guards activation too (open only without either).")
+                .optional("admin-key", "Bearer key for POST /v1/models/[{name}/]{version}/activate; without it the --api-key guards activation too (open only without either).")
                 .add("requests-stream", "true", "Answer synthetic.requests records with images on synthetic.images (a Kafka Streams app; "
                         + "/readyz waits for it). false serves HTTP only, without a broker (true|false).")
                 .add("requests-app-id", "gan-generator-requests", "Kafka Streams application id of the request stream (its consumer group).")
@@ -191,6 +217,8 @@ public record GeneratorConfig(
                 v.optional("models-dir").map(Path::of),
                 v.duration("models-scan"),
                 v.optional("model-name"),
+                v.integer("max-models"),
+                v.optional("models").map(GeneratorConfig::names).orElse(List.of()),
                 v.integer("keep-versions"),
                 v.integer("max-batch"),
                 v.duration("max-wait"),
@@ -201,6 +229,11 @@ public record GeneratorConfig(
                 continuous,
                 trust,
                 http);
+    }
+
+    // "a, b,,c" is [a, b, c]: blanks between commas are typing slips, not names.
+    private static List<String> names(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(name -> !name.isEmpty()).distinct().toList();
     }
 
     /** Parses command-line arguments with the process environment. */

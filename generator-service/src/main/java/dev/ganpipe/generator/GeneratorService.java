@@ -13,6 +13,7 @@ import dev.ganpipe.generator.continuous.KafkaImageSink;
 import dev.ganpipe.generator.http.GeneratorApi;
 import dev.ganpipe.generator.http.JdkHttpServerTuning;
 import dev.ganpipe.generator.images.Generation;
+import dev.ganpipe.generator.model.ModelCatalog;
 import dev.ganpipe.generator.model.ModelRegistry;
 import dev.ganpipe.generator.onnx.OrtSessionFactory;
 import dev.ganpipe.generator.source.ModelSources;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The running generator service: model registry, micro-batcher, the HTTP server, the model sources, the Kafka
  * request stream and continuous mode, started by {@link #start} and stopped together, in reverse order, by
- * {@link #close}. Ready ({@code /readyz} 200) once a model is live and, when it is enabled, the request stream is
+ * {@link #close}. Ready ({@code /readyz} 200) once the default model (any model, without {@code --model-name}) is live and, when it is enabled, the request stream is
  * RUNNING. A request stream that has stopped for good (e.g. a missing ACL) makes {@code /readyz} 503 with the
  * stream's sentence until the service is restarted, while HTTP generation keeps serving.
  */
@@ -35,12 +36,12 @@ public final class GeneratorService implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(GeneratorService.class);
 
-    private final ModelRegistry registry;
+    private final ModelCatalog registry;
     private final HttpService http;
     private final Optional<RequestStream> requests;
     private final StartedParts resources;
 
-    private GeneratorService(ModelRegistry registry, HttpService http, Optional<RequestStream> requests, StartedParts resources) {
+    private GeneratorService(ModelCatalog registry, HttpService http, Optional<RequestStream> requests, StartedParts resources) {
         this.registry = registry;
         this.http = http;
         this.requests = requests;
@@ -65,8 +66,8 @@ public final class GeneratorService implements Service {
     public static GeneratorService start(GeneratorConfig config, PrometheusMeterRegistry meters, Clock clock, Sleeper sleeper) {
         JdkHttpServerTuning.apply();
         OrtSessionFactory ort = new OrtSessionFactory(config.ort());
-        ModelRegistry registry = new ModelRegistry(ModelRegistry.onnxLoader(ort), config.keepVersions(), config.modelName(), config.trust(), meters,
-                clock);
+        ModelCatalog registry = new ModelCatalog(ModelRegistry.onnxLoader(ort), config.keepVersions(), config.modelName(), config.maxModels(),
+                config.onlyModels(), config.trust(), meters, clock);
         StartedParts resources = new StartedParts();
         resources.push(registry);
         try {
@@ -123,7 +124,7 @@ public final class GeneratorService implements Service {
      * the broker's while it is unreachable or refuses this client, else {@link GeneratorApi#NOT_READY_REASON}. A live
      * model with the request stream off needs no broker, so an outage alone never makes the service unready.
      */
-    private static boolean readyOrSayWhy(ModelRegistry registry, boolean streamWanted, RequestStream stream, Optional<BrokerWatch> broker) {
+    private static boolean readyOrSayWhy(ModelCatalog registry, boolean streamWanted, RequestStream stream, Optional<BrokerWatch> broker) {
         if (ready(registry, streamWanted, stream)) {
             return true;
         }
@@ -135,7 +136,7 @@ public final class GeneratorService implements Service {
         return false;
     }
 
-    private static boolean ready(ModelRegistry registry, boolean streamWanted, RequestStream stream) {
+    private static boolean ready(ModelCatalog registry, boolean streamWanted, RequestStream stream) {
         return registry.ready() && (!streamWanted || (stream != null && stream.running()));
     }
 
@@ -154,8 +155,8 @@ public final class GeneratorService implements Service {
         return http.port();
     }
 
-    /** The model registry, e.g. for a demo that reports the live version. */
-    public ModelRegistry registry() {
+    /** The models served, e.g. for a demo that reports the default model's live version. */
+    public ModelCatalog registry() {
         return registry;
     }
 

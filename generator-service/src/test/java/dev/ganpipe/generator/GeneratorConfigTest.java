@@ -50,6 +50,10 @@ class GeneratorConfigTest {
         assertThat(c.requestsAppId()).isEqualTo("gan-generator-requests");
         assertThat(c.continuous().enabled()).as("continuous mode is off by default").isFalse();
         assertThat(c.continuous().labels()).as("every class in turn").isEmpty();
+        assertThat(c.modelName()).as("no default model: the only one served is it").isEmpty();
+        assertThat(c.maxModels()).isEqualTo(8);
+        assertThat(c.onlyModels()).as("every name found is served").isEmpty();
+        assertThat(c.keepVersions()).isEqualTo(3);
     }
 
     @Test
@@ -99,6 +103,12 @@ class GeneratorConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--ort-provider");
         assertThatThrownBy(() -> parse(Map.of(), "--max-count", "0"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--max-count");
+        assertThatThrownBy(() -> parse(Map.of(), "--max-models", "0"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-models");
+        assertThatThrownBy(() -> parse(Map.of(), "--models", "a,b,c", "--max-models", "2"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-models");
+        assertThatThrownBy(() -> parse(Map.of(), "--models", "a,b", "--model-name", "c"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--model-name c").hasMessageContaining("a, b");
         assertThatThrownBy(() -> parse(Map.of(), "--max-batch", "many"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--max-batch");
         // The largest request must fit with one forward pass of room left, else it would get 503 forever.
@@ -107,10 +117,16 @@ class GeneratorConfigTest {
     }
 
     @Test
+    void modelsListsTheNamesToServeSkippingBlanksAndRepeats() {
+        assertThat(parse(Map.of(), "--models", " fashion-dcgan28, cifar-dcgan32,,fashion-dcgan28", "--model-name", "cifar-dcgan32").onlyModels())
+                .containsExactly("fashion-dcgan28", "cifar-dcgan32");
+    }
+
+    @Test
     void helpListsEveryKnob() {
         String help = GeneratorConfig.spec().helpText();
 
-        for (String flag : List.of("--port", "--models-dir", "--models-from-topic", "--model-name", "--max-count", "--max-queued-images", "--max-batch",
+        for (String flag : List.of("--port", "--models-dir", "--models-from-topic", "--model-name", "--models", "--max-models", "--max-count", "--max-queued-images", "--max-batch",
                 "--max-wait", "--ort-threads", "--ort-provider", "--admin-key", "--api-key", "--bootstrap-servers", "--topic-models",
                 "--requests-stream", "--requests-app-id", "--continuous-rate", "--continuous-seed", "--continuous-labels")) {
             assertThat(help).contains(flag);

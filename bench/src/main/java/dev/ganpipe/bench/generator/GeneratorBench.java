@@ -19,6 +19,7 @@ import dev.ganpipe.generator.http.ApiSettings;
 import dev.ganpipe.generator.http.GeneratorApi;
 import dev.ganpipe.generator.http.JdkHttpServerTuning;
 import dev.ganpipe.generator.images.Generation;
+import dev.ganpipe.generator.model.ModelCatalog;
 import dev.ganpipe.generator.model.ModelRegistry;
 import dev.ganpipe.generator.model.OfferOutcome;
 import dev.ganpipe.generator.onnx.OnnxGenerator;
@@ -160,7 +161,7 @@ public final class GeneratorBench {
         double batchImages = 0;
         double batchPasses = 0;
         try (OnnxGenerator generator = OnnxGenerator.load(ort, onnx, signature.shape(), signature.noiseDim());
-             ModelRegistry registry = new ModelRegistry(ModelRegistry.onnxLoader(ort), 1, Optional.empty(), meters, Clock.systemUTC());
+             ModelCatalog registry = new ModelCatalog(ModelRegistry.onnxLoader(ort), 1, meters, Clock.systemUTC());
              MicroBatcher batcher = new MicroBatcher(options.maxBatch(), options.maxWait(), meters)) {
             ModelManifest manifest = new ModelManifest("bench", 1, Hashes.sha256(onnx), 0, Instant.now(), signature.shape().toString(),
                     signature.noiseDim(), Map.of());

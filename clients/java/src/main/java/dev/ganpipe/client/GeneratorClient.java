@@ -90,7 +90,11 @@ public final class GeneratorClient implements AutoCloseable {
         for (Object model : list(json.get("models"))) {
             models.add(modelInfo(object(model)));
         }
-        return new Models(optionalWhole(json.get("live")), optionalWhole(json.get("pinned")), models);
+        // Services before several models were served have no "default": their one model is it.
+        Optional<String> defaultModel = json.containsKey("default")
+                ? Optional.ofNullable((String) json.get("default"))
+                : models.stream().map(ModelInfo::name).findFirst();
+        return new Models(optionalWhole(json.get("live")), optionalWhole(json.get("pinned")), defaultModel, models);
     }
 
     /**

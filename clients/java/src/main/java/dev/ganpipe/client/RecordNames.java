@@ -25,6 +25,8 @@ public final class RecordNames {
     public static final String SOURCE_TOPIC = "gan.source.topic";
     public static final String SOURCE_PARTITION = "gan.source.partition";
     public static final String SOURCE_OFFSET = "gan.source.offset";
+    /** The name of the model that made a synthetic image (e.g. {@code fashion-dcgan28}). */
+    public static final String MODEL_NAME = "gan.model.name";
     /** The version of the model that made a synthetic image, or of a published model. */
     public static final String MODEL_VERSION = "gan.model.version";
     public static final String MODEL_SHA256 = "gan.model.sha256";

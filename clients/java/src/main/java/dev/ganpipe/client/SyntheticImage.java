@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import javax.imageio.ImageIO;
@@ -25,9 +26,17 @@ import javax.imageio.ImageIO;
  * @param eventTime when the generator made it ({@code ce_time}, ISO-8601)
  * @param labelConfidence the model's shipped classifier's probability, 0 to 1, that the image shows its label; empty
  *     when the model ships no classifier ({@code gan.label.confidence})
+ * @param modelName the name of the model that made it ({@code gan.model.name}); empty from services older than the
+ *     header
  */
 public record SyntheticImage(byte[] png, long modelVersion, long seed, int index, OptionalLong label, ImageShape shape, String eventId,
-        String eventTime, OptionalDouble labelConfidence) {
+        String eventTime, OptionalDouble labelConfidence, Optional<String> modelName) {
+
+    /** An image whose model name is not known. */
+    public SyntheticImage(byte[] png, long modelVersion, long seed, int index, OptionalLong label, ImageShape shape, String eventId,
+            String eventTime, OptionalDouble labelConfidence) {
+        this(png, modelVersion, seed, index, label, shape, eventId, eventTime, labelConfidence, Optional.empty());
+    }
 
     /** An image without a confidence (from a model that ships no classifier). */
     public SyntheticImage(byte[] png, long modelVersion, long seed, int index, OptionalLong label, ImageShape shape, String eventId,
@@ -40,6 +49,7 @@ public record SyntheticImage(byte[] png, long modelVersion, long seed, int index
         Objects.requireNonNull(labelConfidence, "Pass OptionalDouble.empty() for an image without a confidence.");
         Objects.requireNonNull(label, "Pass OptionalLong.empty() for an image without a class.");
         Objects.requireNonNull(shape, "A synthetic image needs its shape.");
+        Objects.requireNonNull(modelName, "Pass Optional.empty() for an image whose model name is not known.");
     }
 
     /**

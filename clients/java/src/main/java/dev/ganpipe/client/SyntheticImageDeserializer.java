@@ -41,7 +41,7 @@ public final class SyntheticImageDeserializer implements Deserializer<SyntheticI
                     whole(RecordNames.SEED, required(headers, RecordNames.SEED)),
                     Math.toIntExact(whole(RecordNames.INDEX, required(headers, RecordNames.INDEX))), label,
                     ImageShape.parse(required(headers, RecordNames.IMAGE_SHAPE)), required(headers, RecordNames.CE_ID),
-                    required(headers, RecordNames.CE_TIME), confidence(headers));
+                    required(headers, RecordNames.CE_TIME), confidence(headers), text(headers, RecordNames.MODEL_NAME));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new SerializationException("A record on " + topic + " has a malformed synthetic-image header: " + e.getMessage(), e);
         }

@@ -18,6 +18,14 @@ class SyntheticRequestTest {
     }
 
     @Test
+    void namesTheModelAsAJsonStringEvenWithCharactersJsonMustEscape() {
+        assertThat(SyntheticRequest.of(2).withModel("cifar-dcgan32").toJson()).isEqualTo("{\"count\":2,\"model\":\"cifar-dcgan32\"}");
+        String odd = "a\"b\\c\n";
+        assertThat(JsonReader.parse(SyntheticRequest.of(1).withModel(odd).toJson())).isEqualTo(java.util.Map.of("count", 1L, "model", odd));
+        assertThatThrownBy(() -> SyntheticRequest.of(1).withModel(" ")).hasMessageContaining("default model");
+    }
+
+    @Test
     void refusesARequestTheGeneratorWouldDeadLetter() {
         assertThatThrownBy(() -> SyntheticRequest.of(0)).hasMessageContaining("at least 1 image");
         assertThatThrownBy(() -> SyntheticRequest.of(1).withLabel(-1)).hasMessageContaining("0 or more");

@@ -22,6 +22,7 @@ public final class GanHeaders {
     public static final String SOURCE_TOPIC = RecordNames.SOURCE_TOPIC;
     public static final String SOURCE_PARTITION = RecordNames.SOURCE_PARTITION;
     public static final String SOURCE_OFFSET = RecordNames.SOURCE_OFFSET;
+    public static final String MODEL_NAME = RecordNames.MODEL_NAME;
     public static final String MODEL_VERSION = RecordNames.MODEL_VERSION;
     public static final String MODEL_SHA256 = RecordNames.MODEL_SHA256;
     /** Base64 Ed25519 signature of the manifest by the trainer's key ({@code common.model.ModelSignature}). */

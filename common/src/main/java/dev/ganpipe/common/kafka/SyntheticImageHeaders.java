@@ -1,6 +1,7 @@
 package dev.ganpipe.common.kafka;
 
 import dev.ganpipe.common.image.ImageShape;
+import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.apache.kafka.common.header.Headers;
@@ -9,9 +10,10 @@ import org.apache.kafka.common.header.Headers;
  * The headers of one {@code synthetic.images} record (DESIGN.md), written here only, whichever mode made the image, and
  * read only by the client jar's {@code dev.ganpipe.client.SyntheticImageDeserializer} (with the names both take from
  * {@code dev.ganpipe.client.RecordNames}): CloudEvents of type {@value CloudEvents#TYPE_SYNTHETIC_IMAGE} with content type {@value #CONTENT_TYPE},
- * {@code gan.model.version}, {@code gan.seed}, {@code gan.index}, {@code gan.label} for a conditional model,
+ * {@code gan.model.name}, {@code gan.model.version}, {@code gan.seed}, {@code gan.index}, {@code gan.label} for a conditional model,
  * {@code gan.label.confidence} from a model that ships its classifier, and {@code gan.image.shape}.
  *
+ * @param modelName the name of the model that made the image
  * @param modelVersion the version of the model that made the image
  * @param seed the seed of the image's noise
  * @param index the image's place in its request's answer (0 in continuous mode)
@@ -19,12 +21,16 @@ import org.apache.kafka.common.header.Headers;
  * @param shape the image's shape
  * @param confidence the shipped classifier's probability of the label; empty when the model ships no classifier
  */
-public record SyntheticImageHeaders(long modelVersion, long seed, int index, OptionalLong label, ImageShape shape,
+public record SyntheticImageHeaders(String modelName, long modelVersion, long seed, int index, OptionalLong label, ImageShape shape,
         OptionalDouble confidence) {
 
+    public SyntheticImageHeaders {
+        Objects.requireNonNull(modelName, "modelName");
+    }
+
     /** Headers of an image without a confidence. */
-    public SyntheticImageHeaders(long modelVersion, long seed, int index, OptionalLong label, ImageShape shape) {
-        this(modelVersion, seed, index, label, shape, OptionalDouble.empty());
+    public SyntheticImageHeaders(String modelName, long modelVersion, long seed, int index, OptionalLong label, ImageShape shape) {
+        this(modelName, modelVersion, seed, index, label, shape, OptionalDouble.empty());
     }
 
     /** The value's media type: every synthetic image is a PNG. */
@@ -37,6 +43,7 @@ public record SyntheticImageHeaders(long modelVersion, long seed, int index, Opt
      */
     public Headers write(CloudEvents events, String eventId) {
         Headers headers = PngImageHeaders.stamped(events, eventId, CloudEvents.TYPE_SYNTHETIC_IMAGE);
+        GanHeaders.put(headers, GanHeaders.MODEL_NAME, modelName);
         GanHeaders.put(headers, GanHeaders.MODEL_VERSION, Long.toString(modelVersion));
         GanHeaders.put(headers, GanHeaders.SEED, Long.toString(seed));
         GanHeaders.put(headers, GanHeaders.INDEX, Integer.toString(index));

@@ -12,6 +12,8 @@ public final class MetricNames {
     public static final String TAG_OUTCOME = "outcome";
     /** The tag key of why, alongside {@link #TAG_OUTCOME}. */
     public static final String TAG_REASON = "reason";
+    /** The tag key of the model name on meters that describe one model (e.g. {@link #GENERATOR_MODEL_VERSION}). */
+    public static final String TAG_MODEL = "model";
     /** The outcome of input that was taken in. */
     public static final String OUTCOME_ACCEPTED = "accepted";
     /** The outcome of input that was turned away (and dead-lettered where the service has a dead-letter topic). */

@@ -26,27 +26,29 @@ class RecordHeadersCodecTest {
 
     @Test
     void aSyntheticImageSaysWhichModelSeedIndexClassAndShapeMadeIt() {
-        Headers headers = new SyntheticImageHeaders(7, 42, 3, OptionalLong.of(2), new ImageShape(28, 28, 1)).write(EVENTS, "req@5/3");
+        Headers headers = new SyntheticImageHeaders("fashion-dcgan28", 7, 42, 3, OptionalLong.of(2), new ImageShape(28, 28, 1)).write(EVENTS, "req@5/3");
 
         assertThat(GanHeaders.text(headers, GanHeaders.CONTENT_TYPE)).hasValue("image/png");
+        assertThat(GanHeaders.text(headers, GanHeaders.MODEL_NAME)).hasValue("fashion-dcgan28");
         // The client jar's deserializer is the one reader of these headers: what the services write, it reads.
         SyntheticImage image = new SyntheticImageDeserializer().deserialize("synthetic.images", headers, PNG);
         assertThat(image.eventId()).isEqualTo("req@5/3");
         assertThat(image.eventTime()).isEqualTo("2026-01-01T00:00:00Z");
         assertThat(image.modelVersion()).isEqualTo(7);
+        assertThat(image.modelName()).hasValue("fashion-dcgan28");
         assertThat(image.seed()).isEqualTo(42);
         assertThat(image.index()).isEqualTo(3);
         assertThat(image.label()).hasValue(2);
         assertThat(image.shape()).isEqualTo(new dev.ganpipe.client.ImageShape(28, 28, 1));
         assertThat(image.png()).isEqualTo(PNG);
-        Headers unconditional = new SyntheticImageHeaders(7, 42, 0, OptionalLong.empty(), new ImageShape(28, 28, 1)).write(EVENTS, "s-1");
+        Headers unconditional = new SyntheticImageHeaders("fashion-dcgan28", 7, 42, 0, OptionalLong.empty(), new ImageShape(28, 28, 1)).write(EVENTS, "s-1");
         assertThat(new SyntheticImageDeserializer().deserialize("synthetic.images", unconditional, PNG).label()).isEmpty();
         assertThat(image.labelConfidence()).as("no classifier, no confidence").isEmpty();
     }
 
     @Test
     void aSyntheticImageFromAModelThatShipsItsClassifierCarriesItsConfidence() {
-        Headers headers = new SyntheticImageHeaders(7, 42, 3, OptionalLong.of(2), new ImageShape(28, 28, 1), OptionalDouble.of(0.875))
+        Headers headers = new SyntheticImageHeaders("fashion-dcgan28", 7, 42, 3, OptionalLong.of(2), new ImageShape(28, 28, 1), OptionalDouble.of(0.875))
                 .write(EVENTS, "req@5/3");
 
         assertThat(GanHeaders.text(headers, GanHeaders.LABEL_CONFIDENCE)).hasValue("0.875");

@@ -9,6 +9,7 @@ import dev.ganpipe.common.time.Sleeper;
 import dev.ganpipe.generator.images.GeneratedImages;
 import dev.ganpipe.generator.images.Generation;
 import dev.ganpipe.generator.model.LoadedModel;
+import dev.ganpipe.generator.model.ModelChoiceException;
 import dev.ganpipe.generator.model.ModelLease;
 import dev.ganpipe.generator.stream.RequestTopology;
 import io.micrometer.core.instrument.Counter;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Continuous mode: publishes synthetic images at a set rate for consumers that just want a stream of augmentation
  * data. Image {@code n} (from 0 at start) is keyed {@code stream-<n>}, generated from seed {@code startSeed + n} as
  * image 0 of that seed (so {@code /v1/generate?format=png&seed=<gan.seed>} on the same model version gives the same
- * picture) and, for a conditional model, labelled from the label mix.
+ * picture) and, for a conditional model, labelled from the label mix. It publishes the default model's images
+ * ({@code --model-name}, or the only model served).
  *
  * <p>Pacing: image {@code n} is due at {@code start + n / rate}; each step makes every image due by now (at most
  * {@value #MAX_CHUNK} in one forward pass) and then sleeps until the next is due. When the service cannot keep up,
@@ -208,7 +210,13 @@ public final class ContinuousPublisher implements AutoCloseable {
 
     /** Makes and sends images {@code next .. next+count-1}; empty on success, else why nothing was published. */
     private Optional<Failure> publish(int count) {
-        Optional<ModelLease> acquired = generation.acquire();
+        Optional<ModelLease> acquired;
+        try {
+            acquired = generation.acquire();
+        } catch (ModelChoiceException severalWithoutDefault) {
+            return report(Failure.NO_MODEL, "it publishes the default model's images, but several models are served and no "
+                    + "--model-name chose the default; set --model-name");
+        }
         if (acquired.isEmpty()) {
             return report(Failure.NO_MODEL, "no generator model is live yet; it starts as soon as one is");
         }
@@ -239,7 +247,7 @@ public final class ContinuousPublisher implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 long n = first + i;
                 long seed = settings.startSeed() + n;
-                Headers headers = new SyntheticImageHeaders(model.version(), seed, 0, images.label(i), model.generator().shape(),
+                Headers headers = new SyntheticImageHeaders(model.manifest().name(), model.version(), seed, 0, images.label(i), model.generator().shape(),
                         images.confidence(i)).write(events, "stream-" + n + "-seed-" + seed);
                 try {
                     sink.send("stream-" + n, encoder.encode(images.images().get(i)), headers, this::sent);

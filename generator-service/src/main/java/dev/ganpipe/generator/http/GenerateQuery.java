@@ -5,11 +5,12 @@ import dev.ganpipe.common.http.Request;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The query of {@code GET /v1/generate}, parsed and checked before any model is touched: {@code format},
- * {@code count}, {@code seed}, {@code label}, {@code columns} and {@code min_confidence}.
+ * {@code count}, {@code seed}, {@code label}, {@code columns}, {@code min_confidence}, {@code model} and {@code version}.
  *
  * @param format the response format
  * @param count images to generate, 1 to the service's {@code --max-count} (exactly 1 for {@code format=png})
@@ -19,11 +20,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param columns grid columns, 1 to {@code count}, only with {@code format=grid}
  * @param minConfidence serve only images whose shipped classifier's confidence for their label is at least this, 0 to
  *     below 1
+ * @param model the model name; empty: the default model
+ * @param version a loaded version of that model; empty: its live version
  */
-record GenerateQuery(ResponseFormat format, int count, long seed, Optional<String> label, OptionalInt columns, OptionalDouble minConfidence) {
+record GenerateQuery(ResponseFormat format, int count, long seed, Optional<String> label, OptionalInt columns, OptionalDouble minConfidence,
+        Optional<String> model, OptionalLong version) {
 
     // A class name longer than this is no class name; it is refused before any model is touched.
     private static final int MAX_LABEL_CHARS = 200;
+    // Model names are topic keys such as fashion-dcgan28; a longer one is no model name.
+    private static final int MAX_MODEL_CHARS = 200;
 
     /**
      * Parses the query of a request.
@@ -54,7 +60,15 @@ record GenerateQuery(ResponseFormat format, int count, long seed, Optional<Strin
         if (columns.isPresent() && format != ResponseFormat.GRID) {
             throw HttpError.badRequest("Query parameter 'columns' lays out a grid; it needs format=grid, but format was " + format.parameter() + ".");
         }
-        return new GenerateQuery(format, count, seed, label, columns, minConfidence(request));
+        Optional<String> model = request.query("model").map(String::strip);
+        if (model.isPresent() && (model.get().isEmpty() || model.get().length() > MAX_MODEL_CHARS)) {
+            throw HttpError.badRequest("Query parameter 'model' must be one of the model names GET /v1/models lists, but was "
+                    + (model.get().isEmpty() ? "empty" : "longer than " + MAX_MODEL_CHARS + " characters") + ".");
+        }
+        OptionalLong version = request.query("version").isPresent()
+                ? OptionalLong.of(request.longParam("version", 0, 0, Long.MAX_VALUE))
+                : OptionalLong.empty();
+        return new GenerateQuery(format, count, seed, label, columns, minConfidence(request), model, version);
     }
 
     private static OptionalDouble minConfidence(Request request) {

@@ -12,6 +12,8 @@ import dev.ganpipe.generator.images.GeneratedImages;
 import dev.ganpipe.generator.images.Generation;
 import dev.ganpipe.generator.images.LabelException;
 import dev.ganpipe.generator.model.LoadedModel;
+import dev.ganpipe.generator.model.ModelCatalog;
+import dev.ganpipe.generator.model.ModelChoiceException;
 import dev.ganpipe.generator.model.ModelInfo;
 import dev.ganpipe.generator.model.ModelLease;
 import dev.ganpipe.generator.model.ModelRegistry;
@@ -20,6 +22,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +35,8 @@ import org.slf4j.MDC;
 /** The generator service's HTTP API (DESIGN.md, "Ports and endpoints"), built in {@link #routes}. */
 public final class GeneratorApi {
 
+    /** Response header: the name of the model that generated the images. */
+    public static final String MODEL_NAME_HEADER = "X-Model-Name";
     /** Response header: the version of the model that generated the images. */
     public static final String MODEL_VERSION_HEADER = "X-Model-Version";
     /** Logging-context (MDC) key of the model version, in the lines logged while a generate request is served. */
@@ -53,14 +58,14 @@ public final class GeneratorApi {
     private static final String GALLERY_PAGE = "gallery.html";
 
     private final Generation generation;
-    private final ModelRegistry registry;
+    private final ModelCatalog catalog;
     private final ApiSettings settings;
     private final ImageAdmission admission;
     private final byte[] galleryPage;
 
     private GeneratorApi(Generation generation, ApiSettings settings, ImageAdmission admission) {
         this.generation = generation;
-        this.registry = generation.registry();
+        this.catalog = generation.catalog();
         this.settings = settings;
         this.admission = admission;
         this.galleryPage = resource(GALLERY_PAGE);
@@ -68,7 +73,9 @@ public final class GeneratorApi {
 
     /**
      * The routing table: {@code GET /v1/generate}, {@code GET /v1/models}, {@code POST /v1/models/latest/activate},
-     * {@code POST /v1/models/{version}/activate}, {@code GET /} (gallery) and {@code /healthz}, {@code /readyz},
+     * {@code POST /v1/models/{version}/activate} (both for the default model), their per-name forms
+     * {@code POST /v1/models/{name}/latest/activate} and {@code POST /v1/models/{name}/{version}/activate},
+     * {@code GET /} (gallery) and {@code /healthz}, {@code /readyz},
      * {@code /metrics}, {@code /openapi.json} (the document beside this class, which describes all of them).
      *
      * @param ready what {@code /readyz} reports: a model is live and whatever else the service needs is running
@@ -81,8 +88,10 @@ public final class GeneratorApi {
         return new Routes()
                 .get("/v1/generate", api::generate)
                 .get("/v1/models", api::models)
-                .post("/v1/models/latest/activate", api::activateLatest)
-                .post("/v1/models/{version}/activate", api::activate)
+                .post("/v1/models/latest/activate", request -> api.activateLatest(request, Optional.empty()))
+                .post("/v1/models/{version}/activate", request -> api.activate(request, Optional.empty()))
+                .post("/v1/models/{name}/latest/activate", request -> api.activateLatest(request, Optional.of(request.pathParam("name"))))
+                .post("/v1/models/{name}/{version}/activate", request -> api.activate(request, Optional.of(request.pathParam("name"))))
                 .get("/", api::gallery)
                 .standard(meters, ready, NOT_READY_REASON)
                 .openApi(GeneratorApi.class);
@@ -100,8 +109,7 @@ public final class GeneratorApi {
             return busy(count);
         }
         ImageAdmission.Ticket ticket = admitted.get();
-        try (ModelLease lease = generation.acquire().orElseThrow(() -> HttpError.notReady(
-                "No generator model is live yet; the service loads one as soon as the trainer publishes it. Retry shortly."))) {
+        try (ModelLease lease = lease(query)) {
             LoadedModel model = lease.model();
             // The request's further log lines name the version that served it (HttpService clears it with the request).
             MDC.put(MODEL_VERSION_LOG_KEY, Long.toString(model.version()));
@@ -124,6 +132,7 @@ public final class GeneratorApi {
                     ? ResponseFormat.grid(generated.images(), columns.getAsInt())
                     : format.encode(generated);
             Response response = Response.of(200, format.contentType(), body)
+                    .withHeader(MODEL_NAME_HEADER, model.manifest().name())
                     .withHeader(MODEL_VERSION_HEADER, Long.toString(model.version()))
                     .withHeader(SEED_HEADER, Long.toString(seed));
             if (label.isPresent()) {
@@ -133,13 +142,31 @@ public final class GeneratorApi {
                 response = response.withHeader(LABEL_CONFIDENCE_HEADER, ResponseFormat.confidences(generated));
             }
             if (format == ResponseFormat.ZIP || format == ResponseFormat.NPY) {
-                response = response.withHeader("Content-Disposition", "attachment; filename=\"generated-v" + model.version()
+                // Named after the model too, so downloads from several models do not overwrite each other; a name is a
+                // topic key and may hold any character, so only file-name-safe ones are kept.
+                String safeName = model.manifest().name().replaceAll("[^A-Za-z0-9._-]", "_");
+                response = response.withHeader("Content-Disposition", "attachment; filename=\"" + safeName + "-v" + model.version()
                         + "-seed" + seed + "." + format.extension() + "\"");
             }
             return response;
         } finally {
             ticket.close();
         }
+    }
+
+    /** A lease on the model and version the query asks for: 404/409 for one not loaded, 400 when it must name a model. */
+    private ModelLease lease(GenerateQuery query) {
+        Optional<ModelLease> lease;
+        try {
+            lease = generation.acquire(query.model(), query.version());
+        } catch (ModelChoiceException e) {
+            throw e.unknownName() ? HttpError.notFound(e.getMessage()) : HttpError.badRequest(e.getMessage());
+        } catch (UnavailableModelException e) {
+            throw e.known() ? new HttpError(409, "conflict", e.getMessage()) : HttpError.notFound(e.getMessage());
+        }
+        return lease.orElseThrow(() -> HttpError.notReady(query.model().isPresent()
+                ? "Model '" + query.model().get() + "' has no live version yet; the service loads one as soon as the trainer publishes it. Retry shortly."
+                : "No generator model is live yet; the service loads one as soon as the trainer publishes it. Retry shortly."));
     }
 
     /** 503 at once, rather than a wait behind more work than the service should hold. */
@@ -153,19 +180,42 @@ public final class GeneratorApi {
 
     private Response models(Request request) {
         BearerAuth.require(request, List.of(settings.apiKey(), settings.adminKey()), "Listing models", "--api-key");
-        Map<String, Object> body = liveAndPinned();
-        body.put("models", registry.models());
+        Map<String, Object> body = liveAndPinned(catalog.defaultRegistry());
+        body.put("default", catalog.defaultName().orElse(null));
+        List<Map<String, Object>> served = new ArrayList<>();
+        for (Map.Entry<String, ModelRegistry> named : catalog.registries().entrySet()) {
+            served.add(served(named.getKey(), named.getValue()));
+        }
+        body.put("served", served);
+        body.put("models", catalog.models());
         return Response.json(200, body);
     }
 
-    private Response activateLatest(Request request) {
-        requireAdmin(request);
-        Optional<ModelInfo> live = registry.unpin();
-        return activation(live.orElse(null));
+    /** One row of {@code served}: a model name, its live and pinned version, and what its live version makes. */
+    private static Map<String, Object> served(String name, ModelRegistry registry) {
+        Map<String, Object> row = liveAndPinned(Optional.of(registry));
+        row.put("name", name);
+        List<ModelInfo> versions = registry.models();
+        versions.stream().filter(ModelInfo::active).findFirst().ifPresent(live -> {
+            row.put("imageShape", live.imageShape());
+            if (live.classes() != null) {
+                row.put("classes", live.classes());
+            }
+        });
+        row.put("versions", versions.stream().filter(m -> "loaded".equals(m.status())).map(ModelInfo::version).toList());
+        return row;
     }
 
-    private Response activate(Request request) {
+    private Response activateLatest(Request request, Optional<String> name) {
         requireAdmin(request);
+        Optional<ModelRegistry> registry = named(name);
+        Optional<ModelInfo> live = registry.flatMap(ModelRegistry::unpin);
+        return activation(registry, live.orElse(null));
+    }
+
+    private Response activate(Request request, Optional<String> name) {
+        requireAdmin(request);
+        Optional<ModelRegistry> named = named(name);
         String raw = request.pathParam("version");
         long version;
         try {
@@ -174,8 +224,10 @@ public final class GeneratorApi {
             throw HttpError.badRequest("The version in /v1/models/{version}/activate must be an integer or 'latest', but was '"
                     + (raw.length() > 20 ? raw.substring(0, 20) + "..." : raw) + "'.");
         }
+        ModelRegistry registry = named.orElseThrow(() -> HttpError.notFound("No model version " + version
+                + " is known: no model has arrived yet; GET /v1/models lists the versions."));
         try {
-            return activation(registry.activate(version));
+            return activation(named, registry.activate(version));
         } catch (UnavailableModelException e) {
             throw e.known() ? new HttpError(409, "conflict", e.getMessage()) : HttpError.notFound(e.getMessage());
         }
@@ -190,17 +242,30 @@ public final class GeneratorApi {
                 settings.adminKey().isPresent() ? "--admin-key" : "--api-key");
     }
 
-    private Response activation(ModelInfo live) {
-        Map<String, Object> body = liveAndPinned();
+    /**
+     * The registry an activation path names ({@code {name}}), or the default model's (empty while it has not arrived):
+     * 404 for a name not served, 400 when several are served without a default.
+     */
+    private Optional<ModelRegistry> named(Optional<String> name) {
+        try {
+            return catalog.resolve(name);
+        } catch (ModelChoiceException e) {
+            throw e.unknownName() ? HttpError.notFound(e.getMessage()) : HttpError.badRequest(e.getMessage()
+                    + " To activate, use POST /v1/models/{name}/{version}/activate.");
+        }
+    }
+
+    private Response activation(Optional<ModelRegistry> registry, ModelInfo live) {
+        Map<String, Object> body = liveAndPinned(registry);
         body.put("model", live);
         return Response.json(200, body);
     }
 
-    /** The start of every models answer: the live and the pinned version (null when none), in this order. */
-    private Map<String, Object> liveAndPinned() {
+    /** The start of every models answer: the model's live and pinned version (null when none), in this order. */
+    private static Map<String, Object> liveAndPinned(Optional<ModelRegistry> registry) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("live", boxed(registry.liveVersion()));
-        body.put("pinned", boxed(registry.pinnedVersion()));
+        body.put("live", registry.map(r -> boxed(r.liveVersion())).orElse(null));
+        body.put("pinned", registry.map(r -> boxed(r.pinnedVersion())).orElse(null));
         return body;
     }
 

@@ -9,7 +9,7 @@ import dev.ganpipe.common.model.onnx.GeneratorOutput;
 import dev.ganpipe.generator.batch.MicroBatcher;
 import dev.ganpipe.generator.model.LoadedModel;
 import dev.ganpipe.generator.model.ModelLease;
-import dev.ganpipe.generator.model.ModelRegistry;
+import dev.ganpipe.generator.model.ModelCatalog;
 import dev.ganpipe.generator.onnx.OnnxGenerator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,24 +34,36 @@ public final class Generation {
      */
     public static final int MAX_CANDIDATES_PER_IMAGE = 8;
 
-    private final ModelRegistry registry;
+    private final ModelCatalog catalog;
     private final MicroBatcher batcher;
     private final Counter images;
 
     /**
-     * @param registry where the live model comes from
+     * @param catalog where the models come from
      * @param batcher runs the forward passes
      * @param meters where {@code gan_generator_images_total} is registered
      */
-    public Generation(ModelRegistry registry, MicroBatcher batcher, MeterRegistry meters) {
-        this.registry = registry;
+    public Generation(ModelCatalog catalog, MicroBatcher batcher, MeterRegistry meters) {
+        this.catalog = catalog;
         this.batcher = batcher;
         this.images = Counter.builder(MetricNames.GENERATOR_IMAGES).description("Images generated").baseUnit("images").register(meters);
     }
 
-    /** A lease on the live model, or empty while none is live; every image of one request comes from one lease. */
+    /** A lease on the default model's live version, or empty while none is live; every image of one request comes from one lease. */
     public Optional<ModelLease> acquire() {
-        return registry.acquire();
+        return catalog.acquire();
+    }
+
+    /**
+     * A lease on the named model (the default one when empty), at {@code version} when given, else its live version;
+     * empty while it has none live.
+     *
+     * @throws dev.ganpipe.generator.model.ModelChoiceException when the name is not served, or none is given while
+     *     several are served without a default
+     * @throws dev.ganpipe.generator.model.UnavailableModelException when the version is unknown or not loaded
+     */
+    public Optional<ModelLease> acquire(Optional<String> model, OptionalLong version) {
+        return catalog.acquire(model, version);
     }
 
     /** The batcher that runs the forward passes (its pass size and pace inform admission). */
@@ -59,9 +71,9 @@ public final class Generation {
         return batcher;
     }
 
-    /** The model registry. */
-    public ModelRegistry registry() {
-        return registry;
+    /** The models served. */
+    public ModelCatalog catalog() {
+        return catalog;
     }
 
     /**

@@ -7,7 +7,6 @@ import dev.ganpipe.common.model.ModelManifest;
 import dev.ganpipe.generator.onnx.OnnxGenerator;
 import dev.ganpipe.generator.onnx.OrtSessionFactory;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -29,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * the previous one. Requests {@link #acquire} a lease on the live model; swapping only changes which model the next
  * lease gets, and a model's session closes once it is no longer kept and its last lease is released.
  *
- * <p>Unless an operator pins a version ({@link #activate}), the newest loaded version is live. The service serves
- * one model name: the configured one, or else the first it sees.
+ * <p>Unless an operator pins a version ({@link #activate}), the newest loaded version is live. A registry serves
+ * one model name: the given one, or else the first it sees; {@link ModelCatalog} keeps one registry per name.
  */
-public final class ModelRegistry implements AutoCloseable {
+public final class ModelRegistry implements ModelIntake, AutoCloseable {
 
     /** Loads and validates ONNX bytes for a manifest. */
     @FunctionalInterface
@@ -100,10 +99,6 @@ public final class ModelRegistry implements AutoCloseable {
             untrusted.put(reason, Counter.builder(MetricNames.GENERATOR_MODEL_UNTRUSTED).tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
                     .description("Models refused because their origin is not proven (also counted as rejected swaps)").register(meters));
         }
-        Gauge.builder(MetricNames.GENERATOR_MODEL_VERSION, this, r -> r.liveVersion().orElse(0))
-                .description("Version of the live generator model (0 while none is live)")
-                .strongReference(true)
-                .register(meters);
     }
 
     /** The loader that runs models with ONNX Runtime, checking them against their manifest's shape and noise width. */
@@ -111,17 +106,7 @@ public final class ModelRegistry implements AutoCloseable {
         return (manifest, onnx) -> OnnxGenerator.load(factory, onnx, ImageShape.parse(manifest.imageShape()), manifest.noiseDim());
     }
 
-    /** Offers an unsigned model; see {@link #offer(ModelManifest, byte[], Optional, String)}. */
-    public OfferOutcome offer(ModelManifest manifest, byte[] onnx, String origin) {
-        return offer(manifest, onnx, Optional.empty(), origin);
-    }
-
-    /**
-     * Validates and registers a model. Never throws for a bad model: it is rejected, logged and counted.
-     *
-     * @param signature the trainer's signature of the manifest, if the model came with one
-     * @param origin where it came from, for logs (e.g. {@code models.generator-0@17})
-     */
+    @Override
     public OfferOutcome offer(ModelManifest manifest, byte[] onnx, Optional<String> signature, String origin) {
         synchronized (offerLock) {
             OfferOutcome early = precheck(manifest, origin);
@@ -149,7 +134,7 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
-    /** Counts and logs a record that could not even be read as a model (e.g. missing headers). */
+    @Override
     public void rejectUnreadable(String origin, String reason) {
         rejected.increment();
         LOG.warn("Rejected a model record from {}: {}; serving continues on {}.", origin, reason, describeLive());
@@ -168,6 +153,41 @@ public final class ModelRegistry implements AutoCloseable {
             // It was swapped out and closed between the read and the retain; the next read sees its successor.
             Thread.onSpinWait();
         }
+    }
+
+    /**
+     * A lease on {@code version} when given (any loaded version, pinned or not, so a caller can compare versions
+     * without changing what others get), else on the live model; empty while no model is live.
+     *
+     * @throws UnavailableModelException when the version is unknown, retired or was rejected
+     */
+    public Optional<ModelLease> acquire(OptionalLong version) {
+        if (version.isEmpty()) {
+            return acquire();
+        }
+        LoadedModel model;
+        synchronized (this) {
+            Entry entry = entries.get(version.getAsLong());
+            if (entry == null) {
+                throw new UnavailableModelException(false, "No version " + version.getAsLong() + " of model '" + servedName
+                        + "' is known; GET /v1/models lists the versions.");
+            }
+            if (entry.status() != Status.LOADED) {
+                throw new UnavailableModelException(true, "Version " + version.getAsLong() + " of model '" + servedName + "' is not loaded: "
+                        + (entry.status() == Status.RETIRED ? "only the newest " + keepVersions + " versions stay loaded." : "it was rejected: " + entry.reason()));
+            }
+            model = entry.model();
+            // Under this lock no eviction can release the registry's reference, so retain cannot fail here.
+            if (!model.retain()) {
+                throw new IllegalStateException("Loaded model " + model + " was already closed; this is a bug in the registry.");
+            }
+        }
+        return Optional.of(new ModelLease(model));
+    }
+
+    /** The model name this registry serves, once known. */
+    public synchronized Optional<String> servedName() {
+        return Optional.ofNullable(servedName);
     }
 
     /** Whether a model is live. */
@@ -254,12 +274,13 @@ public final class ModelRegistry implements AutoCloseable {
         }
         if (servedName == null) {
             servedName = manifest.name();
-            LOG.info("Serving model name '{}', the first one seen (set --model-name to choose another).", servedName);
+            LOG.info("This registry serves model name '{}', the first one seen.", servedName);
         }
         if (!servedName.equals(manifest.name())) {
             if (ignoredNames.add(manifest.name())) {
-                LOG.warn("Ignoring models named '{}' (first seen from {}): this service serves '{}'. Run another generator with "
-                        + "--model-name {} to serve them.", manifest.name(), origin, servedName, manifest.name());
+                // The service's ModelCatalog hands each registry only its own name; this is for registries used alone.
+                LOG.warn("Ignoring models named '{}' (first seen from {}): this registry serves '{}'; a ModelCatalog serves "
+                        + "several names side by side.", manifest.name(), origin, servedName);
             }
             return OfferOutcome.IGNORED;
         }
@@ -361,6 +382,11 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
+    /** Whether any version passed every check, so the registry serves or served this name. */
+    synchronized boolean acceptedAny() {
+        return newestAccepted().isPresent();
+    }
+
     /** The newest version that passed every check, loaded now or unloaded since. */
     private synchronized OptionalLong newestAccepted() {
         return entries.descendingMap().values().stream().filter(e -> e.status() != Status.REJECTED)
@@ -393,7 +419,7 @@ public final class ModelRegistry implements AutoCloseable {
         return sha.length() > 12 ? sha.substring(0, 12) + "..." : sha;
     }
 
-    private static Counter swaps(MeterRegistry meters, String outcome) {
+    static Counter swaps(MeterRegistry meters, String outcome) {
         return Counter.builder(MetricNames.GENERATOR_MODEL_SWAPS)
                 .tag(MetricNames.TAG_OUTCOME, outcome)
                 .description("Models offered to the generator service, by outcome")

@@ -2,7 +2,7 @@ package dev.ganpipe.generator.source;
 
 import dev.ganpipe.common.model.ModelDirectory;
 import dev.ganpipe.common.model.ModelManifest;
-import dev.ganpipe.generator.model.ModelRegistry;
+import dev.ganpipe.generator.model.ModelIntake;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -29,7 +29,7 @@ public final class DirectoryModelWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryModelWatcher.class);
 
     private final ModelDirectory directory;
-    private final ModelRegistry registry;
+    private final ModelIntake registry;
     private final int keepVersions;
     private final Counter errors;
     private final ScheduledExecutorService scheduler;
@@ -37,7 +37,7 @@ public final class DirectoryModelWatcher implements AutoCloseable {
     private final Set<String> offered = new HashSet<>();
     private boolean failing;
 
-    private DirectoryModelWatcher(ModelDirectory directory, ModelRegistry registry, int keepVersions, MeterRegistry meters) {
+    private DirectoryModelWatcher(ModelDirectory directory, ModelIntake registry, int keepVersions, MeterRegistry meters) {
         this.directory = directory;
         this.registry = registry;
         this.keepVersions = keepVersions;
@@ -51,7 +51,7 @@ public final class DirectoryModelWatcher implements AutoCloseable {
      *
      * @param keepVersions how many of the newest versions per name are worth loading on a scan
      */
-    public static DirectoryModelWatcher start(ModelDirectory directory, Duration interval, ModelRegistry registry, int keepVersions,
+    public static DirectoryModelWatcher start(ModelDirectory directory, Duration interval, ModelIntake registry, int keepVersions,
             MeterRegistry meters) {
         DirectoryModelWatcher watcher = new DirectoryModelWatcher(directory, registry, keepVersions, meters);
         LOG.info("Watching the models directory {} every {} ms.", directory.root().toAbsolutePath(), interval.toMillis());

@@ -3,7 +3,7 @@ package dev.ganpipe.generator.source;
 import dev.ganpipe.common.StartedParts;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.model.ModelDirectory;
-import dev.ganpipe.generator.model.ModelRegistry;
+import dev.ganpipe.generator.model.ModelIntake;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,7 @@ public final class ModelSources implements AutoCloseable {
      * @param keepVersions the registry's kept versions, so sources skip what would be unloaded at once
      */
     public static ModelSources start(Optional<String> topic, KafkaSettings kafka, Optional<Path> directory, Duration scanInterval,
-            ModelRegistry registry, int keepVersions, MeterRegistry meters) {
+            ModelIntake registry, int keepVersions, MeterRegistry meters) {
         StartedParts started = new StartedParts();
         try {
             if (directory.isPresent()) {

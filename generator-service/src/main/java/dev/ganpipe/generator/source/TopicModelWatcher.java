@@ -3,7 +3,7 @@ package dev.ganpipe.generator.source;
 import dev.ganpipe.common.kafka.KafkaSettings;
 import dev.ganpipe.common.model.ModelHeaders;
 import dev.ganpipe.common.model.ModelManifest;
-import dev.ganpipe.generator.model.ModelRegistry;
+import dev.ganpipe.generator.model.ModelIntake;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -46,7 +46,7 @@ public final class TopicModelWatcher implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaClientMetrics consumerMetrics;
     private final String topic;
-    private final ModelRegistry registry;
+    private final ModelIntake registry;
     private final int keepVersions;
     private final Counter errors;
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -57,7 +57,7 @@ public final class TopicModelWatcher implements AutoCloseable {
     private long nextProbe;
     private boolean unreachable;
 
-    private TopicModelWatcher(KafkaSettings kafka, String topic, ModelRegistry registry, int keepVersions, MeterRegistry meters) {
+    private TopicModelWatcher(KafkaSettings kafka, String topic, ModelIntake registry, int keepVersions, MeterRegistry meters) {
         this.consumer = new KafkaConsumer<>(kafka.groupless(kafka.clientId("gan-generator-models")),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.consumerMetrics = new KafkaClientMetrics(consumer);
@@ -77,7 +77,7 @@ public final class TopicModelWatcher implements AutoCloseable {
      * @param keepVersions how many of the newest records per model name a batch of records is thinned to (older
      *     ones would be unloaded at once)
      */
-    public static TopicModelWatcher start(KafkaSettings kafka, String topic, ModelRegistry registry, int keepVersions, MeterRegistry meters) {
+    public static TopicModelWatcher start(KafkaSettings kafka, String topic, ModelIntake registry, int keepVersions, MeterRegistry meters) {
         TopicModelWatcher watcher = new TopicModelWatcher(kafka, topic, registry, keepVersions, meters);
         watcher.thread.start();
         return watcher;

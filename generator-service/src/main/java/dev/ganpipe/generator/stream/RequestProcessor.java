@@ -10,6 +10,7 @@ import dev.ganpipe.generator.images.GeneratedImages;
 import dev.ganpipe.generator.images.Generation;
 import dev.ganpipe.generator.images.LabelException;
 import dev.ganpipe.generator.model.LoadedModel;
+import dev.ganpipe.generator.model.ModelChoiceException;
 import dev.ganpipe.generator.model.ModelLease;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -17,6 +18,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
@@ -24,7 +27,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Answers one {@code synthetic.requests} record with {@code count} PNG records on {@code synthetic.images} (key: the
- * request id), all from one lease on the live model, or dead-letters it with a reason. Every image is made and
+ * request id), all from one lease on the live version of the model it names (else the default model), or dead-letters it with a reason. Every image is made and
  * encoded before the first is forwarded, so a failure never leaves half an answer. Keys differ in type between the
  * two sinks (request id text, original key bytes), hence {@code Object}.
  */
@@ -61,8 +64,7 @@ final class RequestProcessor extends ContextualProcessor<byte[], byte[], Object,
     private void answer(Record<byte[], byte[]> record, RecordMetadata source) throws RequestRejectedException {
         String requestId = requestId(record.key());
         SyntheticRequest request = SyntheticRequest.parse(record.value(), maxCount);
-        try (ModelLease lease = generation.acquire().orElseThrow(() -> new RequestRejectedException(RequestRejectReason.NO_MODEL,
-                "No generator model was live when the request arrived; resend it once the service's /readyz answers 200."))) {
+        try (ModelLease lease = lease(request)) {
             LoadedModel model = lease.model();
             long seed = request.seed().orElseGet(() -> SyntheticRequest.seedFor(source.topic(), source.partition(), source.offset()));
             GeneratedImages generated;
@@ -86,11 +88,26 @@ final class RequestProcessor extends ContextualProcessor<byte[], byte[], Object,
             String eventPrefix = source.topic() + "-" + source.partition() + "@" + source.offset() + "/";
             for (int i = 0; i < pngs.size(); i++) {
                 // Stable event ids (request position and index): a consumer can drop a duplicate it sees twice.
-                Headers headers = new SyntheticImageHeaders(model.version(), seed, generated.indices()[i], generated.label(i),
+                Headers headers = new SyntheticImageHeaders(model.manifest().name(), model.version(), seed, generated.indices()[i], generated.label(i),
                         model.generator().shape(), generated.confidence(i)).write(events, eventPrefix + i);
                 context().forward(new Record<Object, byte[]>(requestId, pngs.get(i), record.timestamp(), headers), RequestTopology.IMAGES_SINK);
             }
         }
+    }
+
+    private ModelLease lease(SyntheticRequest request) throws RequestRejectedException {
+        Optional<ModelLease> lease;
+        try {
+            lease = generation.acquire(request.model(), OptionalLong.empty());
+        } catch (ModelChoiceException e) {
+            throw new RequestRejectedException(RequestRejectReason.UNKNOWN_MODEL, e.getMessage());
+        }
+        if (lease.isEmpty()) {
+            throw new RequestRejectedException(RequestRejectReason.NO_MODEL, request.model().isPresent()
+                    ? "Model '" + request.model().get() + "' had no live version when the request arrived; resend it once GET /v1/models shows one."
+                    : "No generator model was live when the request arrived; resend it once the service's /readyz answers 200.");
+        }
+        return lease.get();
     }
 
     private static String requestId(byte[] key) throws RequestRejectedException {

@@ -17,6 +17,11 @@ public enum RequestRejectReason implements DeadLetterReason {
      * ({@code Generation.MAX_CANDIDATES_PER_IMAGE} per image).
      */
     LOW_CONFIDENCE("low_confidence"),
+    /**
+     * The request named a model this service does not serve, or named none while it serves several without a default
+     * ({@code --model-name}).
+     */
+    UNKNOWN_MODEL("unknown_model"),
     /** No generator model was live when the request arrived. */
     NO_MODEL("no_model"),
     /** The record has no key: the request id that keys every image of the answer. */

@@ -10,24 +10,28 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * One {@code synthetic.requests} value: {@code {"count":64,"seed":7,"label":3,"min_confidence":0.9}} with
- * {@code seed}, {@code label} and {@code min_confidence} optional (DESIGN.md, "Topics").
+ * One {@code synthetic.requests} value: {@code {"count":64,"seed":7,"label":3,"min_confidence":0.9,"model":"fashion-dcgan28"}}
+ * with {@code seed}, {@code label}, {@code min_confidence} and {@code model} optional (DESIGN.md, "Topics").
  *
  * @param count how many images, 1 to the service's {@code --max-count}
  * @param seed the noise seed; without one the service derives it from the record's position (see {@link #seedFor})
  * @param label the class for a conditional model
  * @param minConfidence serve only images whose shipped classifier's confidence for their label is at least this
+ * @param model the model name to answer from; empty: the service's default model
  */
-record SyntheticRequest(int count, OptionalLong seed, OptionalLong label, OptionalDouble minConfidence) {
+record SyntheticRequest(int count, OptionalLong seed, OptionalLong label, OptionalDouble minConfidence, Optional<String> model) {
 
     /** Requests are a few dozen bytes; anything far larger is not one, and is not worth parsing. */
     static final int MAX_BYTES = 4096;
-    private static final Set<String> FIELDS = Set.of("count", "seed", "label", "min_confidence");
+    private static final Set<String> FIELDS = Set.of("count", "seed", "label", "min_confidence", "model");
+    // Model names are topic keys such as fashion-dcgan28; a longer one is no model name.
+    private static final int MAX_MODEL_CHARS = 200;
     private static final ObjectReader READER = Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     // Derived seeds stay below 2^53 like the HTTP API's random ones, so JavaScript clients can send them back exactly.
     private static final long SEED_MASK = (1L << 53) - 1;
@@ -63,7 +67,7 @@ record SyntheticRequest(int count, OptionalLong seed, OptionalLong label, Option
             String name = names.next();
             if (!FIELDS.contains(name)) {
                 throw new RequestRejectedException(RequestRejectReason.MALFORMED_REQUEST, "The request has an unknown field '" + abbreviate(name)
-                        + "'; a request has 'count' and optionally 'seed', 'label' and 'min_confidence', e.g. " + EXAMPLE + ".");
+                        + "'; a request has 'count' and optionally 'seed', 'label', 'min_confidence' and 'model', e.g. " + EXAMPLE + ".");
             }
         }
         JsonNode count = root.get("count");
@@ -102,7 +106,16 @@ record SyntheticRequest(int count, OptionalLong seed, OptionalLong label, Option
             }
             minConfidence = OptionalDouble.of(confidenceNode.asDouble());
         }
-        return new SyntheticRequest((int) count.asLong(), seed, label, minConfidence);
+        Optional<String> model = Optional.empty();
+        JsonNode modelNode = root.get("model");
+        if (modelNode != null && !modelNode.isNull()) {
+            if (!modelNode.isTextual() || modelNode.asText().isBlank() || modelNode.asText().length() > MAX_MODEL_CHARS) {
+                throw new RequestRejectedException(RequestRejectReason.UNKNOWN_MODEL, "'model' must be the name of a model this service "
+                        + "serves (GET /v1/models lists them), e.g. \"fashion-dcgan28\", but was " + abbreviate(modelNode.toString()) + ".");
+            }
+            model = Optional.of(modelNode.asText().strip());
+        }
+        return new SyntheticRequest((int) count.asLong(), seed, label, minConfidence, model);
     }
 
     /**

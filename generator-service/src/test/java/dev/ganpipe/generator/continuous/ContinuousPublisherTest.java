@@ -17,6 +17,7 @@ import dev.ganpipe.generator.TestModels;
 import dev.ganpipe.generator.batch.MicroBatcher;
 import dev.ganpipe.generator.images.Generation;
 import dev.ganpipe.generator.model.ModelLease;
+import dev.ganpipe.generator.model.ModelCatalog;
 import dev.ganpipe.generator.model.ModelRegistry;
 import dev.ganpipe.generator.onnx.OrtSessionFactory;
 import dev.ganpipe.generator.onnx.OrtSettings;
@@ -41,7 +42,7 @@ class ContinuousPublisherTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ManualClock clock = new ManualClock(T0);
     private final RecordingSink sink = new RecordingSink();
-    private ModelRegistry registry;
+    private ModelCatalog registry;
     private MicroBatcher batcher;
     private Generation generation;
 
@@ -52,7 +53,7 @@ class ContinuousPublisherTest {
 
     @BeforeEach
     void start() {
-        registry = new ModelRegistry(ModelRegistry.onnxLoader(ort), 2, Optional.empty(), meters, Clock.systemUTC());
+        registry = new ModelCatalog(ModelRegistry.onnxLoader(ort), 2, meters, Clock.systemUTC());
         batcher = new MicroBatcher(256, Duration.ZERO, meters);
         generation = new Generation(registry, batcher, meters);
     }

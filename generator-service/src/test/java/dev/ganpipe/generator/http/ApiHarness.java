@@ -5,6 +5,7 @@ import dev.ganpipe.common.metrics.MeterRegistries;
 import dev.ganpipe.generator.TestModels;
 import dev.ganpipe.generator.batch.MicroBatcher;
 import dev.ganpipe.generator.images.Generation;
+import dev.ganpipe.generator.model.ModelCatalog;
 import dev.ganpipe.generator.model.ModelRegistry;
 import dev.ganpipe.generator.model.OfferOutcome;
 import dev.ganpipe.generator.onnx.OrtSessionFactory;
@@ -23,14 +24,14 @@ import java.util.Optional;
 final class ApiHarness implements AutoCloseable {
 
     final PrometheusMeterRegistry meters = MeterRegistries.prometheus("generator");
-    final ModelRegistry registry;
+    final ModelCatalog registry;
     final MicroBatcher batcher;
     final Generation generation;
     final HttpService http;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ApiHarness(OrtSessionFactory ort, ApiSettings settings, int maxBatch, Duration maxWait) {
-        registry = new ModelRegistry(ModelRegistry.onnxLoader(ort), 3, Optional.empty(), meters, Clock.systemUTC());
+        registry = new ModelCatalog(ModelRegistry.onnxLoader(ort), 3, meters, Clock.systemUTC());
         batcher = new MicroBatcher(maxBatch, maxWait, meters);
         generation = new Generation(registry, batcher, meters);
         http = HttpService.start("generator-test", "127.0.0.1", 0, GeneratorApi.routes(generation, settings, meters, registry::ready), meters,

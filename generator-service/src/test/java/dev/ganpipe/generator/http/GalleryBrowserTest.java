@@ -7,11 +7,13 @@ import dev.ganpipe.common.image.Hashes;
 import dev.ganpipe.common.model.ModelManifest;
 import dev.ganpipe.generator.ConditionalTestModel;
 import dev.ganpipe.generator.TestModels;
+import dev.ganpipe.generator.ZipEntries;
 import dev.ganpipe.generator.model.OfferOutcome;
 import dev.ganpipe.generator.onnx.OnnxGenerator;
 import dev.ganpipe.generator.onnx.OrtSessionFactory;
 import dev.ganpipe.generator.onnx.OrtSettings;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +33,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -114,7 +117,7 @@ class GalleryBrowserTest {
             publishShownModel(api);
             driver.get(api.uri("/").toString());
             WebDriverWait wait = new WebDriverWait(driver, WAIT);
-            wait.until(d -> info().startsWith("model v7"));
+            wait.until(d -> info().startsWith(TestModels.NAME + " v7"));
             WebElement grid = driver.findElement(By.cssSelector("#samples img"));
             wait.until(d -> naturalWidth(grid) > 0);
             assertThat(naturalWidth(grid)).as("an 8x8 grid of 28-pixel tiles").isEqualTo(8 * 28 + 9 * ResponseFormat.GRID_PADDING);
@@ -127,7 +130,7 @@ class GalleryBrowserTest {
             WebElement regenerated = driver.findElement(By.cssSelector("#samples img"));
             wait.until(d -> pixels(regenerated) != null);
 
-            assertThat(info()).startsWith("model v7").contains("seed");
+            assertThat(info()).startsWith(TestModels.NAME + " v7").contains("seed");
             assertThat(pixels(regenerated)).as("a new seed draws other images").isNotEqualTo(before);
             saveScreenshotIfAsked();
         }
@@ -140,7 +143,7 @@ class GalleryBrowserTest {
             api.registry.offer(ConditionalTestModel.manifest(onnx, 2), onnx, "test");
             driver.get(api.uri("/").toString());
             WebDriverWait wait = new WebDriverWait(driver, WAIT);
-            wait.until(d -> info().startsWith("model v2"));
+            wait.until(d -> info().startsWith(ConditionalTestModel.NAME + " v2"));
 
             assertThat(info()).contains("3 classes");
             assertThat(driver.findElements(By.cssSelector("#samples figcaption"))).extracting(WebElement::getText)
@@ -153,6 +156,53 @@ class GalleryBrowserTest {
             }
             assertThat(pixels(rows.get(0))).as("each class has its own images").isNotEqualTo(pixels(rows.get(2)));
         }
+    }
+
+    @Test
+    void thePickersChooseModelVersionAndClassAndTheDownloadsHoldTheImagesShown() {
+        try (ApiHarness api = new ApiHarness(ort)) {
+            api.publish(TestModels.first(), 7);
+            api.publish(TestModels.second(), 8);
+            byte[] onnx = ConditionalTestModel.onnx();
+            assertThat(api.registry.offer(ConditionalTestModel.manifest(onnx, 2), onnx, "test")).isEqualTo(OfferOutcome.APPLIED);
+            driver.get(api.uri("/").toString());
+            WebDriverWait wait = new WebDriverWait(driver, WAIT);
+            // Two models and no default: the page shows the first name, conditional-test, one row per class.
+            wait.until(d -> info().startsWith(ConditionalTestModel.NAME + " v2"));
+            assertThat(new Select(driver.findElement(By.id("model"))).getOptions()).extracting(WebElement::getText)
+                    .containsExactly(ConditionalTestModel.NAME, TestModels.NAME);
+            assertThat(captions()).containsExactly("0: circle", "1: square", "2: cross");
+
+            new Select(driver.findElement(By.id("model"))).selectByValue(TestModels.NAME);
+            wait.until(d -> info().startsWith(TestModels.NAME + " v8"));
+            assertThat(driver.findElement(By.id("class-picker")).isDisplayed()).as("an unconditional model has no classes to pick").isFalse();
+            assertThat(new Select(driver.findElement(By.id("version"))).getOptions()).extracting(WebElement::getText)
+                    .containsExactly("live (v8)", "v8", "v7");
+            new Select(driver.findElement(By.id("version"))).selectByValue("7");
+            wait.until(d -> info().startsWith(TestModels.NAME + " v7"));
+            assertThat(driver.findElements(By.cssSelector("#scores th"))).extracting(WebElement::getText)
+                    .as("the scores recorded at export, from the model's manifest").containsExactly("loss_d", "loss_g");
+
+            new Select(driver.findElement(By.id("model"))).selectByValue(ConditionalTestModel.NAME);
+            wait.until(d -> info().startsWith(ConditionalTestModel.NAME + " v2"));
+            new Select(driver.findElement(By.id("label"))).selectByVisibleText("square");
+            wait.until(d -> captions().equals(List.of("1: square")));
+            assertThat(driver.findElements(By.cssSelector("#samples img"))).hasSize(1);
+
+            String zip = driver.findElement(By.id("download-zip")).getDomAttribute("href");
+            assertThat(zip).startsWith("/v1/generate?format=zip").contains("model=" + ConditionalTestModel.NAME).contains("label=1");
+            HttpResponse<byte[]> downloaded = api.get(zip);
+            assertThat(downloaded.statusCode()).isEqualTo(200);
+            assertThat(downloaded.headers().firstValue(GeneratorApi.MODEL_NAME_HEADER)).hasValue(ConditionalTestModel.NAME);
+            assertThat(downloaded.headers().firstValue(GeneratorApi.LABEL_HEADER)).hasValue("1");
+            assertThat(ZipEntries.of(downloaded.body())).hasSize(Integer.parseInt(driver.findElement(By.id("count")).getDomProperty("value")));
+            String npy = driver.findElement(By.id("download-npy")).getDomAttribute("href");
+            assertThat(api.get(npy).headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+        }
+    }
+
+    private static List<String> captions() {
+        return driver.findElements(By.cssSelector("#samples figcaption")).stream().map(WebElement::getText).toList();
     }
 
     /** The tests' model as version 7, or the one {@value #SCREENSHOT_MODEL_ENV} names when a screenshot is asked for. */

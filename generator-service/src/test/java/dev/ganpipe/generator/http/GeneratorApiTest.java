@@ -266,7 +266,7 @@ class GeneratorApiTest {
         assertThat(json(api.get("/v1/models")).get("models").get(0).get("status").asText()).isEqualTo("rejected");
         assertThat(new String(api.get("/metrics").body(), StandardCharsets.UTF_8))
                 .contains("gan_generator_model_swaps_total{outcome=\"rejected\",service=\"generator\"} 1.0")
-                .contains("gan_generator_model_version{service=\"generator\"} 1.0");
+                .contains("gan_generator_model_version{model=\"" + TestModels.NAME + "\",service=\"generator\"} 1.0");
     }
 
     @Test

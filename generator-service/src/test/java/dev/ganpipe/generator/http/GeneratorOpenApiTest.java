@@ -51,6 +51,14 @@ class GeneratorOpenApiTest {
         assertThat(contract.call("/v1/models/{version}/activate", post(contract, "/v1/models/99/activate")).statusCode()).isEqualTo(404);
         assertThat(contract.call("/v1/models/{version}/activate", post(contract, "/v1/models/one/activate")).statusCode()).isEqualTo(400);
         assertThat(contract.call("/v1/models/latest/activate", post(contract, "/v1/models/latest/activate")).statusCode()).isEqualTo(200);
+        String named = "/v1/models/" + TestModels.NAME;
+        assertThat(contract.call("/v1/models/{name}/{version}/activate", post(contract, named + "/1/activate")).statusCode()).isEqualTo(200);
+        assertThat(contract.call("/v1/models/{name}/{version}/activate", post(contract, "/v1/models/no-such-model/1/activate")).statusCode())
+                .isEqualTo(404);
+        assertThat(contract.call("/v1/models/{name}/latest/activate", post(contract, named + "/latest/activate")).statusCode()).isEqualTo(200);
+        assertThat(contract.call("/v1/generate", contract.request("/v1/generate?count=1&model=" + TestModels.NAME + "&version=1")).statusCode())
+                .isEqualTo(200);
+        assertThat(contract.call("/v1/generate", contract.request("/v1/generate?count=1&model=no-such-model")).statusCode()).isEqualTo(404);
         assertThat(contract.call("/readyz", contract.request("/readyz")).statusCode()).isEqualTo(200);
         contract.getEach("/", "/healthz", "/metrics", "/openapi.json");
         contract.assertEveryOperationWasCalled();

@@ -17,6 +17,7 @@ import dev.ganpipe.generator.TestModels;
 import dev.ganpipe.generator.batch.MicroBatcher;
 import dev.ganpipe.generator.images.Generation;
 import dev.ganpipe.generator.model.ModelLease;
+import dev.ganpipe.generator.model.ModelCatalog;
 import dev.ganpipe.generator.model.ModelRegistry;
 import dev.ganpipe.generator.onnx.OrtSessionFactory;
 import dev.ganpipe.generator.onnx.OrtSettings;
@@ -48,7 +49,7 @@ class RequestTopologyTest {
     private static OrtSessionFactory ort;
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private ModelRegistry registry;
+    private ModelCatalog registry;
     private MicroBatcher batcher;
     private Generation generation;
     private TopologyTestDriver driver;
@@ -63,7 +64,7 @@ class RequestTopologyTest {
 
     @BeforeEach
     void start() {
-        registry = new ModelRegistry(ModelRegistry.onnxLoader(ort), 2, Optional.empty(), meters, CLOCK);
+        registry = new ModelCatalog(ModelRegistry.onnxLoader(ort), 2, meters, CLOCK);
         batcher = new MicroBatcher(16, Duration.ZERO, meters);
         generation = new Generation(registry, batcher, meters);
         RequestMetrics metrics = new RequestMetrics(meters);

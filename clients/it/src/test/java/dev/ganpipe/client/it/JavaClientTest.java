@@ -53,7 +53,7 @@ class JavaClientTest {
     void imagesAskedForOnTheTopicArriveWithTheirHeadersReadAndEqualTheHttpApisImages() {
         String requestId;
         try (SyntheticRequestProducer requests = SyntheticRequestProducer.connect(pipeline.bootstrapServers(), Map.of())) {
-            requestId = requests.send(SyntheticRequest.of(3).withSeed(9).withLabel(1), Pipeline.WAIT);
+            requestId = requests.send(SyntheticRequest.of(3).withSeed(9).withLabel(1).withModel("conditional-test"), Pipeline.WAIT);
         }
 
         List<ConsumerRecord<String, SyntheticImage>> answer = new ArrayList<>();
@@ -81,6 +81,7 @@ class JavaClientTest {
             assertThat(image.seed()).isEqualTo(9);
             assertThat(image.label()).hasValue(1);
             assertThat(image.modelVersion()).isEqualTo(1);
+            assertThat(image.modelName()).hasValue("conditional-test");
             assertThat(image.shape()).isEqualTo(new ImageShape(12, 12, 1));
             assertThat(image.eventId()).isNotBlank();
             assertThat(image.png()).as("image %d is byte for byte the HTTP API's image %d of seed 9, label 1", i, i).isEqualTo(overHttp.get(i));
@@ -98,6 +99,8 @@ class JavaClientTest {
             Models models = http.models();
             assertThat(models.live()).hasValue(1);
             assertThat(models.pinned()).isEmpty();
+            assertThat(models.defaultModel()).as("the only model served is the default").hasValue("conditional-test");
+            assertThat(models.names()).containsExactly("conditional-test");
             ModelInfo live = models.liveModel().orElseThrow();
             assertThat(live.name()).isEqualTo("conditional-test");
             assertThat(live.imageShape()).isEqualTo(new ImageShape(12, 12, 1));
