@@ -141,8 +141,12 @@ final class DemoCommand {
         TrainerService trainer = TrainerService.start(trainerConfig, MeterRegistries.prometheus("trainer"));
         started.add(trainer);
 
+        // The trainer names its models <data>-dcgan<size>; the generator serves every name on the topic (a --keep run may
+        // hold others) and answers requests that name none from this one.
+        String modelName = datasetName(v.string("data")) + "-dcgan" + profile.shape().width();
         GeneratorConfig generatorConfig = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(),
-                List.of("--bootstrap-servers", bootstrap, "--model-verify-key", signingKey.resolveSibling(ModelKeys.PUBLIC_FILE).toString()),
+                List.of("--bootstrap-servers", bootstrap, "--model-verify-key", signingKey.resolveSibling(ModelKeys.PUBLIC_FILE).toString(),
+                        "--model-name", modelName),
                 env));
         GeneratorService generator = GeneratorService.start(generatorConfig, MeterRegistries.prometheus("generator"));
         started.add(generator);
