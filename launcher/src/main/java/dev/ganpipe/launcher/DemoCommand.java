@@ -57,6 +57,8 @@ final class DemoCommand {
                         + "image size scaled down to the nearest of those sides, gray only if every image is.")
                 .add("classes", "auto", "Class names in label order, comma-separated; 'auto' takes them from the data: class "
                         + "sub-folders, a labels.csv, or IDX label numbers. Labelled data trains a conditional GAN.")
+                .add("conditional", "auto", "Train a conditional GAN: 'auto' when the data is labelled, 'false' an unconditional one on "
+                        + "labelled data too (docs/quality.md measures both), 'true' insists on labels.")
                 .optional("quality-data", "Labelled real images the trainer scores its generator against (classifier FID, precision, "
                         + "recall, coverage) and gates publishing on; 'off' turns it off. Default: the bundled sample for the sample; a folder's "
                         + "own test set (IDX t10k files, a test sub-folder); else, for labelled data, a seeded 10% of it (at most 1,000 "
@@ -133,6 +135,7 @@ final class DemoCommand {
                 "--export-every-steps", v.string("export-every-steps"),
                 "--sample-every-steps", v.string("sample-every-steps"),
                 "--threads", v.string("threads"),
+                "--conditional", v.string("conditional"),
                 "--dataset", datasetName(v.string("data")))); // the model is named after the data: <data>-dcgan<size>
         Quality quality = quality(v, profile, work);
         trainerArgs.addAll(quality.trainerArgs(work));
