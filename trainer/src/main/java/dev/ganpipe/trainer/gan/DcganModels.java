@@ -177,7 +177,9 @@ public final class DcganModels {
 
     /**
      * As {@link #initialize(Block, NDManager, Shape, long)} for blocks with several inputs (conditional networks);
-     * a conditional generator's label embedding starts {@code N(0, 1)}, like z.
+     * a conditional generator's label embedding starts like every weight, {@code N(0, 0.02)}. (It started {@code N(0, 1)},
+     * like z, and the conditional generator then all but ignored z within a class: recall 0.002 and FID 95.6 after 500
+     * steps, against 0.176 and 73.5 from the small start; docs/quality.md.)
      */
     public static void initialize(Block block, NDManager manager, Shape[] inputShapes, long seed) {
         Random random = new Random(seed);
@@ -188,8 +190,6 @@ public final class DcganModels {
         block.setInitializer(Initializer.ZEROS, Parameter.Type.RUNNING_MEAN);
         block.setInitializer(Initializer.ONES, Parameter.Type.RUNNING_VAR);
         block.setInitializer(new SeededInitializer(new Random(seed ^ 0x5EC7AL), 0f, 1f), Parameter.Type.OTHER);
-        block.setInitializer(new SeededInitializer(new Random(seed ^ 0x1ABE1L), 0f, 1f),
-                p -> p.getName().equals(LabelConcat.TABLE));
         block.initialize(manager, DataType.FLOAT32, inputShapes);
     }
 
