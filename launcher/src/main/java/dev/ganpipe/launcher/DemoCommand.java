@@ -144,9 +144,9 @@ final class DemoCommand {
         TrainerService trainer = TrainerService.start(trainerConfig, MeterRegistries.prometheus("trainer"));
         started.add(trainer);
 
-        // The trainer names its models <data>-dcgan<size>; the generator serves every name on the topic (a --keep run may
-        // hold others) and answers requests that name none from this one.
-        String modelName = datasetName(v.string("data")) + "-dcgan" + profile.shape().width();
+        // The generator serves every model name on the topic (a --keep run may hold other datasets') and answers
+        // requests that name none from the one this trainer will publish.
+        String modelName = trainerConfig.modelNameFor(profile.shape());
         GeneratorConfig generatorConfig = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(),
                 List.of("--bootstrap-servers", bootstrap, "--model-verify-key", signingKey.resolveSibling(ModelKeys.PUBLIC_FILE).toString(),
                         "--model-name", modelName),

@@ -374,6 +374,11 @@ public record TrainerConfig(
         }
     }
 
+    /** The name models trained on images of {@code shape} take: {@code --model-name}, or for {@code auto} {@code <dataset>-dcgan<size>}. */
+    public String modelNameFor(ImageShape shape) {
+        return modelName.strip().equalsIgnoreCase(DECIDED_BY_DATA) ? dataset + "-dcgan" + shape.width() : modelName;
+    }
+
     /**
      * A copy whose networks train images of {@code shape} with a label per name of {@code classes} (empty:
      * unconditional), once {@code --image-shape}, {@code --conditional} and the class names are decided.
@@ -384,7 +389,7 @@ public record TrainerConfig(
         GanConfig resolved = new GanConfig(shape.width(), shape.channels(), g.noiseDim(), widths.generatorFor(shape.width()),
                 widths.discriminatorFor(shape.width()),
                 g.learningRate(), g.beta1(), g.beta2(), g.seed(), g.threads(), g.emaDecay(), g.spectralNorm(), labels, g.augmentation(), g.objective());
-        String named = modelName.strip().equalsIgnoreCase(DECIDED_BY_DATA) ? dataset + "-dcgan" + shape.width() : modelName;
+        String named = modelNameFor(shape);
         return new TrainerConfig(kafka, topics, groupId, host, port, Optional.of(shape), resolved, batchSize, replayCapacity,
                 replayRatio, idlePolicy, schedule, named, dataset, modelsDir, keepModels, samplesDir, checkpoints,
                 conditional, classes, quality, modelSigningKey, http, widths);
