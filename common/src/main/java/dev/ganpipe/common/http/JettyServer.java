@@ -152,8 +152,10 @@ final class JettyServer implements ServerEngine {
             response.setStatus(answer.status());
             HttpService.standardHeaders(answer, outcome.requestId()).forEach(response.getHeaders()::put);
             boolean abandonBody = body.unfinished();
-            if (abandonBody) {
-                // The rest of the body never arrived (a 408): this connection cannot carry another request.
+            boolean bodyLeftUnread = body.neverRead() && (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
+            if (abandonBody || bodyLeftUnread) {
+                // The rest of the body never arrived (a 408), or the answer came before the body was read (a 401): Jetty
+                // closes such a connection once the answer is out, so the client must hear that it cannot reuse it.
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);

@@ -69,6 +69,11 @@ final class PacedBody {
         }
     }
 
+    /** Whether no handler read the body (e.g. a 401 answered before it): what of it is still on the wire is unknown. */
+    boolean neverRead() {
+        return reader == null;
+    }
+
     /** Whether a reader is still waiting on the client, so the connection cannot be reused after the answer. */
     boolean unfinished() {
         Thread t = reader;
