@@ -4,11 +4,13 @@ import dev.ganpipe.common.config.CommandLine;
 import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.model.ConfidenceFilter;
 import dev.ganpipe.common.model.ModelDirectory;
 import dev.ganpipe.images.normalize.ClassList;
 import dev.ganpipe.quality.classifier.ClassifierOptions;
 import dev.ganpipe.quality.data.LoaderOptions;
 import dev.ganpipe.quality.data.RealDataLoader;
+import dev.ganpipe.quality.onnx.ConfidentGenerator;
 import dev.ganpipe.quality.onnx.OnnxModelGenerator;
 import dev.ganpipe.quality.report.ReportFigure;
 import dev.ganpipe.quality.report.ReportJson;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * {@code gan evaluate}: measures an ONNX generator against labelled real images and prints the table (or JSON),
@@ -95,6 +98,10 @@ public final class EvaluateMain {
                 .add("uplift-seeds", Integer.toString(useful.seeds()), "Seeds per k; the uplift's spread is over them.")
                 .add("imbalanced-class", Integer.toString(useful.imbalancedClass()), "The class cut to 2% of its "
                         + useful.imbalancedPerClass() + " images in the imbalanced case, then topped up with generated images.")
+                .optional("min-confidence", "Measure the images min_confidence= serves: keep only images whose shipped classifier gives "
+                        + "their requested label at least this probability (0 to below 1, e.g. 0.9), replacing the others from fresh noise, at "
+                        + "most " + ConfidenceFilter.MAX_CANDIDATES_PER_IMAGE + " candidates per image as the generator service allows. Every "
+                        + "measure then sees the filtered images. Needs a conditional model exported by a trainer run with --quality-data.")
                 .add("memorisation-images", Integer.toString(useful.memorisationImages()), "Generated images (and as many held-out ones, "
                         + "to set and check the threshold) searched for their nearest training image.");
     }
@@ -138,7 +145,7 @@ public final class EvaluateMain {
 
     /** A parsed command line. */
     private record Request(Path model, String real, Optional<String> heldOut, Optional<List<String>> classes, double heldOutFraction,
-            Optional<Path> out, boolean json, EvaluationOptions options, Optional<UsefulnessOptions> usefulness) {
+            Optional<Path> out, boolean json, EvaluationOptions options, Optional<UsefulnessOptions> usefulness, OptionalDouble minConfidence) {
 
         static Request from(ConfigValues v, PrintStream err) {
             if (!v.positional().isEmpty()) {
@@ -161,8 +168,10 @@ public final class EvaluateMain {
                 throw new ConfigException("Option --held-out-fraction must be above 0 and below 1 (e.g. 0.2), but was " + fraction + ".");
             }
             Optional<UsefulnessOptions> usefulness = v.bool("usefulness") ? Optional.of(usefulness(v, options)) : Optional.empty();
+            OptionalDouble minConfidence = v.optional("min-confidence").map(EvaluateMain::threshold)
+                    .map(OptionalDouble::of).orElse(OptionalDouble.empty());
             return new Request(model, real, v.optional("held-out"), classes, fraction, v.optional("out").map(Path::of), v.bool("json"), options,
-                    usefulness);
+                    usefulness, minConfidence);
         }
 
         private static UsefulnessOptions usefulness(ConfigValues v, EvaluationOptions options) {
@@ -185,6 +194,14 @@ public final class EvaluateMain {
         }
     }
 
+    private static double threshold(String text) {
+        try {
+            return ConfidenceFilter.requireThreshold(Double.parseDouble(text.strip()), "Option --min-confidence");
+        } catch (NumberFormatException e) {
+            throw new ConfigException("Option --min-confidence must be a probability from 0 to below 1 (e.g. 0.9), but was '" + text + "'.");
+        }
+    }
+
     private static List<String> classNames(String text) {
         String t = text.strip();
         String list = t.equalsIgnoreCase("fashion-mnist") ? ClassList.FASHION_MNIST : t;
@@ -193,16 +210,22 @@ public final class EvaluateMain {
 
     private static EvaluationReport evaluate(Request request) throws IOException {
         EvaluationOptions options = request.options();
-        try (OnnxModelGenerator generator = OnnxModelGenerator.load(request.model())) {
-            options.progress().report(String.format(Locale.ROOT, "Loaded %s: %s images from %d noise values%s.", generator.description(),
-                    generator.shape(), generator.noiseDim(), generator.conditional() ? ", conditional" : ""));
+        try (OnnxModelGenerator model = OnnxModelGenerator.load(request.model())) {
+            options.progress().report(String.format(Locale.ROOT, "Loaded %s: %s images from %d noise values%s.", model.description(),
+                    model.shape(), model.noiseDim(), model.conditional() ? ", conditional" : ""));
+            Optional<ConfidentGenerator> filtered = request.minConfidence().isPresent()
+                    ? Optional.of(new ConfidentGenerator(model, request.minConfidence().getAsDouble(), options.seed()))
+                    : Optional.empty();
+            Generator generator = filtered.<Generator>map(g -> g).orElse(model);
             LoaderOptions loading = new LoaderOptions(generator.shape(), request.classes(), request.heldOutFraction(), options.seed());
             RealDataLoader.Split split = RealDataLoader.load(request.real(), request.heldOut(), loading, options.progress());
             options.progress().report("Training set: " + split.train().count() + " images; held-out set: " + split.heldOut().count()
                     + " images (" + (split.heldOutFrom().isEmpty() ? "given" : split.heldOutFrom()) + "); classes " + split.train().classNames() + ".");
-            return request.usefulness().isPresent()
+            EvaluationReport report = request.usefulness().isPresent()
                     ? Evaluator.evaluate(generator, split.train(), split.heldOut(), options, request.usefulness().get())
                     : Evaluator.evaluate(generator, split.train(), split.heldOut(), options);
+            filtered.ifPresent(g -> options.progress().report("Filter: " + g.acceptance().describe(split.train().classNames()) + "."));
+            return report;
         }
     }
 

@@ -52,6 +52,11 @@ class EvaluateMainTest {
 
         assertThat(r.status()).isEqualTo(EvaluateMain.USAGE);
         assertThat(r.err()).contains("--count").contains("many");
+
+        Result certainty = run("--model", "m.onnx", "--real", "x", "--min-confidence", "1");
+
+        assertThat(certainty.status()).isEqualTo(EvaluateMain.USAGE);
+        assertThat(certainty.err()).contains("--min-confidence", "from 0 to below 1");
     }
 
     @Test
@@ -101,6 +106,11 @@ class EvaluateMainTest {
         assertThat(second.status()).as(second.err()).isEqualTo(EvaluateMain.OK);
         assertThat(second.err()).contains("Loaded the classifier from").doesNotContain("epoch 1/2");
         assertThat(second.out()).contains("Quality of tiny.onnx (step 7)", "FID (classifier)", "floor (real train)").doesNotContain("Memorisation");
+
+        Result filtered = run(concat(args, "--usefulness", "false", "--min-confidence", "0.9"));
+
+        assertThat(filtered.status()).as("an unconditional model has no confidence to filter on").isEqualTo(EvaluateMain.FAILED);
+        assertThat(filtered.err()).contains("tiny.onnx (step 7) is unconditional", "--quality-data");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.ganpipe.common.image.CanonicalImage;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.image.ModelPixels;
 import dev.ganpipe.common.metrics.MetricNames;
+import dev.ganpipe.common.model.ConfidenceFilter;
 import dev.ganpipe.common.model.Noise;
 import dev.ganpipe.common.model.onnx.GeneratorOutput;
 import dev.ganpipe.generator.batch.MicroBatcher;
@@ -30,9 +31,10 @@ public final class Generation {
 
     /**
      * The bound on a {@code min_confidence} request's work: at most this many candidate images per image asked for,
-     * after which the request fails rather than keep the generator busy.
+     * after which the request fails rather than keep the generator busy (the evaluator's {@code --min-confidence}
+     * keeps the same bound).
      */
-    public static final int MAX_CANDIDATES_PER_IMAGE = 8;
+    public static final int MAX_CANDIDATES_PER_IMAGE = ConfidenceFilter.MAX_CANDIDATES_PER_IMAGE;
 
     private final ModelCatalog catalog;
     private final MicroBatcher batcher;

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import dev.ganpipe.common.Closeables;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.common.model.onnx.GeneratorForward;
+import dev.ganpipe.common.model.onnx.GeneratorOutput;
 import dev.ganpipe.common.model.onnx.GeneratorSignature;
 import dev.ganpipe.common.model.onnx.InvalidModelException;
 import dev.ganpipe.quality.Generator;
@@ -29,15 +30,17 @@ public final class OnnxModelGenerator implements Generator, AutoCloseable {
     private final ImageShape shape;
     private final int noiseDim;
     private final boolean conditional;
+    private final boolean confidence;
 
     private OnnxModelGenerator(OrtEnvironment environment, OrtSession session, String description, ImageShape shape, int noiseDim,
-            boolean conditional) {
+            boolean conditional, boolean confidence) {
         this.environment = environment;
         this.session = session;
         this.description = description;
         this.shape = shape;
         this.noiseDim = noiseDim;
         this.conditional = conditional;
+        this.confidence = confidence;
     }
 
     /**
@@ -79,7 +82,7 @@ public final class OnnxModelGenerator implements Generator, AutoCloseable {
             throw new InvalidModelException(file + ": " + e.getMessage(), e);
         }
         String description = file.getFileName() + signature.step().map(step -> " (step " + step + ")").orElse("");
-        return new OnnxModelGenerator(environment, session, description, shape, noiseDim, signature.conditional());
+        return new OnnxModelGenerator(environment, session, description, shape, noiseDim, signature.conditional(), signature.hasConfidence());
     }
 
     @Override
@@ -95,6 +98,14 @@ public final class OnnxModelGenerator implements Generator, AutoCloseable {
     @Override
     public boolean conditional() {
         return conditional;
+    }
+
+    /**
+     * Whether the model ships its classifier (output {@code label_confidence}), as a conditional model from a trainer
+     * run with {@code --quality-data} does, so {@link #generateScored} can say how confident it is of each image.
+     */
+    public boolean hasConfidence() {
+        return confidence;
     }
 
     @Override
@@ -121,13 +132,34 @@ public final class OnnxModelGenerator implements Generator, AutoCloseable {
         return run(z, labels, count);
     }
 
+    /**
+     * Images of requested classes with the shipped classifier's confidence for each image's label, as the generator
+     * service gets them for {@code min_confidence}.
+     *
+     * @throws IllegalStateException when the model ships no classifier ({@link #hasConfidence()})
+     */
+    public GeneratorOutput generateScored(float[] z, int[] labels, int count) {
+        if (!confidence) {
+            throw new IllegalStateException(description + " ships no classifier, so it cannot score its images; use a conditional model "
+                    + "exported by a trainer run with --quality-data.");
+        }
+        if (labels.length != count) {
+            throw new IllegalArgumentException(count + " images need " + count + " labels, but " + labels.length + " were given.");
+        }
+        return forward(z, labels, count, true);
+    }
+
     private float[] run(float[] z, int[] labels, int count) {
+        return forward(z, labels, count, false).images();
+    }
+
+    private GeneratorOutput forward(float[] z, int[] labels, int count, boolean withConfidence) {
         if (count < 1 || z.length != (long) count * noiseDim) {
             throw new IllegalArgumentException(count + " images need " + (long) count * noiseDim + " noise values (count >= 1), but got " + z.length + ".");
         }
         try {
-            return GeneratorForward.run(environment, session, z, labels == null ? null : Arrays.stream(labels).asLongStream().toArray(), count,
-                    noiseDim, shape);
+            return GeneratorForward.forward(environment, session, z, labels == null ? null : Arrays.stream(labels).asLongStream().toArray(), count,
+                    noiseDim, shape, withConfidence);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to run " + description + ": " + e.getMessage(), e);
         } catch (IllegalStateException e) {
