@@ -33,13 +33,19 @@ class GeneratorClient:
         self._timeout_s = timeout_s
 
     def generate(self, count: int, seed: Optional[int] = None, label: Optional[int] = None,
-                 model: Optional[str] = None) -> Tuple[np.ndarray, dict]:
+                 model: Optional[str] = None, min_confidence: Optional[float] = None) -> Tuple[np.ndarray, dict]:
         """``count`` images as uint8 [N, C, H, W] (the npy format) and what made them: ``model_version``, ``seed``
-        (the one the service picked, when none was given), ``label`` (when given) and ``model_name``. ``model`` picks
-        one of the models the service serves (needed once it serves several without a default)."""
+        (the one the service picked, when none was given), ``label`` (when given), ``model_name`` and
+        ``confidences`` (each image's confidence for its label from the model's shipped classifier; None when it
+        ships none). ``model`` picks one of the models the service serves (needed once it serves several without a
+        default); ``min_confidence`` (0 to below 1) serves only images the classifier is at least that sure of."""
+        if min_confidence is not None and not 0 <= min_confidence < 1:
+            raise ValueError("min_confidence must be a probability from 0 to below 1 (e.g. 0.9), but was %r." % (min_confidence,))
         query = {"format": "npy", "count": count}
         if model is not None:
             query["model"] = model
+        if min_confidence is not None:
+            query["min_confidence"] = min_confidence
         if seed is not None:
             query["seed"] = seed
         if label is not None:
@@ -48,7 +54,9 @@ class GeneratorClient:
         images = np.load(io.BytesIO(body), allow_pickle=False)
         made = {"model_version": int(headers["X-Model-Version"]), "seed": int(headers["X-Seed"]),
                 "label": int(headers["X-Label"]) if headers.get("X-Label") is not None else None,
-                "model_name": headers.get("X-Model-Name")}
+                "model_name": headers.get("X-Model-Name"),
+                "confidences": [float(c) for c in headers["X-Label-Confidence"].split(",")]
+                if headers.get("X-Label-Confidence") else None}
         return images, made
 
     def models(self) -> dict:

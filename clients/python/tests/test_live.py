@@ -45,8 +45,25 @@ class LiveTest(unittest.TestCase):
         self.assertTrue(all(image.model_name == self.model["name"] for image in images))
         self.assertEqual(images[0].shape, (1, 12, 12))
         over_http, made = self.client.generate(4, seed=5, label=2)
+        confidences = made.pop("confidences")
         self.assertEqual(made, {"model_version": self.model["version"], "seed": 5, "label": 2, "model_name": self.model["name"]})
         np.testing.assert_array_equal(np.stack([image.pixels for image in images]), over_http)
+        # The test model ships a stand-in classifier: each image's confidence is the same on the topic and over HTTP.
+        self.assertEqual(len(confidences), 4)
+        for image, confidence in zip(images, confidences):
+            self.assertAlmostEqual(image.label_confidence, confidence, places=3)
+
+    def test_min_confidence_serves_only_images_the_shipped_classifier_is_sure_of(self):
+        _, made = self.client.generate(6, seed=5, label=1)
+        median = sorted(made["confidences"])[3]
+        _, confident = self.client.generate(2, seed=5, label=1, min_confidence=median)
+        self.assertEqual(len(confident["confidences"]), 2)
+        self.assertTrue(all(c >= median for c in confident["confidences"]), confident["confidences"])
+        with self.assertRaises(GeneratorApiError) as refused:
+            self.client.generate(1, min_confidence=0.99)  # the stand-in classifier never reaches 0.99
+        self.assertEqual((refused.exception.status, refused.exception.error), (422, "low_confidence"))
+        with self.assertRaises(ValueError):
+            self.client.generate(1, min_confidence=1.0)
 
     def test_a_group_goes_on_after_the_last_image_it_took_and_replays_the_one_it_stopped_at(self):
         request_id = f"python-{uuid.uuid4()}"

@@ -3,12 +3,14 @@ package dev.ganpipe.client;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,16 +68,32 @@ public final class GeneratorClient implements AutoCloseable {
      *
      * @param seed the noise seed; empty for one the service picks (it says which in {@link Generated#seed()})
      * @param label the class of every image (conditional models only); empty for image i of class i mod classes
-     * @throws GeneratorApiException e.g. 400 {@code bad_parameter} for a label the model lacks, 503 {@code not_ready}
-     *     while no model is live, 503 {@code busy} with a retry-after when the service is full
+     * @throws GeneratorApiException as {@link #generate(GenerateRequest)}
      */
     public Generated generate(GenerateFormat format, int count, OptionalLong seed, OptionalLong label) {
-        StringBuilder query = new StringBuilder("v1/generate?format=").append(format.query()).append("&count=").append(count);
-        seed.ifPresent(value -> query.append("&seed=").append(value));
-        label.ifPresent(value -> query.append("&label=").append(value));
+        GenerateRequest request = GenerateRequest.of(format, count);
+        request = seed.isPresent() ? request.withSeed(seed.getAsLong()) : request;
+        return generate(label.isPresent() ? request.withLabel(label.getAsLong()) : request);
+    }
+
+    /**
+     * {@code GET /v1/generate} with every parameter the service takes.
+     *
+     * @throws GeneratorApiException e.g. 400 {@code bad_parameter} for a label the model lacks, 404 for a model that is
+     *     not served, 409 {@code no_classifier} for {@code minConfidence} on a model without its classifier, 422
+     *     {@code low_confidence} when too few images reach it, 503 {@code not_ready} while no model is live, 503
+     *     {@code busy} with a retry-after when the service is full
+     */
+    public Generated generate(GenerateRequest request) {
+        StringBuilder query = new StringBuilder("v1/generate?format=").append(request.format().query()).append("&count=").append(request.count());
+        request.seed().ifPresent(value -> query.append("&seed=").append(value));
+        request.label().ifPresent(value -> query.append("&label=").append(value));
+        request.model().ifPresent(name -> query.append("&model=").append(URLEncoder.encode(name, StandardCharsets.UTF_8)));
+        request.minConfidence().ifPresent(value -> query.append("&min_confidence=").append(value));
         HttpResponse<byte[]> response = call("GET", query.toString());
-        return new Generated(format, response.body(), headerNumber(response, "X-Model-Version").orElseThrow(() -> missing("X-Model-Version")),
-                headerNumber(response, "X-Seed").orElseThrow(() -> missing("X-Seed")), headerNumber(response, "X-Label"));
+        return new Generated(request.format(), response.body(), headerNumber(response, "X-Model-Version").orElseThrow(() -> missing("X-Model-Version")),
+                headerNumber(response, "X-Seed").orElseThrow(() -> missing("X-Seed")), headerNumber(response, "X-Label"),
+                response.headers().firstValue("X-Model-Name"), confidences(response));
     }
 
     /** {@code count} single PNGs (a zip answer unpacked), in image order. */
@@ -184,6 +202,19 @@ public final class GeneratorClient implements AutoCloseable {
             return OptionalLong.of(Long.parseLong(value.get().trim()));
         } catch (NumberFormatException e) {
             throw new IllegalStateException("The generator's " + name + " header should be a whole number but was '" + value.get() + "'.", e);
+        }
+    }
+
+    /** {@code X-Label-Confidence}: one probability per image, comma-separated; empty when the model ships no classifier. */
+    private static List<Double> confidences(HttpResponse<?> response) {
+        Optional<String> value = response.headers().firstValue("X-Label-Confidence");
+        if (value.isEmpty() || value.get().isBlank()) {
+            return List.of();
+        }
+        try {
+            return Arrays.stream(value.get().split(",")).map(String::strip).map(Double::valueOf).toList();
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("The generator's X-Label-Confidence header should list numbers but was '" + value.get() + "'.", e);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganpipe.client.GenerateFormat;
+import dev.ganpipe.client.GenerateRequest;
 import dev.ganpipe.client.Generated;
 import dev.ganpipe.client.GeneratorApiException;
 import dev.ganpipe.client.GeneratorClient;
@@ -122,6 +123,33 @@ class JavaClientTest {
                     });
             assertThat(http.activate(1).pinned()).isTrue();
             assertThat(http.activateLatest()).map(ModelInfo::pinned).hasValue(false);
+        }
+    }
+
+    @Test
+    void aRequestNamesItsModelAndMinimumConfidenceAndEachImageComesWithItsConfidence() {
+        try (GeneratorClient http = GeneratorClient.connect(pipeline.generatorUrl())) {
+            GenerateRequest sixSquares = GenerateRequest.of(GenerateFormat.ZIP, 6).withSeed(5).withLabel(1).withModel("conditional-test");
+            Generated all = http.generate(sixSquares);
+            assertThat(all.modelName()).hasValue("conditional-test");
+            assertThat(all.pngs()).as("the zip's images.json is not one of the PNGs").hasSize(6)
+                    .allSatisfy(png -> assertThat(png).startsWith(0x89, 'P', 'N', 'G'));
+            assertThat(all.confidences()).hasSize(6).allSatisfy(c -> assertThat(c).isBetween(0.0, 1.0));
+
+            double median = all.confidences().stream().sorted().toList().get(3);
+            Generated confident = http.generate(GenerateRequest.of(GenerateFormat.ZIP, 2).withSeed(5).withLabel(1).withMinConfidence(median));
+            assertThat(confident.confidences()).hasSize(2).allSatisfy(c -> assertThat(c).isGreaterThanOrEqualTo(median));
+
+            assertThatThrownBy(() -> http.generate(GenerateRequest.of(GenerateFormat.PNG, 1).withMinConfidence(0.99)))
+                    .as("the stand-in classifier never reaches 0.99")
+                    .isInstanceOfSatisfying(GeneratorApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(422);
+                        assertThat(e.error()).isEqualTo("low_confidence");
+                    });
+            assertThatThrownBy(() -> http.generate(GenerateRequest.of(GenerateFormat.PNG, 1).withModel("no-such-model")))
+                    .isInstanceOfSatisfying(GeneratorApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+            assertThatThrownBy(() -> GenerateRequest.of(GenerateFormat.PNG, 1).withMinConfidence(1.0))
+                    .hasMessageContaining("from 0 to below 1");
         }
     }
 

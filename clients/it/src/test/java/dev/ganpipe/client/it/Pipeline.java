@@ -20,7 +20,8 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * A real broker and a real generator service on random ports, as {@code gan broker} and {@code gan generator} run them,
- * serving {@link ConditionalTestModel} (12x12 gray; classes circle, square, cross) as version 1, with the request
+ * serving {@link ConditionalTestModel} (12x12 gray; classes circle, square, cross) with its stand-in classifier, so images carry a
+ * confidence, as version 1, with the request
  * stream on and continuous mode off, so {@code synthetic.images} holds only answers to requests.
  */
 final class Pipeline implements AutoCloseable {
@@ -43,7 +44,7 @@ final class Pipeline implements AutoCloseable {
                 TopicSetup.ensure(admin, TopicCatalog.defaults(), 1, (short) 1);
             }
             Path models = data.resolve("models");
-            byte[] onnx = ConditionalTestModel.onnx();
+            byte[] onnx = ConditionalTestModel.onnxWithClassifier();
             new ModelDirectory(models).write(ConditionalTestModel.manifest(onnx, 1), onnx);
             GeneratorConfig config = GeneratorConfig.from(ConfigValues.parse(GeneratorConfig.spec(), List.of("--host", "127.0.0.1", "--port", "0",
                     "--allow-unsigned-models", "--bootstrap-servers", broker.bootstrapServers(), "--models-from-topic", "false",
