@@ -5,6 +5,7 @@ import dev.ganpipe.common.config.CommandLine;
 import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.host.Host;
 import dev.ganpipe.common.image.ImageShape;
+import dev.ganpipe.trainer.gan.Augmentation;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
 import java.io.PrintStream;
@@ -25,11 +26,13 @@ import java.util.function.Supplier;
  *       of the same architecture, batch size and thread count, for dcgan28 and dcgan64;
  *   <li>the trainer fed from a real Kafka broker ({@code TrainingFeed}, {@code BatchAssembler}) next to the
  *       in-memory run, with the share of time spent waiting for data: the broker {@code --bootstrap-servers} names,
- *       or else one the bench starts in this process and stops at the end ({@link FeedBroker}).
+ *       or else one the bench starts in this process and stops at the end ({@link FeedBroker});
+ *   <li>the trainer's step with DiffAugment at its costliest (every operation on every image) next to the plain one,
+ *       for dcgan28 and dcgan64: issue 18 asks that augmentation keep at least 0.9x the images/s.
  * </ol>
  *
  * <p>It prints the machine, a Markdown table, and ends with one {@code ratio <name> <value>} line per ratio
- * ({@value #RATIO_DCGAN28}, {@value #RATIO_DCGAN64}, {@value #RATIO_KAFKA}) for scripts; a ratio that could not
+ * ({@value #RATIO_DCGAN28}, {@value #RATIO_DCGAN64}, {@value #RATIO_KAFKA}, {@value #RATIO_AUGMENT_DCGAN28} ...) for scripts; a ratio that could not
  * be measured is {@code NaN}, with the reason in the table and on stderr. Exit code 0 when every ratio was measured,
  * 1 when one was not, 2 for a usage error.
  */
@@ -41,8 +44,15 @@ public final class TrainerBench {
     /** Against PyTorch computing each resize-convolution as the trainer does (four 2x2 convolutions): same arithmetic. */
     public static final String RATIO_PHASE_DCGAN28 = "trainer_vs_pytorch_phase_dcgan28";
     public static final String RATIO_PHASE_DCGAN64 = "trainer_vs_pytorch_phase_dcgan64";
+    /** The trainer's images/s with DiffAugment on every image (all operations, p = 1: the most it costs) over without. */
+    public static final String RATIO_AUGMENT_DCGAN28 = "augment_vs_plain_dcgan28";
+    public static final String RATIO_AUGMENT_DCGAN64 = "augment_vs_plain_dcgan64";
+    /** The costliest augmentation: every operation on every image, as {@code --augment diffaugment} does by default. */
+    static final Augmentation FULL_AUGMENTATION = Augmentation.parse("diffaugment", String.join(",", Augmentation.OPERATIONS), 1,
+            Augmentation.DEFAULT_TARGET);
     /** The reference script's option for the trainer's resize-convolution; its default is the idiomatic interpolate + conv. */
     static final List<String> PHASE = List.of("--upsample", "phase");
+    static final String AUGMENTED_SIDE = "trainer, memory, DiffAugment";
 
     /** Distinct in-memory batches each side cycles through. */
     static final int MEMORY_BATCHES = 4;
@@ -189,7 +199,13 @@ public final class TrainerBench {
                 new Task("dcgan64, PyTorch eager reference",
                         () -> pytorch(reference, pytorchMissing, "dcgan64", dcgan64, model64, List.of())),
                 new Task("dcgan64, PyTorch eager with the trainer's resize-convolution",
-                        () -> pytorch(reference, pytorchMissing, "dcgan64", dcgan64, model64, PHASE)));
+                        () -> pytorch(reference, pytorchMissing, "dcgan64", dcgan64, model64, PHASE)),
+                new Task("dcgan28, trainer fed from memory, DiffAugment",
+                        () -> new Row(model28, AUGMENTED_SIDE, Optional.of(memory(dcgan28.withAugmentation(FULL_AUGMENTATION), fashion)),
+                                fashion.source())),
+                new Task("dcgan64, trainer fed from memory, DiffAugment",
+                        () -> new Row(model64, AUGMENTED_SIDE, Optional.of(memory(dcgan64.withAugmentation(FULL_AUGMENTATION), rgb64)),
+                                rgb64.source())));
         tasks.forEach(t -> measured.add(new ArrayList<>()));
         for (int round = 0; round < config.rounds(); round++) {
             for (int k = 0; k < tasks.size(); k++) {
@@ -206,6 +222,8 @@ public final class TrainerBench {
         Row java64Row = rows.get(4);
         Row py64 = rows.get(5);
         Row py64Phase = rows.get(6);
+        Row augmented28 = rows.get(7);
+        Row augmented64 = rows.get(8);
         Throughput java28 = java28Row.result().orElseThrow();
         Throughput java64 = java64Row.result().orElseThrow();
 
@@ -215,6 +233,8 @@ public final class TrainerBench {
         double ratioKafka = ratio(kafkaRow.result(), Optional.of(java28));
         double ratioPhase28 = ratio(Optional.of(java28), py28Phase.result());
         double ratioPhase64 = ratio(Optional.of(java64), py64Phase.result());
+        double ratioAugment28 = ratio(augmented28.result(), Optional.of(java28));
+        double ratioAugment64 = ratio(augmented64.result(), Optional.of(java64));
 
         printMachine(machine, reference, broker, started, loadBefore, loadAfter);
         printTable(rows, broker);
@@ -231,6 +251,10 @@ public final class TrainerBench {
                 times(ratioPhase28), times(cpuRatio(Optional.of(java28), py28Phase.result())));
         out.printf(Locale.ROOT, "| trainer / PyTorch with the trainer's resize-convolution, dcgan64 | %s | %s | (same arithmetic) |%n",
                 times(ratioPhase64), times(cpuRatio(Optional.of(java64), py64Phase.result())));
+        out.printf(Locale.ROOT, "| trainer with DiffAugment (all operations, p = 1) / without, dcgan28 | %s | %s | >= 0.90x |%n",
+                times(ratioAugment28), times(cpuRatio(augmented28.result(), Optional.of(java28))));
+        out.printf(Locale.ROOT, "| trainer with DiffAugment (all operations, p = 1) / without, dcgan64 | %s | %s | >= 0.90x |%n",
+                times(ratioAugment64), times(cpuRatio(augmented64.result(), Optional.of(java64))));
         out.println();
         out.println("Wall clock is what the ratio lines report. CPU time per image counts every thread of each process "
                 + "and varies less when other work shares the cores; the two agree on a quiet machine.");
@@ -252,6 +276,8 @@ public final class TrainerBench {
         out.println("ratio " + RATIO_KAFKA + " " + ratioText(ratioKafka));
         out.println("ratio " + RATIO_PHASE_DCGAN28 + " " + ratioText(ratioPhase28));
         out.println("ratio " + RATIO_PHASE_DCGAN64 + " " + ratioText(ratioPhase64));
+        out.println("ratio " + RATIO_AUGMENT_DCGAN28 + " " + ratioText(ratioAugment28));
+        out.println("ratio " + RATIO_AUGMENT_DCGAN64 + " " + ratioText(ratioAugment64));
         out.flush();
         List<String> missing = rows.stream().filter(r -> r.result().isEmpty()).map(r -> r.model() + ", " + r.side() + ": " + r.notes())
                 .distinct().toList();

@@ -25,7 +25,10 @@ class TrainerBenchTest {
         String printed = bench.out();
         String logged = bench.log();
         assertThat(printed).as(logged).containsPattern("\\| trainer, Kafka-fed \\| [0-9]+\\.[0-9] \\|")
-                .containsPattern("ratio " + TrainerBench.RATIO_KAFKA + " [0-9]+\\.[0-9]{3}");
+                .containsPattern("ratio " + TrainerBench.RATIO_KAFKA + " [0-9]+\\.[0-9]{3}")
+                .containsPattern("\\| trainer, memory, DiffAugment \\| [0-9]+\\.[0-9] \\|")
+                .containsPattern("ratio " + TrainerBench.RATIO_AUGMENT_DCGAN28 + " [0-9]+\\.[0-9]{3}")
+                .containsPattern("ratio " + TrainerBench.RATIO_AUGMENT_DCGAN64 + " [0-9]+\\.[0-9]{3}");
         Matcher broker = Pattern.compile("- Kafka broker: the bench's own single-node KRaft broker in this JVM, (.+):([0-9]+)").matcher(printed);
         assertThat(broker.find()).as(printed).isTrue();
         assertThatThrownBy(() -> new Socket(broker.group(1), Integer.parseInt(broker.group(2))).close())
