@@ -43,8 +43,11 @@ final class PyTorchStudyRun implements AutoCloseable {
      * @param threads the intra-op threads torch used
      * @param onnx the exported published generator after the last step
      * @param exported the exported published generator after each step asked for, in step order
+     * @param exportedSeconds for a run trained for a time: the training seconds (exports not counted) at each export's
+     *     step; empty for a run trained for a number of steps
      */
-    record Outcome(double seconds, String torchVersion, int threads, Path onnx, SortedMap<Integer, Path> exported) {
+    record Outcome(double seconds, String torchVersion, int threads, Path onnx, SortedMap<Integer, Path> exported,
+            SortedMap<Integer, Double> exportedSeconds) {
     }
 
     private final Path folder;
@@ -96,11 +99,39 @@ final class PyTorchStudyRun implements AutoCloseable {
                 "--width", Integer.toString(width), "--noise-dim", Integer.toString(noiseDim), "--ema-decay", Double.toString(emaDecay),
                 "--seed", Long.toString(seed), "--onnx", onnx.toString(), "--progress-every", Integer.toString(progressEvery),
                 "--export-at", exportAt.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        JsonNode result = runScript(python, command, log);
+        return outcome(runScript(python, command, log), onnx);
+    }
+
+    /**
+     * As {@link #train(String, StudyData, int, int, List, int, int, int, int, double, long, int, PrintStream)}, for
+     * {@code trainSeconds} of training time instead of a number of steps (the script's clock pauses while it exports),
+     * exporting the published generator every {@code exportEverySeconds} of training time and at the end. The script
+     * reads the whole of {@code data}'s order, which must be whole epochs: if it outruns it, it starts it again.
+     */
+    Outcome trainFor(String python, StudyData data, double trainSeconds, double exportEverySeconds, int batch, int threads, int width,
+            int noiseDim, double emaDecay, long seed, int progressEvery, PrintStream log) throws IOException, InterruptedException {
+        Path images = folder.resolve("images.u8");
+        Path order = folder.resolve("order.i32");
+        Path onnx = folder.resolve("generator.onnx");
+        writeImages(data.train(), data.usable(), images);
+        int[] indices = data.order();
+        writeOrder(indices, indices.length, order);
+        List<String> command = List.of(python, folder.resolve(Path.of(STUDY_SCRIPT).getFileName()).toString(),
+                "--images", images.toString(), "--count", Integer.toString(data.usable()), "--order", order.toString(),
+                "--train-seconds", Double.toString(trainSeconds), "--export-every-seconds", Double.toString(exportEverySeconds),
+                "--batch", Integer.toString(batch), "--threads", Integer.toString(threads),
+                "--width", Integer.toString(width), "--noise-dim", Integer.toString(noiseDim), "--ema-decay", Double.toString(emaDecay),
+                "--seed", Long.toString(seed), "--onnx", onnx.toString(), "--progress-every", Integer.toString(progressEvery));
+        return outcome(runScript(python, command, log), onnx);
+    }
+
+    private static Outcome outcome(JsonNode result, Path onnx) {
         SortedMap<Integer, Path> exported = new TreeMap<>();
         result.path("exported").properties().forEach(e -> exported.put(Integer.parseInt(e.getKey()), Path.of(e.getValue().asText())));
+        SortedMap<Integer, Double> exportedSeconds = new TreeMap<>();
+        result.path("exported_seconds").properties().forEach(e -> exportedSeconds.put(Integer.parseInt(e.getKey()), e.getValue().asDouble()));
         return new Outcome(result.path("seconds").asDouble(Double.NaN), result.path("torch").asText("unknown"),
-                result.path("threads").asInt(0), Path.of(result.path("onnx").asText(onnx.toString())), exported);
+                result.path("threads").asInt(0), Path.of(result.path("onnx").asText(onnx.toString())), exported, exportedSeconds);
     }
 
     /** The folder the scripts were extracted to; a caller's input files go there too, and are deleted with it. */
