@@ -124,7 +124,8 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
                 "Chooses the trainer's defaults by measurement: trains every recipe (seed DCGAN, +EMA, +SN, +EMA+SN, "
                         + "+EMA+conditional, +EMA+replay) and the PyTorch reference in memory on the same seeded order of labelled "
                         + "images for the same number of steps, evaluates each published generator with the full evaluator "
-                        + "(10,000 images, with the floor) and writes the table as Markdown and JSON with a sample grid per recipe.")
+                        + "(10,000 images, with the floor) and writes the table as Markdown and JSON with a sample grid per recipe. "
+                        + "--at compares recipes at equal steps, --minutes at equal wall time.")
                 .add("data", "../shared/datasets/fashion-mnist", "Labelled real images: a folder holding train-* and t10k-* IDX files "
                         + "(the t10k set is the held-out set), or any form './gan evaluate --real' takes. When it is missing, the "
                         + "bundled 500-image sample is used: enough to try the study, too few for figures (the output says so).")
@@ -141,7 +142,8 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
                         + "several (e.g. 42,7,13): it runs every recipe for each in turn, prints each seed's ratio lines with a "
                         + "_seed_<n> suffix, and the headline 'ratio fid_ours_vs_pytorch_at_<steps>' as the median over the seeds, "
                         + "since two data orders alone can differ by 5% in FID.")
-                .add("out", "quality-study", "Folder for results.md, results.json, samples/<recipe>.png and reports/<recipe>.json.")
+                .add("out", "quality-study", "Folder for results.md, results.json, samples/<recipe>.png and reports/<recipe>.json "
+                        + "(equal-steps.md and .json with --at, equal-time.md and .json with --minutes).")
                 .add("cache-dir", EvaluationOptions.DEFAULT_CACHE_DIR.toString(), "The evaluator's classifier cache (trained on first use, "
                         + "about 12 minutes on two cores).")
                 .add("python", "/usr/bin/python3", "Python interpreter with torch for the PyTorch reference (Debian's python3-torch).")
@@ -161,8 +163,8 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
                 .add("measure-every-minutes", "1", "With --minutes: minutes of training between in-training measurements (the "
                         + "curve has one point per interval, and one at the end).")
                 .add("fid-threshold", "70", "With --minutes: time to quality is the training time until the in-training FID "
-                        + "(1,000 images, biased a point or two above the 10,000-image figure) first falls to this value or below. "
-                        + "70, because the PyTorch seed recipe scored 60.8 on 10,000 images after 12 minutes on 2 cores "
+                        + "(1,000 images; 1 to 2.5 points above the 10,000-image figure around step 3,000) first falls to this value or "
+                        + "below. 70, because the PyTorch seed recipe scored 60.8 on 10,000 images after 12 minutes on 2 cores "
                         + "(docs/quality.md), so a lower threshold may not be reached by the reference at all.");
     }
 
