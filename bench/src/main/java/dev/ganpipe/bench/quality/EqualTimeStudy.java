@@ -114,7 +114,7 @@ final class EqualTimeStudy {
     private TimedRun runTrainer(Recipe recipe, StudyData data, Evaluator evaluator, Evaluator inTraining)
             throws IOException, InterruptedException {
         ImageShape shape = data.train().shape();
-        GanConfig gan = recipe.configure(GanConfig.dcgan28().withSeed(config.seed()).withThreads(config.timedThreads()),
+        GanConfig gan = recipe.configure(config.network().withSeed(config.seed()).withThreads(config.timedThreads()),
                 data.train().classCount());
         List<Double> marks = measuringMinutes(config.minutes(), config.measureEveryMinutes());
         long limit = nanos(marks.getLast());
@@ -159,10 +159,10 @@ final class EqualTimeStudy {
     private TimedRun runPyTorch(Recipe recipe, StudyData data, Evaluator evaluator, Evaluator inTraining)
             throws IOException, InterruptedException {
         try (PyTorchStudyRun run = PyTorchStudyRun.prepare()) {
-            GanConfig gan = GanConfig.dcgan28();
+            GanConfig gan = config.network();
             PyTorchStudyRun.Outcome outcome = run.trainFor(config.python(), data, config.minutes() * 60, config.measureEveryMinutes() * 60,
-                    config.batch(), config.timedThreads(), gan.generatorWidth(), gan.noiseDim(), recipe.emaDecay(), config.seed(),
-                    config.progressEvery(), log);
+                    config.arch(), config.batch(), config.timedThreads(), gan.generatorWidth(), gan.noiseDim(), recipe.emaDecay(),
+                    config.seed(), config.progressEvery(), log);
             if (outcome.exported().isEmpty()) {
                 throw new IllegalStateException("The PyTorch recipe " + recipe.id() + " exported no generator; its messages above say why.");
             }

@@ -3,7 +3,9 @@ package dev.ganpipe.bench.quality;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.bench.child.ChildOutput;
 import dev.ganpipe.common.Json;
+import dev.ganpipe.common.image.ModelPixels;
 import dev.ganpipe.quality.data.RealData;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -108,8 +110,8 @@ final class PyTorchStudyRun implements AutoCloseable {
      * exporting the published generator every {@code exportEverySeconds} of training time and at the end. The script
      * reads the whole of {@code data}'s order, which must be whole epochs: if it outruns it, it starts it again.
      */
-    Outcome trainFor(String python, StudyData data, double trainSeconds, double exportEverySeconds, int batch, int threads, int width,
-            int noiseDim, double emaDecay, long seed, int progressEvery, PrintStream log) throws IOException, InterruptedException {
+    Outcome trainFor(String python, StudyData data, double trainSeconds, double exportEverySeconds, String arch, int batch, int threads,
+            int width, int noiseDim, double emaDecay, long seed, int progressEvery, PrintStream log) throws IOException, InterruptedException {
         Path images = folder.resolve("images.u8");
         Path order = folder.resolve("order.i32");
         Path onnx = folder.resolve("generator.onnx");
@@ -118,7 +120,7 @@ final class PyTorchStudyRun implements AutoCloseable {
         writeOrder(indices, indices.length, order);
         List<String> command = List.of(python, folder.resolve(Path.of(STUDY_SCRIPT).getFileName()).toString(),
                 "--images", images.toString(), "--count", Integer.toString(data.usable()), "--order", order.toString(),
-                "--train-seconds", Double.toString(trainSeconds), "--export-every-seconds", Double.toString(exportEverySeconds),
+                "--train-seconds", Double.toString(trainSeconds), "--export-every-seconds", Double.toString(exportEverySeconds), "--arch", arch,
                 "--batch", Integer.toString(batch), "--threads", Integer.toString(threads),
                 "--width", Integer.toString(width), "--noise-dim", Integer.toString(noiseDim), "--ema-decay", Double.toString(emaDecay),
                 "--seed", Long.toString(seed), "--onnx", onnx.toString(), "--progress-every", Integer.toString(progressEvery));
@@ -212,15 +214,14 @@ final class PyTorchStudyRun implements AutoCloseable {
         }
     }
 
-    /** The first {@code count} images' 8-bit pixels, one image after another (HWC; CHW too for one channel). */
+    /**
+     * The first {@code count} images' 8-bit pixels, one image after another, in the model's CHW order (the order the
+     * trainer's batches take: {@link ModelPixels#toModelBytes}), which the script reshapes to N x C x H x W.
+     */
     static void writeImages(RealData train, int count, Path file) throws IOException {
-        if (train.shape().channels() != 1) {
-            throw new IllegalArgumentException("The PyTorch reference of the study handles grey images only, but the data is "
-                    + train.shape() + "; leave 'pytorch' out of --recipes.");
-        }
-        try (OutputStream out = Files.newOutputStream(file)) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
             for (int i = 0; i < count; i++) {
-                out.write(train.image(i).pixels());
+                out.write(ModelPixels.toModelBytes(train.image(i)));
             }
         }
     }

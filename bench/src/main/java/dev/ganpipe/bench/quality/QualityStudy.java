@@ -108,7 +108,7 @@ public final class QualityStudy {
             Files.createDirectories(config.out().resolve("reports"));
         }
         EvaluationOptions options = EvaluationOptions.full().withCacheDir(config.cacheDir()).withProgress(line -> log.println("  quality: " + line));
-        LoaderOptions loading = new LoaderOptions(ImageShape.FASHION_MNIST, Optional.empty(), LoaderOptions.DEFAULT_HELD_OUT_FRACTION,
+        LoaderOptions loading = new LoaderOptions(config.imageShape(), Optional.empty(), LoaderOptions.DEFAULT_HELD_OUT_FRACTION,
                 options.seed());
         String location = dataLocation(config.data(), log);
         boolean sample = location.equals(SampleData.FASHION_MNIST);

@@ -3,7 +3,9 @@ package dev.ganpipe.bench.quality;
 import dev.ganpipe.common.config.ConfigException;
 import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
+import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.quality.EvaluationOptions;
+import dev.ganpipe.trainer.gan.GanConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,10 +34,12 @@ import java.util.Objects;
  *     {@code steps} is what every recipe trains; in this mode {@code steps} is unused)
  * @param measureEveryMinutes in the equal-time mode, minutes of training between in-training measurements
  * @param fidThreshold in the equal-time mode, the in-training FID (1,000 images) that time to quality is measured to
+ * @param imageShape the shape the images are normalised to and the networks are built for: one of {@link #SHAPES};
+ *     other than 28x28x1 only in the equal-time mode
  */
 record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int batch, int usableImages, long seed, Path out,
         Path cacheDir, String python, int progressEvery, List<Integer> at, int evalCount, List<Long> seeds, double minutes,
-        double measureEveryMinutes, double fidThreshold) {
+        double measureEveryMinutes, double fidThreshold, ImageShape imageShape) {
 
     /** {@code --usable-images all}: train on the whole training set. */
     static final int ALL_IMAGES = 0;
@@ -54,6 +58,8 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
     static final double MAX_MINUTES = 24 * 60;
     /** More in-training measurements than this per recipe would spend more time measuring than training on 2 cores. */
     static final int MAX_POINTS = 1000;
+    /** The shapes both sides have networks for (the trainer's dcgan28, dcgan32, dcgan64; the PyTorch reference's alike). */
+    static final List<ImageShape> SHAPES = List.of(ImageShape.FASHION_MNIST, new ImageShape(32, 32, 3), new ImageShape(64, 64, 3));
 
     StudyConfig {
         Objects.requireNonNull(data, "data");
@@ -116,6 +122,15 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
         if (!(fidThreshold > 0 && Double.isFinite(fidThreshold))) {
             throw new ConfigException("--fid-threshold must be a positive FID, e.g. 70, but was " + fidThreshold + ".");
         }
+        Objects.requireNonNull(imageShape, "imageShape");
+        if (!SHAPES.contains(imageShape)) {
+            throw new ConfigException("--image-shape must be one of " + SHAPES + " (the shapes both sides have networks for), but was "
+                    + imageShape + ".");
+        }
+        if (!imageShape.equals(ImageShape.FASHION_MNIST) && minutes == NO_MINUTES) {
+            throw new ConfigException("--image-shape " + imageShape + " needs the equal-time mode (--minutes); the other modes train "
+                    + ImageShape.FASHION_MNIST + " images only.");
+        }
     }
 
     /** The study's options, in the order {@code --help} prints them. */
@@ -165,7 +180,11 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
                 .add("fid-threshold", "70", "With --minutes: time to quality is the training time until the in-training FID "
                         + "(1,000 images; 1 to 2.5 points above the 10,000-image figure around step 3,000) first falls to this value or "
                         + "below. 70, because the PyTorch seed recipe scored 60.8 on 10,000 images after 12 minutes on 2 cores "
-                        + "(docs/quality.md), so a lower threshold may not be reached by the reference at all.");
+                        + "(docs/quality.md), so a lower threshold may not be reached by the reference at all.")
+                .add("image-shape", ImageShape.FASHION_MNIST.toString(), "Shape the images are normalised to, and the networks both "
+                        + "sides build: 28x28x1 (dcgan28); with --minutes also 32x32x3 (dcgan32) or 64x64x3 (dcgan64, e.g. the emoji "
+                        + "tar scripts/emoji-dataset.py builds), whose widths are 32 below " + GanConfig.CLASSIC_WIDTH_MIN_CORES
+                        + " cores, as the trainer's auto width.");
     }
 
     /** Reads and validates the values. */
@@ -193,13 +212,13 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
         return new StudyConfig(v.path("data"), steps, Recipe.parseList(recipes), v.integer("threads"),
                 v.integer("batch"), usableImages(v.string("usable-images")), seeds.getFirst(), v.path("out"), v.path("cache-dir"), v.string("python"),
                 v.integer("progress-every"), at, v.integer("eval-count"), seeds, minutes, v.decimal("measure-every-minutes"),
-                v.decimal("fid-threshold"));
+                v.decimal("fid-threshold"), imageShape(v.string("image-shape")));
     }
 
     /** This configuration for one of its seeds, writing below {@code dir}. */
     StudyConfig forSeed(long oneSeed, Path dir) {
         return new StudyConfig(data, steps, recipes, threads, batch, usableImages, oneSeed, dir, cacheDir, python, progressEvery, at, evalCount,
-                List.of(oneSeed), minutes, measureEveryMinutes, fidThreshold);
+                List.of(oneSeed), minutes, measureEveryMinutes, fidThreshold, imageShape);
     }
 
     private static List<Long> seeds(String text) {
@@ -223,6 +242,25 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
         return !at.isEmpty();
     }
 
+    /**
+     * The networks both sides build for {@link #imageShape}, before a recipe's stabilisers: the trainer's DCGAN of that
+     * size, at the width {@code ./gan trainer} takes on this machine ({@link GanConfig#autoWidth}).
+     */
+    GanConfig network() {
+        GanConfig base = switch (imageShape.width()) {
+            case 32 -> GanConfig.dcgan32();
+            case 64 -> GanConfig.dcgan64();
+            default -> GanConfig.dcgan28();
+        };
+        int width = GanConfig.autoWidth(imageShape.width(), Runtime.getRuntime().availableProcessors());
+        return base.withWidths(width, width);
+    }
+
+    /** The PyTorch reference's name for {@link #network()}: {@code dcgan28}, {@code dcgan32} or {@code dcgan64}. */
+    String arch() {
+        return "dcgan" + imageShape.width();
+    }
+
     /** Whether this is the equal-time mode. */
     boolean equalTime() {
         return minutes != NO_MINUTES;
@@ -234,6 +272,14 @@ record StudyConfig(Path data, int steps, List<Recipe> recipes, int threads, int 
      */
     int timedThreads() {
         return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    private static ImageShape imageShape(String text) {
+        try {
+            return ImageShape.parse(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--image-shape must be WIDTHxHEIGHTxCHANNELS, one of " + SHAPES + ", but was '" + text.strip() + "'.", e);
+        }
     }
 
     private static int usableImages(String text) {

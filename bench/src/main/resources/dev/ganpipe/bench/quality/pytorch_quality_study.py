@@ -5,7 +5,8 @@ images and order the Java side trains on, then exports the published generator (
 --ema-decay > 0) to ONNX with input `z` [N, nz] and output `image` [N, C, H, W], for quality's OnnxModelGenerator.
 
 Inputs written by the Java side:
-  --images   uint8 pixels, --count images of 28x28x1 one after another (HWC = CHW for one channel)
+  --images   uint8 pixels, --count images of --arch's shape one after another, each in CHW order (28x28x1 for dcgan28,
+             32x32x3 for dcgan32, 64x64x3 for dcgan64)
   --order    little-endian int32 image indices, --steps * --batch of them, the order batches take images in
              (with --train-seconds: any whole number of epochs, cycled from its start if training outruns it)
 Progress goes to stderr; exactly one JSON line goes to stdout.
@@ -36,6 +37,8 @@ def main():
     p.add_argument("--steps", type=int, default=0, help="training steps (required unless --train-seconds is given)")
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--arch", choices=["dcgan28", "dcgan32", "dcgan64"], default="dcgan28",
+                   help="the networks, as the trainer's of that size (the images' shape follows)")
     p.add_argument("--width", type=int, default=64)
     p.add_argument("--noise-dim", type=int, default=100)
     p.add_argument("--ema-decay", type=float, default=0.999)
@@ -59,16 +62,16 @@ def main():
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    size, channels = 28, 1
+    size, channels, _, _, _ = ref.layout(args.arch, args.width)
     with open(args.images, "rb") as f:
         pixels = torch.frombuffer(bytearray(f.read()), dtype=torch.uint8)
     if pixels.numel() != args.count * size * size * channels:
-        raise SystemExit("--images holds %d bytes but --count %d images of 28x28x1 need %d; write them again."
-                         % (pixels.numel(), args.count, args.count * size * size * channels))
+        raise SystemExit("--images holds %d bytes but --count %d images of %dx%dx%d need %d; write them again."
+                         % (pixels.numel(), args.count, size, size, channels, args.count * size * size * channels))
     images = pixels.reshape(args.count, channels, size, size)
     with open(args.order, "rb") as f:
         order = torch.frombuffer(bytearray(f.read()), dtype=torch.int32).long()
-    step = ref.Step(argparse.Namespace(arch="dcgan28", width=args.width, noise_dim=args.noise_dim, upsample="nearest",
+    step = ref.Step(argparse.Namespace(arch=args.arch, width=args.width, noise_dim=args.noise_dim, upsample="nearest",
                                        ema_decay=args.ema_decay))
     if args.train_seconds > 0:
         train_for(args, step, images, order)

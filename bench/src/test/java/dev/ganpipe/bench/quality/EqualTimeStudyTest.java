@@ -16,6 +16,11 @@ import dev.ganpipe.quality.data.RealData;
 import dev.ganpipe.quality.metrics.ClassCoverage;
 import dev.ganpipe.trainer.data.DecodedImage;
 import dev.ganpipe.trainer.data.FreshImages;
+import dev.ganpipe.trainer.gan.GanConfig;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +28,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
+import javax.imageio.ImageIO;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +80,24 @@ class EqualTimeStudyTest {
         assertThatThrownBy(() -> parse("--minutes", "12", "--seed", "42,7"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("once per seed");
         assertThatThrownBy(() -> parse("--minutes", "twelve")).isInstanceOf(ConfigException.class).hasMessageContaining("--minutes");
+    }
+
+    @Test
+    void theEqualTimeModeTrainsRgbImagesWithTheNetworksOfTheirSize() {
+        StudyConfig rgb = parse("--minutes", "12", "--image-shape", "64x64x3");
+        assertThat(rgb.imageShape()).isEqualTo(new ImageShape(64, 64, 3));
+        assertThat(rgb.network().imageSize()).isEqualTo(64);
+        assertThat(rgb.network().channels()).isEqualTo(3);
+        assertThat(rgb.network().generatorWidth()).isEqualTo(GanConfig.autoWidth(64, Runtime.getRuntime().availableProcessors()));
+        assertThat(rgb.arch()).isEqualTo("dcgan64");
+        assertThat(parse("--minutes", "12").network()).isEqualTo(GanConfig.dcgan28());
+        assertThat(parse("--minutes", "12").arch()).isEqualTo("dcgan28");
+        assertThatThrownBy(() -> parse("--at", "1000", "--image-shape", "64x64x3"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("needs the equal-time mode (--minutes)");
+        assertThatThrownBy(() -> parse("--minutes", "12", "--image-shape", "48x48x3"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("64x64x3");
+        assertThatThrownBy(() -> parse("--minutes", "12", "--image-shape", "large"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("WIDTHxHEIGHTxCHANNELS");
     }
 
     @Test
@@ -189,6 +216,72 @@ class EqualTimeStudyTest {
             assertThat(study.log()).contains("PyTorch is not installed").contains("python3-torch");
             assertThat(result.path("runs").size()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aLabelledRgbTarTrainsBothSidesAt64x64(@TempDir Path dir) throws IOException, InterruptedException {
+        boolean torch = torchInstalled();
+        AtomicLong nanos = new AtomicLong();
+        PrintedRun study = new PrintedRun((args, env, o, l) -> QualityStudy.run(args, env, o, l, () -> nanos.addAndGet(1_500_000_000L)));
+        Path out = dir.resolve("rgb");
+
+        int exit = study.run("--data", labelledRgbTar(dir.resolve("shapes.tar"), 30).toString(), "--image-shape", "64x64x3",
+                "--minutes", "0.05", "--measure-every-minutes", "0.025", "--batch", "16", "--eval-count", "100", "--threads", "1",
+                "--out", out.toString(), "--cache-dir", dir.resolve("cache").toString());
+
+        JsonNode result = Json.mapper().readTree(out.resolve("equal-time.json").toFile());
+        JsonNode ours = result.path("runs").path(0);
+        assertThat(ours.path("recipe").asText()).as(study.log()).isEqualTo("pipeline-conditional");
+        assertThat(ours.path("curve").findValues("step").stream().map(JsonNode::asInt).toList()).containsExactly(1, 2);
+        assertThat(ours.path("metrics").path("fid").isNumber()).as("a finite full FID (NaN is written as null)").isTrue();
+        assertThat(ours.path("metrics").path("class_counts").size()).isEqualTo(3);
+        assertThat(result.path("context").path("data").asText()).contains("shapes.tar");
+        // The grid is of 64x64 colour tiles: 8 of them with 2-pixel gaps, one way.
+        BufferedImage grid = ImageIO.read(out.resolve("samples/pipeline-conditional.png").toFile());
+        assertThat(grid.getWidth()).isGreaterThanOrEqualTo(8 * 64);
+        assertThat(grid.getColorModel().getNumColorComponents()).isEqualTo(3);
+        if (torch) {
+            assertThat(exit).as(study.log()).isZero();
+            JsonNode theirs = result.path("runs").path(1);
+            assertThat(theirs.path("recipe").asText()).isEqualTo("pytorch-seed");
+            assertThat(theirs.path("metrics").path("fid").isNumber()).isTrue();
+            assertThat(study.out()).containsPattern("ratio fid_pipeline_conditional_vs_pytorch_seed_at_0.05min [0-9.]+\\n");
+        } else {
+            assertThat(exit).as(study.log()).isEqualTo(1);
+            assertThat(study.log()).contains("PyTorch is not installed");
+        }
+    }
+
+    /** {@code perClass} 64x64 RGB PNGs per class in class folders of a tar: coloured shapes on a dark background. */
+    private static Path labelledRgbTar(Path archive, int perClass) throws IOException {
+        Random random = new Random(5);
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(archive))) {
+            for (int c = 0; c < 3; c++) {
+                for (int i = 0; i < perClass; i++) {
+                    BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+                    Graphics2D g = image.createGraphics();
+                    g.setColor(new Color(random.nextInt(60), random.nextInt(60), random.nextInt(60)));
+                    g.fillRect(0, 0, 64, 64);
+                    g.setColor(c == 0 ? new Color(220, 30, 30) : c == 1 ? new Color(30, 30, 220) : new Color(30, 220, 30));
+                    int x = 8 + random.nextInt(24);
+                    int y = 8 + random.nextInt(24);
+                    if (c == 0) {
+                        g.fillOval(x, y, 28, 28);
+                    } else {
+                        g.fillRect(x, y, c == 1 ? 24 : 10, c == 1 ? 24 : 40);
+                    }
+                    g.dispose();
+                    ByteArrayOutputStream png = new ByteArrayOutputStream();
+                    ImageIO.write(image, "png", png);
+                    TarArchiveEntry entry = new TarArchiveEntry(List.of("circles", "squares", "bars").get(c) + "/" + i + ".png");
+                    entry.setSize(png.size());
+                    tar.putArchiveEntry(entry);
+                    tar.write(png.toByteArray());
+                    tar.closeArchiveEntry();
+                }
+            }
+        }
+        return archive;
     }
 
     private static boolean torchInstalled() throws IOException, InterruptedException {
