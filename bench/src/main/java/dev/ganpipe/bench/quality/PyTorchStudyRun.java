@@ -3,7 +3,9 @@ package dev.ganpipe.bench.quality;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganpipe.bench.child.ChildOutput;
 import dev.ganpipe.common.Json;
+import dev.ganpipe.common.image.ModelPixels;
 import dev.ganpipe.quality.data.RealData;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,8 +45,11 @@ final class PyTorchStudyRun implements AutoCloseable {
      * @param threads the intra-op threads torch used
      * @param onnx the exported published generator after the last step
      * @param exported the exported published generator after each step asked for, in step order
+     * @param exportedSeconds for a run trained for a time: the training seconds (exports not counted) at each export's
+     *     step; empty for a run trained for a number of steps
      */
-    record Outcome(double seconds, String torchVersion, int threads, Path onnx, SortedMap<Integer, Path> exported) {
+    record Outcome(double seconds, String torchVersion, int threads, Path onnx, SortedMap<Integer, Path> exported,
+            SortedMap<Integer, Double> exportedSeconds) {
     }
 
     private final Path folder;
@@ -96,11 +101,39 @@ final class PyTorchStudyRun implements AutoCloseable {
                 "--width", Integer.toString(width), "--noise-dim", Integer.toString(noiseDim), "--ema-decay", Double.toString(emaDecay),
                 "--seed", Long.toString(seed), "--onnx", onnx.toString(), "--progress-every", Integer.toString(progressEvery),
                 "--export-at", exportAt.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        JsonNode result = runScript(python, command, log);
+        return outcome(runScript(python, command, log), onnx);
+    }
+
+    /**
+     * As {@link #train(String, StudyData, int, int, List, int, int, int, int, double, long, int, PrintStream)}, for
+     * {@code trainSeconds} of training time instead of a number of steps (the script's clock pauses while it exports),
+     * exporting the published generator every {@code exportEverySeconds} of training time and at the end. The script
+     * reads the whole of {@code data}'s order, which must be whole epochs: if it outruns it, it starts it again.
+     */
+    Outcome trainFor(String python, StudyData data, double trainSeconds, double exportEverySeconds, String arch, int batch, int threads,
+            int width, int noiseDim, double emaDecay, long seed, int progressEvery, PrintStream log) throws IOException, InterruptedException {
+        Path images = folder.resolve("images.u8");
+        Path order = folder.resolve("order.i32");
+        Path onnx = folder.resolve("generator.onnx");
+        writeImages(data.train(), data.usable(), images);
+        int[] indices = data.order();
+        writeOrder(indices, indices.length, order);
+        List<String> command = List.of(python, folder.resolve(Path.of(STUDY_SCRIPT).getFileName()).toString(),
+                "--images", images.toString(), "--count", Integer.toString(data.usable()), "--order", order.toString(),
+                "--train-seconds", Double.toString(trainSeconds), "--export-every-seconds", Double.toString(exportEverySeconds), "--arch", arch,
+                "--batch", Integer.toString(batch), "--threads", Integer.toString(threads),
+                "--width", Integer.toString(width), "--noise-dim", Integer.toString(noiseDim), "--ema-decay", Double.toString(emaDecay),
+                "--seed", Long.toString(seed), "--onnx", onnx.toString(), "--progress-every", Integer.toString(progressEvery));
+        return outcome(runScript(python, command, log), onnx);
+    }
+
+    private static Outcome outcome(JsonNode result, Path onnx) {
         SortedMap<Integer, Path> exported = new TreeMap<>();
         result.path("exported").properties().forEach(e -> exported.put(Integer.parseInt(e.getKey()), Path.of(e.getValue().asText())));
+        SortedMap<Integer, Double> exportedSeconds = new TreeMap<>();
+        result.path("exported_seconds").properties().forEach(e -> exportedSeconds.put(Integer.parseInt(e.getKey()), e.getValue().asDouble()));
         return new Outcome(result.path("seconds").asDouble(Double.NaN), result.path("torch").asText("unknown"),
-                result.path("threads").asInt(0), Path.of(result.path("onnx").asText(onnx.toString())), exported);
+                result.path("threads").asInt(0), Path.of(result.path("onnx").asText(onnx.toString())), exported, exportedSeconds);
     }
 
     /** The folder the scripts were extracted to; a caller's input files go there too, and are deleted with it. */
@@ -181,15 +214,14 @@ final class PyTorchStudyRun implements AutoCloseable {
         }
     }
 
-    /** The first {@code count} images' 8-bit pixels, one image after another (HWC; CHW too for one channel). */
+    /**
+     * The first {@code count} images' 8-bit pixels, one image after another, in the model's CHW order (the order the
+     * trainer's batches take: {@link ModelPixels#toModelBytes}), which the script reshapes to N x C x H x W.
+     */
     static void writeImages(RealData train, int count, Path file) throws IOException {
-        if (train.shape().channels() != 1) {
-            throw new IllegalArgumentException("The PyTorch reference of the study handles grey images only, but the data is "
-                    + train.shape() + "; leave 'pytorch' out of --recipes.");
-        }
-        try (OutputStream out = Files.newOutputStream(file)) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
             for (int i = 0; i < count; i++) {
-                out.write(train.image(i).pixels());
+                out.write(ModelPixels.toModelBytes(train.image(i)));
             }
         }
     }

@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * {@code ./gan bench quality}: trains every recipe for the same steps on the same images in the same order, measures
@@ -60,23 +61,33 @@ public final class QualityStudy {
     private final StudyConfig config;
     private final PrintStream out;
     private final PrintStream log;
+    private final LongSupplier trainingClock;
     private final List<StudyResult> results = new ArrayList<>();
 
-    private QualityStudy(StudyConfig config, PrintStream out, PrintStream log) {
+    private QualityStudy(StudyConfig config, PrintStream out, PrintStream log, LongSupplier trainingClock) {
         this.config = config;
         this.out = out;
         this.log = log;
+        this.trainingClock = trainingClock;
     }
 
     /** Runs the study with these command-line arguments (a {@link dev.ganpipe.bench.Bench}); the table goes to {@code out}, progress to {@code log}. */
     public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream log) {
+        return run(args, env, out, log, System::nanoTime);
+    }
+
+    /**
+     * As {@link #run(List, Map, PrintStream, PrintStream)}, with the equal-time mode's trainer recipes timed by
+     * {@code trainingClock} (nanoseconds), so a test can fix where their measuring points fall.
+     */
+    static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream log, LongSupplier trainingClock) {
         CommandLine.Parsed<StudyConfig> parsed = CommandLine.of(StudyConfig.spec(), "gan", 2).parse(args, env, out, log, StudyConfig::from);
         if (parsed.done()) {
             return parsed.exitCode();
         }
         StudyConfig config = parsed.value();
         try {
-            new QualityStudy(config, out, log).execute();
+            new QualityStudy(config, out, log, trainingClock).execute();
             return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -93,11 +104,11 @@ public final class QualityStudy {
         String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String loadBefore = Host.loadAverage();
         Files.createDirectories(config.out().resolve("samples"));
-        if (!config.equalSteps()) {
+        if (!config.equalSteps() && !config.equalTime()) {
             Files.createDirectories(config.out().resolve("reports"));
         }
         EvaluationOptions options = EvaluationOptions.full().withCacheDir(config.cacheDir()).withProgress(line -> log.println("  quality: " + line));
-        LoaderOptions loading = new LoaderOptions(ImageShape.FASHION_MNIST, Optional.empty(), LoaderOptions.DEFAULT_HELD_OUT_FRACTION,
+        LoaderOptions loading = new LoaderOptions(config.imageShape(), Optional.empty(), LoaderOptions.DEFAULT_HELD_OUT_FRACTION,
                 options.seed());
         String location = dataLocation(config.data(), log);
         boolean sample = location.equals(SampleData.FASHION_MNIST);
@@ -109,12 +120,28 @@ public final class QualityStudy {
         }
         log.printf(Locale.ROOT, "Training set %d images (the first %d trained on), held-out set %d images, classes %s; load average %s.%n",
                 split.train().count(), usable, split.heldOut().count(), split.train().classNames(), loadBefore);
-        StudyData data = StudyData.of(split.train(), usable, Math.multiplyExact(config.steps(), config.batch()), config.seed());
         String dataLabel = (sample ? location + " (the bundled " + SampleData.FASHION_MNIST_COUNT + "-image sample: a try-out, not figures "
                 + "to compare; pass --data with Fashion-MNIST)" : config.data().toString()) + " (held out: " + split.heldOutFrom() + ")";
         if (config.evalCount() != options.count()) {
             options = options.withCount(config.evalCount()).withKid(options.kidSubsets(), Math.min(options.kidSubsetSize(), config.evalCount() / 2));
         }
+        if (config.equalTime()) {
+            int trainedOn = usable;
+            StudyData timed = StudyData.forTime(split.train(), trainedOn, config.minutes() * 60, config.batch(), config.seed());
+            int evaluated = Math.min(options.count(), split.heldOut().count()); // as many as the evaluator uses
+            try (Evaluator evaluator = Evaluator.prepare(split.train(), split.heldOut(), options);
+                    Evaluator inTraining = Evaluator.prepare(evaluator.classifier(), split.train(), split.heldOut(),
+                            EvaluationOptions.inTraining().withFloor(false))) {
+                new EqualTimeStudy(config, out, log, trainingClock).execute(timed, evaluator, inTraining, () -> new StudyTable.Context(startedAt, machine(),
+                        loadBefore, Host.loadAverage(), dataLabel, trainedOn, config.batch(), config.timedThreads(),
+                        evaluator.heldOutAccuracy(), evaluated));
+            }
+            out.printf(Locale.ROOT, "%nLoad average %s at the start, %s at the end; %d intra-op threads per engine. Wrote equal-time.md, "
+                    + "equal-time.json and samples/ to %s.%n", loadBefore, Host.loadAverage(), config.timedThreads(),
+                    config.out().toAbsolutePath());
+            return;
+        }
+        StudyData data = StudyData.of(split.train(), usable, Math.multiplyExact(config.steps(), config.batch()), config.seed());
         if (config.equalSteps()) {
             boolean beside = config.recipes().stream().anyMatch(Recipe::pytorch) && config.recipes().stream().anyMatch(r -> !r.pytorch());
             int threads = EqualStepStudy.threadsBesidePyTorch(config.threads(), beside);

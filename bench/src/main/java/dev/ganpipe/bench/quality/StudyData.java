@@ -22,14 +22,23 @@ final class StudyData {
     /** The partition the in-memory source reports; offsets are positions in the order. */
     static final TopicPartition PARTITION = new TopicPartition("quality-study", 0);
 
+    /**
+     * The equal-time mode's stated bound on training speed, steps per second: its order is written for this many steps
+     * per second of training (dcgan28 at batch 64 trains about 5.5 on 2 cores), since the steps a recipe reaches in a
+     * time are not known before it runs. A recipe that outruns it starts the order again (see {@link #forTime}).
+     */
+    static final int STEPS_PER_SECOND_BOUND = 50;
+
     private final RealData train;
     private final int usable;
     private final int[] order;
+    private final boolean cycles;
 
-    private StudyData(RealData train, int usable, int[] order) {
+    private StudyData(RealData train, int usable, int[] order, boolean cycles) {
         this.train = train;
         this.usable = usable;
         this.order = order;
+        this.cycles = cycles;
     }
 
     /** {@code length} indices over the first {@code usable} images of {@code train}, shuffled per epoch with {@code seed}. */
@@ -38,7 +47,24 @@ final class StudyData {
             throw new IllegalArgumentException("--usable-images is " + usable + " but the training set holds only " + train.count()
                     + " images; pass at most " + train.count() + ".");
         }
-        return new StudyData(train, usable, order(usable, length, seed));
+        return new StudyData(train, usable, order(usable, length, seed), false);
+    }
+
+    /**
+     * The equal-time mode's order: whole epochs, enough for {@code seconds} of training at {@link #STEPS_PER_SECOND_BOUND}
+     * steps of {@code batch} images per second. Both sides read this one order, the trainer's recipes through
+     * {@link #source()} and the PyTorch script from a file, so the recipes still differ by their recipe alone; a recipe
+     * that trains faster than the bound starts the order again from its start rather than running dry in the middle of a
+     * timed run (as whole epochs, every epoch stays a permutation of the images).
+     */
+    static StudyData forTime(RealData train, int usable, double seconds, int batch, long seed) {
+        if (usable > train.count()) {
+            throw new IllegalArgumentException("--usable-images is " + usable + " but the training set holds only " + train.count()
+                    + " images; pass at most " + train.count() + ".");
+        }
+        long wanted = (long) Math.ceil(seconds * STEPS_PER_SECOND_BOUND) * batch;
+        long epochs = Math.max(1, (wanted + usable - 1) / usable);
+        return new StudyData(train, usable, order(usable, Math.toIntExact(epochs * usable), seed), true);
     }
 
     /** How many of the first training images the order runs over. */
@@ -90,9 +116,12 @@ final class StudyData {
                 seed), batch, values, recipe.replayRatio(), BatchAssembler.IdlePolicy.TRAIN, batch);
     }
 
-    /** A new source that delivers the images in order, each with its label, then runs dry. */
+    /**
+     * A new source that delivers the images in order, each with its label, then runs dry; an equal-time order
+     * ({@link #forTime}) starts again from its start instead.
+     */
     FreshImages source() {
-        return source(order.length);
+        return cycles ? cycling() : source(order.length);
     }
 
     /**
@@ -122,6 +151,28 @@ final class StudyData {
             @Override
             public long lag() {
                 return length - next;
+            }
+        };
+    }
+
+    /** The order over and over; its lag is what is left of the current pass, as if the data were ingested again after each. */
+    private FreshImages cycling() {
+        return new FreshImages() {
+            private long next;
+
+            @Override
+            public int drainTo(List<DecodedImage> into, int max, Duration timeout) {
+                for (int added = 0; added < max; added++) {
+                    int index = order[(int) (next % order.length)];
+                    into.add(new DecodedImage(ModelPixels.toModelBytes(train.image(index)), PARTITION, next, train.label(index)));
+                    next++;
+                }
+                return max;
+            }
+
+            @Override
+            public long lag() {
+                return order.length - next % order.length;
             }
         };
     }

@@ -8,7 +8,9 @@
  *
  * <p>{@link dev.ganpipe.bench.quality.QualityStudy#run} is the entry point; it prints progress and a table and
  * writes the table as Markdown and JSON with one fixed-noise sample grid per recipe; {@code --at} runs the
- * equal-step mode ({@link dev.ganpipe.bench.quality.EqualStepStudy}). {@link dev.ganpipe.bench.quality.StepParity#run}
+ * equal-step mode ({@link dev.ganpipe.bench.quality.EqualStepStudy}), and {@code --minutes} the equal-time mode
+ * ({@link dev.ganpipe.bench.quality.EqualTimeStudy}: each recipe alone for the same minutes of training, with time to
+ * quality). {@link dev.ganpipe.bench.quality.StepParity#run}
  * ({@code ./gan bench step-parity}) replays the trainer's first steps in PyTorch from the same weights, images and
  * noise. The Python scripts lie beside this package among the bench module's resources.
  */
