@@ -13,11 +13,14 @@ import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
 import dev.ganpipe.trainer.gan.StepResult;
 import dev.ganpipe.trainer.quality.CoreGenerator;
+import dev.ganpipe.trainer.loop.ModelRelease;
 import dev.ganpipe.trainer.quality.WeightsChoice;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
@@ -144,7 +147,11 @@ final class EqualTimeStudy {
             }
             Generator generator = new CoreGenerator(core, shape, recipe.id() + " after " + EqualTimeTable.number(config.minutes())
                     + " minutes (" + s + " steps)");
-            return finish(recipe, s, trainingNanos / 1e9, curve, generator, evaluator);
+            TimedRun result = finish(recipe, s, trainingNanos / 1e9, curve, generator, evaluator);
+            // The generator the figures describe, as the trainer would export it, for ./gan evaluate's further measures.
+            ModelDirectory.atomicWrite(modelFile(recipe), core.exportGeneratorOnnx(ModelRelease.metadata(gan, shape,
+                    data.train().classNames(), s, "ganpipe-bench-quality")));
+            return result;
         }
     }
 
@@ -175,9 +182,13 @@ final class EqualTimeStudy {
                     curve.add(point(recipe, seconds, export.getKey(), inTraining.evaluate(generator).generated()));
                 }
             }
-            try (OnnxModelGenerator generator = OnnxModelGenerator.load(outcome.exported().get(outcome.exported().lastKey()))) {
-                return finish(recipe, outcome.exported().lastKey(), outcome.seconds(), curve, generator, evaluator);
+            Path last = outcome.exported().get(outcome.exported().lastKey());
+            TimedRun result;
+            try (OnnxModelGenerator generator = OnnxModelGenerator.load(last)) {
+                result = finish(recipe, outcome.exported().lastKey(), outcome.seconds(), curve, generator, evaluator);
             }
+            Files.copy(last, modelFile(recipe), StandardCopyOption.REPLACE_EXISTING); // the child's folder goes when the run closes
+            return result;
         }
     }
 
@@ -209,6 +220,11 @@ final class EqualTimeStudy {
         log.printf(Locale.ROOT, "%s %.2f/%s min, step %d: %.2f steps/s, recipe ETA %.0f s, study ETA %.0f min (about %s UTC); %s.%n",
                 recipe.id(), seconds / 60, EqualTimeTable.number(config.minutes()), step, step / seconds, recipeEta, studyEta / 60,
                 LocalTime.now(ZoneOffset.UTC).plusSeconds((long) studyEta).truncatedTo(ChronoUnit.MINUTES), detail);
+    }
+
+    /** {@code models/<recipe>.onnx} in the output folder: each recipe's final generator, kept for {@code ./gan evaluate}. */
+    private Path modelFile(Recipe recipe) throws IOException {
+        return Files.createDirectories(config.out().resolve("models")).resolve(recipe.id() + ".onnx");
     }
 
     private static long nanos(double minutes) {

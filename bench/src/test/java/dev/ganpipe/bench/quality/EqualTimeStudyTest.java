@@ -14,6 +14,7 @@ import dev.ganpipe.images.source.SampleData;
 import dev.ganpipe.quality.QualityMetrics;
 import dev.ganpipe.quality.data.RealData;
 import dev.ganpipe.quality.metrics.ClassCoverage;
+import dev.ganpipe.quality.onnx.OnnxModelGenerator;
 import dev.ganpipe.trainer.data.DecodedImage;
 import dev.ganpipe.trainer.data.FreshImages;
 import dev.ganpipe.trainer.gan.GanConfig;
@@ -186,6 +187,7 @@ class EqualTimeStudyTest {
                 "--eval-count", "100", "--threads", "1", "--progress-every", "2", "--out", out.toString(),
                 "--cache-dir", dir.resolve("cache").toString());
 
+        assertThat(out.resolve("equal-time.json")).as(study.log()).exists();
         JsonNode result = Json.mapper().readTree(out.resolve("equal-time.json").toFile());
         JsonNode ours = result.path("runs").path(0);
         assertThat(ours.path("recipe").asText()).as(study.log()).isEqualTo("pipeline-conditional");
@@ -196,6 +198,10 @@ class EqualTimeStudyTest {
         assertThat(ours.path("metrics").path("fid").isNumber()).as("a finite full FID (NaN is written as null)").isTrue();
         assertThat(ours.path("metrics").path("fid").asDouble()).isPositive();
         assertThat(out.resolve("samples/pipeline-conditional.png")).isNotEmptyFile();
+        try (OnnxModelGenerator kept = OnnxModelGenerator.load(out.resolve("models/pipeline-conditional.onnx"))) {
+            assertThat(kept.conditional()).as("the recipe's final generator is kept, as the trainer exports it").isTrue();
+            assertThat(kept.description()).contains("(step 4)");
+        }
         assertThat(Files.readString(out.resolve("equal-time.md"))).contains("| trainer as the pipeline runs it, conditional | 4 | 0.67 |")
                 .contains("| pipeline-conditional | 0.05 | 2 |");
         assertThat(study.log()).contains("pipeline-conditional 0.05/0.1 min, step 2: 0.67 steps/s, recipe ETA 3 s");
@@ -208,6 +214,7 @@ class EqualTimeStudyTest {
             assertThat(theirs.path("curve").size()).isPositive();
             assertThat(theirs.path("curve").path(theirs.path("curve").size() - 1).path("step").asInt()).isEqualTo(theirs.path("steps").asInt());
             assertThat(theirs.path("metrics").path("fid").isNumber()).isTrue();
+            assertThat(out.resolve("models/pytorch-seed.onnx")).isNotEmptyFile();
             assertThat(study.out()).containsPattern("ratio fid_pipeline_conditional_vs_pytorch_seed_at_0.1min [0-9.]+\\n");
         } else {
             // Without torch the PyTorch recipe fails as the bench's PyTorch scripts do, saying how to install it, and what
@@ -229,6 +236,7 @@ class EqualTimeStudyTest {
                 "--minutes", "0.05", "--measure-every-minutes", "0.025", "--batch", "16", "--eval-count", "100", "--threads", "1",
                 "--out", out.toString(), "--cache-dir", dir.resolve("cache").toString());
 
+        assertThat(out.resolve("equal-time.json")).as(study.log()).exists();
         JsonNode result = Json.mapper().readTree(out.resolve("equal-time.json").toFile());
         JsonNode ours = result.path("runs").path(0);
         assertThat(ours.path("recipe").asText()).as(study.log()).isEqualTo("pipeline-conditional");
