@@ -1,6 +1,7 @@
 package dev.ganpipe.bench.quality;
 
 import dev.ganpipe.common.config.ConfigException;
+import dev.ganpipe.trainer.gan.Augmentation;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.Objective;
 import java.util.ArrayList;
@@ -42,6 +43,17 @@ enum Recipe {
      */
     PIPELINE_CONDITIONAL_HINGE("pipeline-conditional-hinge", "trainer as the pipeline runs it, conditional, hinge loss",
             GanConfig.DEFAULT_EMA_DECAY, false, true, 0.5, false, Objective.Loss.HINGE),
+    /**
+     * As {@link #PIPELINE_CONDITIONAL} with DiffAugment as published (colour, translation and cutout on every image the
+     * discriminator sees: {@code --augment diffaugment}), the small-data remedy issue 18 asks to measure.
+     */
+    PIPELINE_CONDITIONAL_DIFFAUGMENT("pipeline-conditional-diffaugment", "trainer as the pipeline runs it, conditional, DiffAugment",
+            GanConfig.DEFAULT_EMA_DECAY, false, true, 0.5, false, Objective.Loss.BCE,
+            Augmentation.parse("diffaugment", String.join(",", Augmentation.OPERATIONS), 1, Augmentation.DEFAULT_TARGET)),
+    /** As {@link #PIPELINE_CONDITIONAL} with adaptive augmentation ({@code --augment ada}: p from 0, steered to r_t = 0.6). */
+    PIPELINE_CONDITIONAL_ADA("pipeline-conditional-ada", "trainer as the pipeline runs it, conditional, ADA",
+            GanConfig.DEFAULT_EMA_DECAY, false, true, 0.5, false, Objective.Loss.BCE,
+            Augmentation.parse("ada", String.join(",", Augmentation.OPERATIONS), 0, Augmentation.DEFAULT_TARGET)),
     /** The bench's PyTorch eager DCGAN with the weight average, trained on the same images in the same order. */
     PYTORCH("pytorch", "PyTorch reference (+EMA)", GanConfig.DEFAULT_EMA_DECAY, false, false, 0, true),
     /** The same PyTorch DCGAN as the plain seed recipe: no weight average, what a plain PyTorch DCGAN script trains. */
@@ -55,6 +67,7 @@ enum Recipe {
     private final double replayRatio;
     private final boolean pytorch;
     private final Objective.Loss loss;
+    private final Augmentation augmentation;
 
     Recipe(String id, String title, double emaDecay, boolean spectralNorm, boolean conditional, double replayRatio, boolean pytorch) {
         this(id, title, emaDecay, spectralNorm, conditional, replayRatio, pytorch, Objective.Loss.BCE);
@@ -62,7 +75,13 @@ enum Recipe {
 
     Recipe(String id, String title, double emaDecay, boolean spectralNorm, boolean conditional, double replayRatio, boolean pytorch,
             Objective.Loss loss) {
+        this(id, title, emaDecay, spectralNorm, conditional, replayRatio, pytorch, loss, Augmentation.OFF);
+    }
+
+    Recipe(String id, String title, double emaDecay, boolean spectralNorm, boolean conditional, double replayRatio, boolean pytorch,
+            Objective.Loss loss, Augmentation augmentation) {
         this.loss = loss;
+        this.augmentation = augmentation;
         this.id = id;
         this.title = title;
         this.emaDecay = emaDecay;
@@ -101,7 +120,7 @@ enum Recipe {
 
     /** Whether the images arrive once, as from a topic, rather than epoch after epoch. */
     boolean streamedOnce() {
-        return this == PIPELINE || this == PIPELINE_CONDITIONAL || this == PIPELINE_CONDITIONAL_HINGE;
+        return id.startsWith("pipeline");
     }
 
     /**
@@ -121,7 +140,7 @@ enum Recipe {
     /** {@code base} with this recipe's stabilisers; {@code classes} is used when the recipe is conditional. */
     GanConfig configure(GanConfig base, int classes) {
         return base.withEmaDecay(emaDecay).withSpectralNorm(spectralNorm).withClasses(conditional ? classes : 0)
-                .withObjective(new Objective(loss, base.objective().discriminatorLearningRate()));
+                .withObjective(new Objective(loss, base.objective().discriminatorLearningRate())).withAugmentation(augmentation);
     }
 
     /** Every id, comma-separated, in table order. */

@@ -13,6 +13,7 @@ import dev.ganpipe.quality.metrics.ClassCoverage;
 import dev.ganpipe.common.image.ImageShape;
 import dev.ganpipe.quality.data.RealData;
 import dev.ganpipe.trainer.data.DecodedImage;
+import dev.ganpipe.trainer.gan.Augmentation;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.StepResult;
 import java.io.ByteArrayOutputStream;
@@ -52,6 +53,18 @@ class QualityStudyTest {
     void recipesSwitchExactlyTheirStabilisersOn() {
         GanConfig base = GanConfig.dcgan28();
         GanConfig seed = Recipe.SEED.configure(base, 10);
+        assertThat(seed.augmentation()).isEqualTo(Augmentation.OFF);
+        GanConfig ada = Recipe.PIPELINE_CONDITIONAL_ADA.configure(base, 10);
+        assertThat(ada.augmentation().mode()).isEqualTo(Augmentation.Mode.ADAPTIVE);
+        assertThat(ada.augmentation().probability()).as("ADA starts from no augmentation").isZero();
+        assertThat(ada.conditional()).isTrue();
+        GanConfig diffAugment = Recipe.PIPELINE_CONDITIONAL_DIFFAUGMENT.configure(base, 10);
+        assertThat(diffAugment.augmentation().mode()).isEqualTo(Augmentation.Mode.FIXED);
+        assertThat(diffAugment.augmentation().probability()).isEqualTo(1.0);
+        assertThat(List.of(diffAugment.augmentation().color(), diffAugment.augmentation().translation(), diffAugment.augmentation().cutout()))
+                .containsOnly(true);
+        assertThat(Recipe.PIPELINE_CONDITIONAL_ADA.streamedOnce()).as("fed as the pipeline feeds its trainer").isTrue();
+        assertThat(Recipe.EMA_CONDITIONAL.streamedOnce()).isFalse();
         assertThat(seed.emaEnabled()).isFalse();
         assertThat(seed.spectralNorm()).isFalse();
         assertThat(seed.conditional()).isFalse();
