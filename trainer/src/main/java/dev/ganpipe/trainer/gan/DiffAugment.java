@@ -51,7 +51,7 @@ final class DiffAugment {
             out = color(out, n, channels, p, random, scope);
         }
         if (settings.translation()) {
-            out = translate(out, n, height, width, p, random, scope);
+            out = translate(out, n, channels, height, width, p, random, scope);
         }
         if (settings.cutout()) {
             out = cutout(out, n, height, width, p, random, scope);
@@ -85,14 +85,19 @@ final class DiffAugment {
     }
 
     /**
-     * Shifts each image by up to an eighth of its side in each direction, filling the uncovered border with 0: {@code
-     * rows x image x columns} with one-hot shift matrices, a batched product that passes gradients straight through.
+     * Shifts each image by up to an eighth of its side in each direction, filling the uncovered border with 0: one
+     * gather of every output pixel from its source pixel, times a mask that zeroes the pixels whose source lies outside
+     * the image. The gather's gradient is a scatter-add, so gradients pass straight through to the pixels in view. The
+     * work is one read per pixel; one-hot shift matrices (rows x image x columns) cost H + W multiply-adds per pixel,
+     * which on 64x64 RGB took a quarter of the training step.
      */
-    private static NDArray translate(NDArray x, int n, int height, int width, double p, NoiseRandom random, NDManager scope) {
+    private static NDArray translate(NDArray x, int n, int channels, int height, int width, double p, NoiseRandom random,
+            NDManager scope) {
         int maxY = (int) (height * TRANSLATION_RATIO + 0.5);
         int maxX = (int) (width * TRANSLATION_RATIO + 0.5);
-        float[] rows = new float[n * height * height];
-        float[] columns = new float[n * width * width];
+        int pixels = height * width;
+        long[] source = new long[n * pixels];
+        float[] inView = new float[n * pixels];
         boolean any = false;
         for (int i = 0; i < n; i++) {
             boolean shift = random.nextDouble() < p;
@@ -100,24 +105,22 @@ final class DiffAugment {
             int dx = shift ? random.nextInt(2 * maxX + 1) - maxX : 0;
             any |= dy != 0 || dx != 0;
             for (int r = 0; r < height; r++) {
-                int from = r + dy; // output row r shows input row r + dy
-                if (from >= 0 && from < height) {
-                    rows[(i * height + r) * height + from] = 1f;
-                }
-            }
-            for (int c = 0; c < width; c++) {
-                int from = c + dx; // output column c shows input column c + dx: entry [from][c] of the right factor
-                if (from >= 0 && from < width) {
-                    columns[(i * width + from) * width + c] = 1f;
+                int fromRow = r + dy; // output pixel (r, c) shows input pixel (r + dy, c + dx)
+                for (int c = 0; c < width; c++) {
+                    int fromColumn = c + dx;
+                    boolean visible = fromRow >= 0 && fromRow < height && fromColumn >= 0 && fromColumn < width;
+                    int at = i * pixels + r * width + c;
+                    source[at] = visible ? (long) fromRow * width + fromColumn : 0;
+                    inView[at] = visible ? 1f : 0f;
                 }
             }
         }
         if (!any) {
             return x;
         }
-        NDArray left = scope.create(rows, new Shape(n, 1, height, height));
-        NDArray right = scope.create(columns, new Shape(n, 1, width, width));
-        return left.matMul(x).matMul(right);
+        NDArray index = scope.create(source, new Shape(n, 1, pixels)).broadcast(new Shape(n, channels, pixels));
+        NDArray shifted = x.reshape(n, channels, pixels).gather(index, 2).reshape(n, channels, height, width);
+        return shifted.mul(scope.create(inView, new Shape(n, 1, height, width)));
     }
 
     /** Sets a square of half the side, centred anywhere in the image (clipped at its edges), to 0. */

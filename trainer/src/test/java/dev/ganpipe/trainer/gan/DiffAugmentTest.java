@@ -47,6 +47,32 @@ class DiffAugmentTest extends TorchCpuFixture {
                 moved += dy != 0 || dx != 0 ? 1 : 0;
             }
             assertThat(moved).as("images shifted with p = 1").isGreaterThan(N / 2);
+
+            // The same draws shift images of ones: what is left is a (SIDE - |dy|) x (SIDE - |dx|) block of ones, the
+            // uncovered border 0, and every channel of an image moves alike.
+            float[] ones = new float[N * 3 * SIDE * SIDE];
+            Arrays.fill(ones, 1f);
+            float[] shiftedOnes = new DiffAugment(only("translation")).apply(scope.create(ones, new Shape(N, 3, SIDE, SIDE)), 1.0,
+                    new NoiseRandom(1), scope).toFloatArray();
+            for (int i = 0; i < N; i++) {
+                int at = -1;
+                float[] single = Arrays.copyOfRange(values, i * SIDE * SIDE, (i + 1) * SIDE * SIDE);
+                for (int k = 0; k < single.length; k++) {
+                    at = single[k] != 0f ? k : at;
+                }
+                int dy = Math.abs(14 - at / SIDE);
+                int dx = Math.abs(14 - at % SIDE);
+                for (int c = 0; c < 3; c++) {
+                    float[] channel = Arrays.copyOfRange(shiftedOnes, (i * 3 + c) * SIDE * SIDE, (i * 3 + c + 1) * SIDE * SIDE);
+                    double sum = 0;
+                    for (float v : channel) {
+                        assertThat(v).isIn(0f, 1f);
+                        sum += v;
+                    }
+                    assertThat(sum).as("image %d channel %d keeps (28 - %d) x (28 - %d) pixels", i, c, dy, dx)
+                            .isEqualTo((double) (SIDE - dy) * (SIDE - dx));
+                }
+            }
         }
     }
 
