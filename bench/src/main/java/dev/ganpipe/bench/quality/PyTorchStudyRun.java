@@ -90,18 +90,9 @@ final class PyTorchStudyRun implements AutoCloseable {
      */
     Outcome train(String python, StudyData data, int usable, int steps, List<Integer> exportAt, int batch, int threads, int width,
             int noiseDim, double emaDecay, long seed, int progressEvery, PrintStream log) throws IOException, InterruptedException {
-        Path images = folder.resolve("images.u8");
-        Path order = folder.resolve("order.i32");
-        Path onnx = folder.resolve("generator.onnx");
-        writeImages(data.train(), usable, images);
-        writeOrder(data.order(), steps * batch, order);
-        List<String> command = List.of(python, folder.resolve(Path.of(STUDY_SCRIPT).getFileName()).toString(),
-                "--images", images.toString(), "--count", Integer.toString(usable), "--order", order.toString(),
-                "--steps", Integer.toString(steps), "--batch", Integer.toString(batch), "--threads", Integer.toString(threads),
-                "--width", Integer.toString(width), "--noise-dim", Integer.toString(noiseDim), "--ema-decay", Double.toString(emaDecay),
-                "--seed", Long.toString(seed), "--onnx", onnx.toString(), "--progress-every", Integer.toString(progressEvery),
-                "--export-at", exportAt.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        return outcome(runScript(python, command, log), onnx);
+        return runStudy(python, data, usable, steps * batch, List.of("--steps", Integer.toString(steps),
+                "--export-at", exportAt.stream().map(String::valueOf).collect(Collectors.joining(","))), batch, threads, width, noiseDim,
+                emaDecay, seed, progressEvery, log);
     }
 
     /**
@@ -112,18 +103,29 @@ final class PyTorchStudyRun implements AutoCloseable {
      */
     Outcome trainFor(String python, StudyData data, double trainSeconds, double exportEverySeconds, String arch, int batch, int threads,
             int width, int noiseDim, double emaDecay, long seed, int progressEvery, PrintStream log) throws IOException, InterruptedException {
+        return runStudy(python, data, data.usable(), data.order().length, List.of("--train-seconds", Double.toString(trainSeconds),
+                "--export-every-seconds", Double.toString(exportEverySeconds), "--arch", arch), batch, threads, width, noiseDim, emaDecay, seed,
+                progressEvery, log);
+    }
+
+    /**
+     * Writes the first {@code usable} images and the first {@code orderLength} indices of {@code data}'s order, runs the
+     * study script with the arguments both modes share and {@code modeArguments} (steps or training time), and reads
+     * what it reports.
+     */
+    private Outcome runStudy(String python, StudyData data, int usable, int orderLength, List<String> modeArguments, int batch, int threads,
+            int width, int noiseDim, double emaDecay, long seed, int progressEvery, PrintStream log) throws IOException, InterruptedException {
         Path images = folder.resolve("images.u8");
         Path order = folder.resolve("order.i32");
         Path onnx = folder.resolve("generator.onnx");
-        writeImages(data.train(), data.usable(), images);
-        int[] indices = data.order();
-        writeOrder(indices, indices.length, order);
-        List<String> command = List.of(python, folder.resolve(Path.of(STUDY_SCRIPT).getFileName()).toString(),
-                "--images", images.toString(), "--count", Integer.toString(data.usable()), "--order", order.toString(),
-                "--train-seconds", Double.toString(trainSeconds), "--export-every-seconds", Double.toString(exportEverySeconds), "--arch", arch,
+        writeImages(data.train(), usable, images);
+        writeOrder(data.order(), orderLength, order);
+        List<String> command = new ArrayList<>(List.of(python, folder.resolve(Path.of(STUDY_SCRIPT).getFileName()).toString(),
+                "--images", images.toString(), "--count", Integer.toString(usable), "--order", order.toString(),
                 "--batch", Integer.toString(batch), "--threads", Integer.toString(threads),
                 "--width", Integer.toString(width), "--noise-dim", Integer.toString(noiseDim), "--ema-decay", Double.toString(emaDecay),
-                "--seed", Long.toString(seed), "--onnx", onnx.toString(), "--progress-every", Integer.toString(progressEvery));
+                "--seed", Long.toString(seed), "--onnx", onnx.toString(), "--progress-every", Integer.toString(progressEvery)));
+        command.addAll(modeArguments);
         return outcome(runScript(python, command, log), onnx);
     }
 

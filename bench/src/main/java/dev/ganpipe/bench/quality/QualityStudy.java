@@ -126,7 +126,7 @@ public final class QualityStudy {
             options = options.withCount(config.evalCount()).withKid(options.kidSubsets(), Math.min(options.kidSubsetSize(), config.evalCount() / 2));
         }
         if (config.equalTime()) {
-            int trainedOn = usable;
+            int trainedOn = usable; // an effectively final copy for the table context below
             StudyData timed = StudyData.forTime(split.train(), trainedOn, config.minutes() * 60, config.batch(), config.seed());
             int evaluated = Math.min(options.count(), split.heldOut().count()); // as many as the evaluator uses
             try (Evaluator evaluator = Evaluator.prepare(split.train(), split.heldOut(), options);

@@ -43,10 +43,7 @@ final class StudyData {
 
     /** {@code length} indices over the first {@code usable} images of {@code train}, shuffled per epoch with {@code seed}. */
     static StudyData of(RealData train, int usable, int length, long seed) {
-        if (usable > train.count()) {
-            throw new IllegalArgumentException("--usable-images is " + usable + " but the training set holds only " + train.count()
-                    + " images; pass at most " + train.count() + ".");
-        }
+        requireUsable(train, usable);
         return new StudyData(train, usable, order(usable, length, seed), false);
     }
 
@@ -58,13 +55,17 @@ final class StudyData {
      * timed run (as whole epochs, every epoch stays a permutation of the images).
      */
     static StudyData forTime(RealData train, int usable, double seconds, int batch, long seed) {
+        requireUsable(train, usable);
+        long wanted = (long) Math.ceil(seconds * STEPS_PER_SECOND_BOUND) * batch;
+        long epochs = Math.max(1, (wanted + usable - 1) / usable);
+        return new StudyData(train, usable, order(usable, Math.toIntExact(epochs * usable), seed), true);
+    }
+
+    private static void requireUsable(RealData train, int usable) {
         if (usable > train.count()) {
             throw new IllegalArgumentException("--usable-images is " + usable + " but the training set holds only " + train.count()
                     + " images; pass at most " + train.count() + ".");
         }
-        long wanted = (long) Math.ceil(seconds * STEPS_PER_SECOND_BOUND) * batch;
-        long epochs = Math.max(1, (wanted + usable - 1) / usable);
-        return new StudyData(train, usable, order(usable, Math.toIntExact(epochs * usable), seed), true);
     }
 
     /** How many of the first training images the order runs over. */
