@@ -118,7 +118,7 @@ public final class OnnxModelGenerator implements Generator, AutoCloseable {
         if (conditional) {
             throw new IllegalStateException(description + " is conditional; call generate(z, labels, count).");
         }
-        return run(z, null, count);
+        return forward(z, null, count, false).images();
     }
 
     @Override
@@ -126,10 +126,7 @@ public final class OnnxModelGenerator implements Generator, AutoCloseable {
         if (!conditional) {
             throw new IllegalStateException(description + " is unconditional; call generate(z, count).");
         }
-        if (labels.length != count) {
-            throw new IllegalArgumentException(count + " images need " + count + " labels, but " + labels.length + " were given.");
-        }
-        return run(z, labels, count);
+        return forward(z, labels, count, false).images();
     }
 
     /**
@@ -143,17 +140,13 @@ public final class OnnxModelGenerator implements Generator, AutoCloseable {
             throw new IllegalStateException(description + " ships no classifier, so it cannot score its images; use a conditional model "
                     + "exported by a trainer run with --quality-data.");
         }
-        if (labels.length != count) {
-            throw new IllegalArgumentException(count + " images need " + count + " labels, but " + labels.length + " were given.");
-        }
         return forward(z, labels, count, true);
     }
 
-    private float[] run(float[] z, int[] labels, int count) {
-        return forward(z, labels, count, false).images();
-    }
-
     private GeneratorOutput forward(float[] z, int[] labels, int count, boolean withConfidence) {
+        if (labels != null && labels.length != count) {
+            throw new IllegalArgumentException(count + " images need " + count + " labels, but " + labels.length + " were given.");
+        }
         if (count < 1 || z.length != (long) count * noiseDim) {
             throw new IllegalArgumentException(count + " images need " + (long) count * noiseDim + " noise values (count >= 1), but got " + z.length + ".");
         }
