@@ -78,6 +78,8 @@ public final class MetricNames {
     public static final String GENERATOR_REQUEST = "gan.generator.request";
     /** {@code gan_generator_batch_size} (distribution). */
     public static final String GENERATOR_BATCH_SIZE = "gan.generator.batch.size";
+    /** {@code gan_generator_forward_seconds}: the time of each ONNX Runtime forward pass. */
+    public static final String GENERATOR_FORWARD = "gan.generator.forward";
     /** {@code gan_generator_queued_images}: images HTTP requests were admitted for and have not received yet. */
     public static final String GENERATOR_QUEUED_IMAGES = "gan.generator.queued.images";
     /** {@code gan_generator_model_version}. */
