@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.Random;
+import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,13 +14,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class PngEncoderTest {
 
-    @ParameterizedTest(name = "{0}x{1}x{2} stored={3}")
-    @CsvSource({"1,1,1,false", "3,7,1,false", "28,28,1,false", "64,64,3,false", "5,2,3,false", "300,1,1,false",
-            "1,1,1,true", "28,28,1,true", "64,64,3,true", "300,300,1,true"})
-    void theJdkDecoderReadsBackExactlyThePixelsWritten(int width, int height, int channels, boolean stored) throws Exception {
+    @ParameterizedTest(name = "{0}x{1}x{2} {3}")
+    @CsvSource({"1,1,1,compressed", "3,7,1,compressed", "28,28,1,compressed", "64,64,3,compressed", "5,2,3,compressed",
+            "300,1,1,compressed", "1,1,1,stored", "28,28,1,stored", "64,64,3,stored", "300,300,1,stored",
+            // fast: below the parallel threshold, a grid above it (two halves on two threads), RGB above it
+            "28,28,1,fast", "242,242,1,fast", "130,130,3,fast"})
+    void theJdkDecoderReadsBackExactlyThePixelsWritten(int width, int height, int channels, String flavour) throws Exception {
         CanonicalImage image = image(width, height, channels, width * 31L + height);
         byte[] png;
-        try (PngEncoder encoder = stored ? PngEncoder.stored() : PngEncoder.compressed()) {
+        try (PngEncoder encoder = encoder(flavour)) {
             png = encoder.encode(image);
         }
         BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(png));
@@ -27,6 +30,14 @@ class PngEncoderTest {
         assertThat(decoded.getHeight()).isEqualTo(height);
         assertThat(decoded.getColorModel().getNumComponents()).isEqualTo(channels);
         assertThat(Png.decode(png, image.shape())).isEqualTo(image);
+    }
+
+    private static PngEncoder encoder(String flavour) {
+        return switch (flavour) {
+            case "stored" -> PngEncoder.stored();
+            case "fast" -> PngEncoder.fast();
+            default -> PngEncoder.compressed();
+        };
     }
 
     @Test
@@ -39,6 +50,51 @@ class PngEncoderTest {
             assertThat(encoder.encode(a)).containsExactly(first);
             assertThat(other.encode(a)).containsExactly(first);
         }
+    }
+
+    @Test
+    void aLargeImageDeflatedInTwoHalvesGivesTheSameBytesEveryTimeAndCompressesAsWellAsOneStream() throws Exception {
+        // An 8x8 grid of distinct 28x28 tiles on black, as the service sends: each tile a seeded, textured blob.
+        byte[] pixels = new byte[242 * 242];
+        Random random = new Random(5);
+        for (int tile = 0; tile < 64; tile++) {
+            int left = 2 + tile % 8 * 30;
+            int top = 2 + tile / 8 * 30;
+            double cx = 8 + random.nextInt(12);
+            double cy = 8 + random.nextInt(12);
+            double radius = 5 + random.nextInt(8);
+            for (int y = 0; y < 28; y++) {
+                for (int x = 0; x < 28; x++) {
+                    double d = Math.hypot(x - cx, y - cy) / radius;
+                    // Textured like a garment, so tiles share runs as little as real ones do.
+                    pixels[(top + y) * 242 + left + x] = (byte) (d < 1 ? 255 * (1 - d * d) * (0.7 + 0.3 * random.nextDouble()) : 0);
+                }
+            }
+        }
+        assertThat(pixels.length + 242).isGreaterThanOrEqualTo(PngEncoder.PARALLEL_FROM_BYTES);
+        byte[] first;
+        try (PngEncoder fast = PngEncoder.fast()) {
+            first = fast.encode(pixels, 242, 242, 1);
+            for (int i = 0; i < 5; i++) {
+                assertThat(fast.encode(pixels, 242, 242, 1)).containsExactly(first);
+            }
+        }
+        // The same rows (filter byte 0, then the pixels) in one stream at the same level, plus the PNG's 57 bytes of
+        // signature and chunk framing: the seam between the halves costs little.
+        byte[] rows = new byte[243 * 242];
+        for (int y = 0; y < 242; y++) {
+            System.arraycopy(pixels, y * 242, rows, y * 243 + 1, 242);
+        }
+        Deflater oneStream = new Deflater(Deflater.BEST_SPEED);
+        oneStream.setInput(rows);
+        oneStream.finish();
+        byte[] buffer = new byte[rows.length];
+        int oneStreamBytes = oneStream.deflate(buffer);
+        assertThat(oneStream.finished()).isTrue();
+        oneStream.end();
+        assertThat(first.length).isLessThan((oneStreamBytes + 57) * 11 / 10);
+        assertThat(Png.decode(first, new ImageShape(242, 242, 1)).pixels()).containsExactly(pixels);
+        assertThat(ImageIO.read(new ByteArrayInputStream(first)).getWidth()).isEqualTo(242);
     }
 
     @Test
