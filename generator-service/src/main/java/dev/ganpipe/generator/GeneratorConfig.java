@@ -155,6 +155,8 @@ public record GeneratorConfig(
                 .add("ort-provider", "auto", "ONNX Runtime execution provider: auto (CUDA if it loads, else CPU), cpu or cuda.")
                 .add("ort-threads", "0", "Threads per forward pass (ONNX Runtime intra-op threads); 0 lets ONNX Runtime choose.")
                 .add("ort-optimization", "all", "ONNX Runtime graph optimisation level: all, extended, basic or none.")
+                .add("ort-spin-wait", "false", "Let ONNX Runtime's idle threads spin for work instead of sleeping (its own default); off "
+                        + "leaves the core to the HTTP threads.")
                 .optional("api-key", "Bearer key for /v1/generate and GET /v1/models; without it they are open.")
                 .optional("admin-key", "Bearer key for POST /v1/models/[{name}/]{version}/activate; without it the --api-key guards activation too (open only without either).")
                 .add("requests-stream", "true", "Answer synthetic.requests records with images on synthetic.images (a Kafka Streams app; "
@@ -178,7 +180,7 @@ public record GeneratorConfig(
         OrtSettings ort;
         try {
             ort = new OrtSettings(v.choice("ort-provider", OrtSettings.Provider.class), v.integer("ort-threads"),
-                    OrtSettings.parseOptimization(v.string("ort-optimization")));
+                    OrtSettings.parseOptimization(v.string("ort-optimization")), v.bool("ort-spin-wait"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage() + " Fix --ort-provider, --ort-threads or --ort-optimization.", e);
         }

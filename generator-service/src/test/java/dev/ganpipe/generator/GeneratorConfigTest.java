@@ -91,7 +91,7 @@ class GeneratorConfigTest {
         assertThat(c.maxBatch()).isEqualTo(64);
         assertThat(c.api().adminKey()).hasValue("k");
         assertThat(c.modelsDir()).hasValue(Path.of("/tmp/m"));
-        assertThat(c.ort()).isEqualTo(new OrtSettings(OrtSettings.Provider.CPU, 2, OrtSettings.parseOptimization("all")));
+        assertThat(c.ort()).isEqualTo(new OrtSettings(OrtSettings.Provider.CPU, 2, OrtSettings.parseOptimization("all"), false));
         assertThat(c.maxWait()).isEqualTo(Duration.ofMillis(5));
     }
 

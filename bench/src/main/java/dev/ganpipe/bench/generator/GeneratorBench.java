@@ -26,6 +26,7 @@ import dev.ganpipe.generator.onnx.OnnxGenerator;
 import dev.ganpipe.generator.onnx.OrtSessionFactory;
 import dev.ganpipe.generator.onnx.OrtSettings;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -86,6 +87,8 @@ public final class GeneratorBench {
                 .add("load", "auto", "Load generator for the HTTP measurements: auto (wrk if installed, else java), wrk or java.")
                 .add("ort-provider", "cpu", "ONNX Runtime execution provider: cpu, cuda or auto.")
                 .add("ort-threads", "0", "ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose.")
+                .add("ort-spin-wait", "false", "The service's --ort-spin-wait (the raw loop always runs with ONNX Runtime's default, "
+                        + "spinning on).")
                 .add("max-batch", "256", "The service's --max-batch.")
                 .add("max-wait", "2ms", "The service's --max-wait.");
     }
@@ -160,7 +163,11 @@ public final class GeneratorBench {
         List<Double> lengths = new ArrayList<>();
         double batchImages = 0;
         double batchPasses = 0;
-        try (OnnxGenerator generator = OnnxGenerator.load(ort, onnx, signature.shape(), signature.noiseDim());
+        ServerTime gridTime = ServerTime.ZERO;
+        ServerTime concurrentTime = ServerTime.ZERO;
+        // The raw loop runs ONNX Runtime as it comes (spin-waiting on), the service with its own settings.
+        OrtSessionFactory rawOrt = new OrtSessionFactory(options.ort().withSpinWait(true));
+        try (OnnxGenerator generator = OnnxGenerator.load(rawOrt, onnx, signature.shape(), signature.noiseDim());
              ModelCatalog registry = new ModelCatalog(ModelRegistry.onnxLoader(ort), 1, meters, Clock.systemUTC());
              MicroBatcher batcher = new MicroBatcher(options.maxBatch(), options.maxWait(), meters)) {
             ModelManifest manifest = new ModelManifest("bench", 1, Hashes.sha256(onnx), 0, Instant.now(), signature.shape().toString(),
@@ -197,21 +204,29 @@ public final class GeneratorBench {
                         int which = round % 2 == 1 ? step : row.length - 1 - step;
                         switch (which) {
                             case 0 -> row[0] = rawLoop(generator, batch, options.warmup(), seconds);
-                            case 1 -> row[1] = sequentialRun(load, "HTTP count=" + batch + " format=grid, 1 client" + on, gridUri, options, batch);
-                            case 2 -> row[2] = sequentialRun(sequential, "HTTP count=" + batch + " format=npy, 1 client" + on, npyUri, options, batch);
+                            case 1 -> {
+                                Timed timed = sequentialRun(load, "HTTP count=" + batch + " format=grid, 1 client" + on, gridUri, options, batch,
+                                        meters);
+                                row[1] = timed.row();
+                                gridTime = gridTime.plus(timed.server());
+                            }
+                            case 2 -> row[2] = sequentialRun(sequential, "HTTP count=" + batch + " format=npy, 1 client" + on, npyUri, options, batch,
+                                    meters).row();
                             case 4 -> row[4] = sequentialRun(load, "HTTP count=" + batch + " format=grid, 1 client" + onPeer, peerGridUri, options,
-                                    batch);
+                                    batch, meters).row();
                             default -> {
                                 boolean onStandard = which == 3;
                                 URI uri = onStandard ? singleUri : peerSingleUri;
                                 load.run("warm-up", uri, options.clients(), options.warmup(), 1);
                                 double passesBefore = batches.count();
                                 double imagesBefore = batches.totalAmount();
+                                ServerTime before = ServerTime.read(meters);
                                 row[which] = load.run("HTTP count=1 format=png, " + options.clients() + " clients" + (onStandard ? on : onPeer),
                                         uri, options.clients(), seconds, 1);
                                 if (onStandard) {
                                     batchPasses += batches.count() - passesBefore;
                                     batchImages += batches.totalAmount() - imagesBefore;
+                                    concurrentTime = concurrentTime.plus(ServerTime.read(meters).minus(before));
                                 }
                             }
                         }
@@ -248,6 +263,11 @@ public final class GeneratorBench {
         out.printf(Locale.ROOT, "(count=1 requests were merged into forward passes of %.1f images on average)%n",
                 batchPasses == 0 ? 0 : batchImages / batchPasses);
         out.println();
+        out.println("where a request's time went on " + HttpServerKind.standard().name().toLowerCase(Locale.ROOT)
+                + " (mean client latency; the service's own timers split it):");
+        out.println(gridTime.line("  count=" + batch + " grid, 1 client", 1000 / grid.requestsPerSecond()));
+        out.println(concurrentTime.line("  count=1 png, " + options.clients() + " clients", options.clients() * 1000 / concurrent.requestsPerSecond()));
+        out.println();
         // The peer server's lines first: the bench ends with the two headline ratios of the server the services run.
         String peerName = peerOf(HttpServerKind.standard()).name().toLowerCase(Locale.ROOT);
         out.printf(Locale.ROOT, "ratio http64_%s_vs_raw_ort %.3f%n", peerName, peerGrid.imagesPerSecond() / raw.imagesPerSecond());
@@ -262,11 +282,17 @@ public final class GeneratorBench {
         return standard == HttpServerKind.JETTY ? HttpServerKind.JDK : HttpServerKind.JETTY;
     }
 
+    /** A measurement and what the service's timers recorded during it. */
+    private record Timed(GeneratorMeasurement row, ServerTime server) {
+    }
+
     /** One client asking for {@code batch} images at a time, after a warm-up. */
-    private static GeneratorMeasurement sequentialRun(LoadGenerator client, String name, URI uri, Options options, int batch)
+    private static Timed sequentialRun(LoadGenerator client, String name, URI uri, Options options, int batch, MeterRegistry meters)
             throws InterruptedException, IOException {
         client.run("warm-up", uri, 1, options.warmup(), batch);
-        return client.run(name + " (" + client.name() + ")", uri, 1, options.seconds(), batch);
+        ServerTime before = ServerTime.read(meters);
+        GeneratorMeasurement row = client.run(name + " (" + client.name() + ")", uri, 1, options.seconds(), batch);
+        return new Timed(row, ServerTime.read(meters).minus(before));
     }
 
     /** Forward passes of {@code batch} images back to back on the calling thread, as the batcher's dispatcher runs them. */
@@ -352,7 +378,7 @@ public final class GeneratorBench {
                     Duration.ofSeconds(warmup),
                     batch, clients, v.string("load"),
                     new OrtSettings(v.choice("ort-provider", OrtSettings.Provider.class), v.integer("ort-threads"),
-                            OrtSettings.parseOptimization("all")),
+                            OrtSettings.parseOptimization("all"), v.bool("ort-spin-wait")),
                     v.integer("max-batch"), v.duration("max-wait"));
         }
     }

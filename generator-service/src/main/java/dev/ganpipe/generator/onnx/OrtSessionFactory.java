@@ -71,6 +71,8 @@ public final class OrtSessionFactory {
             if (settings.intraOpThreads() > 0) {
                 options.setIntraOpNumThreads(settings.intraOpThreads());
             }
+            // ONNX Runtime's documented session config key; "0" makes idle intra-op threads sleep at once.
+            options.addConfigEntry("session.intra_op.allow_spinning", settings.spinWait() ? "1" : "0");
             // Same seed, same bytes: ask for deterministic kernels where ONNX Runtime has a choice.
             options.setDeterministicCompute(true);
             if (withCuda) {
@@ -90,7 +92,7 @@ public final class OrtSessionFactory {
 
     private boolean decide(OrtSettings s) {
         String threads = s.intraOpThreads() == 0 ? "automatic" : Integer.toString(s.intraOpThreads());
-        String tail = " (intra-op threads " + threads + ", optimisation " + s.optimization() + ")";
+        String tail = " (intra-op threads " + threads + ", optimisation " + s.optimization() + ", spin-wait " + (s.spinWait() ? "on" : "off") + ")";
         switch (s.provider()) {
             case CPU -> {
                 LOG.info("ONNX Runtime {} runs generators on CPU because --ort-provider is cpu{}", environment.getVersion(), tail);

@@ -10,8 +10,12 @@ import java.util.Objects;
  * @param provider which execution provider to use
  * @param intraOpThreads threads one forward pass may use; 0 lets ONNX Runtime choose (one per physical core)
  * @param optimization graph optimisation level
+ * @param spinWait whether ONNX Runtime's intra-op threads spin between and after forward passes while they wait for
+ *     work (its default) instead of sleeping. Spinning shaves a few wake-ups off one pass but takes a core from the
+ *     HTTP threads that encode and send the last pass's images; the service turns it off (docs/generator.md,
+ *     "Benchmark", has the measurement)
  */
-public record OrtSettings(Provider provider, int intraOpThreads, OptLevel optimization) {
+public record OrtSettings(Provider provider, int intraOpThreads, OptLevel optimization, boolean spinWait) {
 
     /** The execution provider preference. */
     public enum Provider {
@@ -31,9 +35,14 @@ public record OrtSettings(Provider provider, int intraOpThreads, OptLevel optimi
         }
     }
 
-    /** CPU, automatic threads, every graph optimisation: what tests use. */
+    /** CPU, automatic threads, every graph optimisation, no spinning: what tests use. */
     public static OrtSettings cpu() {
-        return new OrtSettings(Provider.CPU, 0, OptLevel.ALL_OPT);
+        return new OrtSettings(Provider.CPU, 0, OptLevel.ALL_OPT, false);
+    }
+
+    /** These settings with ONNX Runtime's spin-waiting on or off. */
+    public OrtSettings withSpinWait(boolean spin) {
+        return new OrtSettings(provider, intraOpThreads, optimization, spin);
     }
 
     /** Parses {@code all}, {@code extended}, {@code basic} or {@code none}. */

@@ -56,7 +56,7 @@ class OnnxGeneratorTest {
 
     @Test
     void theAutoProviderServesOnWhateverThisMachineHas() {
-        OrtSessionFactory auto = new OrtSessionFactory(new OrtSettings(OrtSettings.Provider.AUTO, 0, OrtSettings.parseOptimization("all")));
+        OrtSessionFactory auto = new OrtSessionFactory(new OrtSettings(OrtSettings.Provider.AUTO, 0, OrtSettings.parseOptimization("all"), false));
 
         assertThat(auto.provider()).isIn("CUDA", "CPU");
         try (OnnxGenerator generator = OnnxGenerator.load(auto, onnx, SHAPE, TestModels.NOISE_DIM)) {
