@@ -186,6 +186,10 @@ public record TrainerConfig(
                         + "(the SN-GAN and projection-discriminator papers').")
                 .optional("discriminator-learning-rate", "The discriminator's Adam learning rate, for two time-scale updates (e.g. "
                         + "4e-4 with --learning-rate 1e-4); without it both networks use --learning-rate.")
+                .add("r1-gamma", "0", "Weight of the R1 penalty on the discriminator's gradient at real images (gamma / 2 * "
+                        + "E ||grad D(x)||^2, estimated by finite differences); 0 leaves it off.")
+                .add("r1-interval", Integer.toString(Objective.DEFAULT_R1_INTERVAL), "With --r1-gamma: apply the penalty every this many "
+                        + "steps, scaled by the interval (StyleGAN2's lazy regularisation).")
                 .add("batch-size", "64", "Images per training step.")
                 .add("replay-capacity", "auto", "Images kept in the reservoir replay buffer (one byte per pixel value); 'auto' keeps as many as "
                         + "fit in 256 MiB (342,392 of 28x28 gray, 21,845 of 64x64 RGB), so a dataset that fits is trained on whole "
@@ -256,7 +260,8 @@ public record TrainerConfig(
     private static Objective objective(ConfigValues v) {
         try {
             return new Objective(Objective.Loss.parse(v.string("loss")),
-                    v.optional("discriminator-learning-rate").map(rate -> v.decimal("discriminator-learning-rate")).orElse(0.0));
+                    v.optional("discriminator-learning-rate").map(rate -> v.decimal("discriminator-learning-rate")).orElse(0.0),
+                    v.decimal("r1-gamma"), v.integer("r1-interval"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }

@@ -54,10 +54,19 @@ enum Recipe {
     PIPELINE_CONDITIONAL_ADA("pipeline-conditional-ada", "trainer as the pipeline runs it, conditional, ADA",
             GanConfig.DEFAULT_EMA_DECAY, false, true, 0.5, false, Objective.Loss.BCE,
             Augmentation.parse("ada", String.join(",", Augmentation.OPERATIONS), 0, Augmentation.DEFAULT_TARGET)),
+    /**
+     * As {@link #PIPELINE_CONDITIONAL} with the R1 penalty at weight {@value #R1_GAMMA}, lazily every
+     * {@value Objective#DEFAULT_R1_INTERVAL} steps ({@code --r1-gamma}), the other small-data remedy issue 18 names.
+     */
+    PIPELINE_CONDITIONAL_R1("pipeline-conditional-r1", "trainer as the pipeline runs it, conditional, R1",
+            GanConfig.DEFAULT_EMA_DECAY, false, true, 0.5, false, Objective.Loss.BCE, Augmentation.OFF, Recipe.R1_GAMMA),
     /** The bench's PyTorch eager DCGAN with the weight average, trained on the same images in the same order. */
     PYTORCH("pytorch", "PyTorch reference (+EMA)", GanConfig.DEFAULT_EMA_DECAY, false, false, 0, true),
     /** The same PyTorch DCGAN as the plain seed recipe: no weight average, what a plain PyTorch DCGAN script trains. */
     PYTORCH_SEED("pytorch-seed", "PyTorch seed recipe", 0, false, false, 0, true);
+
+    /** The R1 weight of {@link #PIPELINE_CONDITIONAL_R1}. */
+    static final double R1_GAMMA = 0.1;
 
     private final String id;
     private final String title;
@@ -68,6 +77,7 @@ enum Recipe {
     private final boolean pytorch;
     private final Objective.Loss loss;
     private final Augmentation augmentation;
+    private final double r1Gamma;
 
     Recipe(String id, String title, double emaDecay, boolean spectralNorm, boolean conditional, double replayRatio, boolean pytorch) {
         this(id, title, emaDecay, spectralNorm, conditional, replayRatio, pytorch, Objective.Loss.BCE);
@@ -80,6 +90,12 @@ enum Recipe {
 
     Recipe(String id, String title, double emaDecay, boolean spectralNorm, boolean conditional, double replayRatio, boolean pytorch,
             Objective.Loss loss, Augmentation augmentation) {
+        this(id, title, emaDecay, spectralNorm, conditional, replayRatio, pytorch, loss, augmentation, 0);
+    }
+
+    Recipe(String id, String title, double emaDecay, boolean spectralNorm, boolean conditional, double replayRatio, boolean pytorch,
+            Objective.Loss loss, Augmentation augmentation, double r1Gamma) {
+        this.r1Gamma = r1Gamma;
         this.loss = loss;
         this.augmentation = augmentation;
         this.id = id;
@@ -140,7 +156,8 @@ enum Recipe {
     /** {@code base} with this recipe's stabilisers; {@code classes} is used when the recipe is conditional. */
     GanConfig configure(GanConfig base, int classes) {
         return base.withEmaDecay(emaDecay).withSpectralNorm(spectralNorm).withClasses(conditional ? classes : 0)
-                .withObjective(new Objective(loss, base.objective().discriminatorLearningRate())).withAugmentation(augmentation);
+                .withObjective(new Objective(loss, base.objective().discriminatorLearningRate()).withR1(r1Gamma, Objective.DEFAULT_R1_INTERVAL))
+                .withAugmentation(augmentation);
     }
 
     /** Every id, comma-separated, in table order. */

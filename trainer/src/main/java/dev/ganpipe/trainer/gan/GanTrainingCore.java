@@ -385,8 +385,11 @@ public final class GanTrainingCore implements AutoCloseable {
 
     // ---- the two halves of a step; package-private so tests can check each on its own ----
 
-    /** Losses and discriminator outputs of the discriminator half. */
-    record DiscriminatorHalf(float loss, float realMean, float fakeMean) {}
+    /**
+     * Losses and discriminator outputs of the discriminator half; {@code r1} is the estimate of
+     * {@code E ||grad_x D(x)||^2} on a step that applied the R1 penalty, NaN on others.
+     */
+    record DiscriminatorHalf(float loss, float realMean, float fakeMean, float r1) {}
 
     /**
      * One discriminator update on {@code realImages} and as many fresh fakes. The generator is left
@@ -416,6 +419,7 @@ public final class GanTrainingCore implements AutoCloseable {
             NDArray realLogits;
             NDArray fakeLogits;
             NDArray loss;
+            NDArray r1 = null;
             double p = augmentStrength.probability();
             NoiseRandom draws = augmentDraws(0);
             try (GradientCollector collector = engine.newGradientCollector()) {
@@ -425,13 +429,21 @@ public final class GanTrainingCore implements AutoCloseable {
                 realLogits = discriminator.forward(parameterStore, inputs(realSeen, labels, scope), true).singletonOrThrow();
                 fakeLogits = discriminator.forward(parameterStore, inputs(fakeSeen, labels, scope), true).singletonOrThrow();
                 loss = discriminatorLoss(config.objective().loss(), realLogits, fakeLogits);
-                collector.backward(loss);
+                if (config.objective().r1At(step)) {
+                    r1 = R1Penalty.squaredGradientNorm(
+                            images -> discriminator.forward(parameterStore, inputs(images, labels, scope), true).singletonOrThrow(),
+                            realSeen, r1Draws(), scope);
+                    collector.backward(loss.add(R1Penalty.lossTerm(config.objective(), r1)));
+                } else {
+                    collector.backward(loss);
+                }
             }
             discriminatorOptimizer.update();
             if (config.augmentation().mode() == Augmentation.Mode.ADAPTIVE) {
                 augmentStrength.observeReal(Math.round(realLogits.sign().sum().getFloat()), batchSize);
             }
-            return new DiscriminatorHalf(loss.getFloat(), meanProbability(realLogits), meanProbability(fakeLogits));
+            return new DiscriminatorHalf(loss.getFloat(), meanProbability(realLogits), meanProbability(fakeLogits),
+                    r1 == null ? Float.NaN : r1.getFloat());
         }
     }
 
@@ -478,6 +490,11 @@ public final class GanTrainingCore implements AutoCloseable {
      */
     private NoiseRandom augmentDraws(int half) {
         return new NoiseRandom(mix(mix(config.seed(), 5), 2 * step + half));
+    }
+
+    /** The directions of this step's R1 estimate: like the augmentation's, a function of the seed and the step alone. */
+    private NoiseRandom r1Draws() {
+        return new NoiseRandom(mix(mix(config.seed(), 6), step));
     }
 
     /** The probability with which the next step augments each image (0 when augmentation is off). */
