@@ -8,7 +8,7 @@ import dev.ganpipe.common.config.ConfigSpec;
 import dev.ganpipe.common.config.ConfigValues;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
-import dev.ganpipe.trainer.gan.NoiseRandom;
+import dev.ganpipe.common.model.NoiseRandom;
 import dev.ganpipe.trainer.gan.StepResult;
 import dev.ganpipe.trainer.gan.TrainingState;
 import java.io.BufferedOutputStream;

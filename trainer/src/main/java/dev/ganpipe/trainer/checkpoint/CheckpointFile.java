@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ganpipe.common.image.ModelPixels;
 import dev.ganpipe.trainer.data.ReplayBuffer;
-import dev.ganpipe.trainer.gan.NoiseRandom;
+import dev.ganpipe.common.model.NoiseRandom;
 import dev.ganpipe.trainer.gan.TrainingState;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;

@@ -1,6 +1,6 @@
 package dev.ganpipe.trainer.data;
 
-import dev.ganpipe.trainer.gan.NoiseRandom;
+import dev.ganpipe.common.model.NoiseRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.ganpipe.trainer.gan;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.ganpipe.common.model.NoiseRandom;
 
 /**
  * Differentiable augmentation of a batch before the discriminator (DiffAugment, Zhao et al. 2020), with each

@@ -15,6 +15,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.ganpipe.common.model.Noise;
+import dev.ganpipe.common.model.NoiseRandom;
 import dev.ganpipe.trainer.onnx.GeneratorOnnxExporter;
 import ai.djl.util.Pair;
 import java.util.ArrayList;

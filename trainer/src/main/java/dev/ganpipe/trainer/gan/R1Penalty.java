@@ -2,6 +2,7 @@ package dev.ganpipe.trainer.gan;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.ganpipe.common.model.NoiseRandom;
 import java.util.function.UnaryOperator;
 
 /**

@@ -1,5 +1,6 @@
 package dev.ganpipe.trainer.gan;
 
+import dev.ganpipe.common.model.NoiseRandom;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;

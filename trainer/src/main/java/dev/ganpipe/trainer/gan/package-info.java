@@ -13,7 +13,7 @@
  * ({@code SpectralNorm}, power iteration in our code) and a conditional GAN ({@code LabelConcat}
  * in the generator, {@code ProjectionDiscriminator}). {@code GanTrainingCore#snapshot} and {@code
  * #restore} move the whole training state (a {@link dev.ganpipe.trainer.gan.TrainingState}) to and
- * from the heap for checkpoints; {@link dev.ganpipe.trainer.gan.NoiseRandom} makes the noise stream
+ * from the heap for checkpoints; {@link dev.ganpipe.common.model.NoiseRandom} makes the noise stream
  * restorable.
  *
  * <p>Speed: the generator ({@code DcganGenerator}) computes each "upsample x2, then 3x3 convolution" stage as four

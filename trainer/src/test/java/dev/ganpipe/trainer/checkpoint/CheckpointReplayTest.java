@@ -6,7 +6,7 @@ import dev.ganpipe.trainer.data.DecodedImage;
 import dev.ganpipe.trainer.data.ReplayBuffer;
 import dev.ganpipe.trainer.gan.GanConfig;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
-import dev.ganpipe.trainer.gan.NoiseRandom;
+import dev.ganpipe.common.model.NoiseRandom;
 import dev.ganpipe.trainer.gan.TrainingState;
 import dev.ganpipe.trainer.loop.CheckpointMetrics;
 import dev.ganpipe.trainer.loop.Checkpointer;

@@ -3,7 +3,7 @@ package dev.ganpipe.trainer.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ganpipe.trainer.gan.NoiseRandom;
+import dev.ganpipe.common.model.NoiseRandom;
 import dev.ganpipe.trainer.gan.TrainingState;
 import java.io.IOException;
 import java.nio.ByteBuffer;

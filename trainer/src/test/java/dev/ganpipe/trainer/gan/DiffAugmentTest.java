@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.ganpipe.common.model.NoiseRandom;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

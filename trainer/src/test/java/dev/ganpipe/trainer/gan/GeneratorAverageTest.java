@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.util.Pair;
+import dev.ganpipe.common.model.NoiseRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.ganpipe.common.model.NoiseRandom;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.UnaryOperator;

@@ -1,4 +1,4 @@
-package dev.ganpipe.trainer.gan;
+package dev.ganpipe.common.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
