@@ -26,10 +26,12 @@ import org.slf4j.LoggerFactory;
  * model an equal share of its rows (a call that needs less than its share gets all it needs, the rest is shared among
  * the others). So a large call is generated in chunks that take turns with other calls' chunks, and a small call waits
  * for about one pass, not for every large call ahead of it. A call's first pass waits up to {@code maxWait} for company
- * when fewer than {@code maxBatch} rows are waiting and the previous pass showed that company comes: it served more
- * than one call, or calls arrived while it ran. A lone client asking one request after another therefore never waits
- * (nobody would join it; the wait cost it 2 ms of a 17 ms {@code count=64} request), while concurrent clients, whose
- * calls keep arriving, are merged. Calls on different models (a swap in between) are never merged.
+ * while fewer than {@code maxBatch} rows and fewer calls than the previous pass expected are waiting: the calls that
+ * pass served plus those that arrived while it ran. A lone client asking one request after another therefore never
+ * waits (nobody would join it; the wait cost it 2 ms of a 17 ms {@code count=64} request), and 32 clients asking for
+ * one image each are dispatched the moment the 32nd request is in, not {@code maxWait} later (which cost a quarter of
+ * their throughput); clients that come and go move the expectation with them. Calls on different models (a swap in
+ * between) are never merged.
  *
  * <p>A call's rows of noise are its own, so an image does not depend on its neighbours in the batch or on how its call
  * was split, as long as the generator computes each row independently, which inference-mode convolutions and batch
@@ -52,8 +54,9 @@ public final class MicroBatcher implements AutoCloseable {
     private final Thread dispatcher;
     private volatile boolean running = true;
     private volatile double imagesPerSecond = Double.NaN;
-    // Whether the last pass had company (several calls, or calls arriving while it ran); touched only by the dispatcher.
-    private boolean companyCame;
+    // Calls the next pass can expect: the last pass's calls and those that arrived while it ran. Dispatcher only.
+    private int expectedCalls = 1;
+    private volatile long fullWaits; // waits for company that ran to maxWait, for tests
 
     /**
      * Starts the dispatcher thread.
@@ -147,6 +150,11 @@ public final class MicroBatcher implements AutoCloseable {
         return maxBatch;
     }
 
+    /** How many waits for company ran their full {@code maxWait} (the expected company did not come). */
+    long fullWaits() {
+        return fullWaits;
+    }
+
     /** Images per second of forward-pass time over the last few passes; NaN before the first pass. */
     public double imagesPerSecond() {
         return imagesPerSecond;
@@ -197,7 +205,6 @@ public final class MicroBatcher implements AutoCloseable {
                 waitForCompany(active);
                 List<Share> pass = FairShares.of(active, maxBatch);
                 run(pass);
-                companyCame = pass.size() > 1 || !queue.isEmpty();
                 // Calls that got no rows this pass (another model's, or a short pass) go first next time.
                 Deque<Call> next = new ArrayDeque<>(active.size());
                 active.stream().filter(call -> !call.served && !call.result.isDone()).forEach(next::add);
@@ -219,17 +226,18 @@ public final class MicroBatcher implements AutoCloseable {
 
     /**
      * A pass with room to spare waits up to {@code maxWait} for more calls, as long as some call has not run yet and
-     * the previous pass had company.
+     * fewer calls are waiting than the previous pass expected.
      */
     private void waitForCompany(Deque<Call> active) throws InterruptedException {
-        if (maxWaitNanos == 0 || (!companyCame && active.size() == 1) || active.stream().allMatch(call -> call.done > 0)) {
+        if (maxWaitNanos == 0 || active.stream().allMatch(call -> call.done > 0)) {
             return;
         }
         long deadline = System.nanoTime() + maxWaitNanos;
-        while (waitingRows(active) < maxBatch) {
+        while (active.size() < expectedCalls && waitingRows(active) < maxBatch) {
             long left = deadline - System.nanoTime();
             Call next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
             if (next == null) {
+                fullWaits++;
                 return;
             }
             active.add(next);
@@ -277,6 +285,8 @@ public final class MicroBatcher implements AutoCloseable {
             recordRate(images, nanos);
             forwardTime.record(nanos, TimeUnit.NANOSECONDS);
             batchSize.record(images);
+            // Counted before anyone is answered: an answered caller may ask again at once, and is counted already.
+            expectedCalls = pass.size() + queue.size();
             int row = 0;
             for (Share share : pass) {
                 share.call().take(out, row, share.rows(), values);
@@ -284,6 +294,7 @@ public final class MicroBatcher implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             // Each caller in the pass gets the failure and answers its request with it; the dispatcher carries on.
+            expectedCalls = pass.size() + queue.size();
             pass.forEach(share -> share.call().result.completeExceptionally(e));
         }
     }

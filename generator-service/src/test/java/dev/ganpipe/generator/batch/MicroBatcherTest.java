@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,7 +66,7 @@ class MicroBatcherTest {
     }
 
     @Test
-    void aLoneClientIsNotMadeToWaitForCompanyThatNeverComesButConcurrentCallsStillShareAPass() throws Exception {
+    void noPassWaitsForCompanyThatNeverComesButConcurrentCallsStillShareOne() throws Exception {
         // A wait far longer than the test's timeout: a lone call that waited for company would fail it.
         try (MicroBatcher batcher = new MicroBatcher(64, Duration.ofMinutes(5), meters);
              ModelLease lease = registry.acquire().orElseThrow()) {
@@ -78,27 +79,36 @@ class MicroBatcherTest {
             assertThat(passes.count()).isEqualTo(3);
             assertThat(meters.get(MetricNames.GENERATOR_FORWARD).timer().count()).as("each pass timed").isEqualTo(3);
         }
-        try (MicroBatcher batcher = new MicroBatcher(8, Duration.ofMillis(200), meters);
+        // Four clients, each asking again as soon as it is answered, as HTTP clients do: every pass waits for the
+        // calls the last one expected, which come back at once, so while all four are asking no pass waits out
+        // maxWait (only the last ones do, as clients finish one by one); with a fixed wait every pass would, since
+        // the rows never reach maxBatch.
+        try (MicroBatcher batcher = new MicroBatcher(64, Duration.ofSeconds(1), meters);
              ModelLease lease = registry.acquire().orElseThrow();
-             ExecutorService callers = Executors.newFixedThreadPool(8)) {
+             ExecutorService clients = Executors.newFixedThreadPool(4)) {
             DistributionSummary passes = meters.get(MetricNames.GENERATOR_BATCH_SIZE).summary();
             double before = passes.count();
-            // Eight calls released together: whichever runs first alone, the others arrive during its pass, so
-            // they are merged (passes of at most 8 rows, 4 calls of 2 images).
+            int callsEach = 10;
+            AtomicLong fullWaitsWhileAllAsked = new AtomicLong(-1);
             CountDownLatch go = new CountDownLatch(1);
-            List<Future<float[]>> results = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                float[] z = Noise.gaussian(i, 2, 100);
-                results.add(callers.submit(() -> {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                int client = c;
+                done.add(clients.submit(() -> {
                     go.await();
-                    return batcher.generate(lease.model(), z, 2);
+                    for (int i = 0; i < callsEach; i++) {
+                        assertThat(batcher.generate(lease.model(), Noise.gaussian(client * 100 + i, 2, 100), 2)).hasSize(2 * 784);
+                    }
+                    fullWaitsWhileAllAsked.compareAndSet(-1, batcher.fullWaits()); // the first client to finish
+                    return null;
                 }));
             }
             go.countDown();
-            for (Future<float[]> result : results) {
-                assertThat(result.get(60, TimeUnit.SECONDS)).hasSize(2 * 784);
+            for (Future<?> client : done) {
+                client.get(120, TimeUnit.SECONDS);
             }
-            assertThat(passes.count() - before).as("8 calls merged into fewer passes").isLessThan(8);
+            assertThat(passes.count() - before).as("40 calls from 4 clients merged into fewer passes").isLessThan(40);
+            assertThat(fullWaitsWhileAllAsked.get()).as("passes that waited out maxWait while all four clients asked").isLessThanOrEqualTo(1);
         }
     }
 
