@@ -220,7 +220,8 @@ public final class ContinuousPublisher implements AutoCloseable {
         if (acquired.isEmpty()) {
             return report(Failure.NO_MODEL, "no generator model is live yet; it starts as soon as one is");
         }
-        try (ModelLease lease = acquired.get(); PngEncoder encoder = PngEncoder.compressed()) {
+        // The HTTP API's encoder, so an image here is byte for byte the one /v1/generate gives for the same seed.
+        try (ModelLease lease = acquired.get(); PngEncoder encoder = PngEncoder.fast()) {
             LoadedModel model = lease.model();
             long[] labels = labels(model, count);
             if (model.generator().conditional() && labels == null) {

@@ -80,7 +80,8 @@ final class RequestProcessor extends ContextualProcessor<byte[], byte[], Object,
             }
             List<CanonicalImage> images = generated.images();
             List<byte[]> pngs = new ArrayList<>(images.size());
-            try (PngEncoder encoder = PngEncoder.compressed()) {
+            // The HTTP API's encoder, so an image here is byte for byte the one /v1/generate gives for the same seed.
+            try (PngEncoder encoder = PngEncoder.fast()) {
                 for (CanonicalImage image : images) {
                     pngs.add(encoder.encode(image));
                 }
