@@ -77,6 +77,8 @@ final class KnownMetrics {
                 MetricNames.GENERATOR_MODEL_VERSION, TRAINER_LAG}) {
             Gauge.builder(gauge, () -> 0).register(registry);
         }
+        // Each forward pass: a timer without a histogram (gan_generator_forward_seconds_{count,sum,max}).
+        Timer.builder(MetricNames.GENERATOR_FORWARD).register(registry).record(java.time.Duration.ofMillis(1));
         // DESIGN.md documents gan_generator_batch_size_{count,sum,max}: a summary with no base unit.
         DistributionSummary.builder(MetricNames.GENERATOR_BATCH_SIZE).register(registry).record(1);
     }
