@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -116,7 +117,7 @@ class GalleryBrowserTest {
         try (ApiHarness api = new ApiHarness(ort)) {
             publishShownModel(api);
             driver.get(api.uri("/").toString());
-            WebDriverWait wait = new WebDriverWait(driver, WAIT);
+            WebDriverWait wait = waitForPage();
             wait.until(d -> info().startsWith(TestModels.NAME + " v7"));
             WebElement grid = driver.findElement(By.cssSelector("#samples img"));
             wait.until(d -> naturalWidth(grid) > 0);
@@ -142,7 +143,7 @@ class GalleryBrowserTest {
             byte[] onnx = ConditionalTestModel.onnx();
             api.registry.offer(ConditionalTestModel.manifest(onnx, 2), onnx, "test");
             driver.get(api.uri("/").toString());
-            WebDriverWait wait = new WebDriverWait(driver, WAIT);
+            WebDriverWait wait = waitForPage();
             wait.until(d -> info().startsWith(ConditionalTestModel.NAME + " v2"));
 
             assertThat(info()).contains("3 classes");
@@ -166,7 +167,7 @@ class GalleryBrowserTest {
             byte[] onnx = ConditionalTestModel.onnx();
             assertThat(api.registry.offer(ConditionalTestModel.manifest(onnx, 2), onnx, "test")).isEqualTo(OfferOutcome.APPLIED);
             driver.get(api.uri("/").toString());
-            WebDriverWait wait = new WebDriverWait(driver, WAIT);
+            WebDriverWait wait = waitForPage();
             // Two models and no default: the page shows the first name, conditional-test, one row per class.
             wait.until(d -> info().startsWith(ConditionalTestModel.NAME + " v2"));
             assertThat(new Select(driver.findElement(By.id("model"))).getOptions()).extracting(WebElement::getText)
@@ -199,6 +200,16 @@ class GalleryBrowserTest {
             String npy = driver.findElement(By.id("download-npy")).getDomAttribute("href");
             assertThat(api.get(npy).headers().firstValue("Content-Type")).hasValue("application/octet-stream");
         }
+    }
+
+    /**
+     * A wait that also rides out the gallery re-rendering its samples while a condition reads them (an element
+     * found just before the page replaced it is stale): the condition is simply tried again.
+     */
+    private static WebDriverWait waitForPage() {
+        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     private static List<String> captions() {
