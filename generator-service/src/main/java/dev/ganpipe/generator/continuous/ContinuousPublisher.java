@@ -220,8 +220,7 @@ public final class ContinuousPublisher implements AutoCloseable {
         if (acquired.isEmpty()) {
             return report(Failure.NO_MODEL, "no generator model is live yet; it starts as soon as one is");
         }
-        // The HTTP API's encoder, so an image here is byte for byte the one /v1/generate gives for the same seed.
-        try (ModelLease lease = acquired.get(); PngEncoder encoder = PngEncoder.fast()) {
+        try (ModelLease lease = acquired.get(); PngEncoder encoder = GeneratedImages.pngEncoder()) {
             LoadedModel model = lease.model();
             long[] labels = labels(model, count);
             if (model.generator().conditional() && labels == null) {

@@ -80,8 +80,7 @@ final class RequestProcessor extends ContextualProcessor<byte[], byte[], Object,
             }
             List<CanonicalImage> images = generated.images();
             List<byte[]> pngs = new ArrayList<>(images.size());
-            // The HTTP API's encoder, so an image here is byte for byte the one /v1/generate gives for the same seed.
-            try (PngEncoder encoder = PngEncoder.fast()) {
+            try (PngEncoder encoder = GeneratedImages.pngEncoder()) {
                 for (CanonicalImage image : images) {
                     pngs.add(encoder.encode(image));
                 }
