@@ -152,21 +152,30 @@ final class JettyServer implements ServerEngine {
             response.setStatus(answer.status());
             HttpService.standardHeaders(answer, outcome.requestId()).forEach(response.getHeaders()::put);
             boolean abandonBody = body.unfinished();
-            boolean bodyLeftUnread = body.neverRead() && (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
+            boolean bodyLeftUnread = body.leftUnread(request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
             if (abandonBody || bodyLeftUnread) {
-                // The rest of the body never arrived (a 408), or the answer came before the body was read (a 401): Jetty
-                // closes such a connection once the answer is out, so the client must hear that it cannot reuse it.
+                // The rest of the body never arrived (a 408), or the answer came before all of it was read (a 401, a
+                // 413): Jetty closes such a connection once the answer is out, so the client must hear that it cannot
+                // reuse it.
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
             try (Blocker.Callback written = Blocker.callback()) {
                 response.write(true, head ? null : ByteBuffer.wrap(answer.body()), written);
                 written.block();
+                if (bodyLeftUnread) {
+                    // A client still sending would otherwise meet a reset that can swallow the answer it was sent.
+                    LingeringDrain.discardRest(request, LingeringDrain.LINGER);
+                }
                 callback.succeeded();
             } catch (IOException e) {
                 // The client went away mid-response; nothing to retry, but worth a line at debug level.
                 LOG.debug("{}: could not send the response to {}: {}", dispatcher.name(), request.getConnectionMetaData().getRemoteSocketAddress(),
                         e.toString());
+                callback.failed(e);
+            } catch (InterruptedException e) {
+                // The server is stopping while a refused body is drained; the connection closes with it.
+                Thread.currentThread().interrupt();
                 callback.failed(e);
             }
             if (abandonBody) {

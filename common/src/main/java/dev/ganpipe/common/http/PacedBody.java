@@ -32,7 +32,10 @@ final class PacedBody {
     private final BodyPace pace;
     private final AtomicLong received = new AtomicLong();
     private volatile Thread reader;
+    /** Set once the reader has stopped reading (its result is out); its thread may live a moment longer. */
+    private volatile boolean readerDone;
     private volatile boolean abandoned;
+    private volatile boolean reachedEnd;
 
     PacedBody(InputStream in, BodyPace pace) {
         this.in = in;
@@ -74,10 +77,22 @@ final class PacedBody {
         return reader == null;
     }
 
+    /**
+     * Whether part of the body may still be on the wire once the answer is out: no handler read it, or its reader
+     * stopped before the end (a 413 over the handler's own limit). An unfinished read is {@link #unfinished()} instead.
+     */
+    boolean leftUnread(boolean bodyDeclared) {
+        if (neverRead()) {
+            return bodyDeclared;
+        }
+        return !reachedEnd && !unfinished();
+    }
+
     /** Whether a reader is still waiting on the client, so the connection cannot be reused after the answer. */
     boolean unfinished() {
-        Thread t = reader;
-        return t != null && t.isAlive();
+        // Not the thread's liveness: a reader that refused the body (413) is still alive while it returns, and
+        // taking it for a slow one would close the connection under a client that is still sending.
+        return reader != null && !readerDone;
     }
 
     /**
@@ -86,7 +101,7 @@ final class PacedBody {
      */
     void abandon() throws InterruptedException {
         Thread t = reader;
-        if (t == null || !t.isAlive()) {
+        if (t == null || readerDone) {
             return;
         }
         abandoned = true;
@@ -107,10 +122,14 @@ final class PacedBody {
                 allowance.take(n);
                 received.addAndGet(n);
             }
+            reachedEnd = true;
+            readerDone = true;
             result.complete(body.toArray());
         } catch (IOException e) {
+            readerDone = true;
             result.completeExceptionally(clientGone(e));
         } catch (RuntimeException | Error e) {
+            readerDone = true;
             result.completeExceptionally(e);
         }
     }
