@@ -2,6 +2,7 @@ package dev.ganpipe.common.image;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
@@ -44,8 +45,14 @@ public final class PngEncoder implements AutoCloseable {
     /** zlib's header for deflate with a 32 KiB window at the fastest level (RFC 1950: a multiple of 31). */
     private static final byte[] ZLIB_FASTEST = {0x78, 0x01};
 
+    /** Where {@link #fast()} encoders take their zlib stream, and give it back on {@link #close()}. */
+    private static final DeflaterPool ZLIB_FASTEST_POOL = new DeflaterPool(Deflater.BEST_SPEED, false);
+    /** The raw streams of a large image's two halves. */
+    private static final DeflaterPool RAW_FASTEST_POOL = new DeflaterPool(Deflater.BEST_SPEED, true);
+
     private final Optional<Deflater> deflater;
     private final boolean parallel;
+    private boolean closed;
     private final CRC32 crc = new CRC32();
     private final Adler32 adler = new Adler32();
     private final byte[] chunk = new byte[8192];
@@ -68,7 +75,7 @@ public final class PngEncoder implements AutoCloseable {
      * default level's 1.3 ms, for 4% more bytes.
      */
     public static PngEncoder fast() {
-        return new PngEncoder(Optional.of(new Deflater(Deflater.BEST_SPEED)), true);
+        return new PngEncoder(Optional.of(ZLIB_FASTEST_POOL.take()), true);
     }
 
     /** Uncompressed PNGs (stored deflate blocks): nearly free to write, for a hop whose transport compresses. */
@@ -116,7 +123,15 @@ public final class PngEncoder implements AutoCloseable {
 
     @Override
     public void close() {
-        deflater.ifPresent(Deflater::end);
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (parallel) {
+            deflater.ifPresent(ZLIB_FASTEST_POOL::give);
+        } else {
+            deflater.ifPresent(Deflater::end);
+        }
     }
 
     private byte[] deflate(Deflater zlib, byte[] data) {
@@ -156,28 +171,36 @@ public final class PngEncoder implements AutoCloseable {
 
     /** Raw deflate (no zlib header or checksum) of a range at the fastest level, finished or ended by a sync flush. */
     private static byte[] rawDeflate(byte[] data, int from, int length, boolean last) {
-        Deflater raw = new Deflater(Deflater.BEST_SPEED, true);
+        Deflater raw = RAW_FASTEST_POOL.take();
         try {
             raw.setInput(data, from, length);
-            byte[] buffer = new byte[length / 2 + 1024];
-            ByteArrayOutputStream out = new ByteArrayOutputStream(length / 2 + 64);
+            // Room for the worst case (incompressible input in stored blocks) so one call nearly always does it all.
+            byte[] buffer = new byte[length + (length >>> 8) + 64];
+            int size = 0;
             if (last) {
                 raw.finish();
                 while (!raw.finished()) {
-                    out.write(buffer, 0, raw.deflate(buffer));
+                    buffer = roomFor(buffer, size);
+                    size += raw.deflate(buffer, size, buffer.length - size);
                 }
             } else {
                 // A sync flush is complete once it leaves room in the buffer (Deflater's documented contract).
                 int n;
                 do {
-                    n = raw.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
-                    out.write(buffer, 0, n);
-                } while (n == buffer.length);
+                    buffer = roomFor(buffer, size);
+                    n = raw.deflate(buffer, size, buffer.length - size, Deflater.SYNC_FLUSH);
+                    size += n;
+                } while (size == buffer.length);
             }
-            return out.toByteArray();
+            return Arrays.copyOf(buffer, size);
         } finally {
-            raw.end();
+            RAW_FASTEST_POOL.give(raw);
         }
+    }
+
+    /** {@code buffer}, or a larger copy of it when it is full. */
+    private static byte[] roomFor(byte[] buffer, int size) {
+        return size < buffer.length ? buffer : Arrays.copyOf(buffer, buffer.length * 2);
     }
 
     /** A zlib stream of stored blocks (RFC 1950/1951): header, blocks of up to 65,535 bytes, Adler-32. */

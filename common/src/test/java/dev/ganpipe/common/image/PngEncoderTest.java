@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -95,6 +101,50 @@ class PngEncoderTest {
         assertThat(first.length).isLessThan((oneStreamBytes + 57) * 11 / 10);
         assertThat(Png.decode(first, new ImageShape(242, 242, 1)).pixels()).containsExactly(pixels);
         assertThat(ImageIO.read(new ByteArrayInputStream(first)).getWidth()).isEqualTo(242);
+    }
+
+    @Test
+    void fastEncodersOnManyThreadsShareReusedDeflatersAndStillGiveTheSameBytes() throws Exception {
+        byte[] noisy = new byte[242 * 242];
+        new Random(9).nextBytes(noisy); // incompressible: the halves' buffers are at their fullest
+        byte[] smooth = image(242, 242, 1, 3).pixels();
+        byte[] noisyFirst;
+        byte[] smoothFirst;
+        try (PngEncoder fast = PngEncoder.fast()) {
+            noisyFirst = fast.encode(noisy, 242, 242, 1);
+            smoothFirst = fast.encode(smooth, 242, 242, 1);
+        }
+        List<Future<Boolean>> sameBytes = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(8)) {
+            for (int task = 0; task < 64; task++) {
+                boolean odd = task % 2 == 1;
+                sameBytes.add(threads.submit(() -> {
+                    try (PngEncoder fast = PngEncoder.fast()) {
+                        return odd ? Arrays.equals(fast.encode(noisy, 242, 242, 1), noisyFirst)
+                                : Arrays.equals(fast.encode(smooth, 242, 242, 1), smoothFirst);
+                    }
+                }));
+            }
+        }
+        for (Future<Boolean> same : sameBytes) {
+            assertThat(same.get()).isTrue();
+        }
+        assertThat(Png.decode(noisyFirst, new ImageShape(242, 242, 1)).pixels()).containsExactly(noisy);
+    }
+
+    @Test
+    void aPoolKeepsAtMostItsShareOfIdleDeflatersAndHandsThemOutAgain() {
+        DeflaterPool pool = new DeflaterPool(Deflater.BEST_SPEED, true);
+        List<Deflater> taken = new ArrayList<>();
+        for (int i = 0; i < DeflaterPool.KEEP + 3; i++) {
+            taken.add(pool.take());
+        }
+        taken.forEach(pool::give);
+        assertThat(pool.idle()).isEqualTo(DeflaterPool.KEEP);
+        Deflater again = pool.take();
+        assertThat(taken).contains(again);
+        assertThat(pool.idle()).isEqualTo(DeflaterPool.KEEP - 1);
+        pool.give(again);
     }
 
     @Test
