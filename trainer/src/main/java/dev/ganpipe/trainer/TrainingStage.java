@@ -112,7 +112,7 @@ final class TrainingStage {
             failed = failure;
         }
         return new TrainerStatus(failed == null ? "waiting_for_data" : "failed", 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, augmentation, 0, 0, "not chosen yet", 0, 0, null, failed == null ? null : failed.getMessage(),
+                Double.NaN, augmentation, false, 0, 0, "not chosen yet", 0, 0, null, failed == null ? null : failed.getMessage(),
                 0, 0, null, null, null);
     }
 

@@ -105,6 +105,8 @@ class TrainerServiceTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(status.statusCode()).isEqualTo(200);
             assertThat(status.body()).contains("\"step\":12", "\"lastExportVersion\":3");
+            // The default --augment auto: a few dozen images are well below its threshold, so ADA runs.
+            assertThat(status.body()).contains("\"augmentation\":\"auto: ada(", "\"augmenting\":true");
             HttpResponse<byte[]> sample = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + trainer.port() + "/v1/samples/latest.png")).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(sample.statusCode()).isEqualTo(200);

@@ -158,6 +158,7 @@ final class EqualStepStudy {
         GanConfig gan = recipe.configure(GanConfig.dcgan28().withSeed(config.seed()).withThreads(threads), data.train().classCount());
         log.printf(Locale.ROOT, "== %s: %d steps, measured at %s ==%n", recipe.title(), config.steps(), config.at());
         try (GanTrainingCore core = new GanTrainingCore(gan)) {
+            long imagesSeen = 0;
             BatchAssembler batches = data.batches(recipe, config.batch(), gan.seed());
             long trainingNanos = 0;
             int next = 0;
@@ -165,6 +166,8 @@ final class EqualStepStudy {
                 long t0 = System.nanoTime();
                 TrainingBatch batch = batches.next(Duration.ZERO).orElseThrow(() -> new IllegalStateException(
                         "The study's image order ran dry before " + config.steps() + " steps; this is a bug in StudyData."));
+                imagesSeen += batch.fresh();
+                core.augmentFor(imagesSeen); // --augment auto: as the trainer, by the distinct images seen so far
                 StepResult step = core.trainStep(batch.pixels(), gan.conditional() ? batch.labels() : null, batch.size());
                 trainingNanos += System.nanoTime() - t0;
                 if (s % config.progressEvery() == 0) {

@@ -123,6 +123,7 @@ final class EqualTimeStudy {
         long limit = nanos(marks.getLast());
         List<TimedRun.Point> curve = new ArrayList<>();
         try (GanTrainingCore core = new GanTrainingCore(gan)) {
+            long imagesSeen = 0;
             BatchAssembler batches = data.batches(recipe, config.batch(), gan.seed());
             long trainingNanos = 0;
             int s = 0;
@@ -131,6 +132,8 @@ final class EqualTimeStudy {
                 long t0 = nanoTime.getAsLong();
                 TrainingBatch batch = batches.next(Duration.ZERO).orElseThrow(() -> new IllegalStateException(
                         "The study's images ran dry in the equal-time mode; this is a bug in StudyData.forTime."));
+                imagesSeen += batch.fresh();
+                core.augmentFor(imagesSeen); // --augment auto: as the trainer, by the distinct images seen so far
                 StepResult step = core.trainStep(batch.pixels(), gan.conditional() ? batch.labels() : null, batch.size());
                 trainingNanos += nanoTime.getAsLong() - t0;
                 s++;

@@ -202,11 +202,14 @@ public final class QualityStudy {
         ImageShape shape = data.train().shape();
         GanConfig gan = recipe.configure(GanConfig.dcgan28().withSeed(config.seed()).withThreads(config.threads()), data.train().classCount());
         try (GanTrainingCore core = new GanTrainingCore(gan)) {
+            long imagesSeen = 0;
             BatchAssembler batches = data.batches(recipe, config.batch(), gan.seed());
             long started = System.nanoTime();
             for (int s = 1; s <= config.steps(); s++) {
                 TrainingBatch batch = batches.next(Duration.ZERO).orElseThrow(() -> new IllegalStateException(
                         "The study's image order ran dry before " + config.steps() + " steps; this is a bug in StudyData."));
+                imagesSeen += batch.fresh();
+                core.augmentFor(imagesSeen); // --augment auto: as the trainer, by the distinct images seen so far
                 StepResult step = core.trainStep(batch.pixels(), gan.conditional() ? batch.labels() : null, batch.size());
                 progress(recipe, s, started, String.format(Locale.ROOT, "D loss %.3f, G loss %.3f", step.dLoss(), step.gLoss()));
             }

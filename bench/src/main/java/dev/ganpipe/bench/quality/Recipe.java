@@ -34,28 +34,35 @@ enum Recipe {
      */
     PIPELINE("pipeline", "trainer as the pipeline runs it (+EMA, replay 0.5, each image streamed once)", GanConfig.DEFAULT_EMA_DECAY,
             false, false, 0.5, false),
-    /** As {@link #PIPELINE}, conditional on the images' labels (what {@code --conditional true} trains). */
-    PIPELINE_CONDITIONAL("pipeline-conditional", "trainer as the pipeline runs it, conditional", GanConfig.DEFAULT_EMA_DECAY, false,
-            true, 0.5, false),
     /**
-     * As {@link #PIPELINE_CONDITIONAL} with the hinge loss the projection discriminator was published with (Miyato and
+     * As {@link #PIPELINE}, conditional on the images' labels (what {@code --conditional true} trains), with the
+     * trainer's default {@code --augment auto}: ADA while fewer than {@link Augmentation#AUTO_UNTIL_IMAGES} distinct
+     * images have been seen, off from there.
+     */
+    PIPELINE_CONDITIONAL("pipeline-conditional", "trainer as the pipeline runs it, conditional (augment auto)", GanConfig.DEFAULT_EMA_DECAY,
+            false, true, 0.5, false, Objective.Loss.BCE, Augmentation.AUTO),
+    /** As {@link #PIPELINE_CONDITIONAL} with augmentation off whatever the data's size ({@code --augment off}). */
+    PIPELINE_CONDITIONAL_OFF("pipeline-conditional-off", "trainer as the pipeline runs it, conditional, no augmentation",
+            GanConfig.DEFAULT_EMA_DECAY, false, true, 0.5, false),
+    /**
+     * As {@link #PIPELINE_CONDITIONAL_OFF} with the hinge loss the projection discriminator was published with (Miyato and
      * Koyama 2018), against the conditional collapse BCE showed (docs/quality.md).
      */
     PIPELINE_CONDITIONAL_HINGE("pipeline-conditional-hinge", "trainer as the pipeline runs it, conditional, hinge loss",
             GanConfig.DEFAULT_EMA_DECAY, false, true, 0.5, false, Objective.Loss.HINGE),
     /**
-     * As {@link #PIPELINE_CONDITIONAL} with DiffAugment as published (colour, translation and cutout on every image the
+     * As {@link #PIPELINE_CONDITIONAL_OFF} with DiffAugment as published (colour, translation and cutout on every image the
      * discriminator sees: {@code --augment diffaugment}), the small-data remedy issue 18 asks to measure.
      */
     PIPELINE_CONDITIONAL_DIFFAUGMENT("pipeline-conditional-diffaugment", "trainer as the pipeline runs it, conditional, DiffAugment",
             GanConfig.DEFAULT_EMA_DECAY, false, true, 0.5, false, Objective.Loss.BCE,
             Augmentation.parse("diffaugment", String.join(",", Augmentation.OPERATIONS), 1, Augmentation.DEFAULT_TARGET)),
-    /** As {@link #PIPELINE_CONDITIONAL} with adaptive augmentation ({@code --augment ada}: p from 0, steered to r_t = 0.6). */
+    /** As {@link #PIPELINE_CONDITIONAL_OFF} with adaptive augmentation ({@code --augment ada}: p from 0, steered to r_t = 0.6). */
     PIPELINE_CONDITIONAL_ADA("pipeline-conditional-ada", "trainer as the pipeline runs it, conditional, ADA",
             GanConfig.DEFAULT_EMA_DECAY, false, true, 0.5, false, Objective.Loss.BCE,
             Augmentation.parse("ada", String.join(",", Augmentation.OPERATIONS), 0, Augmentation.DEFAULT_TARGET)),
     /**
-     * As {@link #PIPELINE_CONDITIONAL} with the R1 penalty at weight {@value #R1_GAMMA}, lazily every
+     * As {@link #PIPELINE_CONDITIONAL_OFF} with the R1 penalty at weight {@value #R1_GAMMA}, lazily every
      * {@value Objective#DEFAULT_R1_INTERVAL} steps ({@code --r1-gamma}), the other small-data remedy issue 18 names.
      */
     PIPELINE_CONDITIONAL_R1("pipeline-conditional-r1", "trainer as the pipeline runs it, conditional, R1",

@@ -324,7 +324,8 @@ public final class GanTrainingCore implements AutoCloseable {
         generatorOptimizer.saveMoments("adam." + TrainingState.GENERATOR, tensors);
         discriminatorOptimizer.saveMoments("adam." + TrainingState.DISCRIMINATOR, tensors);
         if (config.augmentation().enabled()) {
-            tensors.put(TrainingState.AUGMENT_STRENGTH, new TrainingState.Tensor(new long[] {3}, augmentStrength.state()));
+            float[] strength = augmentStrength.state();
+            tensors.put(TrainingState.AUGMENT_STRENGTH, new TrainingState.Tensor(new long[] {strength.length}, strength));
         }
         return new TrainingState(step, trainingNoise.state(), generatorOptimizer.updates(),
                 discriminatorOptimizer.updates(), average == null ? 0 : average.updates(), tensors);
@@ -440,7 +441,7 @@ public final class GanTrainingCore implements AutoCloseable {
                 }
             }
             discriminatorOptimizer.update();
-            if (config.augmentation().mode() == Augmentation.Mode.ADAPTIVE) {
+            if (config.augmentation().mode() == Augmentation.Mode.ADAPTIVE && augmentStrength.active()) {
                 augmentStrength.observeReal(Math.round(realLogits.sign().sum().getFloat()), batchSize);
             }
             return new DiscriminatorHalf(loss.getFloat(), meanProbability(realLogits), meanProbability(fakeLogits),
@@ -496,6 +497,27 @@ public final class GanTrainingCore implements AutoCloseable {
     /** The directions of this step's R1 estimate: like the augmentation's, a function of the seed and the step alone. */
     private NoiseRandom r1Draws() {
         return new NoiseRandom(mix(mix(config.seed(), 6), step));
+    }
+
+    /**
+     * Switches augmentation on or off for the data's size, as its settings say ({@link Augmentation#activeAt}): with
+     * {@code --augment auto} it runs while fewer than its threshold of distinct images have been seen. Call before each
+     * step with the images seen so far; a restored core keeps the switch its checkpoint had until told.
+     *
+     * @return whether this call switched it (so the caller can say so once)
+     */
+    public synchronized boolean augmentFor(long imagesSeen) {
+        boolean wanted = config.augmentation().activeAt(imagesSeen);
+        if (!config.augmentation().enabled() || wanted == augmentStrength.active()) {
+            return false;
+        }
+        augmentStrength.setActive(wanted);
+        return true;
+    }
+
+    /** Whether augmentation runs at the next step: enabled, and not switched off for the data's size. */
+    public synchronized boolean augmenting() {
+        return config.augmentation().enabled() && augmentStrength.active();
     }
 
     /** The probability with which the next step augments each image (0 when augmentation is off). */

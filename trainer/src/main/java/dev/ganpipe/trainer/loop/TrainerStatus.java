@@ -14,7 +14,9 @@ import dev.ganpipe.trainer.quality.QualityRecord;
  * @param gLoss last generator loss
  * @param dReal last mean D(real)
  * @param dFake last mean D(G(z))
- * @param augmentation how the discriminator's inputs are augmented ({@code off}, {@code diffaugment(...)}, {@code ada(...)})
+ * @param augmentation how the discriminator's inputs are augmented ({@code off}, {@code diffaugment(...)}, {@code ada(...)},
+ *     {@code auto: ada(...) below N images seen, off from there})
+ * @param augmenting whether augmentation runs now ({@code --augment auto} switches it off once N images are seen)
  * @param augmentProbability the probability each augmentation transforms each image with (0 when off; steered with ada)
  * @param stepsPerSecond recent training speed
  * @param device where the networks run
@@ -39,6 +41,7 @@ public record TrainerStatus(
         double dReal,
         double dFake,
         String augmentation,
+        boolean augmenting,
         double augmentProbability,
         double stepsPerSecond,
         String device,

@@ -4,6 +4,7 @@ import dev.ganpipe.common.model.ModelManifest;
 import dev.ganpipe.common.model.Noise;
 import dev.ganpipe.trainer.data.BatchSource;
 import dev.ganpipe.trainer.data.TrainingBatch;
+import dev.ganpipe.trainer.gan.Augmentation;
 import dev.ganpipe.trainer.gan.GanTrainingCore;
 import dev.ganpipe.trainer.gan.StepResult;
 import dev.ganpipe.trainer.quality.QualityMonitor;
@@ -44,6 +45,8 @@ public final class TrainingLoop implements Runnable {
     private volatile String error;
     private volatile StepResult last;
     private volatile long imagesSeen;
+    // Whether the augmentation switch's first state has been logged.
+    private boolean augmentationAnnounced;
     private volatile double stepsPerSecond;
 
     /**
@@ -96,6 +99,7 @@ public final class TrainingLoop implements Runnable {
                 }
                 state = "training";
                 TrainingBatch batch = next.get();
+                switchAugmentationForDataSize(imagesSeen + batch.fresh());
                 long t1 = System.nanoTime();
                 StepResult result = core.trainStep(batch.pixels(), core.config().conditional() ? batch.labels() : null, batch.size());
                 metrics.step(result, batch.fresh(), Duration.ofNanos(System.nanoTime() - t1), waited);
@@ -174,6 +178,28 @@ public final class TrainingLoop implements Runnable {
         running.set(false);
     }
 
+    /**
+     * With {@code --augment auto}: augmentation on while fewer images than its threshold have been seen, off from there,
+     * said once in the log each time it switches (and at the first step, whichever way it starts).
+     */
+    private void switchAugmentationForDataSize(long seen) {
+        Augmentation augmentation = core.config().augmentation();
+        if (!augmentation.bySize()) {
+            return;
+        }
+        boolean switched = core.augmentFor(seen);
+        if (switched || !augmentationAnnounced) {
+            augmentationAnnounced = true;
+            if (core.augmenting()) {
+                LOG.info("Augmentation (ADA) is on: the trainer has seen {} images, fewer than --augment-auto-until {}, where a "
+                        + "discriminator soon memorises the data; p is {}.", seen, augmentation.activeBelowImages(), fmt(core.augmentProbability()));
+            } else {
+                LOG.info("Augmentation (ADA) is off: the trainer has seen {} images, at least --augment-auto-until {}; on that much "
+                        + "data it measured worse than none (docs/quality.md).", seen, augmentation.activeBelowImages());
+            }
+        }
+    }
+
     /** A snapshot for {@code /v1/status}. */
     public TrainerStatus status() {
         StepResult r = last;
@@ -182,7 +208,7 @@ public final class TrainingLoop implements Runnable {
         return new TrainerStatus(state, core.step(), imagesSeen, batches.lag(), batches.replayed(),
                 r == null ? Double.NaN : r.dLoss(), r == null ? Double.NaN : r.gLoss(),
                 r == null ? Double.NaN : r.dRealMean(), r == null ? Double.NaN : r.dFakeMean(),
-                core.config().augmentation().describe(), core.augmentProbability(), stepsPerSecond, device, m == null ? 0 : m.version(), m == null ? 0 : m.step(),
+                core.config().augmentation().describe(), core.augmenting(), core.augmentProbability(), stepsPerSecond, device, m == null ? 0 : m.version(), m == null ? 0 : m.step(),
                 m == null ? null : m.createdAt().toString(), error, c.resumedFromStep(),
                 c.lastStep(), c.lastTime() == null ? null : c.lastTime().toString(),
                 c.error(), quality == null ? null : quality.latest());

@@ -66,6 +66,64 @@ class AugmentStrengthTest {
     }
 
     @Test
+    void switchedOffItAugmentsNothingAndSteersNothingButKeepsTheStrengthItReached() {
+        AugmentStrength strength = new AugmentStrength(Augmentation.parse("auto", "color,translation,cutout", 0, 0.6, 1_000));
+        long step = 0;
+        for (int i = 0; i < 8; i++) {
+            strength.observeReal(BATCH, BATCH);
+            strength.afterStep(++step, BATCH);
+        }
+        double reached = strength.probability();
+        assertThat(reached).isGreaterThan(0);
+        strength.setActive(false);
+        for (int i = 0; i < 8; i++) { // r_t = 1 would raise p, were it on
+            strength.observeReal(BATCH, BATCH);
+            strength.afterStep(++step, BATCH);
+        }
+        assertThat(strength.probability()).as("off: every step uses p = 0").isZero();
+        assertThat(strength.overfitting()).as("off: nothing observed").isNaN();
+        strength.setActive(true);
+        assertThat(strength.probability()).as("on again: the strength it had").isEqualTo(reached);
+    }
+
+    @Test
+    void theSwitchTravelsInTheCheckpointAndAnOlderCheckpointResumesSwitchedOn() {
+        Augmentation auto = Augmentation.parse("auto", "cutout", 0.25, 0.6, 1_000);
+        AugmentStrength original = new AugmentStrength(auto);
+        original.setActive(false);
+        AugmentStrength restored = new AugmentStrength(auto);
+        restored.restore(original.state());
+        assertThat(restored.active()).isFalse();
+        assertThat(restored.probability()).isZero();
+        restored.setActive(true);
+        assertThat(restored.probability()).isEqualTo(0.25);
+
+        AugmentStrength fromOlder = new AugmentStrength(auto);
+        fromOlder.setActive(false);
+        fromOlder.restore(new float[] {0.125f, 3f, 7f}); // [p, sum, count]: written before the switch existed
+        assertThat(fromOlder.active()).isTrue();
+        assertThat(fromOlder.probability()).isEqualTo(0.125);
+        assertThatThrownBy(() -> fromOlder.restore(new float[] {0.1f, 0f, 0f, 0.5f})).hasMessageContaining("active 0 or 1");
+    }
+
+    @Test
+    void autoIsAdaBelowItsThresholdOfImagesSeenAndOffFromThere() {
+        Augmentation auto = Augmentation.parse("auto", "color,translation,cutout", 0, 0.6, 5_000);
+        assertThat(auto.mode()).isEqualTo(Augmentation.Mode.ADAPTIVE);
+        assertThat(auto.bySize()).isTrue();
+        assertThat(auto.activeAt(0)).isTrue();
+        assertThat(auto.activeAt(4_999)).isTrue();
+        assertThat(auto.activeAt(5_000)).isFalse();
+        assertThat(auto.describe()).isEqualTo("auto: ada(color,translation,cutout; target 0.60, p from 0.00) below 5,000 images seen, off from there");
+        Augmentation ada = Augmentation.parse("ada", "color", 0, 0.6, 5_000);
+        assertThat(ada.bySize()).isFalse();
+        assertThat(ada.activeAt(Long.MAX_VALUE - 1)).isTrue();
+        assertThat(Augmentation.OFF.activeAt(0)).isFalse();
+        assertThat(Augmentation.AUTO.activeBelowImages()).isEqualTo(Augmentation.AUTO_UNTIL_IMAGES);
+        assertThatThrownBy(() -> Augmentation.parse("auto", "color", 0, 0.6, 0)).hasMessageContaining("--augment-auto-until");
+    }
+
+    @Test
     void optionsAreParsedWithSentencesForMistakes() {
         assertThat(Augmentation.parse("ada", "colour, cutout", 0, 0.6).describe()).isEqualTo("ada(color,cutout; target 0.60, p from 0.00)");
         assertThat(Augmentation.parse("off", "color", 0, 0.6)).isEqualTo(Augmentation.OFF);

@@ -226,6 +226,34 @@ class GanTrainingCoreTest {
     }
 
     @Test
+    void autoAugmentationSwitchesOffOnceEnoughImagesAreSeenAndAResumedCoreKeepsTheSwitch() {
+        GanConfig config = SMALL.withAugmentation(Augmentation.parse("auto", "color,translation,cutout", 0.0, 0.05, 6 * BATCH));
+        Random data = new Random(22);
+        try (GanTrainingCore core = new GanTrainingCore(config)) {
+            long seen = 0;
+            StepResult last = null;
+            for (int i = 0; i < 6; i++) {
+                assertThat(core.augmentFor(seen)).as("no switch below the threshold").isFalse();
+                last = core.trainStep(SyntheticImages.squares(data, BATCH, 1, 28), null, BATCH);
+                seen += BATCH;
+            }
+            assertThat(core.augmenting()).isTrue();
+            assertThat(last.augmentProbability()).as("p rose while on").isGreaterThan(0f);
+            assertThat(core.augmentFor(seen)).as("switched at the threshold").isTrue();
+            assertThat(core.augmentFor(seen + 1)).as("once").isFalse();
+            assertThat(core.augmenting()).isFalse();
+            assertThat(core.augmentProbability()).isZero();
+            assertThat(core.trainStep(SyntheticImages.squares(data, BATCH, 1, 28), null, BATCH).augmentProbability()).isZero();
+            try (GanTrainingCore resumed = new GanTrainingCore(config)) {
+                resumed.restore(core.snapshot());
+                assertThat(resumed.augmenting()).as("the checkpoint says off").isFalse();
+                assertThat(resumed.augmentFor(0)).as("a smaller count switches it back on").isTrue();
+                assertThat(resumed.augmentProbability()).as("with the strength it had reached").isEqualTo(last.augmentProbability());
+            }
+        }
+    }
+
+    @Test
     void generateRunsInInferenceModeAndLeavesTheModelAlone() {
         try (GanTrainingCore core = new GanTrainingCore(SMALL)) {
             core.trainStep(SyntheticImages.squares(new Random(3), BATCH, 1, 28), null, BATCH);
