@@ -155,8 +155,9 @@ public record GeneratorConfig(
                 .add("ort-provider", "auto", "ONNX Runtime execution provider: auto (CUDA if it loads, else CPU), cpu or cuda.")
                 .add("ort-threads", "0", "Threads per forward pass (ONNX Runtime intra-op threads); 0 lets ONNX Runtime choose.")
                 .add("ort-optimization", "all", "ONNX Runtime graph optimisation level: all, extended, basic or none.")
-                .add("ort-spin-wait", "false", "Let ONNX Runtime's idle threads spin for work instead of sleeping (its own default); off "
-                        + "leaves the core to the HTTP threads.")
+                .add("ort-spin-wait", "off", "When ONNX Runtime's threads spin for work instead of sleeping: 'off' never (the cores stay free "
+                        + "for the HTTP threads), 'pass' within a forward pass only (they stop when it returns), 'always' also between "
+                        + "passes (ONNX Runtime's own default).")
                 .optional("api-key", "Bearer key for /v1/generate and GET /v1/models; without it they are open.")
                 .optional("admin-key", "Bearer key for POST /v1/models/[{name}/]{version}/activate; without it the --api-key guards activation too (open only without either).")
                 .add("requests-stream", "true", "Answer synthetic.requests records with images on synthetic.images (a Kafka Streams app; "
@@ -180,9 +181,9 @@ public record GeneratorConfig(
         OrtSettings ort;
         try {
             ort = new OrtSettings(v.choice("ort-provider", OrtSettings.Provider.class), v.integer("ort-threads"),
-                    OrtSettings.parseOptimization(v.string("ort-optimization")), v.bool("ort-spin-wait"));
+                    OrtSettings.parseOptimization(v.string("ort-optimization")), OrtSettings.SpinWait.parse(v.string("ort-spin-wait")));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage() + " Fix --ort-provider, --ort-threads or --ort-optimization.", e);
+            throw new ConfigException(e.getMessage() + " Fix --ort-provider, --ort-threads, --ort-optimization or --ort-spin-wait.", e);
         }
         ApiSettings api;
         try {

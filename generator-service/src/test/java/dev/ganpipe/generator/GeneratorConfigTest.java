@@ -91,12 +91,15 @@ class GeneratorConfigTest {
         assertThat(c.maxBatch()).isEqualTo(64);
         assertThat(c.api().adminKey()).hasValue("k");
         assertThat(c.modelsDir()).hasValue(Path.of("/tmp/m"));
-        assertThat(c.ort()).isEqualTo(new OrtSettings(OrtSettings.Provider.CPU, 2, OrtSettings.parseOptimization("all"), false));
+        assertThat(c.ort()).isEqualTo(new OrtSettings(OrtSettings.Provider.CPU, 2, OrtSettings.parseOptimization("all"), OrtSettings.SpinWait.OFF));
         assertThat(c.maxWait()).isEqualTo(Duration.ofMillis(5));
     }
 
     @Test
     void badValuesFailWithTheOptionToFix() {
+        assertThatThrownBy(() -> parse(Map.of(), "--ort-spin-wait", "sometimes")).hasMessageContaining("--ort-spin-wait must be off, pass or always");
+        assertThat(parse(Map.of(), "--ort-spin-wait", "true").ort().spinWait()).as("the old boolean still parses").isEqualTo(OrtSettings.SpinWait.ALWAYS);
+        assertThat(parse(Map.of(), "--ort-spin-wait", "pass").ort().spinWait()).isEqualTo(OrtSettings.SpinWait.DURING_PASS);
         assertThatThrownBy(() -> parse(Map.of(), "--models-from-topic", "false"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--models-dir");
         assertThatThrownBy(() -> parse(Map.of(), "--ort-provider", "tpu"))

@@ -87,8 +87,8 @@ public final class GeneratorBench {
                 .add("load", "auto", "Load generator for the HTTP measurements: auto (wrk if installed, else java), wrk or java.")
                 .add("ort-provider", "cpu", "ONNX Runtime execution provider: cpu, cuda or auto.")
                 .add("ort-threads", "0", "ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose.")
-                .add("ort-spin-wait", "false", "The service's --ort-spin-wait (the raw loop always runs with ONNX Runtime's default, "
-                        + "spinning on).")
+                .add("ort-spin-wait", "off", "The service's --ort-spin-wait: off, pass or always (the raw loop always runs with ONNX "
+                        + "Runtime's default, always).")
                 .add("max-batch", "256", "The service's --max-batch.")
                 .add("max-wait", "2ms", "The service's --max-wait.");
     }
@@ -166,7 +166,7 @@ public final class GeneratorBench {
         ServerTime gridTime = ServerTime.ZERO;
         ServerTime concurrentTime = ServerTime.ZERO;
         // The raw loop runs ONNX Runtime as it comes (spin-waiting on), the service with its own settings.
-        OrtSessionFactory rawOrt = new OrtSessionFactory(options.ort().withSpinWait(true));
+        OrtSessionFactory rawOrt = new OrtSessionFactory(options.ort().withSpinWait(OrtSettings.SpinWait.ALWAYS));
         try (OnnxGenerator generator = OnnxGenerator.load(rawOrt, onnx, signature.shape(), signature.noiseDim());
              ModelCatalog registry = new ModelCatalog(ModelRegistry.onnxLoader(ort), 1, meters, Clock.systemUTC());
              MicroBatcher batcher = new MicroBatcher(options.maxBatch(), options.maxWait(), meters)) {
@@ -378,7 +378,7 @@ public final class GeneratorBench {
                     Duration.ofSeconds(warmup),
                     batch, clients, v.string("load"),
                     new OrtSettings(v.choice("ort-provider", OrtSettings.Provider.class), v.integer("ort-threads"),
-                            OrtSettings.parseOptimization("all"), v.bool("ort-spin-wait")),
+                            OrtSettings.parseOptimization("all"), OrtSettings.SpinWait.parse(v.string("ort-spin-wait"))),
                     v.integer("max-batch"), v.duration("max-wait"));
         }
     }

@@ -23,7 +23,7 @@ class FreshGeneratorTest {
 
         assertThat(made.file()).isEqualTo(folder.resolve(FreshGenerator.FILE_NAME)).isRegularFile();
         byte[] onnx = Files.readAllBytes(made.file());
-        OrtSessionFactory ort = new OrtSessionFactory(new OrtSettings(OrtSettings.Provider.CPU, 1, OrtSettings.parseOptimization("all"), false));
+        OrtSessionFactory ort = new OrtSessionFactory(new OrtSettings(OrtSettings.Provider.CPU, 1, OrtSettings.parseOptimization("all"), OrtSettings.SpinWait.OFF));
         OnnxGenerator.Signature signature = OnnxGenerator.inspect(ort, onnx);
         // The trainer decides its shape from the data by default; the bench's model is what it trains on 28x28 gray images.
         TrainerConfig defaults = TrainerConfig.of("--image-shape", "28x28x1");

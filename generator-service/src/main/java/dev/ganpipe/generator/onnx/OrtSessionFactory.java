@@ -71,8 +71,12 @@ public final class OrtSessionFactory {
             if (settings.intraOpThreads() > 0) {
                 options.setIntraOpNumThreads(settings.intraOpThreads());
             }
-            // ONNX Runtime's documented session config key; "0" makes idle intra-op threads sleep at once.
-            options.addConfigEntry("session.intra_op.allow_spinning", settings.spinWait() ? "1" : "0");
+            // ONNX Runtime's documented session config keys: "allow_spinning" 0 makes idle intra-op threads sleep at
+            // once; "force_spinning_stop" 1 lets them spin within a pass and stops them when the pass returns.
+            options.addConfigEntry("session.intra_op.allow_spinning", settings.spinWait() == OrtSettings.SpinWait.OFF ? "0" : "1");
+            if (settings.spinWait() == OrtSettings.SpinWait.DURING_PASS) {
+                options.addConfigEntry("session.force_spinning_stop", "1");
+            }
             // Same seed, same bytes: ask for deterministic kernels where ONNX Runtime has a choice.
             options.setDeterministicCompute(true);
             if (withCuda) {
@@ -92,7 +96,7 @@ public final class OrtSessionFactory {
 
     private boolean decide(OrtSettings s) {
         String threads = s.intraOpThreads() == 0 ? "automatic" : Integer.toString(s.intraOpThreads());
-        String tail = " (intra-op threads " + threads + ", optimisation " + s.optimization() + ", spin-wait " + (s.spinWait() ? "on" : "off") + ")";
+        String tail = " (intra-op threads " + threads + ", optimisation " + s.optimization() + ", spin-wait " + s.spinWait().optionValue() + ")";
         switch (s.provider()) {
             case CPU -> {
                 LOG.info("ONNX Runtime {} runs generators on CPU because --ort-provider is cpu{}", environment.getVersion(), tail);

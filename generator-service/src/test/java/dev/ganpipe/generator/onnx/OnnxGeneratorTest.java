@@ -56,11 +56,26 @@ class OnnxGeneratorTest {
 
     @Test
     void theAutoProviderServesOnWhateverThisMachineHas() {
-        OrtSessionFactory auto = new OrtSessionFactory(new OrtSettings(OrtSettings.Provider.AUTO, 0, OrtSettings.parseOptimization("all"), false));
+        OrtSessionFactory auto = new OrtSessionFactory(new OrtSettings(OrtSettings.Provider.AUTO, 0, OrtSettings.parseOptimization("all"), OrtSettings.SpinWait.OFF));
 
         assertThat(auto.provider()).isIn("CUDA", "CPU");
         try (OnnxGenerator generator = OnnxGenerator.load(auto, onnx, SHAPE, TestModels.NOISE_DIM)) {
             assertThat(generator.generate(Noise.gaussian(1, 3, TestModels.NOISE_DIM), 3)).hasSize(3 * 784);
+        }
+    }
+
+    @Test
+    void everySpinWaitSettingGivesTheSameImages() {
+        float[] z = Noise.gaussian(12, 5, TestModels.NOISE_DIM);
+        float[] reference;
+        try (OnnxGenerator generator = OnnxGenerator.load(ort, onnx, SHAPE, TestModels.NOISE_DIM)) {
+            reference = generator.generate(z, 5);
+        }
+        for (OrtSettings.SpinWait spin : OrtSettings.SpinWait.values()) {
+            OrtSessionFactory factory = new OrtSessionFactory(OrtSettings.cpu().withSpinWait(spin));
+            try (OnnxGenerator generator = OnnxGenerator.load(factory, onnx, SHAPE, TestModels.NOISE_DIM)) {
+                assertThat(generator.generate(z, 5)).as("spin-wait %s", spin.optionValue()).containsExactly(reference);
+            }
         }
     }
 
