@@ -39,7 +39,7 @@ enum Recipe {
      * trainer's default {@code --augment auto}: ADA while fewer than {@link Augmentation#AUTO_UNTIL_IMAGES} distinct
      * images have been seen, off from there.
      */
-    PIPELINE_CONDITIONAL("pipeline-conditional", "trainer as the pipeline runs it, conditional (augment auto)", GanConfig.DEFAULT_EMA_DECAY,
+    PIPELINE_CONDITIONAL("pipeline-conditional", "trainer as the pipeline runs it, conditional", GanConfig.DEFAULT_EMA_DECAY,
             false, true, 0.5, false, Objective.Loss.BCE, Augmentation.AUTO),
     /** As {@link #PIPELINE_CONDITIONAL} with augmentation off whatever the data's size ({@code --augment off}). */
     PIPELINE_CONDITIONAL_OFF("pipeline-conditional-off", "trainer as the pipeline runs it, conditional, no augmentation",
