@@ -32,10 +32,9 @@ final class PacedBody {
     private final BodyPace pace;
     private final AtomicLong received = new AtomicLong();
     private volatile Thread reader;
-    /** Set once the reader has stopped reading (its result is out); its thread may live a moment longer. */
-    private volatile boolean readerDone;
+    /** The reader's outcome: done once it has stopped reading (its thread may live a moment longer). */
+    private volatile CompletableFuture<byte[]> result;
     private volatile boolean abandoned;
-    private volatile boolean reachedEnd;
 
     PacedBody(InputStream in, BodyPace pace) {
         this.in = in;
@@ -53,6 +52,7 @@ final class PacedBody {
             throw new IllegalStateException("The request body was read already; a handler reads it once.");
         }
         CompletableFuture<byte[]> result = new CompletableFuture<>();
+        this.result = result;
         long start = System.nanoTime();
         reader = Thread.ofVirtual().name("http-body-reader").start(() -> read(limit, allowance, result));
         while (true) {
@@ -85,14 +85,14 @@ final class PacedBody {
         if (neverRead()) {
             return bodyDeclared;
         }
-        return !reachedEnd && !unfinished();
+        return result.isCompletedExceptionally();
     }
 
     /** Whether a reader is still waiting on the client, so the connection cannot be reused after the answer. */
     boolean unfinished() {
         // Not the thread's liveness: a reader that refused the body (413) is still alive while it returns, and
         // taking it for a slow one would close the connection under a client that is still sending.
-        return reader != null && !readerDone;
+        return reader != null && !result.isDone();
     }
 
     /**
@@ -101,7 +101,7 @@ final class PacedBody {
      */
     void abandon() throws InterruptedException {
         Thread t = reader;
-        if (t == null || readerDone) {
+        if (t == null || result.isDone()) {
             return;
         }
         abandoned = true;
@@ -122,14 +122,10 @@ final class PacedBody {
                 allowance.take(n);
                 received.addAndGet(n);
             }
-            reachedEnd = true;
-            readerDone = true;
             result.complete(body.toArray());
         } catch (IOException e) {
-            readerDone = true;
             result.completeExceptionally(clientGone(e));
         } catch (RuntimeException | Error e) {
-            readerDone = true;
             result.completeExceptionally(e);
         }
     }

@@ -51,20 +51,23 @@ public final class PngEncoder implements AutoCloseable {
     private static final DeflaterPool RAW_FASTEST_POOL = new DeflaterPool(Deflater.BEST_SPEED, true);
 
     private final Optional<Deflater> deflater;
+    // The pool the deflater goes back to on close; empty for one this encoder owns and ends.
+    private final Optional<DeflaterPool> pool;
     private final boolean parallel;
     private boolean closed;
     private final CRC32 crc = new CRC32();
     private final Adler32 adler = new Adler32();
     private final byte[] chunk = new byte[8192];
 
-    private PngEncoder(Optional<Deflater> deflater, boolean parallel) {
+    private PngEncoder(Optional<Deflater> deflater, Optional<DeflaterPool> pool, boolean parallel) {
         this.deflater = deflater;
+        this.pool = pool;
         this.parallel = parallel;
     }
 
     /** Deflate-compressed PNGs: small, for what is stored and read often. */
     public static PngEncoder compressed() {
-        return new PngEncoder(Optional.of(new Deflater(Deflater.DEFAULT_COMPRESSION)), false);
+        return new PngEncoder(Optional.of(new Deflater(Deflater.DEFAULT_COMPRESSION)), Optional.empty(), false);
     }
 
     /**
@@ -75,12 +78,12 @@ public final class PngEncoder implements AutoCloseable {
      * default level's 1.3 ms, for 4% more bytes.
      */
     public static PngEncoder fast() {
-        return new PngEncoder(Optional.of(ZLIB_FASTEST_POOL.take()), true);
+        return new PngEncoder(Optional.of(ZLIB_FASTEST_POOL.take()), Optional.of(ZLIB_FASTEST_POOL), true);
     }
 
     /** Uncompressed PNGs (stored deflate blocks): nearly free to write, for a hop whose transport compresses. */
     public static PngEncoder stored() {
-        return new PngEncoder(Optional.empty(), false);
+        return new PngEncoder(Optional.empty(), Optional.empty(), false);
     }
 
     /** Encodes a canonical image (1 or 3 channels). */
@@ -126,12 +129,8 @@ public final class PngEncoder implements AutoCloseable {
         if (closed) {
             return;
         }
-        closed = true;
-        if (parallel) {
-            deflater.ifPresent(ZLIB_FASTEST_POOL::give);
-        } else {
-            deflater.ifPresent(Deflater::end);
-        }
+        closed = true; // a deflater given back twice would be handed to two encoders at once
+        deflater.ifPresent(zlib -> pool.ifPresentOrElse(owner -> owner.give(zlib), zlib::end));
     }
 
     private byte[] deflate(Deflater zlib, byte[] data) {
@@ -185,11 +184,9 @@ public final class PngEncoder implements AutoCloseable {
                 }
             } else {
                 // A sync flush is complete once it leaves room in the buffer (Deflater's documented contract).
-                int n;
                 do {
                     buffer = roomFor(buffer, size);
-                    n = raw.deflate(buffer, size, buffer.length - size, Deflater.SYNC_FLUSH);
-                    size += n;
+                    size += raw.deflate(buffer, size, buffer.length - size, Deflater.SYNC_FLUSH);
                 } while (size == buffer.length);
             }
             return Arrays.copyOf(buffer, size);
