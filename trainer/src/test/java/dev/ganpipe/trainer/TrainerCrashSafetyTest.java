@@ -106,6 +106,9 @@ class TrainerCrashSafetyTest {
         List<Path> left = checkpointFiles(checkpoints);
         Checkpoint checkpoint = CheckpointFile.read(left.getLast());
         long resumeStep = checkpoint.step();
+        // A commit the trainer had sent just before the kill can still reach the broker after it: read the offsets
+        // run 2 will start from once the killed consumer's session has expired, after which nothing of run 1 lands.
+        awaitNoMembers("crash-trainer");
         Map<TopicPartition, Long> committedAtKill = committed("crash-trainer");
         assertThat(left).as("the newest two are kept").hasSizeLessThanOrEqualTo(2);
         assertThat(run1.getLast().step()).as("run 1 trained past its checkpoint").isGreaterThan(resumeStep);
@@ -310,6 +313,15 @@ class TrainerCrashSafetyTest {
     private static List<Path> checkpointFiles(Path directory) throws Exception {
         try (Stream<Path> files = Files.list(directory)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".ckpt")).sorted().toList();
+        }
+    }
+
+    /** Waits until {@code group} has no member left, as after a killed consumer's session timed out. */
+    private static void awaitNoMembers(String group) throws Exception {
+        try (Admin admin = Admin.create(KafkaSettings.of(kafka.bootstrapServers()).admin("test"))) {
+            await("the killed consumer's session expired and it left " + group).atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().isEmpty());
         }
     }
 
