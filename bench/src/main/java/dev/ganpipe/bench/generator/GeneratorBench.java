@@ -39,11 +39,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -51,7 +54,8 @@ import java.util.stream.Stream;
  * measures images/s of (1) a raw in-process ONNX Runtime loop at batch 64, (2) the HTTP service answering
  * {@code count=64} requests one after another (as a PNG grid, the default format, and as .npy), and (3) the HTTP
  * service answering {@code count=1} PNG requests from 32 concurrent clients, merged by the micro-batcher; with p50
- * and p99 latency, the machine it ran on, and the ratios to the raw loop in the last two lines.
+ * and p99 latency, the machine it ran on, and the ratios to the raw loop in the last lines, each the median over the
+ * rounds of one round's ratio.
  *
  * <p>The service runs in this process with the production routes, registry and batcher, on a real HTTP server on a
  * free port; clients are {@code wrk} when it is installed (it takes less of the CPU the server needs) or Java's
@@ -269,12 +273,25 @@ public final class GeneratorBench {
         out.println(concurrentTime.line("  count=1 png, " + options.clients() + " clients", options.clients() * 1000 / concurrent.requestsPerSecond()));
         out.println();
         // The peer server's lines first: the bench ends with the two headline ratios of the server the services run.
+        // Each ratio is the median over the rounds of that round's row over its raw loop, measured a minute apart at
+        // most: on a shared machine whose speed drifts by a quarter between minutes, a pooled ratio would mix the
+        // drift into it (the table above pools, for the absolute figures).
         String peerName = peerOf(HttpServerKind.standard()).name().toLowerCase(Locale.ROOT);
-        out.printf(Locale.ROOT, "ratio http64_%s_vs_raw_ort %.3f%n", peerName, peerGrid.imagesPerSecond() / raw.imagesPerSecond());
-        out.printf(Locale.ROOT, "ratio concurrent1_%s_vs_raw_ort %.3f%n", peerName, peerConcurrent.imagesPerSecond() / raw.imagesPerSecond());
-        out.printf(Locale.ROOT, "ratio http64_vs_raw_ort %.3f%n", grid.imagesPerSecond() / raw.imagesPerSecond());
-        out.printf(Locale.ROOT, "ratio concurrent1_vs_raw_ort %.3f%n", concurrent.imagesPerSecond() / raw.imagesPerSecond());
+        Map<String, double[]> ratios = new LinkedHashMap<>();
+        ratios.put("http64_" + peerName + "_vs_raw_ort", ratiosByRound(rounds, 4));
+        ratios.put("concurrent1_" + peerName + "_vs_raw_ort", ratiosByRound(rounds, 5));
+        ratios.put("http64_vs_raw_ort", ratiosByRound(rounds, 1));
+        ratios.put("concurrent1_vs_raw_ort", ratiosByRound(rounds, 3));
+        out.println("each ratio below is the median of the rounds' ratios:");
+        ratios.forEach((name, byRound) -> out.printf(Locale.ROOT, "  %s by round: %s%n", name, Arrays.stream(byRound)
+                .mapToObj(r -> String.format(Locale.ROOT, "%.3f", r)).collect(Collectors.joining(", "))));
+        ratios.forEach((name, byRound) -> out.printf(Locale.ROOT, "ratio %s %.3f%n", name, GeneratorMeasurement.median(byRound)));
         return grid.failures() + npy.failures() + concurrent.failures() + peerGrid.failures() + peerConcurrent.failures() == 0 ? 0 : EXIT_FAILED;
+    }
+
+    /** Row {@code row}'s images/s over the raw loop's (row 0), round by round. */
+    private static double[] ratiosByRound(List<List<GeneratorMeasurement>> rounds, int row) {
+        return rounds.stream().mapToDouble(r -> r.get(row).imagesPerSecond() / r.get(0).imagesPerSecond()).toArray();
     }
 
     /** The server the bench measures beside the service's own. */

@@ -57,7 +57,11 @@ record GeneratorMeasurement(String name, double imagesPerSecond, double requests
         return new GeneratorMeasurement(rounds.getFirst().name(), images / time, requests / time, median(p50), median(p99), failures);
     }
 
-    private static double median(double[] values) {
+    /** The median of the values; NaN when there are none. */
+    static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
