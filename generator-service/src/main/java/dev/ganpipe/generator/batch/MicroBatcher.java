@@ -206,10 +206,19 @@ public final class MicroBatcher implements AutoCloseable {
                 List<Share> pass = FairShares.of(active, maxBatch);
                 run(pass);
                 // Calls that got no rows this pass (another model's, or a short pass) go first next time.
+                // Plain loops: this runs once per pass, and streams showed up in the dispatcher's profile.
                 Deque<Call> next = new ArrayDeque<>(active.size());
-                active.stream().filter(call -> !call.served && !call.result.isDone()).forEach(next::add);
-                active.stream().filter(call -> call.served && !call.result.isDone()).forEach(next::add);
-                next.forEach(call -> call.served = false);
+                for (Call call : active) {
+                    if (!call.served && !call.result.isDone()) {
+                        next.add(call);
+                    }
+                }
+                for (Call call : active) {
+                    if (call.served && !call.result.isDone()) {
+                        call.served = false;
+                        next.add(call);
+                    }
+                }
                 active = next;
             }
         } catch (InterruptedException e) {
@@ -229,7 +238,7 @@ public final class MicroBatcher implements AutoCloseable {
      * fewer calls are waiting than the previous pass expected.
      */
     private void waitForCompany(Deque<Call> active) throws InterruptedException {
-        if (maxWaitNanos == 0 || active.stream().allMatch(call -> call.done > 0)) {
+        if (maxWaitNanos == 0 || !anyNotStarted(active)) {
             return;
         }
         long deadline = System.nanoTime() + maxWaitNanos;
@@ -243,6 +252,15 @@ public final class MicroBatcher implements AutoCloseable {
             active.add(next);
             queue.drainTo(active);
         }
+    }
+
+    private static boolean anyNotStarted(Deque<Call> active) {
+        for (Call call : active) {
+            if (call.done == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long waitingRows(Deque<Call> active) {
