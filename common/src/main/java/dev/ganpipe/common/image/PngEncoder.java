@@ -2,7 +2,6 @@ package dev.ganpipe.common.image;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
@@ -20,8 +19,8 @@ import java.util.zip.Deflater;
  *   that is both smaller, 456 against 511 bytes a mean, and cheaper than adaptive filtering) and adaptively filtered
  *   for RGB (the filter whose output has the smallest sum of absolute values, as libpng does). For
  *   {@code images.train}, which is kept and read many times.</li>
- *   <li>{@link #fast()}: the same at zlib's fastest level, a large image's halves on two threads, for what a service
- *   encodes per request.</li>
+ *   <li>{@link #fast()}: rows filtered Up and deflated by Huffman coding alone, a large image's halves on two
+ *   threads, for what a service encodes per request.</li>
  *   <li>{@link #stored()}: the pixels in stored (uncompressed) deflate blocks, no zlib call at all. For
  *   {@code images.raw} from the CLI: the producer compresses whole batches with lz4 anyway, far cheaper per byte
  *   than zlib per image, and the normaliser decodes the image once and re-encodes it.</li>
@@ -45,45 +44,63 @@ public final class PngEncoder implements AutoCloseable {
     /** zlib's header for deflate with a 32 KiB window at the fastest level (RFC 1950: a multiple of 31). */
     private static final byte[] ZLIB_FASTEST = {0x78, 0x01};
 
-    /** Where {@link #fast()} encoders take their zlib stream, and give it back on {@link #close()}. */
-    private static final DeflaterPool ZLIB_FASTEST_POOL = new DeflaterPool(Deflater.BEST_SPEED, false);
-    /** The raw streams of a large image's two halves. */
-    private static final DeflaterPool RAW_FASTEST_POOL = new DeflaterPool(Deflater.BEST_SPEED, true);
+    /** How an encoder filters the rows before they are deflated (PNG filter method 0). */
+    private enum Rows {
+        /** Filter type None on every row. */
+        UNFILTERED,
+        /** Filter type Up on every row: each byte minus the one above, one vectorisable subtraction per byte. */
+        UP,
+        /** Per row, the filter type whose output has the smallest sum of absolute values, as libpng chooses. */
+        ADAPTIVE_FOR_RGB
+    }
 
+    /** How the filtered rows become deflate data. */
+    private enum Deflate {
+        /** zlib, with the encoder's own {@link Deflater}. */
+        ZLIB,
+        /** One {@link HuffmanBlock} of literals, or two deflated on two threads for a large image. */
+        HUFFMAN_ONLY,
+        /** Stored blocks: no compression at all. */
+        STORED
+    }
+
+    // Present for Deflate.ZLIB only; the encoder ends it on close.
     private final Optional<Deflater> deflater;
-    // The pool the deflater goes back to on close; empty for one this encoder owns and ends.
-    private final Optional<DeflaterPool> pool;
-    private final boolean parallel;
+    private final Rows rows;
+    private final Deflate deflate;
     private boolean closed;
     private final CRC32 crc = new CRC32();
     private final Adler32 adler = new Adler32();
     private final byte[] chunk = new byte[8192];
 
-    private PngEncoder(Optional<Deflater> deflater, Optional<DeflaterPool> pool, boolean parallel) {
+    private PngEncoder(Optional<Deflater> deflater, Rows rows, Deflate deflate) {
         this.deflater = deflater;
-        this.pool = pool;
-        this.parallel = parallel;
+        this.rows = rows;
+        this.deflate = deflate;
     }
 
     /** Deflate-compressed PNGs: small, for what is stored and read often. */
     public static PngEncoder compressed() {
-        return new PngEncoder(Optional.of(new Deflater(Deflater.DEFAULT_COMPRESSION)), Optional.empty(), false);
+        return new PngEncoder(Optional.of(new Deflater(Deflater.DEFAULT_COMPRESSION)), Rows.ADAPTIVE_FOR_RGB, Deflate.ZLIB);
     }
 
     /**
-     * Deflate at zlib's fastest level, an image of {@value #PARALLEL_FROM_BYTES} bytes or more in two halves deflated on
-     * two threads (as pigz does: the first half ends in a sync flush, the second carries on the same stream, one
-     * Adler-32 over both): for a PNG encoded anew for each request, where the CPU is worth more than the bytes and the
-     * model's cores idle while it is encoded. On a 64-image Fashion-MNIST grid the level alone takes 0.6 ms against the
-     * default level's 1.3 ms, for 4% more bytes.
+     * For a PNG encoded anew for each request, where the CPU is worth more than the bytes and the model's cores idle
+     * while it is encoded. Every row is filtered Up (one subtraction per byte) and deflated by {@link HuffmanBlock}:
+     * Huffman codes alone, without zlib's search for repeated strings, which on filtered GAN output saves 3% of the
+     * bytes for twice to four times the time. An image of {@value #PARALLEL_FROM_BYTES} bytes or more is deflated in two
+     * halves on two threads (as pigz does: the first half ends in a sync flush, the second carries on the same stream,
+     * one Adler-32 over both). Measured on a 2-core machine against zlib's fastest level on two threads, the encoder
+     * before (docs/generator.md): a 64-image 28x28 grid in 0.2 ms instead of 0.5, 3% larger from a fresh generator and
+     * 1% smaller from a trained one; a 64-image 64x64 RGB grid in 3.1 ms instead of 18.5, 9% larger.
      */
     public static PngEncoder fast() {
-        return new PngEncoder(Optional.of(ZLIB_FASTEST_POOL.take()), Optional.of(ZLIB_FASTEST_POOL), true);
+        return new PngEncoder(Optional.empty(), Rows.UP, Deflate.HUFFMAN_ONLY);
     }
 
     /** Uncompressed PNGs (stored deflate blocks): nearly free to write, for a hop whose transport compresses. */
     public static PngEncoder stored() {
-        return new PngEncoder(Optional.empty(), Optional.empty(), false);
+        return new PngEncoder(Optional.empty(), Rows.UNFILTERED, Deflate.STORED);
     }
 
     /** Encodes a canonical image (1 or 3 channels). */
@@ -105,8 +122,12 @@ public final class PngEncoder implements AutoCloseable {
             throw new IllegalArgumentException("Expected " + width + "x" + height + "x" + channels + " = "
                     + ((long) width * height * channels) + " pixel bytes but got " + pixels.length + ".");
         }
-        boolean adaptive = deflater.isPresent() && channels == 3;
-        byte[] filtered = adaptive ? filter(pixels, width * channels, height, channels) : unfiltered(pixels, width * channels, height);
+        int stride = width * channels;
+        byte[] filtered = switch (rows) {
+            case UNFILTERED -> unfiltered(pixels, stride, height);
+            case UP -> up(pixels, stride, height);
+            case ADAPTIVE_FOR_RGB -> channels == 3 ? filter(pixels, stride, height, channels) : unfiltered(pixels, stride, height);
+        };
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + filtered.length);
         out.writeBytes(SIGNATURE);
         byte[] header = new byte[13];
@@ -116,9 +137,11 @@ public final class PngEncoder implements AutoCloseable {
         header[9] = (byte) (channels == 1 ? COLOR_GRAY : COLOR_RGB);
         // compression 0 (deflate), filter method 0 (adaptive), interlace 0 (none): all zero already
         writeChunk(out, "IHDR", header, header.length);
-        byte[] compressed = deflater.isEmpty() ? storedZlib(filtered)
-                : parallel && filtered.length >= PARALLEL_FROM_BYTES ? deflateHalvesInParallel(filtered)
-                : deflate(deflater.get(), filtered);
+        byte[] compressed = switch (deflate) {
+            case ZLIB -> deflate(deflater.orElseThrow(), filtered);
+            case HUFFMAN_ONLY -> huffmanZlib(filtered);
+            case STORED -> storedZlib(filtered);
+        };
         writeChunk(out, "IDAT", compressed, compressed.length);
         writeChunk(out, "IEND", new byte[0], 0);
         return out.toByteArray();
@@ -129,8 +152,8 @@ public final class PngEncoder implements AutoCloseable {
         if (closed) {
             return;
         }
-        closed = true; // a deflater given back twice would be handed to two encoders at once
-        deflater.ifPresent(zlib -> pool.ifPresentOrElse(owner -> owner.give(zlib), zlib::end));
+        closed = true;
+        deflater.ifPresent(Deflater::end);
     }
 
     private byte[] deflate(Deflater zlib, byte[] data) {
@@ -146,18 +169,23 @@ public final class PngEncoder implements AutoCloseable {
     }
 
     /**
-     * One zlib stream whose deflate data is the first half's blocks, ended by a sync flush (an empty stored block that
-     * aligns to a byte, not final), then the second half's, ended as usual: any inflater reads it as one stream. The
-     * second half is deflated on the common pool while this thread deflates the first. It could be primed with the
-     * first half's last 32 KiB as its dictionary, as pigz does, but on a 64-image Fashion-MNIST grid that made the
-     * PNG 20 bytes larger, not smaller (the tiles share little), and cost 0.15 ms of the 0.4.
+     * A zlib stream of {@link HuffmanBlock}s: one for a small image; for one of {@value #PARALLEL_FROM_BYTES} bytes or
+     * more, the first half's block ended by a sync flush (so it ends on a byte and is not final), then the second
+     * half's, deflated on the common pool while this thread deflates the first. Any inflater reads it as one stream.
      */
-    private byte[] deflateHalvesInParallel(byte[] data) {
-        int half = data.length / 2;
-        CompletableFuture<byte[]> second = CompletableFuture.supplyAsync(() -> rawDeflate(data, half, data.length - half, true),
-                ForkJoinPool.commonPool());
-        byte[] first = rawDeflate(data, 0, half, false);
-        byte[] last = second.join();
+    private byte[] huffmanZlib(byte[] data) {
+        byte[] first;
+        byte[] last;
+        if (data.length >= PARALLEL_FROM_BYTES) {
+            int half = data.length / 2;
+            CompletableFuture<byte[]> second = CompletableFuture.supplyAsync(
+                    () -> HuffmanBlock.deflate(data, half, data.length - half, true), ForkJoinPool.commonPool());
+            first = HuffmanBlock.deflate(data, 0, half, false);
+            last = second.join();
+        } else {
+            first = new byte[0];
+            last = HuffmanBlock.deflate(data, 0, data.length, true);
+        }
         adler.reset();
         adler.update(data);
         byte[] out = new byte[ZLIB_FASTEST.length + first.length + last.length + 4];
@@ -166,38 +194,6 @@ public final class PngEncoder implements AutoCloseable {
         System.arraycopy(last, 0, out, ZLIB_FASTEST.length + first.length, last.length);
         putInt(out, out.length - 4, (int) adler.getValue());
         return out;
-    }
-
-    /** Raw deflate (no zlib header or checksum) of a range at the fastest level, finished or ended by a sync flush. */
-    private static byte[] rawDeflate(byte[] data, int from, int length, boolean last) {
-        Deflater raw = RAW_FASTEST_POOL.take();
-        try {
-            raw.setInput(data, from, length);
-            // Room for the worst case (incompressible input in stored blocks) so one call nearly always does it all.
-            byte[] buffer = new byte[length + (length >>> 8) + 64];
-            int size = 0;
-            if (last) {
-                raw.finish();
-                while (!raw.finished()) {
-                    buffer = roomFor(buffer, size);
-                    size += raw.deflate(buffer, size, buffer.length - size);
-                }
-            } else {
-                // A sync flush is complete once it leaves room in the buffer (Deflater's documented contract).
-                do {
-                    buffer = roomFor(buffer, size);
-                    size += raw.deflate(buffer, size, buffer.length - size, Deflater.SYNC_FLUSH);
-                } while (size == buffer.length);
-            }
-            return Arrays.copyOf(buffer, size);
-        } finally {
-            RAW_FASTEST_POOL.give(raw);
-        }
-    }
-
-    /** {@code buffer}, or a larger copy of it when it is full. */
-    private static byte[] roomFor(byte[] buffer, int size) {
-        return size < buffer.length ? buffer : Arrays.copyOf(buffer, buffer.length * 2);
     }
 
     /** A zlib stream of stored blocks (RFC 1950/1951): header, blocks of up to 65,535 bytes, Adler-32. */
@@ -230,6 +226,25 @@ public final class PngEncoder implements AutoCloseable {
         byte[] out = new byte[(stride + 1) * height];
         for (int y = 0; y < height; y++) {
             System.arraycopy(pixels, y * stride, out, y * (stride + 1) + 1, stride);
+        }
+        return out;
+    }
+
+    /** Every row with filter type 2 (Up): each byte minus the byte above it, the first row as it is. */
+    private static byte[] up(byte[] pixels, int stride, int height) {
+        byte[] out = new byte[(stride + 1) * height];
+        for (int y = 0; y < height; y++) {
+            int to = y * (stride + 1);
+            out[to] = 2;
+            int row = y * stride;
+            if (y == 0) {
+                System.arraycopy(pixels, 0, out, 1, stride);
+                continue;
+            }
+            int above = row - stride;
+            for (int x = 0; x < stride; x++) {
+                out[to + 1 + x] = (byte) (pixels[row + x] - pixels[above + x]);
+            }
         }
         return out;
     }

@@ -29,8 +29,8 @@ public record GeneratedImages(List<CanonicalImage> images, int[] indices, long[]
     /**
      * The encoder of every PNG the service sends: the HTTP API's {@code png}, {@code grid} and {@code zip}, the request
      * stream's images and continuous mode's. One choice for all, so the same seed gives the same bytes on every path
-     * ({@code GeneratorKafkaIntegrationTest} compares them). zlib's fastest level, since every image is encoded anew:
-     * half the default level's time for 4% more bytes. The caller closes it.
+     * ({@code GeneratorKafkaIntegrationTest} compares them). {@link PngEncoder#fast()}, since every image is encoded
+     * anew. The caller closes it.
      */
     public static PngEncoder pngEncoder() {
         return PngEncoder.fast();
