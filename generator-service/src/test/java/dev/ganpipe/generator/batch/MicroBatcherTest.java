@@ -113,6 +113,27 @@ class MicroBatcherTest {
     }
 
     @Test
+    void aLoneClientsCallsRunOnItsOwnThreadWithTheSameImagesAndALargeCallStillGoesInChunks() {
+        try (MicroBatcher batcher = new MicroBatcher(64, Duration.ofMillis(2), meters);
+             ModelLease lease = registry.acquire().orElseThrow()) {
+            for (int i = 0; i < 5; i++) {
+                float[] z = Noise.gaussian(i, 3, 100);
+                assertThat(batcher.generate(lease.model(), z, 3)).containsExactly(lease.model().generator().generate(z, 3));
+            }
+            // The first call may come before the dispatcher thread waits for work; the others find it idle.
+            assertThat(batcher.passesOnCallers()).as("passes run on the caller's thread").isGreaterThanOrEqualTo(4);
+            assertThat(meters.get(MetricNames.GENERATOR_FORWARD).timer().count()).as("each pass timed, wherever it ran").isEqualTo(5);
+
+            long before = batcher.passesOnCallers();
+            DistributionSummary passes = meters.get(MetricNames.GENERATOR_BATCH_SIZE).summary();
+            double passesBefore = passes.count();
+            assertThat(batcher.generate(lease.model(), Noise.gaussian(9, 100, 100), 100)).hasSize(100 * 784);
+            assertThat(batcher.passesOnCallers()).as("more rows than one pass takes: the dispatcher's chunks").isEqualTo(before);
+            assertThat(passes.count() - passesBefore).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aClosedBatcherRefusesCallsWithAShuttingDownError() {
         MicroBatcher batcher = new MicroBatcher(64, Duration.ofMillis(2), meters);
         batcher.close();
