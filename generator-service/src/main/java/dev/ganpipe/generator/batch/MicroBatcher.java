@@ -245,16 +245,13 @@ public final class MicroBatcher implements AutoCloseable {
                     } finally {
                         dispatcherIdle = false;
                     }
+                } else {
+                    dispatcherIdle = false; // in case a pass that was to finish every call failed, or one came in
                 }
                 queue.drainTo(active);
                 waitForCompany(active);
                 List<Share> pass = FairShares.of(active, maxBatch);
-                passing.lock();
-                try {
-                    run(pass);
-                } finally {
-                    passing.unlock();
-                }
+                run(pass, active.size());
                 // Calls that got no rows this pass (another model's, or a short pass) go first next time.
                 // Plain loops: this runs once per pass, and streams showed up in the dispatcher's profile.
                 Deque<Call> next = new ArrayDeque<>(active.size());
@@ -321,7 +318,8 @@ public final class MicroBatcher implements AutoCloseable {
         return rows;
     }
 
-    private void run(List<Share> pass) {
+    /** Runs one pass and answers its calls; {@code activeCalls} is how many unfinished calls the dispatcher holds. */
+    private void run(List<Share> pass, int activeCalls) {
         LoadedModel model = pass.getFirst().call().model;
         int nz = model.generator().noiseDim();
         int values = model.generator().valuesPerImage();
@@ -347,9 +345,20 @@ public final class MicroBatcher implements AutoCloseable {
                     row += share.rows();
                 }
             }
-            GeneratorOutput out = timedForward(model, z, labels, images);
-            // Counted before anyone is answered: an answered caller may ask again at once, and is counted already.
-            expectedCalls = pass.size() + queue.size();
+            GeneratorOutput out;
+            passing.lock();
+            try {
+                out = timedForward(model, z, labels, images);
+                // Counted before anyone is answered: an answered caller may ask again at once, and is counted already.
+                expectedCalls = pass.size() + queue.size();
+            } finally {
+                passing.unlock();
+            }
+            // A pass that finishes every call the dispatcher holds leaves it idle: say so before answering, so that a
+            // lone caller asking again at once finds it idle and runs its next pass itself.
+            if (pass.size() == activeCalls && finishesEveryCall(pass)) {
+                dispatcherIdle = true;
+            }
             int row = 0;
             for (Share share : pass) {
                 share.call().take(out, row, share.rows(), values);
@@ -360,6 +369,15 @@ public final class MicroBatcher implements AutoCloseable {
             expectedCalls = pass.size() + queue.size();
             pass.forEach(share -> share.call().result.completeExceptionally(e));
         }
+    }
+
+    private static boolean finishesEveryCall(List<Share> pass) {
+        for (Share share : pass) {
+            if (share.call().done + share.rows() < share.call().count) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One forward pass, timed and counted. */
