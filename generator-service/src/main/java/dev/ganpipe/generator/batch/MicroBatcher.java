@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * was split, as long as the generator computes each row independently, which inference-mode convolutions and batch
  * norm do. One forward pass runs at a time (ONNX Runtime parallelises inside a pass), so load queues up instead of
  * oversubscribing the CPU; {@link ImageAdmission} bounds how much may queue. Passes run on the dispatcher thread,
- * except that a call arriving while the batcher is idle, after a pass that served one call alone, runs its own pass on
- * its own thread: the lone client asking one request after another, whom nobody would join. That saves two thread
- * hand-offs per request (a virtual thread's wake-up included), measured at 0.2 to 0.4 ms on a 2-core machine.
+ * except that a call of {@value #ALONE_FROM_IMAGES} images or more arriving while the batcher is idle, after a pass
+ * that served one call alone, runs its own pass on its own thread: the lone client asking one request after another,
+ * whom nobody would join. That saves two thread hand-offs per request (a virtual thread's wake-up included), measured at
+ * 0.2 to 0.4 ms on a 2-core machine.
  *
  * <p>Callers must hold a lease on the model until {@link #generate} returns.
  */
@@ -50,6 +51,13 @@ public final class MicroBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
     // Weight of the newest pass in the throughput estimate: a few passes smooth out one slow pass.
     private static final double RATE_WEIGHT = 0.2;
+    /**
+     * The fewest images for which a lone call may run its own pass. A pass of 32 images costs per image what one of 64
+     * does ({@code ./gan bench generator}: 31.5-image passes of merged count=1 calls against count=64 passes), so such a call
+     * loses nothing by running alone; smaller ones keep going through the dispatcher, which merges whatever queued
+     * meanwhile (on a loaded 2-core machine, four clients asking for 2 images each would otherwise take turns alone).
+     */
+    static final int ALONE_FROM_IMAGES = 32;
 
     private final int maxBatch;
     private final long maxWaitNanos;
@@ -164,7 +172,8 @@ public final class MicroBatcher implements AutoCloseable {
      * served one call alone; empty otherwise (or when another pass got there first), and the call queues as usual.
      */
     private Optional<GeneratorOutput> runAlone(Call call) {
-        if (call.count > maxBatch || expectedCalls > 1 || !dispatcherIdle || !queue.isEmpty() || !passing.tryLock()) {
+        if (call.count > maxBatch || call.count < Math.min(ALONE_FROM_IMAGES, maxBatch) || expectedCalls > 1 || !dispatcherIdle
+                || !queue.isEmpty() || !passing.tryLock()) {
             return Optional.empty();
         }
         try {

@@ -113,12 +113,13 @@ class MicroBatcherTest {
     }
 
     @Test
-    void aLoneClientsCallsRunOnItsOwnThreadWithTheSameImagesAndALargeCallStillGoesInChunks() {
+    void aLoneClientsLargeCallsRunOnItsOwnThreadWithTheSameImagesButChunkedAndSmallCallsStillQueue() {
         try (MicroBatcher batcher = new MicroBatcher(64, Duration.ofMillis(2), meters);
              ModelLease lease = registry.acquire().orElseThrow()) {
+            int count = MicroBatcher.ALONE_FROM_IMAGES;
             for (int i = 0; i < 5; i++) {
-                float[] z = Noise.gaussian(i, 3, 100);
-                assertThat(batcher.generate(lease.model(), z, 3)).containsExactly(lease.model().generator().generate(z, 3));
+                float[] z = Noise.gaussian(i, count, 100);
+                assertThat(batcher.generate(lease.model(), z, count)).containsExactly(lease.model().generator().generate(z, count));
             }
             // The first call may come before the dispatcher thread waits for work; the others find it idle.
             assertThat(batcher.passesOnCallers()).as("passes run on the caller's thread").isGreaterThanOrEqualTo(4);
@@ -130,6 +131,9 @@ class MicroBatcherTest {
             assertThat(batcher.generate(lease.model(), Noise.gaussian(9, 100, 100), 100)).hasSize(100 * 784);
             assertThat(batcher.passesOnCallers()).as("more rows than one pass takes: the dispatcher's chunks").isEqualTo(before);
             assertThat(passes.count() - passesBefore).isEqualTo(2);
+            // A small call goes through the dispatcher too, which merges whatever queued meanwhile.
+            assertThat(batcher.generate(lease.model(), Noise.gaussian(10, 2, 100), 2)).hasSize(2 * 784);
+            assertThat(batcher.passesOnCallers()).as("a call smaller than ALONE_FROM_IMAGES").isEqualTo(before);
         }
     }
 
