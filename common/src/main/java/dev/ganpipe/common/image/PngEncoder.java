@@ -68,7 +68,6 @@ public final class PngEncoder implements AutoCloseable {
     private final Optional<Deflater> deflater;
     private final Rows rows;
     private final Deflate deflate;
-    private boolean closed;
     private final CRC32 crc = new CRC32();
     private final Adler32 adler = new Adler32();
     private final byte[] chunk = new byte[8192];
@@ -149,11 +148,7 @@ public final class PngEncoder implements AutoCloseable {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        deflater.ifPresent(Deflater::end);
+        deflater.ifPresent(Deflater::end); // Deflater.end is safe to call twice
     }
 
     private byte[] deflate(Deflater zlib, byte[] data) {

@@ -254,8 +254,6 @@ public final class MicroBatcher implements AutoCloseable {
                     } finally {
                         dispatcherIdle = false;
                     }
-                } else {
-                    dispatcherIdle = false; // in case a pass that was to finish every call failed, or one came in
                 }
                 queue.drainTo(active);
                 waitForCompany(active);
