@@ -272,11 +272,12 @@ public record TrainerConfig(
 
     private static Augmentation augmentation(ConfigValues v) {
         String mode = v.string("augment");
-        boolean adaptive = mode.strip().equalsIgnoreCase("ada") || mode.strip().equalsIgnoreCase("auto");
-        double probability = v.string("augment-probability").strip().equalsIgnoreCase("auto")
-                ? (adaptive ? 0.0 : 1.0)
-                : v.decimal("augment-probability");
         try {
+            // 'auto': an adaptive p starts from 0 (it rises when needed), a fixed one is 1, as DiffAugment was published.
+            boolean adaptive = Augmentation.parseMode(mode) == Augmentation.Mode.ADAPTIVE;
+            double probability = v.string("augment-probability").strip().equalsIgnoreCase("auto")
+                    ? (adaptive ? 0.0 : 1.0)
+                    : v.decimal("augment-probability");
             return Augmentation.parse(mode, v.string("augment-ops"), probability, v.decimal("augment-target"), v.longValue("augment-auto-until"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);

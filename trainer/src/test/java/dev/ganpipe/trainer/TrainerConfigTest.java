@@ -31,6 +31,16 @@ class TrainerConfigTest {
     }
 
     @Test
+    void anAdaptiveModeByAnyOfItsNamesStartsFromZeroAndAFixedOneFromOne() {
+        for (String adaptive : new String[] {"auto", "ada", "adaptive", "ADA"}) {
+            assertThat(TrainerConfig.of("--augment", adaptive).gan().augmentation().initialProbability()).as(adaptive).isZero();
+        }
+        assertThat(TrainerConfig.of("--augment", "diffaugment").gan().augmentation().initialProbability()).isEqualTo(1.0);
+        assertThatThrownBy(() -> TrainerConfig.of("--augment", "sometimes")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--augment must be auto, off, diffaugment or ada");
+    }
+
+    @Test
     void aLoneNumberIsNotACountAndIsRefusedWithASentenceSayingWhatToPass() {
         assertThatThrownBy(() -> TrainerConfig.of("--conditional", "true", "--classes", "3"))
                 .isInstanceOf(ConfigException.class)

@@ -88,17 +88,22 @@ public record Augmentation(Mode mode, boolean color, boolean translation, boolea
     public static Augmentation parse(String mode, String operations, double probability, double target, long autoUntilImages) {
         Set<String> ops = parseOperations(operations);
         String name = mode.strip().toLowerCase(Locale.ROOT);
-        Mode m = switch (name) {
-            case "off", "none", "false" -> Mode.OFF;
-            case "diffaugment", "fixed" -> Mode.FIXED;
-            case "ada", "adaptive", "auto" -> Mode.ADAPTIVE;
-            default -> throw new IllegalArgumentException("--augment must be auto, off, diffaugment or ada, but was '" + mode.strip() + "'.");
-        };
+        Mode m = parseMode(mode);
         if (m == Mode.OFF) {
             return OFF;
         }
         return new Augmentation(m, ops.contains("color"), ops.contains("translation"), ops.contains("cutout"), probability, target,
                 name.equals("auto") ? autoUntilImages : ALWAYS);
+    }
+
+    /** The mode an {@code --augment} value names ({@code auto} is adaptive, switched off by size). */
+    public static Mode parseMode(String mode) {
+        return switch (mode.strip().toLowerCase(Locale.ROOT)) {
+            case "off", "none", "false" -> Mode.OFF;
+            case "diffaugment", "fixed" -> Mode.FIXED;
+            case "ada", "adaptive", "auto" -> Mode.ADAPTIVE;
+            default -> throw new IllegalArgumentException("--augment must be auto, off, diffaugment or ada, but was '" + mode.strip() + "'.");
+        };
     }
 
     /** A comma-separated subset of {@link #OPERATIONS}; unknown names are refused with the list of known ones. */
